@@ -1,0 +1,154 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"k8s.io/pod-security-admission/api"
+
+	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/source"
+)
+
+// ID is a check's stable kebab-case identifier. It is never derived from the
+// title and never reused for a different check.
+type ID string
+
+// Category is the STRIDE threat a check defends against.
+type Category string
+
+// The STRIDE categories, spelled as they appear in JSON.
+const (
+	Spoofing              Category = "Spoofing"
+	Tampering             Category = "Tampering"
+	Repudiation           Category = "Repudiation"
+	InformationDisclosure Category = "InformationDisclosure"
+	DenialOfService       Category = "DenialOfService"
+	ElevationOfPrivilege  Category = "ElevationOfPrivilege"
+)
+
+// Categories lists the STRIDE categories in STRIDE order.
+var Categories = []Category{Spoofing, Tampering, Repudiation, InformationDisclosure, DenialOfService, ElevationOfPrivilege}
+
+// Valid reports whether c is one of the six categories.
+func (c Category) Valid() bool {
+	for _, k := range Categories {
+		if c == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Meta describes a check. Every field but References and Optional is required.
+type Meta struct {
+	// ID is the stable identifier, in kebab case.
+	ID ID
+	// Title is a sentence-case noun phrase: "Privileged container".
+	Title string
+	// Category is the STRIDE category.
+	Category Category
+	// Severity is the default severity; configuration may override it.
+	Severity Severity
+	// Description says what the threat is, in one to three sentences.
+	Description string
+	// Remediation is an imperative sentence, ending with a period, that says
+	// what to set.
+	Remediation string
+	// References are URLs: the Pod Security Standards, CIS, NSA/CISA guidance
+	// or Kubernetes documentation.
+	References []string
+	// Optional checks run only when enabled in the configuration.
+	Optional bool
+}
+
+// Validate reports the first thing missing or malformed in m.
+func (m Meta) Validate() error {
+	switch {
+	case !validID(string(m.ID)):
+		return fmt.Errorf("check id %q is not kebab-case", m.ID)
+	case m.Title == "":
+		return fmt.Errorf("check %s: title is empty", m.ID)
+	case !m.Category.Valid():
+		return fmt.Errorf("check %s: category %q is not a STRIDE category", m.ID, m.Category)
+	case !m.Severity.Valid():
+		return fmt.Errorf("check %s: severity is not set", m.ID)
+	case m.Description == "":
+		return fmt.Errorf("check %s: description is empty", m.ID)
+	case m.Remediation == "":
+		return fmt.Errorf("check %s: remediation is empty", m.ID)
+	case !strings.HasSuffix(m.Remediation, "."):
+		return fmt.Errorf("check %s: remediation must end with a period", m.ID)
+	case len(m.References) == 0:
+		return fmt.Errorf("check %s: references are empty", m.ID)
+	}
+	return nil
+}
+
+func validID(id string) bool {
+	if id == "" || id[0] == '-' || id[len(id)-1] == '-' || strings.Contains(id, "--") {
+		return false
+	}
+	for _, c := range id {
+		if !(c == '-' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			return false
+		}
+	}
+	return true
+}
+
+// Options are the scan settings a check may need.
+type Options struct {
+	// PSS is the Pod Security Standards level and version to evaluate.
+	PSS api.LevelVersion
+}
+
+// Check is one rule of the catalogue.
+type Check interface {
+	// Meta returns the check's metadata; it is the same on every call.
+	Meta() Meta
+	// Run returns the findings for everything in inv. It must not modify
+	// inv, and must return findings in a deterministic order.
+	Run(ctx context.Context, inv *inventory.Inventory, opts Options) []Finding
+}
+
+// Finding is one violation of a check by one object.
+type Finding struct {
+	// CheckID is the check that found it; set by the scan engine.
+	CheckID ID
+	// Object is the object at fault.
+	Object *source.Object
+	// Path is the field at fault, as in
+	// spec.template.spec.containers[0].securityContext.privileged, or the
+	// nearest field that exists when the fault is a missing field.
+	Path string
+	// Reason is a short lowercase noun phrase, free of names and values, that
+	// groups findings across objects: "privileged containers".
+	Reason string
+	// Detail names the exact objects, fields and values and says "must" or
+	// "must not". It never contains a secret value.
+	Detail string
+	// Severity, when set, replaces the check's default severity for this
+	// finding (a check that grades by exposure sets it). Configuration
+	// overrides still win.
+	Severity Severity
+	// PSS is set on findings from a Pod Security Standards control.
+	PSS *PSS
+}
+
+// PSS identifies the Pod Security Standards control behind a finding.
+type PSS struct {
+	Level   string `json:"level"`
+	Version string `json:"version"`
+	Check   string `json:"check"`
+}
+
+// Message is the finding's human text: the detail, or the reason when the
+// check gives no detail.
+func (f Finding) Message() string {
+	if f.Detail != "" {
+		return f.Detail
+	}
+	return f.Reason
+}

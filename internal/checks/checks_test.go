@@ -1,0 +1,152 @@
+package checks
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"k8s.io/pod-security-admission/api"
+
+	"github.com/kubestride/kubestride/internal/catalog"
+	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/golden"
+	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/source"
+)
+
+// defaultOptions are the scan defaults: restricted, latest.
+var defaultOptions = check.Options{PSS: api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}}
+
+// TestRegistryWellFormed holds every built-in check to the catalogue's rules:
+// complete metadata (the registry refuses anything less at start-up, so this
+// re-checks it) and at least one pass and one fail fixture.
+func TestRegistryWellFormed(t *testing.T) {
+	all := check.Default().All()
+	if len(all) == 0 {
+		t.Fatal("no checks registered")
+	}
+	for _, c := range all {
+		m := c.Meta()
+		t.Run(string(m.ID), func(t *testing.T) {
+			if err := m.Validate(); err != nil {
+				t.Error(err)
+			}
+			if strings.HasSuffix(m.Title, ".") {
+				t.Errorf("title %q must not end with a period", m.Title)
+			}
+			if !strings.HasSuffix(m.Description, ".") {
+				t.Errorf("description must be full sentences ending with a period")
+			}
+			for _, r := range m.References {
+				if !strings.HasPrefix(r, "https://") {
+					t.Errorf("reference %q is not an https URL", r)
+				}
+			}
+			for _, kind := range []string{"pass", "fail"} {
+				files, _ := filepath.Glob(filepath.Join("testdata", string(m.ID), kind, "*.yaml"))
+				if len(files) == 0 {
+					t.Errorf("no %s fixtures in testdata/%s/%s", kind, m.ID, kind)
+				}
+			}
+		})
+	}
+}
+
+// TestFixtures runs each check alone on each of its fixtures: every file
+// under fail/ must give at least one finding of that check, every file under
+// pass/ none. A fail fixture may list the exact messages it must produce in
+// comment lines "# want: <message>" (each must appear; others may too), and
+// the PSS level to scan at in "# pss-level: baseline".
+func TestFixtures(t *testing.T) {
+	for _, c := range check.Default().All() {
+		id := c.Meta().ID
+		for _, kind := range []string{"pass", "fail"} {
+			files, _ := filepath.Glob(filepath.Join("testdata", string(id), kind, "*.yaml"))
+			for _, file := range files {
+				t.Run(string(id)+"/"+kind+"/"+filepath.Base(file), func(t *testing.T) {
+					data, err := os.ReadFile(file)
+					if err != nil {
+						t.Fatal(err)
+					}
+					findings := runOn(t, c, file, data)
+					var got []string
+					for _, f := range findings {
+						got = append(got, f.Message())
+					}
+					sort.Strings(got)
+					if kind == "pass" && len(findings) > 0 {
+						t.Errorf("pass fixture gave %d findings, want none:\n  %s", len(findings), strings.Join(got, "\n  "))
+					}
+					if kind == "fail" {
+						if len(findings) == 0 {
+							t.Errorf("fail fixture gave no finding")
+						}
+						for _, want := range directives(data, "want") {
+							if !contains(got, want) {
+								t.Errorf("missing finding %q; got:\n  %s", want, strings.Join(got, "\n  "))
+							}
+						}
+					}
+					for _, f := range findings {
+						if f.Reason == "" {
+							t.Errorf("finding %q has no reason", f.Message())
+						}
+						if f.Object == nil || f.Path == "" {
+							t.Errorf("finding %q has no object or path", f.Message())
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+func runOn(t *testing.T, c check.Check, file string, data []byte) []check.Finding {
+	t.Helper()
+	inv := inventory.New()
+	if errs := source.Decode(file, data, inv.Add); len(errs) > 0 {
+		t.Fatalf("fixture does not load: %v", errs)
+	}
+	opts := defaultOptions
+	if lv := directives(data, "pss-level"); len(lv) > 0 {
+		l, err := api.ParseLevel(lv[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.PSS.Level = l
+	}
+	return c.Run(context.Background(), inv, opts)
+}
+
+func directives(data []byte, name string) []string {
+	var out []string
+	prefix := "# " + name + ": "
+	for _, l := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimRight(l, "\r"), prefix); ok {
+			out = append(out, rest)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestDocsUpToDate keeps docs/checks.md equal to the registry.
+func TestDocsUpToDate(t *testing.T) {
+	var b bytes.Buffer
+	if err := catalog.Markdown(&b, check.Default().All()); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, filepath.Join("..", "..", "docs", "checks.md"), b.Bytes())
+}

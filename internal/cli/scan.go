@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/config"
+	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/pss"
+	"github.com/kubestride/kubestride/internal/report"
+	"github.com/kubestride/kubestride/internal/scan"
+	"github.com/kubestride/kubestride/internal/source"
+)
+
+// ScanOptions are the flags of kubestride scan.
+type ScanOptions struct {
+	Paths      []string
+	Format     string
+	Output     string
+	FailOn     string
+	ConfigFile string
+	PSSLevel   string
+	PSSVersion string
+	Color      string
+	Only       []string
+	// Now is the time exemptions are judged against; zero means time.Now().
+	Now time.Time
+}
+
+func newScanCommand(s IO) *cobra.Command {
+	o := &ScanOptions{}
+	cmd := &cobra.Command{
+		Use:   "scan [PATH ...] [-]",
+		Short: "Scan manifests (files, directories, - for stdin)",
+		Long: `Scan Kubernetes manifests and report findings by STRIDE category.
+
+PATH is a file, a directory (walked recursively for .yaml, .yml and .json) or - for
+standard input. Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
+2 a usage error or input that could not be read (the report still lists everything
+that could be scanned).`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Paths = args
+			flags := cmd.Flags()
+			return runScan(cmd.Context(), s, o, flags.Changed("fail-on"), flags.Changed("pss-level"), flags.Changed("pss-version"))
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.Format, "format", "f", "", "output format: "+strings.Join(report.Formats(), "|")+" (default table on a terminal, json otherwise)")
+	f.StringVarP(&o.Output, "output", "o", "", "write the report to this file instead of standard output")
+	f.StringVar(&o.FailOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical|high|medium|low|info")
+	f.StringVar(&o.ConfigFile, "config", "", "configuration file (severity overrides, disabled checks, exemptions)")
+	f.StringVar(&o.PSSLevel, "pss-level", "restricted", "Pod Security Standards level: baseline|restricted")
+	f.StringVar(&o.PSSVersion, "pss-version", "latest", "Pod Security Standards version: v1.N|latest")
+	f.StringVar(&o.Color, "color", "auto", "colour in the table format: auto|always|never (auto honours NO_COLOR)")
+	f.StringSliceVar(&o.Only, "check", nil, "run only these checks (repeatable, comma-separated)")
+	return cmd
+}
+
+func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, versionSet bool) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if len(o.Paths) == 0 {
+		return usagef("no input: give files, directories, or - for standard input")
+	}
+	reg := check.Default()
+	cfg := &config.Config{}
+	if o.ConfigFile != "" {
+		c, err := config.Load(o.ConfigFile, reg)
+		if err != nil {
+			return usageError{err}
+		}
+		cfg = c
+	}
+	failOnName := o.FailOn
+	if !failOnSet && cfg.FailOn != "" {
+		failOnName = cfg.FailOn
+	}
+	failOn, err := check.ParseSeverity(failOnName)
+	if err != nil {
+		return usagef("--fail-on: %v", err)
+	}
+	level, ver := o.PSSLevel, o.PSSVersion
+	if !levelSet && cfg.PSS.Level != "" {
+		level = cfg.PSS.Level
+	}
+	if !versionSet && cfg.PSS.Version != "" {
+		ver = cfg.PSS.Version
+	}
+	if level != "baseline" && level != "restricted" {
+		return usagef("--pss-level: %q is not baseline or restricted", level)
+	}
+	lv, err := pss.ParseLevelVersion(level, ver)
+	if err != nil {
+		return usagef("--pss-version: %v", err)
+	}
+	var only []check.ID
+	for _, id := range o.Only {
+		if _, ok := reg.Get(check.ID(id)); !ok {
+			return usagef("--check: no check %q (kubestride checks lists them)", id)
+		}
+		only = append(only, check.ID(id))
+	}
+
+	out := s.Out
+	var file *os.File
+	if o.Output != "" {
+		file, err = os.Create(o.Output)
+		if err != nil {
+			return usagef("--output: %v", err)
+		}
+		defer file.Close()
+		out = file
+	}
+	format := o.Format
+	if format == "" {
+		format = "json"
+		if o.Output == "" && isTerminal(s.Out) {
+			format = "table"
+		}
+	}
+	if !validFormat(format) {
+		return usagef("--format: unknown format %q (want %s)", format, strings.Join(report.Formats(), ", "))
+	}
+	color, err := useColor(o.Color, out, s)
+	if err != nil {
+		return err
+	}
+
+	inv := inventory.New()
+	loadErrs := source.Load(ctx, o.Paths, s.In, inv.Add)
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	rep := scan.Run(ctx, inv, loadErrs, scan.Options{
+		Registry: reg,
+		Config:   cfg,
+		Check:    check.Options{PSS: lv},
+		Only:     only,
+		Now:      now,
+		Tool:     report.Tool{Name: "kubestride", Version: version()},
+		Settings: report.Settings{FailOn: failOn, PSSLevel: level, PSSVersion: pss.VersionString(lv.Version)},
+	})
+
+	bw := bufio.NewWriterSize(out, 1<<16)
+	if err := report.Render(bw, format, rep, report.Options{Color: color}); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	if file != nil {
+		if err := file.Close(); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	if n := len(rep.Errors); n > 0 && (format != "table" || o.Output != "") {
+		fmt.Fprintf(s.Err, "kubestride: %d %s could not be read or evaluated:\n", n, plural(n, "input", "inputs"))
+		for _, e := range rep.Errors {
+			fmt.Fprintf(s.Err, "  %s\n", errorLine(e))
+		}
+	}
+	if code := rep.ExitCode(failOn); code != report.ExitOK {
+		return exitError{code}
+	}
+	return nil
+}
+
+func errorLine(e report.Error) string {
+	switch {
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Message)
+	case e.File != "":
+		return fmt.Sprintf("%s: %s", e.File, e.Message)
+	}
+	return e.Message
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func validFormat(f string) bool {
+	for _, n := range report.Formats() {
+		if n == f {
+			return true
+		}
+	}
+	return false
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func useColor(mode string, out io.Writer, s IO) (bool, error) {
+	switch mode {
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	case "auto":
+		return s.getenv("NO_COLOR") == "" && isTerminal(out), nil
+	}
+	return false, usagef("--color: %q is not auto, always or never", mode)
+}

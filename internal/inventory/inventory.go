@@ -1,0 +1,146 @@
+package inventory
+
+import (
+	admissionv1 "k8s.io/api/admissionregistration/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/kubestride/kubestride/internal/source"
+)
+
+// Item is one object of a known kind with its typed value.
+type Item[T any] struct {
+	*source.Object
+	Value *T
+}
+
+// Inventory holds every object of a scan.
+type Inventory struct {
+	// Objects lists every object in load order, of any kind.
+	Objects []*source.Object
+	// Workloads lists every object holding a pod spec, in load order.
+	Workloads []*Workload
+
+	Namespaces          []Item[corev1.Namespace]
+	ServiceAccounts     []Item[corev1.ServiceAccount]
+	Secrets             []Item[corev1.Secret]
+	ConfigMaps          []Item[corev1.ConfigMap]
+	Services            []Item[corev1.Service]
+	ResourceQuotas      []Item[corev1.ResourceQuota]
+	LimitRanges         []Item[corev1.LimitRange]
+	NetworkPolicies     []Item[networkingv1.NetworkPolicy]
+	Roles               []Item[rbacv1.Role]
+	ClusterRoles        []Item[rbacv1.ClusterRole]
+	RoleBindings        []Item[rbacv1.RoleBinding]
+	ClusterRoleBindings []Item[rbacv1.ClusterRoleBinding]
+	ValidatingWebhooks  []Item[admissionv1.ValidatingWebhookConfiguration]
+	MutatingWebhooks    []Item[admissionv1.MutatingWebhookConfiguration]
+
+	namespaces map[string]*Namespace
+}
+
+// Namespace gathers what the inventory holds for one namespace name.
+type Namespace struct {
+	// Name is the namespace name ("" for objects that set none).
+	Name string
+	// Object is the Namespace object itself, when it was loaded.
+	Object *Item[corev1.Namespace]
+
+	ServiceAccounts map[string]*Item[corev1.ServiceAccount]
+	ResourceQuotas  []Item[corev1.ResourceQuota]
+	LimitRanges     []Item[corev1.LimitRange]
+	NetworkPolicies []Item[networkingv1.NetworkPolicy]
+	Workloads       []*Workload
+}
+
+// New returns an empty inventory.
+func New() *Inventory {
+	return &Inventory{namespaces: map[string]*Namespace{}}
+}
+
+// Build returns an inventory of objs.
+func Build(objs []*source.Object) *Inventory {
+	inv := New()
+	for _, o := range objs {
+		inv.Add(o)
+	}
+	return inv
+}
+
+// ns returns the namespace entry for name, creating it.
+func (inv *Inventory) ns(name string) *Namespace {
+	n := inv.namespaces[name]
+	if n == nil {
+		n = &Namespace{Name: name, ServiceAccounts: map[string]*Item[corev1.ServiceAccount]{}}
+		inv.namespaces[name] = n
+	}
+	return n
+}
+
+// Namespace returns what the inventory holds for the namespace name, or nil
+// when it holds nothing there.
+func (inv *Inventory) Namespace(name string) *Namespace { return inv.namespaces[name] }
+
+// ServiceAccount returns the ServiceAccount name in namespace ns, when loaded.
+func (inv *Inventory) ServiceAccount(ns, name string) *Item[corev1.ServiceAccount] {
+	if n := inv.namespaces[ns]; n != nil {
+		return n.ServiceAccounts[name]
+	}
+	return nil
+}
+
+// Add files obj under its kind. Objects of kinds the inventory has no view
+// of are kept in Objects only.
+func (inv *Inventory) Add(obj *source.Object) {
+	inv.Objects = append(inv.Objects, obj)
+	if w := newWorkload(obj); w != nil {
+		inv.Workloads = append(inv.Workloads, w)
+		n := inv.ns(obj.Namespace())
+		n.Workloads = append(n.Workloads, w)
+		return
+	}
+	switch v := obj.Typed.(type) {
+	case *corev1.Namespace:
+		it := Item[corev1.Namespace]{obj, v}
+		inv.Namespaces = append(inv.Namespaces, it)
+		inv.ns(obj.Name()).Object = &it
+	case *corev1.ServiceAccount:
+		inv.ServiceAccounts = append(inv.ServiceAccounts, Item[corev1.ServiceAccount]{obj, v})
+		it := Item[corev1.ServiceAccount]{obj, v}
+		inv.ns(obj.Namespace()).ServiceAccounts[obj.Name()] = &it
+	case *corev1.Secret:
+		inv.Secrets = append(inv.Secrets, Item[corev1.Secret]{obj, v})
+	case *corev1.ConfigMap:
+		inv.ConfigMaps = append(inv.ConfigMaps, Item[corev1.ConfigMap]{obj, v})
+	case *corev1.Service:
+		inv.Services = append(inv.Services, Item[corev1.Service]{obj, v})
+	case *corev1.ResourceQuota:
+		it := Item[corev1.ResourceQuota]{obj, v}
+		inv.ResourceQuotas = append(inv.ResourceQuotas, it)
+		n := inv.ns(obj.Namespace())
+		n.ResourceQuotas = append(n.ResourceQuotas, it)
+	case *corev1.LimitRange:
+		it := Item[corev1.LimitRange]{obj, v}
+		inv.LimitRanges = append(inv.LimitRanges, it)
+		n := inv.ns(obj.Namespace())
+		n.LimitRanges = append(n.LimitRanges, it)
+	case *networkingv1.NetworkPolicy:
+		it := Item[networkingv1.NetworkPolicy]{obj, v}
+		inv.NetworkPolicies = append(inv.NetworkPolicies, it)
+		n := inv.ns(obj.Namespace())
+		n.NetworkPolicies = append(n.NetworkPolicies, it)
+	case *rbacv1.Role:
+		inv.Roles = append(inv.Roles, Item[rbacv1.Role]{obj, v})
+	case *rbacv1.ClusterRole:
+		inv.ClusterRoles = append(inv.ClusterRoles, Item[rbacv1.ClusterRole]{obj, v})
+	case *rbacv1.RoleBinding:
+		inv.RoleBindings = append(inv.RoleBindings, Item[rbacv1.RoleBinding]{obj, v})
+	case *rbacv1.ClusterRoleBinding:
+		inv.ClusterRoleBindings = append(inv.ClusterRoleBindings, Item[rbacv1.ClusterRoleBinding]{obj, v})
+	case *admissionv1.ValidatingWebhookConfiguration:
+		inv.ValidatingWebhooks = append(inv.ValidatingWebhooks, Item[admissionv1.ValidatingWebhookConfiguration]{obj, v})
+	case *admissionv1.MutatingWebhookConfiguration:
+		inv.MutatingWebhooks = append(inv.MutatingWebhooks, Item[admissionv1.MutatingWebhookConfiguration]{obj, v})
+	}
+}

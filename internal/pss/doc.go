@@ -1,0 +1,14 @@
+// Package pss evaluates the Pod Security Standards with
+// k8s.io/pod-security-admission/policy, the library the API server itself
+// uses, one control at a time.
+//
+// The library's Evaluator answers for a whole pod; kubestride needs the
+// verdict of each control so that every finding names its PSA check ID. An
+// Evaluator here selects, for a level and version, the same controls the
+// library's registry selects — the newest revision of each check whose
+// minimum version is not above the requested one, restricted checks only at
+// the restricted level, and baseline checks that a chosen restricted
+// revision overrides left out — and exposes each control's CheckPod
+// function unchanged. Tests compare its verdicts with the library's own
+// evaluator on every fixture PSA ships.
+package pss

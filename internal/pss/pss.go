@@ -1,0 +1,165 @@
+package pss
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/pod-security-admission/api"
+	"k8s.io/pod-security-admission/policy"
+)
+
+// LatestMinor is the minor version of the Pod Security Standards that
+// "latest" means with the linked pod-security-admission library (v0.37.x
+// implements the standards as of Kubernetes v1.37). A test keeps it equal to
+// the version in go.mod.
+const LatestMinor = 37
+
+// Control is one Pod Security Standards check as it applies at a level and
+// version.
+type Control struct {
+	// ID is the PSA check ID, such as "privileged" or "capabilities_restricted".
+	ID string
+	// Level is the level the check belongs to (baseline or restricted).
+	Level api.Level
+	// Check is the library's function for the chosen revision.
+	Check policy.CheckPodFn
+}
+
+// Evaluator holds the controls in force at one level and version, sorted by ID.
+type Evaluator struct {
+	LevelVersion api.LevelVersion
+	controls     []Control
+	byID         map[string]*Control
+}
+
+// ParseLevelVersion reads a level (baseline, restricted or privileged) and a
+// version (v1.N or latest).
+func ParseLevelVersion(level, version string) (api.LevelVersion, error) {
+	l, err := api.ParseLevel(level)
+	if err != nil {
+		return api.LevelVersion{}, fmt.Errorf("pss level: %w", err)
+	}
+	v, err := api.ParseVersion(version)
+	if err != nil {
+		return api.LevelVersion{}, fmt.Errorf("pss version: %w", err)
+	}
+	return api.LevelVersion{Level: l, Version: v}, nil
+}
+
+// VersionString returns the version a finding reports: v1.N, with "latest"
+// resolved to the newest version the library implements.
+func VersionString(v api.Version) string {
+	if v.Latest() {
+		return fmt.Sprintf("v1.%d", LatestMinor)
+	}
+	return v.String()
+}
+
+var (
+	checksOnce sync.Once
+	checks     []policy.Check
+	cacheMu    sync.Mutex
+	cache      = map[api.LevelVersion]*Evaluator{}
+)
+
+// DefaultChecks returns the library's default checks, fetched once.
+func DefaultChecks() []policy.Check {
+	checksOnce.Do(func() { checks = policy.DefaultChecks() })
+	return checks
+}
+
+// For returns the evaluator for lv, building it on first use.
+func For(lv api.LevelVersion) *Evaluator {
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	if e := cache[lv]; e != nil {
+		return e
+	}
+	e := newEvaluator(lv, DefaultChecks())
+	cache[lv] = e
+	return e
+}
+
+func newEvaluator(lv api.LevelVersion, all []policy.Check) *Evaluator {
+	e := &Evaluator{LevelVersion: lv, byID: map[string]*Control{}}
+	if lv.Level == api.LevelPrivileged {
+		return e
+	}
+	overridden := map[policy.CheckID]bool{}
+	var chosen []Control
+	for _, c := range all {
+		if c.Level == api.LevelRestricted && lv.Level != api.LevelRestricted {
+			continue
+		}
+		vc := revisionFor(c, lv.Version)
+		if vc == nil {
+			continue
+		}
+		if c.Level == api.LevelRestricted {
+			for _, id := range vc.OverrideCheckIDs {
+				overridden[id] = true
+			}
+		}
+		chosen = append(chosen, Control{ID: string(c.ID), Level: c.Level, Check: vc.CheckPod})
+	}
+	for _, c := range chosen {
+		if c.Level == api.LevelBaseline && overridden[policy.CheckID(c.ID)] {
+			continue
+		}
+		e.controls = append(e.controls, c)
+	}
+	sort.Slice(e.controls, func(i, j int) bool { return e.controls[i].ID < e.controls[j].ID })
+	for i := range e.controls {
+		e.byID[e.controls[i].ID] = &e.controls[i]
+	}
+	return e
+}
+
+// revisionFor returns the newest revision of c whose minimum version is not
+// newer than v, or nil when c does not apply to v yet.
+func revisionFor(c policy.Check, v api.Version) *policy.VersionedCheck {
+	var best *policy.VersionedCheck
+	for i := range c.Versions {
+		vc := &c.Versions[i]
+		if vc.MinimumVersion == (api.Version{}) {
+			continue // not yet assigned to a policy version
+		}
+		if v.Latest() || !v.Older(vc.MinimumVersion) {
+			best = vc
+		}
+	}
+	return best
+}
+
+// Controls returns the controls in force, sorted by ID.
+func (e *Evaluator) Controls() []Control { return e.controls }
+
+// Control returns the control with the PSA check ID id, when it is in force.
+func (e *Evaluator) Control(id string) (*Control, bool) {
+	c, ok := e.byID[id]
+	return c, ok
+}
+
+// Result is the verdict of one control on one pod.
+type Result struct {
+	ID     string
+	Level  api.Level
+	Reason string
+	Detail string
+}
+
+// Evaluate runs every control in force on a pod and returns the ones that
+// forbid it, sorted by ID.
+func (e *Evaluator) Evaluate(meta *metav1.ObjectMeta, spec *corev1.PodSpec) []Result {
+	var out []Result
+	for _, c := range e.controls {
+		r := c.Check(meta, spec)
+		if !r.Allowed {
+			out = append(out, Result{ID: c.ID, Level: c.Level, Reason: r.ForbiddenReason, Detail: r.ForbiddenDetail})
+		}
+	}
+	return out
+}

@@ -1,0 +1,40 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+)
+
+// Options tune rendering.
+type Options struct {
+	// Color enables ANSI colour in the table format.
+	Color bool
+}
+
+// Renderer writes a finalized report in one format.
+type Renderer func(w io.Writer, r *Report, opts Options) error
+
+var renderers = map[string]Renderer{}
+
+// registerFormat is called from each format's init.
+func registerFormat(name string, r Renderer) { renderers[name] = r }
+
+// Formats returns the supported format names, sorted.
+func Formats() []string {
+	names := make([]string, 0, len(renderers))
+	for n := range renderers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Render writes r in the named format.
+func Render(w io.Writer, format string, r *Report, opts Options) error {
+	render, ok := renderers[format]
+	if !ok {
+		return fmt.Errorf("unknown format %q (want one of %v)", format, Formats())
+	}
+	return render(w, r, opts)
+}

@@ -1,0 +1,197 @@
+package report
+
+import (
+	"sort"
+
+	"github.com/kubestride/kubestride/internal/check"
+)
+
+// SchemaVersion is the version of the JSON report format.
+const SchemaVersion = 1
+
+// Exit codes of kubestride commands.
+const (
+	// ExitOK means nothing at or above the fail-on severity was found.
+	ExitOK = 0
+	// ExitFindings means a finding at or above the fail-on severity.
+	ExitFindings = 1
+	// ExitError means a usage error, or input that could not be read or
+	// evaluated. It wins over ExitFindings.
+	ExitError = 2
+)
+
+// Report is the outcome of one scan.
+type Report struct {
+	SchemaVersion int       `json:"schemaVersion"`
+	Tool          Tool      `json:"tool"`
+	Summary       Summary   `json:"summary"`
+	Findings      []Finding `json:"findings"`
+	Errors        []Error   `json:"errors"`
+	// Notices are things the user should know that are not findings: an
+	// exemption that has expired, a suppression annotation without a reason.
+	Notices []Notice `json:"notices"`
+	// Rules is the metadata of every check that ran, sorted by ID; SARIF
+	// lists them as rules.
+	Rules []check.Meta `json:"-"`
+	// Settings records how the scan was run, for renderers that show it.
+	Settings Settings `json:"-"`
+}
+
+// Settings are the scan parameters a renderer may show.
+type Settings struct {
+	FailOn     check.Severity
+	PSSLevel   string
+	PSSVersion string
+}
+
+// Tool names the program that made the report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Summary counts the findings that are not suppressed.
+type Summary struct {
+	Findings   int            `json:"findings"`
+	BySeverity map[string]int `json:"bySeverity"`
+	ByCategory map[string]int `json:"byCategory"`
+	// Suppressed counts the findings an exemption or annotation suppressed.
+	Suppressed int `json:"suppressed"`
+}
+
+// Finding is a check's finding joined with the check's metadata and the
+// effective severity.
+type Finding struct {
+	ID          check.ID       `json:"id"`
+	Category    check.Category `json:"category"`
+	Severity    check.Severity `json:"severity"`
+	Title       string         `json:"title"`
+	Message     string         `json:"message"`
+	Resource    Resource       `json:"resource"`
+	Location    *Location      `json:"location,omitempty"`
+	Field       string         `json:"field"`
+	Remediation string         `json:"remediation"`
+	PSS         *check.PSS     `json:"pss,omitempty"`
+	Suppressed  *Suppression   `json:"suppressed"`
+	// Reason is the check's short grouping phrase ("privileged containers").
+	Reason string `json:"-"`
+}
+
+// Resource identifies the object a finding is about.
+type Resource struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace"`
+	Name       string `json:"name"`
+}
+
+// Location is where in a file the finding points.
+type Location struct {
+	File string `json:"file"`
+	Line int    `json:"line,omitempty"`
+}
+
+// Suppression says why a finding does not count.
+type Suppression struct {
+	// Kind is "annotation" or "exemption".
+	Kind string `json:"kind"`
+	// Reason is the justification given.
+	Reason string `json:"reason"`
+	// Expires is the exemption's expiry date (YYYY-MM-DD), when it has one.
+	Expires string `json:"expires,omitempty"`
+}
+
+// Error is input that could not be read or evaluated.
+type Error struct {
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"`
+}
+
+// Notice is a message about the scan's configuration or input that is not a
+// finding and does not change the exit code.
+type Notice struct {
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Message string `json:"message"`
+}
+
+// Finalize sorts the findings, errors and notices and computes the summary.
+// Package scan calls it once; renderers expect a finalized report.
+func (r *Report) Finalize() {
+	sort.SliceStable(r.Findings, func(i, j int) bool { return less(&r.Findings[i], &r.Findings[j]) })
+	sort.SliceStable(r.Errors, func(i, j int) bool {
+		a, b := r.Errors[i], r.Errors[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	s := Summary{BySeverity: map[string]int{}, ByCategory: map[string]int{}}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Suppressed != nil {
+			s.Suppressed++
+			continue
+		}
+		s.Findings++
+		s.BySeverity[f.Severity.String()]++
+		s.ByCategory[string(f.Category)]++
+	}
+	r.Summary = s
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	if r.Errors == nil {
+		r.Errors = []Error{}
+	}
+	if r.Notices == nil {
+		r.Notices = []Notice{}
+	}
+}
+
+func less(a, b *Finding) bool {
+	if a.Severity != b.Severity {
+		return a.Severity > b.Severity
+	}
+	if a.ID != b.ID {
+		return a.ID < b.ID
+	}
+	if a.Resource.Namespace != b.Resource.Namespace {
+		return a.Resource.Namespace < b.Resource.Namespace
+	}
+	if a.Resource.Name != b.Resource.Name {
+		return a.Resource.Name < b.Resource.Name
+	}
+	if a.Resource.Kind != b.Resource.Kind {
+		return a.Resource.Kind < b.Resource.Kind
+	}
+	if a.Field != b.Field {
+		return a.Field < b.Field
+	}
+	af, bf := a.Location, b.Location
+	if af != nil && bf != nil {
+		if af.File != bf.File {
+			return af.File < bf.File
+		}
+		if af.Line != bf.Line {
+			return af.Line < bf.Line
+		}
+	}
+	return a.Message < b.Message
+}
+
+// ExitCode returns the exit code for the report: ExitError when input could
+// not be read or evaluated, ExitFindings when an unsuppressed finding is at or
+// above failOn, ExitOK otherwise.
+func (r *Report) ExitCode(failOn check.Severity) int {
+	if len(r.Errors) > 0 {
+		return ExitError
+	}
+	for i := range r.Findings {
+		if r.Findings[i].Suppressed == nil && r.Findings[i].Severity >= failOn {
+			return ExitFindings
+		}
+	}
+	return ExitOK
+}

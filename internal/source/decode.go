@@ -1,0 +1,372 @@
+package source
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v3"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/kubernetes/scheme"
+	sigsjson "sigs.k8s.io/json"
+)
+
+// Decode reads every object in data, which came from file, and passes each to
+// emit. It returns the problems found; a bad document never stops the ones
+// after it.
+func Decode(file string, data []byte, emit func(*Object)) []Error {
+	if i := bytes.IndexByte(data, 0); i >= 0 || !utf8.Valid(data) {
+		return []Error{{File: file, Message: "not a YAML or JSON text file (binary or not UTF-8)"}}
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	var errs []Error
+	for docNum, doc := range splitDocuments(data) {
+		d := document{file: file, doc: docNum + 1, line: doc.line}
+		errs = append(errs, d.decode(doc.text, emit)...)
+	}
+	return errs
+}
+
+type rawDocument struct {
+	text []byte
+	line int // 1-based line of the document's first line
+}
+
+// splitDocuments cuts a YAML stream at its "---" separators, so that a
+// document with a syntax error does not take the rest of the file with it.
+func splitDocuments(data []byte) []rawDocument {
+	var docs []rawDocument
+	start, startLine, line := 0, 1, 1
+	for pos := 0; pos < len(data); {
+		end := bytes.IndexByte(data[pos:], '\n')
+		next := len(data)
+		if end >= 0 {
+			next = pos + end + 1
+		}
+		l := data[pos:next]
+		if isSeparator(l) && pos > start {
+			docs = append(docs, rawDocument{data[start:pos], startLine})
+			start, startLine = pos, line
+		}
+		pos = next
+		line++
+	}
+	if start < len(data) {
+		docs = append(docs, rawDocument{data[start:], startLine})
+	}
+	return docs
+}
+
+func isSeparator(l []byte) bool {
+	if !bytes.HasPrefix(l, []byte("---")) {
+		return false
+	}
+	rest := l[3:]
+	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r'
+}
+
+type document struct {
+	file string
+	doc  int
+	line int
+}
+
+func (d document) errorf(line int, format string, args ...any) Error {
+	return Error{File: d.file, Line: line, Doc: d.doc, Message: fmt.Sprintf(format, args...)}
+}
+
+func (d document) decode(text []byte, emit func(*Object)) []Error {
+	var root yaml.Node
+	if err := yaml.Unmarshal(text, &root); err != nil {
+		return []Error{d.yamlError(err)}
+	}
+	if root.Kind == 0 || len(root.Content) == 0 {
+		return nil // only comments or blank lines
+	}
+	body := root.Content[0]
+	if body.Kind == yaml.ScalarNode && body.Tag == "!!null" {
+		return nil // an empty document ("---" then nothing)
+	}
+	return d.object(body, d.line-1+body.Line, emit)
+}
+
+var yamlLine = lineMatcher{"line "}
+
+// yamlError turns a parser error into an Error at the document's line numbers.
+func (d document) yamlError(err error) Error {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	line := d.line
+	if n, rest, ok := yamlLine.cut(msg); ok {
+		line = d.line - 1 + n
+		msg = rest
+	}
+	return d.errorf(line, "invalid YAML: %s", msg)
+}
+
+// object decodes one top-level node (or an item of a List).
+func (d document) object(n *yaml.Node, line int, emit func(*Object)) []Error {
+	if n.Kind == yaml.AliasNode {
+		n = deref(n)
+	}
+	if n.Kind != yaml.MappingNode {
+		return []Error{d.errorf(line, "document is not a Kubernetes object (a %s, not a mapping)", nodeKindName(n))}
+	}
+	apiVersion, kind := scalarField(n, "apiVersion"), scalarField(n, "kind")
+	switch {
+	case apiVersion == "" && kind == "":
+		return []Error{d.errorf(line, "document has no apiVersion and no kind")}
+	case apiVersion == "":
+		return []Error{d.errorf(line, "%s has no apiVersion", kind)}
+	case kind == "":
+		return []Error{d.errorf(line, "document with apiVersion %q has no kind", apiVersion)}
+	}
+	if items := field(n, "items"); items != nil && strings.HasSuffix(kind, "List") {
+		return d.list(items, line, emit)
+	}
+
+	c := converter{lineBase: d.line - 1}
+	c.lines.entries = make([]lineEntry, 0, 64)
+	if err := c.convert(n, hashSeed, 0, true); err != nil {
+		return []Error{d.errorf(line, "%v", err)}
+	}
+	obj := &Object{
+		Origin:     Origin{File: d.file, Doc: d.doc, Line: line},
+		APIVersion: apiVersion,
+		Kind:       kind,
+		Lines:      c.lines.build(),
+	}
+	gv, err := schema.ParseGroupVersion(apiVersion)
+	if err != nil {
+		return []Error{d.errorf(line, "apiVersion %q: %v", apiVersion, err)}
+	}
+	typed, err := scheme.Scheme.New(gv.WithKind(kind))
+	if err != nil {
+		// Not a built-in kind: keep it with its metadata only.
+		meta, merr := decodeMeta(c.buf)
+		if merr != nil {
+			return []Error{d.fieldError(obj, n, merr)}
+		}
+		obj.Meta = meta
+		emit(obj)
+		return nil
+	}
+	strict, err := sigsjson.UnmarshalStrict(c.buf, typed)
+	if err != nil {
+		return []Error{d.fieldError(obj, n, err)}
+	}
+	for _, s := range strict {
+		if f, ok := ignoredField(s); ok {
+			obj.Ignored = append(obj.Ignored, f)
+		}
+	}
+	accessor, ok := typed.(metav1.ObjectMetaAccessor)
+	if !ok {
+		return []Error{d.errorf(line, "%s %s has no object metadata", apiVersion, kind)}
+	}
+	obj.Meta = accessor.GetObjectMeta().(*metav1.ObjectMeta)
+	typed.GetObjectKind().SetGroupVersionKind(gv.WithKind(kind))
+	obj.Typed = typed
+	emit(obj)
+	return nil
+}
+
+func (d document) list(items *yaml.Node, line int, emit func(*Object)) []Error {
+	items = deref(items)
+	if items.Kind == yaml.ScalarNode && items.Tag == "!!null" {
+		return nil
+	}
+	if items.Kind != yaml.SequenceNode {
+		return []Error{d.errorf(d.line-1+items.Line, "items: a list is required")}
+	}
+	var errs []Error
+	for _, item := range items.Content {
+		errs = append(errs, d.object(item, d.line-1+item.Line, emit)...)
+	}
+	return errs
+}
+
+// decodeMeta reads the metadata of an object whose kind is not built in.
+func decodeMeta(data []byte) (*metav1.ObjectMeta, error) {
+	var partial struct {
+		Metadata metav1.ObjectMeta `json:"metadata"`
+	}
+	if err := sigsjson.UnmarshalCaseSensitivePreserveInts(data, &partial); err != nil {
+		return nil, err
+	}
+	return &partial.Metadata, nil
+}
+
+// fieldError explains a value of the wrong type, at the line of the field.
+func (d document) fieldError(obj *Object, n *yaml.Node, err error) Error {
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	name := nameOf(n)
+	// "cannot unmarshal string into Go struct field SecurityContext.spec.x.privileged of type bool"
+	got, rest, ok := strings.Cut(strings.TrimPrefix(msg, "cannot unmarshal "), " into Go struct field ")
+	if !ok || !strings.HasPrefix(msg, "cannot unmarshal ") {
+		return d.errorf(obj.Origin.Line, "%s %q: %s", obj.Kind, name, msg)
+	}
+	field, want, _ := strings.Cut(rest, " of type ")
+	if _, after, ok := strings.Cut(field, "."); ok {
+		field = after // drop the Go struct name
+	}
+	line := obj.Origin.Line
+	if found := findLine(n, field, d.line-1); found > 0 {
+		line = found
+	}
+	return d.errorf(line, "%s %q: field %s: %s", obj.Kind, name, field, describeTypeError(got, want))
+}
+
+// describeTypeError words a JSON type mismatch: "a boolean is required, not a string".
+func describeTypeError(got, want string) string {
+	if i := strings.LastIndexByte(want, '.'); i >= 0 && !strings.HasPrefix(want, "map[") && !strings.HasPrefix(want, "[]") {
+		want = want[i+1:]
+	}
+	switch want {
+	case "int32", "int64", "int", "uint32", "uint64", "uint8", "uint16", "int16", "int8":
+		want = "an integer"
+	case "bool":
+		want = "a boolean"
+	case "string":
+		want = "a string"
+	case "float64", "float32":
+		want = "a number"
+	default:
+		switch {
+		case strings.HasPrefix(want, "[]"):
+			want = "a list"
+		case strings.HasPrefix(want, "map["):
+			want = "a mapping"
+		default:
+			want = "a " + want + " (a mapping)"
+		}
+	}
+	switch got {
+	case "object":
+		got = "a mapping"
+	case "array":
+		got = "a list"
+	case "number", "bool", "string":
+		got = "a " + got
+	}
+	return want + " is required, not " + got
+}
+
+func nameOf(n *yaml.Node) string {
+	if m := field(n, "metadata"); m != nil {
+		return scalarField(deref(m), "name")
+	}
+	return ""
+}
+
+// findLine finds the line of a field path that has no list indexes (as JSON
+// decoding errors give it), trying every list item on the way.
+func findLine(n *yaml.Node, path string, base int) int {
+	parts := strings.Split(path, ".")
+	var walk func(n *yaml.Node, parts []string, depth int) int
+	walk = func(n *yaml.Node, parts []string, depth int) int {
+		n = deref(n)
+		if depth > maxDepth {
+			return 0
+		}
+		if len(parts) == 0 {
+			return base + n.Line
+		}
+		switch n.Kind {
+		case yaml.SequenceNode:
+			for _, item := range n.Content {
+				if l := walk(item, parts, depth+1); l > 0 {
+					return l
+				}
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == parts[0] {
+					if len(parts) == 1 {
+						return base + n.Content[i].Line
+					}
+					if l := walk(n.Content[i+1], parts[1:], depth+1); l > 0 {
+						return l
+					}
+				}
+			}
+		}
+		return 0
+	}
+	return walk(n, parts, 0)
+}
+
+func ignoredField(err error) (IgnoredField, bool) {
+	msg := err.Error()
+	for _, p := range []struct {
+		prefix string
+		dup    bool
+	}{{"unknown field ", false}, {"duplicate field ", true}} {
+		if rest, ok := strings.CutPrefix(msg, p.prefix); ok {
+			path, uerr := strconv.Unquote(rest)
+			if uerr != nil {
+				path = rest
+			}
+			return IgnoredField{Path: path, Duplicate: p.dup}, true
+		}
+	}
+	return IgnoredField{}, false
+}
+
+func field(n *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key && n.Content[i].Kind == yaml.ScalarNode {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func scalarField(n *yaml.Node, key string) string {
+	v := field(n, key)
+	if v == nil {
+		return ""
+	}
+	v = deref(v)
+	if v.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return v.Value
+}
+
+func nodeKindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.ScalarNode:
+		return "scalar"
+	}
+	return "non-mapping node"
+}
+
+// lineMatcher pulls "line N:" out of parser messages.
+type lineMatcher struct{ prefix string }
+
+func (m lineMatcher) cut(msg string) (int, string, bool) {
+	i := strings.Index(msg, m.prefix)
+	if i < 0 {
+		return 0, msg, false
+	}
+	rest := msg[i+len(m.prefix):]
+	j := 0
+	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+		j++
+	}
+	if j == 0 {
+		return 0, msg, false
+	}
+	n, err := strconv.Atoi(rest[:j])
+	if err != nil {
+		return 0, msg, false
+	}
+	rest = strings.TrimLeft(rest[j:], ": ")
+	return n, msg[:i] + rest, true
+}

@@ -1,0 +1,109 @@
+package source
+
+import (
+	"sort"
+
+	"github.com/kubestride/kubestride/internal/fieldpath"
+)
+
+// LineIndex maps field paths of one object to the line where each is set.
+// It stores a 64-bit hash of every path rather than the path itself, so it
+// costs 12 bytes per field whatever the depth.
+type LineIndex struct {
+	hashes []uint64
+	lines  []int32
+}
+
+const (
+	hashSeed  uint64 = 14695981039346656037
+	hashPrime uint64 = 1099511628211
+	// indexMark separates list indexes from keys that look like numbers.
+	indexMark byte = 0xff
+)
+
+func hashKey(h uint64, key string) uint64 {
+	h ^= '.'
+	h *= hashPrime
+	for i := 0; i < len(key); i++ {
+		h ^= uint64(key[i])
+		h *= hashPrime
+	}
+	return h
+}
+
+func hashIndex(h uint64, i int) uint64 {
+	h ^= uint64(indexMark)
+	h *= hashPrime
+	for {
+		h ^= uint64(byte(i))
+		h *= hashPrime
+		i >>= 8
+		if i == 0 {
+			return h
+		}
+	}
+}
+
+type lineEntry struct {
+	hash uint64
+	line int32
+}
+
+// lineBuilder collects entries while a document is walked.
+type lineBuilder struct{ entries []lineEntry }
+
+func (b *lineBuilder) add(h uint64, line int) {
+	b.entries = append(b.entries, lineEntry{h, int32(line)})
+}
+
+func (b *lineBuilder) build() *LineIndex {
+	sort.Slice(b.entries, func(i, j int) bool { return b.entries[i].hash < b.entries[j].hash })
+	idx := &LineIndex{hashes: make([]uint64, 0, len(b.entries)), lines: make([]int32, 0, len(b.entries))}
+	for i, e := range b.entries {
+		if i > 0 && e.hash == b.entries[i-1].hash {
+			continue // duplicate key: keep the first occurrence
+		}
+		idx.hashes = append(idx.hashes, e.hash)
+		idx.lines = append(idx.lines, e.line)
+	}
+	return idx
+}
+
+func (x *LineIndex) lookup(h uint64) int {
+	i := sort.Search(len(x.hashes), func(i int) bool { return x.hashes[i] >= h })
+	if i < len(x.hashes) && x.hashes[i] == h {
+		return int(x.lines[i])
+	}
+	return 0
+}
+
+// Line returns the line of the deepest prefix of path that the document sets,
+// or 0 when not even the first segment is set.
+func (x *LineIndex) Line(path string) int {
+	if x == nil {
+		return 0
+	}
+	h := hashSeed
+	best := 0
+	for _, seg := range fieldpath.Parse(path) {
+		if seg.IsIndex {
+			h = hashIndex(h, seg.Index)
+		} else {
+			h = hashKey(h, seg.Key)
+		}
+		l := x.lookup(h)
+		if l == 0 {
+			break
+		}
+		best = l
+	}
+	return best
+}
+
+// Len returns the number of indexed fields.
+func (x *LineIndex) Len() int {
+	if x == nil {
+		return 0
+	}
+	return len(x.hashes)
+}

@@ -1,0 +1,84 @@
+package source
+
+import (
+	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+)
+
+// StdinName is the file name given to objects read from standard input.
+const StdinName = "<stdin>"
+
+// Origin says where an object was read from.
+type Origin struct {
+	// File is the path as the user gave it (or found below a directory they
+	// gave), or StdinName. Empty for objects that did not come from a file.
+	File string
+	// Doc is the 1-based index of the YAML document within the file.
+	Doc int
+	// Line is the 1-based line where the object starts.
+	Line int
+}
+
+func (o Origin) String() string {
+	if o.File == "" {
+		return ""
+	}
+	if o.Line > 0 {
+		return fmt.Sprintf("%s:%d", o.File, o.Line)
+	}
+	return o.File
+}
+
+// Object is one Kubernetes object with its origin.
+type Object struct {
+	Origin     Origin
+	APIVersion string
+	Kind       string
+	// Typed is the object decoded into its k8s.io/api type, or nil when the
+	// kind is not a built-in one (a custom resource, say).
+	Typed runtime.Object
+	// Meta is the object's metadata. For typed objects it points into Typed;
+	// for others it holds what the document's metadata said.
+	Meta *metav1.ObjectMeta
+	// Lines maps field paths to lines; nil when the object did not come from
+	// YAML or JSON text.
+	Lines *LineIndex
+	// Ignored lists the fields that strict decoding found and that
+	// Kubernetes would drop or overwrite: unknown and duplicate fields.
+	Ignored []IgnoredField
+}
+
+// IgnoredField is a field that Kubernetes would not honour as written.
+type IgnoredField struct {
+	// Path is the field path, as in spec.template.spec.securityContext.privileged.
+	Path string
+	// Duplicate is true for a field set twice (the last value wins); false
+	// for a field the kind does not have.
+	Duplicate bool
+}
+
+// Name returns the object's name.
+func (o *Object) Name() string { return o.Meta.Name }
+
+// Namespace returns the object's namespace as written (empty when unset).
+func (o *Object) Namespace() string { return o.Meta.Namespace }
+
+// Line returns the line of the field at path, or of the nearest enclosing
+// field that the document sets. It falls back to the object's own line.
+func (o *Object) Line(path string) int {
+	if o.Lines != nil {
+		if l := o.Lines.Line(path); l > 0 {
+			return l
+		}
+	}
+	return o.Origin.Line
+}
+
+// NewObject wraps an in-memory typed object (from a live cluster or a test)
+// that has no file origin.
+func NewObject(obj runtime.Object, meta *metav1.ObjectMeta) *Object {
+	gvk := obj.GetObjectKind().GroupVersionKind()
+	return &Object{APIVersion: gvk.GroupVersion().String(), Kind: gvk.Kind, Typed: obj, Meta: meta}
+}
