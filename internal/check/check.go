@@ -113,6 +113,18 @@ type Check interface {
 	Run(ctx context.Context, inv *inventory.Inventory, opts Options) []Finding
 }
 
+// Local is implemented by checks whose findings for an object depend on
+// that object alone (most per-workload and per-container checks). The scan
+// engine runs a local check on each object as soon as it is loaded, on an
+// inventory holding just that object, so the object's full content need not
+// stay in memory; checks that relate objects to each other run once all are
+// loaded, on the retained inventory (see inventory.Summarize).
+type Local interface {
+	Check
+	// Local marks the check; it does nothing.
+	Local()
+}
+
 // Finding is one violation of a check by one object.
 type Finding struct {
 	// CheckID is the check that found it; set by the scan engine.

@@ -35,9 +35,23 @@ func (c funcCheck) Run(_ context.Context, inv *inventory.Inventory, opts check.O
 	return c.run(inv, opts)
 }
 
-// perWorkload builds a check that looks at each workload on its own.
+// localCheck is a funcCheck whose findings for an object depend on that
+// object alone; see check.Local. Use it for checks that look at each object
+// of a kind on its own (Services, ConfigMaps, a Role's own rules).
+type localCheck funcCheck
+
+func (c localCheck) Meta() check.Meta { return c.meta }
+
+func (c localCheck) Run(_ context.Context, inv *inventory.Inventory, opts check.Options) []check.Finding {
+	return c.run(inv, opts)
+}
+
+// Local marks the check as local.
+func (localCheck) Local() {}
+
+// perWorkload builds a local check that looks at each workload on its own.
 func perWorkload(meta check.Meta, fn func(w *inventory.Workload, opts check.Options) []check.Finding) check.Check {
-	return funcCheck{meta: meta, run: func(inv *inventory.Inventory, opts check.Options) []check.Finding {
+	return localCheck{meta: meta, run: func(inv *inventory.Inventory, opts check.Options) []check.Finding {
 		var out []check.Finding
 		for _, w := range inv.Workloads {
 			out = append(out, fn(w, opts)...)

@@ -22,6 +22,9 @@ type pssCheck struct {
 
 func (c pssCheck) Meta() check.Meta { return c.meta }
 
+// Local marks the check as local: a control judges one pod spec.
+func (pssCheck) Local() {}
+
 func (c pssCheck) Run(_ context.Context, inv *inventory.Inventory, opts check.Options) []check.Finding {
 	ctl, ok := pss.For(opts.PSS).Control(c.psaID)
 	if !ok {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/config"
-	"github.com/kubestride/kubestride/internal/inventory"
 	"github.com/kubestride/kubestride/internal/pss"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/scan"
@@ -135,13 +134,11 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		return err
 	}
 
-	inv := inventory.New()
-	loadErrs := source.Load(ctx, o.Paths, s.In, inv.Add)
 	now := o.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
-	rep := scan.Run(ctx, inv, loadErrs, scan.Options{
+	scanner := scan.New(scan.Options{
 		Registry: reg,
 		Config:   cfg,
 		Check:    check.Options{PSS: lv},
@@ -150,6 +147,8 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		Tool:     report.Tool{Name: "kubestride", Version: version()},
 		Settings: report.Settings{FailOn: failOn, PSSLevel: level, PSSVersion: pss.VersionString(lv.Version)},
 	})
+	loadErrs := source.Load(ctx, o.Paths, s.In, func(obj *source.Object) { scanner.Add(ctx, obj) })
+	rep := scanner.Report(ctx, loadErrs)
 
 	bw := bufio.NewWriterSize(out, 1<<16)
 	if err := report.Render(bw, format, rep, report.Options{Color: color}); err != nil {

@@ -144,3 +144,24 @@ func (inv *Inventory) Add(obj *source.Object) {
 		inv.MutatingWebhooks = append(inv.MutatingWebhooks, Item[admissionv1.MutatingWebhookConfiguration]{obj, v})
 	}
 }
+
+// NewSingle returns an inventory holding only obj, reusing reuse's storage
+// when it is not nil. The scan engine uses it to run local checks on one
+// object at a time.
+func NewSingle(reuse *Inventory, obj *source.Object) *Inventory {
+	if reuse == nil {
+		reuse = New()
+	} else {
+		keep := reuse.namespaces
+		for k := range keep {
+			delete(keep, k)
+		}
+		*reuse = Inventory{
+			Objects:    reuse.Objects[:0],
+			Workloads:  reuse.Workloads[:0],
+			namespaces: keep,
+		}
+	}
+	reuse.Add(obj)
+	return reuse
+}

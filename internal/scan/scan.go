@@ -39,9 +39,27 @@ type Options struct {
 	Settings report.Settings
 }
 
-// Run scans inv. loadErrs are the input problems found while loading; they
-// are carried into the report so it lists everything that could not be read.
-func Run(ctx context.Context, inv *inventory.Inventory, loadErrs []source.Error, opts Options) *report.Report {
+// Scanner is a streaming scan. Add runs the local checks on each object as
+// it arrives and keeps only a summary of it (inventory.Summarize); Report
+// runs the cross-object checks on what was kept and builds the report.
+// Memory therefore grows with the findings and the summaries, not with the
+// full input.
+type Scanner struct {
+	opts     Options
+	cfg      *config.Config
+	rules    []check.Meta
+	local    []check.Check
+	global   []check.Check
+	retained *inventory.Inventory
+	single   *inventory.Inventory
+	j        joiner
+	findings []report.Finding
+	errs     []report.Error
+	objects  int
+}
+
+// New starts a streaming scan.
+func New(opts Options) *Scanner {
 	reg := opts.Registry
 	if reg == nil {
 		reg = check.Default()
@@ -50,37 +68,92 @@ func Run(ctx context.Context, inv *inventory.Inventory, loadErrs []source.Error,
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
-	r := &report.Report{SchemaVersion: report.SchemaVersion, Tool: opts.Tool, Settings: opts.Settings}
+	s := &Scanner{opts: opts, cfg: cfg, retained: inventory.New()}
+	s.j = joiner{cfg: cfg, now: opts.Now, notes: map[string]bool{}, interned: map[string]string{}}
+	for _, c := range selectChecks(reg, cfg, opts.Only) {
+		s.rules = append(s.rules, c.Meta())
+		if _, ok := c.(check.Local); ok {
+			s.local = append(s.local, c)
+		} else {
+			s.global = append(s.global, c)
+		}
+	}
+	return s
+}
+
+// Add scans one object with the local checks and keeps its summary for the
+// cross-object checks. Add is not safe for concurrent use.
+func (s *Scanner) Add(ctx context.Context, obj *source.Object) {
+	s.objects++
+	if len(s.local) > 0 {
+		s.single = inventory.NewSingle(s.single, obj)
+		for _, c := range s.local {
+			res := runOne(ctx, c, s.single, s.opts.Check)
+			s.collect(c.Meta(), res)
+		}
+	}
+	if inventory.Summarize(obj) {
+		s.retained.Add(obj)
+	}
+}
+
+// collect joins a check's result into the report being built.
+func (s *Scanner) collect(meta check.Meta, res result) {
+	if res.err != "" {
+		msg := fmt.Sprintf("check %s could not be evaluated: %s", meta.ID, res.err)
+		for _, e := range s.errs {
+			if e.Message == msg {
+				return
+			}
+		}
+		s.errs = append(s.errs, report.Error{Message: msg})
+		return
+	}
+	for _, f := range res.findings {
+		s.findings = append(s.findings, s.j.join(meta, f))
+	}
+}
+
+// Report runs the cross-object checks and returns the finished report.
+// loadErrs are the input problems found while loading; the report lists them
+// with everything that could not be evaluated.
+func (s *Scanner) Report(ctx context.Context, loadErrs []source.Error) *report.Report {
+	results := runChecks(ctx, s.global, s.retained, s.opts.Check)
+	for i, res := range results {
+		s.collect(s.global[i].Meta(), res)
+	}
+	r := &report.Report{
+		SchemaVersion: report.SchemaVersion,
+		Tool:          s.opts.Tool,
+		Settings:      s.opts.Settings,
+		Rules:         s.rules,
+		Findings:      s.findings,
+	}
 	for _, e := range loadErrs {
 		r.Errors = append(r.Errors, report.Error{File: e.File, Line: e.Line, Message: e.Message})
 	}
-
-	checks := selectChecks(reg, cfg, opts.Only)
-	for _, c := range checks {
-		r.Rules = append(r.Rules, c.Meta())
-	}
-	results := runChecks(ctx, checks, inv, opts.Check)
-
-	j := joiner{cfg: cfg, now: opts.Now, notes: map[string]bool{}}
-	for i, res := range results {
-		meta := checks[i].Meta()
-		if res.err != "" {
-			r.Errors = append(r.Errors, report.Error{Message: fmt.Sprintf("check %s could not be evaluated: %s", meta.ID, res.err)})
-			continue
-		}
-		for _, f := range res.findings {
-			r.Findings = append(r.Findings, j.join(meta, f))
+	r.Errors = append(r.Errors, s.errs...)
+	for i := range s.cfg.Exemptions {
+		e := &s.cfg.Exemptions[i]
+		if e.Expired(s.opts.Now) {
+			s.j.notice(s.cfg.File, e.Line, fmt.Sprintf("exemption %s expired on %s and no longer applies (reason was: %s)", describeExemption(e), e.Expires, e.Reason))
 		}
 	}
-	for i := range cfg.Exemptions {
-		e := &cfg.Exemptions[i]
-		if e.Expired(opts.Now) {
-			j.notice(cfg.File, e.Line, fmt.Sprintf("exemption %s expired on %s and no longer applies (reason was: %s)", describeExemption(e), e.Expires, e.Reason))
-		}
-	}
-	r.Notices = j.notices
+	r.Notices = s.j.notices
 	r.Finalize()
 	return r
+}
+
+// Run scans a whole inventory at once, running every check on all of it.
+// It gives the same report as streaming the same objects through a Scanner;
+// it is the reference the streaming scan is tested against, and the entry
+// point for callers that already hold every object.
+func Run(ctx context.Context, inv *inventory.Inventory, loadErrs []source.Error, opts Options) *report.Report {
+	s := New(opts)
+	all := append(append([]check.Check{}, s.local...), s.global...)
+	s.global, s.local = all, nil
+	s.retained = inv
+	return s.Report(ctx, loadErrs)
 }
 
 func selectChecks(reg *check.Registry, cfg *config.Config, only []check.ID) []check.Check {
@@ -135,6 +208,8 @@ func runChecks(ctx context.Context, checks []check.Check, inv *inventory.Invento
 	return results
 }
 
+// runOne runs a check, turning a panic or a cancelled context into an error
+// so that nothing unevaluated passes silently.
 func runOne(ctx context.Context, c check.Check, inv *inventory.Inventory, opts check.Options) (res result) {
 	if err := ctx.Err(); err != nil {
 		return result{err: err.Error()}
@@ -156,6 +231,16 @@ type joiner struct {
 	now     time.Time
 	notices []report.Notice
 	notes   map[string]bool
+	// interned shares the many repeated messages and field paths.
+	interned map[string]string
+}
+
+func (j *joiner) intern(s string) string {
+	if v, ok := j.interned[s]; ok {
+		return v
+	}
+	j.interned[s] = s
+	return s
 }
 
 func (j *joiner) notice(file string, line int, msg string) {
@@ -182,9 +267,9 @@ func (j *joiner) join(meta check.Meta, f check.Finding) report.Finding {
 		Category:    meta.Category,
 		Severity:    sev,
 		Title:       meta.Title,
-		Message:     f.Message(),
-		Reason:      f.Reason,
-		Field:       f.Path,
+		Message:     j.intern(f.Message()),
+		Reason:      j.intern(f.Reason),
+		Field:       j.intern(f.Path),
 		Remediation: meta.Remediation,
 		PSS:         f.PSS,
 	}

@@ -107,3 +107,29 @@ func (x *LineIndex) Len() int {
 	}
 	return len(x.hashes)
 }
+
+// Keep returns an index holding only the given paths and their prefixes, for
+// objects kept long after loading; a lookup of any other path then resolves
+// to its nearest kept parent.
+func (x *LineIndex) Keep(paths ...string) *LineIndex {
+	if x == nil {
+		return nil
+	}
+	var b lineBuilder
+	for _, p := range paths {
+		h := hashSeed
+		for _, seg := range fieldpath.Parse(p) {
+			if seg.IsIndex {
+				h = hashIndex(h, seg.Index)
+			} else {
+				h = hashKey(h, seg.Key)
+			}
+			l := x.lookup(h)
+			if l == 0 {
+				break
+			}
+			b.add(h, l)
+		}
+	}
+	return b.build()
+}
