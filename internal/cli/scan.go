@@ -136,6 +136,9 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 
 	now := o.Now
 	if now.IsZero() {
+		now = fixedNow
+	}
+	if now.IsZero() {
 		now = time.Now()
 	}
 	scanner := scan.New(scan.Options{
@@ -173,6 +176,9 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 	}
 	return nil
 }
+
+// fixedNow, when set (by tests), replaces the clock for exemptions.
+var fixedNow time.Time
 
 func errorLine(e report.Error) string {
 	switch {

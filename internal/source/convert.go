@@ -237,11 +237,11 @@ func (c *converter) scalar(n *yaml.Node) error {
 		switch v.(type) {
 		case int64, uint64, float64:
 		default:
-			return fmt.Errorf("line %d: cannot read %q as %s", c.lineBase+n.Line, n.Value, tag)
+			return fmt.Errorf("line %d: value tagged %s is not a number", c.lineBase+n.Line, tag)
 		}
 	case "!!bool":
 		if _, ok := v.(bool); !ok {
-			return fmt.Errorf("line %d: cannot read %q as !!bool", c.lineBase+n.Line, n.Value)
+			return fmt.Errorf("line %d: value tagged !!bool is not a boolean", c.lineBase+n.Line)
 		}
 	case "!!null":
 		v = nil
@@ -257,7 +257,7 @@ func (c *converter) scalar(n *yaml.Node) error {
 		c.buf = strconv.AppendUint(c.buf, v, 10)
 	case float64:
 		if math.IsInf(v, 0) || math.IsNaN(v) {
-			return fmt.Errorf("line %d: %q has no JSON representation", c.lineBase+n.Line, n.Value)
+			return fmt.Errorf("line %d: infinite or NaN numbers have no JSON representation", c.lineBase+n.Line)
 		}
 		c.buf = strconv.AppendFloat(c.buf, v, 'g', -1, 64)
 	default:

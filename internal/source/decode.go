@@ -103,8 +103,26 @@ func (d document) yamlError(err error) Error {
 	if n, rest, ok := yamlLine.cut(msg); ok {
 		line = d.line - 1 + n
 		msg = rest
+		if parserError(msg) {
+			line++ // the parser counts these lines from zero
+		}
 	}
 	return d.errorf(line, "invalid YAML: %s", msg)
+}
+
+// parserError reports whether msg comes from the YAML parser rather than
+// its scanner: the parser reports 0-based lines.
+func parserError(msg string) bool {
+	rest, ok := strings.CutPrefix(msg, "did not find expected ")
+	if !ok {
+		return false
+	}
+	for _, p := range []string{"<", "node", "key", "'-'", "','"} {
+		if strings.HasPrefix(rest, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // object decodes one top-level node (or an item of a List).

@@ -1,0 +1,26 @@
+# kubestride — the targets README.md documents.
+GO ?= go
+
+.PHONY: build test golden fuzz bench vet
+
+build:
+	$(GO) build -o bin/kubestride ./cmd/kubestride
+
+# The whole test suite; .ci/run calls this.
+test:
+	$(GO) vet ./...
+	$(GO) test ./...
+
+# Rewrite golden files and docs/checks.md after an intended output change.
+golden:
+	$(GO) test ./internal/checks ./internal/report ./internal/cli -update
+
+# Fuzz the loader and the field-path parser for a while each.
+fuzz:
+	$(GO) test ./internal/source -run '^$$' -fuzz FuzzDecode -fuzztime 60s
+	$(GO) test ./internal/fieldpath -run '^$$' -fuzz FuzzParse -fuzztime 20s
+
+# Benchmarks, run on purpose (see hack/bench.sh for the CLI against the floor).
+bench:
+	$(GO) test ./internal/scan -run '^$$' -bench . -benchmem
+	bash hack/bench.sh

@@ -1,0 +1,247 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kubestride/kubestride/internal/golden"
+	"github.com/kubestride/kubestride/internal/report"
+)
+
+// run executes kubestride in-process, from the repository root, with a
+// fixed clock for exemptions.
+func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	s := IO{In: strings.NewReader(stdin), Out: &out, Err: &errb, Getenv: func(string) string { return "" }}
+	fixedNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	defer func() { fixedNow = time.Time{} }()
+	code = Main(args, s)
+	return out.String(), errb.String(), code
+}
+
+func chdirRoot(t *testing.T) {
+	t.Helper()
+	t.Chdir(filepath.Join("..", ".."))
+}
+
+func decodeReport(t *testing.T, out string) *report.Report {
+	t.Helper()
+	var r report.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("output is not a JSON report: %v\n%s", err, out)
+	}
+	return &r
+}
+
+// TestExamplesGolden pins the report on the bundled examples, in every
+// format, as the user sees it.
+func TestExamplesGolden(t *testing.T) {
+	chdirRoot(t)
+	for _, format := range []string{"json", "table", "sarif", "junit", "markdown", "html"} {
+		t.Run(format, func(t *testing.T) {
+			out, stderr, code := run(t, "", "scan", "--format", format, "--config", "docs/kubestride.example.yaml", "examples/")
+			if code != report.ExitFindings {
+				t.Errorf("exit code = %d, want %d; stderr:\n%s", code, report.ExitFindings, stderr)
+			}
+			golden.Check(t, filepath.Join("internal", "cli", "testdata", "examples."+format+".golden"), []byte(out))
+		})
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	chdirRoot(t)
+	clean := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: app}\ndata: {LOG_LEVEL: info}\n"
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		want  int
+	}{
+		{"clean input", clean, []string{"scan", "-f", "json", "-"}, report.ExitOK},
+		{"findings at or above fail-on", "", []string{"scan", "-f", "json", "examples/payments/ledger.yaml"}, report.ExitFindings},
+		{"findings below fail-on", "", []string{"scan", "-f", "json", "--fail-on", "critical", "--check", "image-latest-tag", "examples/payments/ledger.yaml"}, report.ExitOK},
+		{"unreadable input wins over findings", "", []string{"scan", "-f", "json", "examples/payments/ledger.yaml", "nope.yaml"}, report.ExitError},
+		{"no input", "", []string{"scan"}, report.ExitError},
+		{"unknown flag", "", []string{"scan", "--nope", "examples/"}, report.ExitError},
+		{"bad fail-on", "", []string{"scan", "--fail-on", "severe", "examples/"}, report.ExitError},
+		{"bad format", "", []string{"scan", "--format", "yaml", "examples/"}, report.ExitError},
+		{"bad pss level", "", []string{"scan", "--pss-level", "privileged", "examples/"}, report.ExitError},
+		{"bad pss version", "", []string{"scan", "--pss-version", "1.2.3", "examples/"}, report.ExitError},
+		{"unknown check", "", []string{"scan", "--check", "nope", "examples/"}, report.ExitError},
+		{"bad config", "", []string{"scan", "--config", "README.md", "examples/"}, report.ExitError},
+		{"checks list", "", []string{"checks"}, report.ExitOK},
+		{"checks explain", "", []string{"checks", "pss-privileged"}, report.ExitOK},
+		{"checks unknown", "", []string{"checks", "nope"}, report.ExitError},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, code := run(t, tc.stdin, tc.args...)
+			if code != tc.want {
+				t.Errorf("kubestride %s: exit code = %d, want %d; stderr:\n%s", strings.Join(tc.args, " "), code, tc.want, stderr)
+			}
+			if tc.want == report.ExitError && !strings.Contains(stderr, "kubestride:") {
+				t.Errorf("a failing run must say why on stderr; got %q", stderr)
+			}
+		})
+	}
+}
+
+func TestStdin(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "examples", "payments", "ledger.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := run(t, string(data), "scan", "-f", "json", "-")
+	if code != report.ExitFindings {
+		t.Fatalf("exit code = %d, want %d", code, report.ExitFindings)
+	}
+	r := decodeReport(t, out)
+	if len(r.Findings) == 0 {
+		t.Fatal("no findings from stdin")
+	}
+	for _, f := range r.Findings {
+		if f.Location == nil || f.Location.File != "<stdin>" || f.Location.Line == 0 {
+			t.Fatalf("finding %s location = %+v, want <stdin> with a line", f.ID, f.Location)
+		}
+	}
+}
+
+// TestBadInput feeds each kind of bad input beside a good file: the error
+// names the file (and line where known), the good file is still scanned, and
+// the exit code is 2.
+func TestBadInput(t *testing.T) {
+	good := "apiVersion: v1\nkind: Pod\nmetadata: {name: good}\nspec:\n  containers:\n  - name: app\n    image: nginx\n    securityContext: {privileged: true}\n"
+	bomb := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n"
+	prev := "a"
+	for _, n := range []string{"b", "c", "d", "e", "f", "g", "h", "i"} {
+		bomb += "  " + n + ": &" + n + " [" + strings.Repeat("*"+prev+",", 8) + "*" + prev + "]\n"
+		prev = n
+	}
+	tests := []struct {
+		name, content, wantLine string
+		symlinkLoop             bool
+	}{
+		{name: "malformed YAML", content: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [broken\n", wantLine: "bad.yaml:4: invalid YAML"},
+		{name: "binary junk", content: "\x7fELF\x02\x01\x01\x00\x00\x00", wantLine: "bad.yaml: not a YAML or JSON text file"},
+		{name: "wrong field type", content: "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: \"yes please\"\n", wantLine: `bad.yaml:5: Pod "p": field spec.hostNetwork: a boolean is required, not a string`},
+		{name: "no kind", content: "apiVersion: v1\nmetadata: {name: p}\n", wantLine: `bad.yaml:1: document with apiVersion "v1" has no kind`},
+		{name: "no apiVersion", content: "kind: Pod\nmetadata: {name: p}\n", wantLine: "bad.yaml:1: Pod has no apiVersion"},
+		{name: "alias bomb", content: bomb, wantLine: "bad.yaml:1: document expands YAML aliases"},
+		{name: "deep nesting", content: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\nx: " + strings.Repeat("[", 3000) + strings.Repeat("]", 3000) + "\n", wantLine: "bad.yaml:1: document nests deeper than"},
+		{name: "symlink loop", symlinkLoop: true, wantLine: "directory already scanned (a symlink loop or a repeated path)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "good.yaml"), []byte(good), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if tc.symlinkLoop {
+				if err := os.Symlink(dir, filepath.Join(dir, "loop")); err != nil {
+					t.Fatal(err)
+				}
+			} else if err := os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte(tc.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan struct{})
+			var out, stderr string
+			var code int
+			go func() {
+				defer close(done)
+				out, stderr, code = run(t, "", "scan", "-f", "json", dir)
+			}()
+			select {
+			case <-done:
+			case <-time.After(60 * time.Second):
+				t.Fatal("scan did not finish within a minute")
+			}
+			if code != report.ExitError {
+				t.Errorf("exit code = %d, want %d", code, report.ExitError)
+			}
+			if !strings.Contains(stderr, tc.wantLine) {
+				t.Errorf("stderr does not name the problem %q:\n%s", tc.wantLine, stderr)
+			}
+			r := decodeReport(t, out)
+			if len(r.Errors) != 1 {
+				t.Errorf("report errors = %+v, want one", r.Errors)
+			}
+			found := false
+			for _, f := range r.Findings {
+				if f.Resource.Name == "good" && f.ID == "pss-privileged" {
+					found = true
+				}
+			}
+			if !found {
+				t.Error("the good file was not scanned")
+			}
+		})
+	}
+}
+
+// TestSecretsNeverLeave scans manifests holding secret values in every way
+// the checks look at, in every format, and requires that no value appears
+// in the output or the error stream.
+func TestSecretsNeverLeave(t *testing.T) {
+	secrets := []string{
+		"s3cr3t-Pa55w0rd-for-ledger",
+		"wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8h3kLmN2",
+		"ghp_0123456789abcdefghijklmnopqrstuvwxyZ",
+		"hunter2-but-longer-Z9",
+	}
+	manifest := `apiVersion: v1
+kind: Pod
+metadata: {name: leaky, namespace: app}
+spec:
+  containers:
+  - name: app
+    image: nginx
+    env:
+    - {name: DB_PASSWORD, value: "` + secrets[0] + `"}
+    - {name: AWS_SECRET_ACCESS_KEY, value: "` + secrets[1] + `"}
+    - {name: NOTES, value: "token ` + secrets[2] + `"}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: leaky, namespace: app}
+data:
+  password: "` + secrets[3] + `"
+  github: "` + secrets[2] + `"
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: creds, namespace: app}
+stringData:
+  password: "` + secrets[3] + `"
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: broken, namespace: app}
+data:
+  password: "` + secrets[3] + `"
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: typed, namespace: app}
+data:
+  password: !!int ` + secrets[3] + `
+`
+	for _, format := range []string{"json", "table", "sarif", "junit", "markdown", "html"} {
+		t.Run(format, func(t *testing.T) {
+			out, stderr, _ := run(t, manifest, "scan", "--format", format, "-")
+			for _, s := range secrets {
+				if strings.Contains(out, s) || strings.Contains(stderr, s) {
+					t.Errorf("secret value %q printed", s)
+				}
+			}
+			if !strings.Contains(out, "DB_PASSWORD") {
+				t.Error("the report does not name the env var holding the secret")
+			}
+		})
+	}
+}
