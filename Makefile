@@ -20,7 +20,7 @@ fuzz:
 	$(GO) test ./internal/source -run '^$$' -fuzz FuzzDecode -fuzztime 60s
 	$(GO) test ./internal/fieldpath -run '^$$' -fuzz FuzzParse -fuzztime 20s
 
-# Benchmarks, run on purpose (see hack/bench.sh for the CLI against the floor).
+# Benchmarks, run on purpose (hack/bench.py times the CLI against the floor).
 bench:
 	$(GO) test ./internal/scan -run '^$$' -bench . -benchmem
-	bash hack/bench.sh
+	python3 hack/bench.py

@@ -1,7 +1,7 @@
 // Command benchfloor is the floor kubestride's scan is measured against: it
 // reads every manifest under its arguments and decodes each document into
 // its typed k8s.io/api object with apimachinery's universal deserializer,
-// and does nothing else. hack/bench.sh times it beside kubestride scan on the
+// and does nothing else. hack/bench.py times it beside kubestride scan on the
 // same corpus.
 package main
 

@@ -150,7 +150,10 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		Tool:     report.Tool{Name: "kubestride", Version: version()},
 		Settings: report.Settings{FailOn: failOn, PSSLevel: level, PSSVersion: pss.VersionString(lv.Version)},
 	})
-	loadErrs := source.Load(ctx, o.Paths, s.In, func(obj *source.Object) { scanner.Add(ctx, obj) })
+	loadErrs := source.Stream(ctx, o.Paths, source.Options{
+		Stdin:   s.In,
+		Prepare: func(obj *source.Object) any { return scanner.CheckLocal(ctx, obj) },
+	}, func(obj *source.Object, local any) { scanner.Add(ctx, obj, local.(*scan.Local)) })
 	rep := scanner.Report(ctx, loadErrs)
 
 	bw := bufio.NewWriterSize(out, 1<<16)

@@ -146,8 +146,8 @@ func (inv *Inventory) Add(obj *source.Object) {
 }
 
 // NewSingle returns an inventory holding only obj, reusing reuse's storage
-// when it is not nil. The scan engine uses it to run local checks on one
-// object at a time.
+// when it is not nil (nil allocates a new one). The scan engine uses it to
+// run local checks on one object at a time.
 func NewSingle(reuse *Inventory, obj *source.Object) *Inventory {
 	if reuse == nil {
 		reuse = New()

@@ -51,7 +51,6 @@ type Scanner struct {
 	local    []check.Check
 	global   []check.Check
 	retained *inventory.Inventory
-	single   *inventory.Inventory
 	j        joiner
 	findings []report.Finding
 	errs     []report.Error
@@ -81,16 +80,33 @@ func New(opts Options) *Scanner {
 	return s
 }
 
-// Add scans one object with the local checks and keeps its summary for the
+// Local holds the results of the local checks on one object.
+type Local struct{ results []result }
+
+// CheckLocal runs the local checks on obj alone. Unlike Add it is safe for
+// concurrent use, so a loader can run it on the goroutine that decoded obj.
+func (s *Scanner) CheckLocal(ctx context.Context, obj *source.Object) *Local {
+	if len(s.local) == 0 {
+		return &Local{}
+	}
+	single := inventory.NewSingle(nil, obj)
+	l := &Local{results: make([]result, len(s.local))}
+	for i, c := range s.local {
+		l.results[i] = runOne(ctx, c, single, s.opts.Check)
+	}
+	return l
+}
+
+// Add files obj: it joins the results of the local checks (running them now
+// when local is nil) into the report and keeps the object's summary for the
 // cross-object checks. Add is not safe for concurrent use.
-func (s *Scanner) Add(ctx context.Context, obj *source.Object) {
+func (s *Scanner) Add(ctx context.Context, obj *source.Object, local *Local) {
 	s.objects++
-	if len(s.local) > 0 {
-		s.single = inventory.NewSingle(s.single, obj)
-		for _, c := range s.local {
-			res := runOne(ctx, c, s.single, s.opts.Check)
-			s.collect(c.Meta(), res)
-		}
+	if local == nil {
+		local = s.CheckLocal(ctx, obj)
+	}
+	for i, res := range local.results {
+		s.collect(s.local[i].Meta(), res)
 	}
 	if inventory.Summarize(obj) {
 		s.retained.Add(obj)

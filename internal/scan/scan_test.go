@@ -196,7 +196,9 @@ func TestStreamingMatchesWholeInventory(t *testing.T) {
 	want := Run(context.Background(), whole, errs, opts)
 
 	s := New(opts)
-	errs = source.Load(context.Background(), files, nil, func(o *source.Object) { s.Add(context.Background(), o) })
+	errs = source.Stream(context.Background(), files, source.Options{Prepare: func(o *source.Object) any {
+		return s.CheckLocal(context.Background(), o)
+	}}, func(o *source.Object, local any) { s.Add(context.Background(), o, local.(*Local)) })
 	got := s.Report(context.Background(), errs)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("streaming scan differs from the whole-inventory scan (-whole +streaming):\n%s", diff)

@@ -63,9 +63,9 @@ func TestDecodeDocuments(t *testing.T) {
 			want: []summary{{"Widget", "w", "ns", 1, 1, false}},
 		},
 		{
-			name: "a broken document does not stop the next one",
-			text: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n",
-			want: []summary{{"ConfigMap", "b", "", 2, 5, true}},
+			name:     "a broken document does not stop the next one",
+			text:     "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n",
+			want:     []summary{{"ConfigMap", "b", "", 2, 5, true}},
 			wantErrs: []Error{{File: "f.yaml", Line: 3, Doc: 1, Message: "invalid YAML: did not find expected ',' or '}'"}},
 		},
 		{
@@ -79,8 +79,8 @@ func TestDecodeDocuments(t *testing.T) {
 			},
 		},
 		{
-			name: "wrong field type names the field and its line",
-			text: "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: x\n  - name: b\n    image: z\n    securityContext:\n      runAsUser: root\n",
+			name:     "wrong field type names the field and its line",
+			text:     "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: x\n  - name: b\n    image: z\n    securityContext:\n      runAsUser: root\n",
 			wantErrs: []Error{{File: "f.yaml", Line: 11, Doc: 1, Message: `Pod "p": field spec.containers.securityContext.runAsUser: an integer is required, not a string`}},
 		},
 		{
@@ -292,7 +292,9 @@ func TestLoadPaths(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sa := func(name string) string { return "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: " + name + "}\n" }
+	sa := func(name string) string {
+		return "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: " + name + "}\n"
+	}
 	write("b.yaml", sa("b"))
 	write("a.yml", sa("a"))
 	write("sub/c.json", `{"apiVersion":"v1","kind":"ServiceAccount","metadata":{"name":"c"}}`)

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,40 +9,155 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"unicode/utf8"
 )
 
 // MaxFileSize is the largest file Load reads; a larger one is reported, not read.
 const MaxFileSize = 256 << 20
 
+// Options tune Stream.
+type Options struct {
+	// Stdin is read for the path "-".
+	Stdin io.Reader
+	// Workers is the number of goroutines decoding documents; 0 means
+	// GOMAXPROCS.
+	Workers int
+	// Prepare, when set, runs on each object in the goroutine that decoded
+	// it, before the object is emitted; its result is passed to emit. It
+	// must be safe for concurrent use.
+	Prepare func(*Object) any
+}
+
 // Load reads every path (a file, a directory walked recursively for .yaml,
 // .yml and .json files, or "-" for stdin) and passes each object to emit, in
-// a stable order: paths as given, directory entries sorted. It returns the
-// input that could not be read; it stops early only when ctx is done.
+// a stable order: paths as given, directory entries sorted, documents in
+// file order. It returns the input that could not be read; it stops early
+// only when ctx is done.
 func Load(ctx context.Context, paths []string, stdin io.Reader, emit func(*Object)) []Error {
-	l := loader{ctx: ctx, stdin: stdin, emit: emit, visited: map[fileID]bool{}}
-	for _, p := range paths {
-		if ctx.Err() != nil {
-			l.errs = append(l.errs, Error{File: p, Message: fmt.Sprintf("not read: %v", ctx.Err())})
-			break
-		}
-		l.path(p)
+	return Stream(ctx, paths, Options{Stdin: stdin}, func(o *Object, _ any) { emit(o) })
+}
+
+// Stream is Load with options: documents are decoded (and prepared) on
+// several goroutines, while emit is called from the caller's goroutine, one
+// object at a time, in the same stable order as Load. At most a few
+// documents per worker are in flight, so memory does not grow with the input.
+func Stream(ctx context.Context, paths []string, opts Options, emit func(*Object, any)) []Error {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
 	}
-	return l.errs
+	jobs := make(chan *job, 4*workers)
+	done := make(chan *job, 4*workers)
+	go func() {
+		l := loader{ctx: ctx, stdin: opts.Stdin, visited: map[fileID]bool{}, jobs: jobs}
+		for _, p := range paths {
+			if ctx.Err() != nil {
+				l.fail(p, "not read: %v", ctx.Err())
+				break
+			}
+			l.path(p)
+		}
+		close(jobs)
+	}()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				j.run(opts.Prepare)
+				done <- j
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+
+	// Emit in sequence order, holding early finishers until their turn.
+	var errs []Error
+	pending := map[int]*job{}
+	next := 0
+	for j := range done {
+		pending[j.seq] = j
+		for {
+			j, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			for i, o := range j.objs {
+				var prepared any
+				if j.prepared != nil {
+					prepared = j.prepared[i]
+				}
+				emit(o, prepared)
+			}
+			errs = append(errs, j.errs...)
+		}
+	}
+	return errs
+}
+
+// job is one document to decode, or a file-level error to pass on in order.
+type job struct {
+	seq      int
+	doc      document
+	text     []byte
+	objs     []*Object
+	prepared []any
+	errs     []Error
+}
+
+func (j *job) run(prepare func(*Object) any) {
+	if j.text == nil {
+		return // an error only
+	}
+	j.errs = append(j.errs, j.doc.decode(j.text, func(o *Object) { j.objs = append(j.objs, o) })...)
+	j.text = nil
+	if prepare != nil {
+		j.prepared = make([]any, len(j.objs))
+		for i, o := range j.objs {
+			j.prepared[i] = prepare(o)
+		}
+	}
 }
 
 type loader struct {
 	ctx     context.Context
 	stdin   io.Reader
-	emit    func(*Object)
-	errs    []Error
 	visited map[fileID]bool // directories entered, to break symlink loops
 	stdinOK bool
+	jobs    chan<- *job
+	seq     int
+}
+
+func (l *loader) send(j *job) {
+	j.seq = l.seq
+	l.seq++
+	l.jobs <- j
 }
 
 func (l *loader) fail(file, format string, args ...any) {
-	l.errs = append(l.errs, Error{File: file, Message: fmt.Sprintf(format, args...)})
+	l.send(&job{errs: []Error{{File: file, Message: fmt.Sprintf(format, args...)}}})
+}
+
+// decode splits a file's content into documents and queues them.
+func (l *loader) decode(file string, data []byte) {
+	if i := bytes.IndexByte(data, 0); i >= 0 || !utf8.Valid(data) {
+		l.fail(file, "not a YAML or JSON text file (binary or not UTF-8)")
+		return
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	for n, doc := range splitDocuments(data) {
+		l.send(&job{doc: document{file: file, doc: n + 1, line: doc.line}, text: doc.text})
+	}
 }
 
 func (l *loader) path(p string) {
@@ -64,7 +180,7 @@ func (l *loader) path(p string) {
 			l.fail(StdinName, "larger than %d MiB; not read", MaxFileSize>>20)
 			return
 		}
-		l.errs = append(l.errs, Decode(StdinName, data, l.emit)...)
+		l.decode(StdinName, data)
 		return
 	}
 	info, err := os.Stat(p)
@@ -162,7 +278,7 @@ func (l *loader) file(p string, info fs.FileInfo) {
 		l.fail(p, "read: %v", unwrapPath(err))
 		return
 	}
-	l.errs = append(l.errs, Decode(p, data, l.emit)...)
+	l.decode(p, data)
 }
 
 // unwrapPath drops the path an *fs.PathError repeats, since Error names it.

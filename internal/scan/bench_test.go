@@ -1,0 +1,97 @@
+package scan
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/kubernetes/scheme"
+
+	"github.com/kubestride/kubestride/internal/report"
+	"github.com/kubestride/kubestride/internal/source"
+)
+
+var (
+	corpusOnce sync.Once
+	corpusDir  string
+	corpusErr  error
+)
+
+// benchCorpus makes the 10,000-document single-file corpus of the
+// benchmark issue with ../shared/bench/gen_corpus.py, once per run.
+func benchCorpus(b *testing.B) string {
+	b.Helper()
+	corpusOnce.Do(func() {
+		gen := filepath.Join("..", "..", "..", "shared", "bench", "gen_corpus.py")
+		if _, err := os.Stat(gen); err != nil {
+			corpusErr = errors.New("corpus generator ../shared/bench/gen_corpus.py not found")
+			return
+		}
+		dir, err := os.MkdirTemp("", "kubestride-bench-")
+		if err != nil {
+			corpusErr = err
+			return
+		}
+		corpusDir = filepath.Join(dir, "single")
+		corpusErr = exec.Command("python3", gen, corpusDir, "0", "--single-docs", "10000", "--seed", "3").Run()
+	})
+	if corpusErr != nil {
+		b.Skip(corpusErr)
+	}
+	return corpusDir
+}
+
+// BenchmarkFloorDecode is the floor: read the corpus and decode every
+// document into its typed object with apimachinery's universal deserializer.
+func BenchmarkFloorDecode(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(benchCorpus(b), "all.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	decoder := scheme.Codecs.UniversalDeserializer()
+	b.ResetTimer()
+	for b.Loop() {
+		r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+		n := 0
+		for {
+			doc, err := r.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := decoder.Decode(doc, nil, nil); err == nil {
+				n++
+			}
+		}
+		b.ReportMetric(float64(n), "docs/op")
+	}
+}
+
+// BenchmarkScan is the full scan the CLI runs: streaming load, every check,
+// the JSON report written out.
+func BenchmarkScan(b *testing.B) {
+	dir := benchCorpus(b)
+	ctx := context.Background()
+	for b.Loop() {
+		s := New(Options{Check: restrictedLatest, Now: time.Now()})
+		errs := source.Stream(ctx, []string{dir}, source.Options{Prepare: func(o *source.Object) any {
+			return s.CheckLocal(ctx, o)
+		}}, func(o *source.Object, l any) { s.Add(ctx, o, l.(*Local)) })
+		r := s.Report(ctx, errs)
+		if err := report.Render(io.Discard, "json", r, report.Options{}); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(r.Findings)), "findings/op")
+	}
+}
