@@ -7,4 +7,12 @@
 // renderers only read it, so every format lists the same findings in the same
 // order. The JSON form is the schema-version-1 contract in DESIGN.md: fields
 // are only ever added within a schema version.
+//
+// Each format is one file that registers its renderer in init. Renderers
+// print values of the report only (never a raw object, a file's contents or
+// anything from the environment), escape them for their format (terminal
+// controls in the table, Markdown and HTML markup, XML), keep suppressed
+// findings apart from live ones, and produce the same bytes for the same
+// report. testdata/*.golden holds the output of each; run
+// go test ./internal/report -update after an intended change.
 package report

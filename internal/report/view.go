@@ -1,0 +1,203 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/kubestride/kubestride/internal/check"
+)
+
+// This file holds what the human-readable renderers share: grouping by STRIDE
+// category and the one-line forms of resources, locations and suppressions.
+// Every renderer takes the findings in the report's order, so the formats
+// agree with each other and with the JSON contract.
+
+// severitiesDesc lists the severities most severe first, the order in which
+// summaries count them.
+var severitiesDesc = []check.Severity{check.Critical, check.High, check.Medium, check.Low, check.Info}
+
+// categoryGroup is the findings of one STRIDE category, in report order.
+type categoryGroup struct {
+	Category check.Category
+	Findings []*Finding
+}
+
+// liveByCategory groups the findings that are not suppressed by category, in
+// STRIDE order; categories without findings are left out. A category outside
+// STRIDE (which a valid check cannot have) comes last, sorted by name, so no
+// finding is ever lost.
+func liveByCategory(r *Report) []categoryGroup {
+	byCat := map[check.Category][]*Finding{}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Suppressed == nil {
+			byCat[f.Category] = append(byCat[f.Category], f)
+		}
+	}
+	var out []categoryGroup
+	for _, c := range categoryOrder(byCat) {
+		out = append(out, categoryGroup{Category: c, Findings: byCat[c]})
+	}
+	return out
+}
+
+// categoryOrder returns the keys of m in STRIDE order, then any others sorted.
+func categoryOrder[V any](m map[check.Category]V) []check.Category {
+	var out []check.Category
+	for _, c := range check.Categories {
+		if _, ok := m[c]; ok {
+			out = append(out, c)
+		}
+	}
+	var extra []check.Category
+	for c := range m {
+		if !c.Valid() {
+			extra = append(extra, c)
+		}
+	}
+	sort.Slice(extra, func(i, j int) bool { return extra[i] < extra[j] })
+	return append(out, extra...)
+}
+
+// suppressedFindings returns the suppressed findings in report order.
+func suppressedFindings(r *Report) []*Finding {
+	var out []*Finding
+	for i := range r.Findings {
+		if r.Findings[i].Suppressed != nil {
+			out = append(out, &r.Findings[i])
+		}
+	}
+	return out
+}
+
+// resourceString is "Kind namespace/name", "Kind name" for a cluster-scoped
+// object, or "-" when the finding is not about an object.
+func resourceString(res Resource) string {
+	name := res.Name
+	if res.Namespace != "" {
+		name = res.Namespace + "/" + name
+	}
+	switch {
+	case res.Kind == "" && name == "":
+		return "-"
+	case res.Kind == "":
+		return name
+	case name == "":
+		return res.Kind
+	}
+	return res.Kind + " " + name
+}
+
+// locationString is "file:line", "file", or "" when the finding has no file.
+func locationString(l *Location) string {
+	if l == nil {
+		return ""
+	}
+	return fileLine(l.File, l.Line)
+}
+
+// fileLine is "file:line", "file", or "".
+func fileLine(file string, line int) string {
+	switch {
+	case file == "":
+		return ""
+	case line > 0:
+		return fmt.Sprintf("%s:%d", file, line)
+	}
+	return file
+}
+
+// suppressionString says how a finding was suppressed:
+// "annotation: <reason>" or "exemption, expires 2027-01-31: <reason>".
+func suppressionString(s *Suppression) string {
+	if s == nil {
+		return ""
+	}
+	how := s.Kind
+	if how == "" {
+		how = "suppressed"
+	}
+	if s.Expires != "" {
+		how += ", expires " + s.Expires
+	}
+	return how + ": " + s.Reason
+}
+
+// pssString names the Pod Security Standards control behind a finding:
+// "PSS baseline v1.37: privileged".
+func pssString(p *check.PSS) string {
+	if p == nil {
+		return ""
+	}
+	s := "PSS " + p.Level
+	if p.Version != "" {
+		s += " " + p.Version
+	}
+	return s + ": " + p.Check
+}
+
+// severityCounts is the summary's count for each severity, most severe first,
+// leaving out severities without findings.
+func severityCounts(r *Report) []severityCount {
+	var out []severityCount
+	for _, s := range severitiesDesc {
+		if n := r.Summary.BySeverity[s.String()]; n > 0 {
+			out = append(out, severityCount{Severity: s, Count: n})
+		}
+	}
+	return out
+}
+
+type severityCount struct {
+	Severity check.Severity
+	Count    int
+}
+
+// settingsString describes the scan settings that are set:
+// "PSS restricted v1.37, fail-on high".
+func settingsString(s Settings) string {
+	var parts []string
+	if s.PSSLevel != "" {
+		p := "PSS " + s.PSSLevel
+		if s.PSSVersion != "" {
+			p += " " + s.PSSVersion
+		}
+		parts = append(parts, p)
+	}
+	if s.FailOn.Valid() {
+		parts = append(parts, "fail-on "+s.FailOn.String())
+	}
+	return strings.Join(parts, ", ")
+}
+
+// plural is "1 finding" or "2 findings".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// summaryString counts what the report holds:
+// "7 findings (1 critical, 2 high), 2 suppressed, 2 errors, 1 notice".
+func summaryString(r *Report) string {
+	s := plural(r.Summary.Findings, "finding", "findings")
+	if counts := severityCounts(r); len(counts) > 0 {
+		parts := make([]string, len(counts))
+		for i, c := range counts {
+			parts[i] = fmt.Sprintf("%d %s", c.Count, c.Severity)
+		}
+		s += " (" + strings.Join(parts, ", ") + ")"
+	}
+	if r.Summary.Suppressed > 0 {
+		s += fmt.Sprintf(", %d suppressed", r.Summary.Suppressed)
+	}
+	if len(r.Errors) > 0 {
+		s += ", " + plural(len(r.Errors), "error", "errors")
+	}
+	if len(r.Notices) > 0 {
+		s += ", " + plural(len(r.Notices), "notice", "notices")
+	}
+	return s
+}
