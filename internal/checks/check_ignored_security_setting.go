@@ -25,7 +25,7 @@ import (
 )
 
 func init() {
-	check.Register(funcCheck{
+	check.Register(localCheck{
 		meta: check.Meta{
 			ID:          "ignored-security-setting",
 			Title:       "Security setting ignored by Kubernetes",

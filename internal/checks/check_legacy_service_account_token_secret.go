@@ -21,7 +21,7 @@ import (
 )
 
 func init() {
-	check.Register(funcCheck{
+	check.Register(localCheck{
 		meta: check.Meta{
 			ID:          "legacy-service-account-token-secret",
 			Title:       "Long-lived service account token Secret",

@@ -27,7 +27,7 @@ import (
 )
 
 func init() {
-	check.Register(funcCheck{
+	check.Register(localCheck{
 		meta: check.Meta{
 			ID:          "service-external-no-source-ranges",
 			Title:       "Service exposed outside the cluster without source ranges",

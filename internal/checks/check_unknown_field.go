@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	check.Register(funcCheck{
+	check.Register(localCheck{
 		meta: check.Meta{
 			ID:          "unknown-field",
 			Title:       "Field ignored by Kubernetes",
