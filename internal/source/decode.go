@@ -181,16 +181,50 @@ func (d document) object(n *yaml.Node, line int, emit func(*Object)) []Error {
 			obj.Ignored = append(obj.Ignored, f)
 		}
 	}
+	if modern, ok := modernKinds[gv.WithKind(kind)]; ok {
+		// A deprecated version: strictness was judged against the version
+		// written; the checks read the current version of the same kind,
+		// whose fields the old one shares.
+		current, err := scheme.Scheme.New(modern)
+		if err == nil && sigsjson.UnmarshalCaseSensitivePreserveInts(c.buf, current) == nil {
+			typed = current
+		}
+	}
 	accessor, ok := typed.(metav1.ObjectMetaAccessor)
 	if !ok {
 		return []Error{d.errorf(line, "%s %s has no object metadata", apiVersion, kind)}
 	}
 	obj.Meta = accessor.GetObjectMeta().(*metav1.ObjectMeta)
-	typed.GetObjectKind().SetGroupVersionKind(gv.WithKind(kind))
 	obj.Typed = typed
 	emit(obj)
 	return nil
 }
+
+// modernKinds maps deprecated versions of the kinds checks read to the
+// current version of the same kind.
+var modernKinds = func() map[schema.GroupVersionKind]schema.GroupVersionKind {
+	m := map[schema.GroupVersionKind]schema.GroupVersionKind{}
+	add := func(to schema.GroupVersion, kinds []string, from ...schema.GroupVersion) {
+		for _, gv := range from {
+			for _, k := range kinds {
+				m[gv.WithKind(k)] = to.WithKind(k)
+			}
+		}
+	}
+	apps := schema.GroupVersion{Group: "apps", Version: "v1"}
+	add(apps, []string{"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"},
+		schema.GroupVersion{Group: "apps", Version: "v1beta1"}, schema.GroupVersion{Group: "apps", Version: "v1beta2"},
+		schema.GroupVersion{Group: "extensions", Version: "v1beta1"})
+	add(schema.GroupVersion{Group: "networking.k8s.io", Version: "v1"}, []string{"NetworkPolicy"},
+		schema.GroupVersion{Group: "extensions", Version: "v1beta1"})
+	add(schema.GroupVersion{Group: "batch", Version: "v1"}, []string{"CronJob"},
+		schema.GroupVersion{Group: "batch", Version: "v1beta1"})
+	add(schema.GroupVersion{Group: "rbac.authorization.k8s.io", Version: "v1"}, []string{"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"},
+		schema.GroupVersion{Group: "rbac.authorization.k8s.io", Version: "v1beta1"}, schema.GroupVersion{Group: "rbac.authorization.k8s.io", Version: "v1alpha1"})
+	add(schema.GroupVersion{Group: "admissionregistration.k8s.io", Version: "v1"}, []string{"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"},
+		schema.GroupVersion{Group: "admissionregistration.k8s.io", Version: "v1beta1"})
+	return m
+}()
 
 func (d document) list(items *yaml.Node, line int, emit func(*Object)) []Error {
 	items = deref(items)

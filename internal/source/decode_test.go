@@ -1,8 +1,10 @@
 package source
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -357,4 +359,38 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestDeprecatedVersions(t *testing.T) {
+	text := `apiVersion: extensions/v1beta1
+kind: Deployment
+metadata: {name: old, namespace: ns}
+spec:
+  template:
+    spec:
+      containers:
+      - {name: app, image: nginx}
+---
+apiVersion: batch/v1beta1
+kind: CronJob
+metadata: {name: old}
+spec:
+  schedule: "* * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+          - {name: app, image: nginx}
+`
+	objs, errs := decodeAll(t, "f.yaml", text)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if _, ok := objs[0].Typed.(*appsv1.Deployment); !ok || objs[0].APIVersion != "extensions/v1beta1" {
+		t.Errorf("extensions/v1beta1 Deployment decoded as %T (apiVersion %s), want *v1.Deployment keeping its apiVersion", objs[0].Typed, objs[0].APIVersion)
+	}
+	if got := fmt.Sprintf("%T", objs[1].Typed); got != "*v1.CronJob" || !strings.Contains(fmt.Sprintf("%v", reflect.TypeOf(objs[1].Typed).Elem().PkgPath()), "batch/v1") {
+		t.Errorf("batch/v1beta1 CronJob decoded as %s", got)
+	}
 }

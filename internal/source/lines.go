@@ -57,11 +57,12 @@ func (b *lineBuilder) add(h uint64, line int) {
 }
 
 func (b *lineBuilder) build() *LineIndex {
-	sort.Slice(b.entries, func(i, j int) bool { return b.entries[i].hash < b.entries[j].hash })
+	sort.SliceStable(b.entries, func(i, j int) bool { return b.entries[i].hash < b.entries[j].hash })
 	idx := &LineIndex{hashes: make([]uint64, 0, len(b.entries)), lines: make([]int32, 0, len(b.entries))}
-	for i, e := range b.entries {
-		if i > 0 && e.hash == b.entries[i-1].hash {
-			continue // duplicate key: keep the first occurrence
+	for _, e := range b.entries {
+		if n := len(idx.hashes); n > 0 && idx.hashes[n-1] == e.hash {
+			idx.lines[n-1] = e.line // a key set twice: the last one wins, as in Kubernetes
+			continue
 		}
 		idx.hashes = append(idx.hashes, e.hash)
 		idx.lines = append(idx.lines, e.line)
