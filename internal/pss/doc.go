@@ -9,6 +9,12 @@
 // minimum version is not above the requested one, restricted checks only at
 // the restricted level, and baseline checks that a chosen restricted
 // revision overrides left out — and exposes each control's CheckPod
-// function unchanged. Tests compare its verdicts with the library's own
-// evaluator on every fixture PSA ships.
+// function, given the pod spec as admission would see it.
+//
+// Pod Security Admission judges pods after the API server has defaulted
+// them; a manifest is not defaulted. Controls therefore see the pod spec
+// through WithAPIDefaults, which applies the one default that changes a
+// verdict (a volume without a source is an emptyDir volume). Tests compare
+// the verdicts with the library's own evaluator, given the same defaulted
+// pod, on every fixture PSA ships.
 package pss

@@ -24,7 +24,8 @@ type Control struct {
 	ID string
 	// Level is the level the check belongs to (baseline or restricted).
 	Level api.Level
-	// Check is the library's function for the chosen revision.
+	// Check is the library's function for the chosen revision, given the pod
+	// spec as the API server would default it (see WithAPIDefaults).
 	Check policy.CheckPodFn
 }
 
@@ -103,7 +104,7 @@ func newEvaluator(lv api.LevelVersion, all []policy.Check) *Evaluator {
 				overridden[id] = true
 			}
 		}
-		chosen = append(chosen, Control{ID: string(c.ID), Level: c.Level, Check: vc.CheckPod})
+		chosen = append(chosen, Control{ID: string(c.ID), Level: c.Level, Check: withAPIDefaults(vc.CheckPod)})
 	}
 	for _, c := range chosen {
 		if c.Level == api.LevelBaseline && overridden[policy.CheckID(c.ID)] {
@@ -155,6 +156,7 @@ type Result struct {
 // forbid it, sorted by ID.
 func (e *Evaluator) Evaluate(meta *metav1.ObjectMeta, spec *corev1.PodSpec) []Result {
 	var out []Result
+	spec = WithAPIDefaults(spec)
 	for _, c := range e.controls {
 		r := c.Check(meta, spec)
 		if !r.Allowed {
@@ -162,4 +164,39 @@ func (e *Evaluator) Evaluate(meta *metav1.ObjectMeta, spec *corev1.PodSpec) []Re
 		}
 	}
 	return out
+}
+
+// WithAPIDefaults returns spec as Pod Security Admission sees it in a
+// cluster: admission runs after the API server has applied its defaults, and
+// one default changes a verdict — a volume that names no source becomes an
+// emptyDir volume (the restricted volume types control allows it, where the
+// library given the raw manifest reports an "unknown" volume type). When
+// there is nothing to default it returns spec itself; otherwise a copy, so
+// the caller's spec is never modified.
+func WithAPIDefaults(spec *corev1.PodSpec) *corev1.PodSpec {
+	if spec == nil {
+		return nil
+	}
+	var vols []corev1.Volume
+	for i := range spec.Volumes {
+		if spec.Volumes[i].VolumeSource != (corev1.VolumeSource{}) {
+			continue
+		}
+		if vols == nil {
+			vols = append([]corev1.Volume(nil), spec.Volumes...)
+		}
+		vols[i].VolumeSource = corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}
+	}
+	if vols == nil {
+		return spec
+	}
+	out := *spec
+	out.Volumes = vols
+	return &out
+}
+
+func withAPIDefaults(fn policy.CheckPodFn) policy.CheckPodFn {
+	return func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) policy.CheckResult {
+		return fn(meta, WithAPIDefaults(spec))
+	}
 }

@@ -1,0 +1,108 @@
+package checks
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"k8s.io/pod-security-admission/api"
+	"sigs.k8s.io/yaml"
+
+	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/fieldpath"
+	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/psatestdata"
+	"github.com/kubestride/kubestride/internal/source"
+)
+
+// TestPSSLocateOnPSAFixtures runs every PSS check on every fixture that Pod
+// Security Admission ships, at the fixture's level and version, and holds
+// each finding's Path to what locate promises: a field the manifest sets,
+// and one below the pod spec unless the finding is about a field the pod
+// must set (then the nearest securityContext, container or the pod spec).
+// A pass fixture must give no PSS finding at all.
+func TestPSSLocateOnPSAFixtures(t *testing.T) {
+	root, err := psatestdata.Root()
+	if err != nil {
+		t.Fatalf("cannot find the Pod Security Admission fixtures (is %s in the module cache? run go mod download): %v", psatestdata.Module, err)
+	}
+	fixtures, err := psatestdata.All(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pssChecks []pssCheck
+	for _, list := range registeredPSSChecks() {
+		pssChecks = append(pssChecks, list...)
+	}
+	failing := 0
+	for _, fx := range fixtures {
+		data, err := os.ReadFile(fx.File)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv := inventory.New()
+		if errs := source.Decode(fx.File, data, inv.Add); len(errs) > 0 || len(inv.Workloads) != 1 {
+			t.Fatalf("%s: does not load as one workload: %v", fx.File, errs)
+		}
+		var doc map[string]any
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		v, err := api.ParseVersion(fx.Version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts := check.Options{PSS: api.LevelVersion{Level: fx.Level, Version: v}}
+		var findings []check.Finding
+		for _, c := range pssChecks {
+			findings = append(findings, c.Run(context.Background(), inv, opts)...)
+		}
+		if fx.Pass {
+			for _, f := range findings {
+				t.Errorf("%s at %s: pass fixture gave %s", fx.File, opts.PSS, f.Detail)
+			}
+			continue
+		}
+		if len(findings) == 0 {
+			t.Errorf("%s at %s: fail fixture gave no PSS finding", fx.File, opts.PSS)
+			continue
+		}
+		failing++
+		spec := inv.Workloads[0].SpecPath
+		for _, f := range findings {
+			if !pathSet(doc, f.Path) {
+				t.Errorf("%s at %s: %s: path %q is not set in the manifest", fx.File, opts.PSS, f.Detail, f.Path)
+			}
+			if f.Path == spec && !strings.Contains(f.Detail, "must set") {
+				t.Errorf("%s at %s: %s: path is the pod spec, want the offending field", fx.File, opts.PSS, f.Detail)
+			}
+		}
+	}
+	if failing < 3000 {
+		t.Errorf("checked %d fail fixtures, want at least 3000", failing)
+	}
+}
+
+// pathSet reports whether the field at path exists in doc.
+func pathSet(doc any, path string) bool {
+	cur := doc
+	for _, seg := range fieldpath.Parse(path) {
+		if seg.IsIndex {
+			list, ok := cur.([]any)
+			if !ok || seg.Index >= len(list) {
+				return false
+			}
+			cur = list[seg.Index]
+			continue
+		}
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return false
+		}
+		if cur, ok = m[seg.Key]; !ok {
+			return false
+		}
+	}
+	return true
+}
