@@ -19,7 +19,7 @@ import (
 )
 
 func init() {
-	check.Register(pssCheck{
+	registerPSS(pssCheck{
 		meta: check.Meta{
 			ID:          "pss-allow-privilege-escalation",
 			Title:       "Privilege escalation allowed",

@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	check.Register(pssCheck{
+	registerPSS(pssCheck{
 		meta: check.Meta{
 			ID:          "pss-host-ports",
 			Title:       "Host port used",

@@ -24,7 +24,7 @@ import (
 )
 
 func init() {
-	check.Register(pssCheck{
+	registerPSS(pssCheck{
 		meta: check.Meta{
 			ID:          "pss-host-probes-lifecycle",
 			Title:       "Probe or lifecycle handler sets a host",

@@ -20,7 +20,7 @@ import (
 )
 
 func init() {
-	check.Register(pssCheck{
+	registerPSS(pssCheck{
 		meta: check.Meta{
 			ID:          "pss-proc-mount-restricted",
 			Title:       "Unmasked /proc mount at the restricted level",

@@ -31,7 +31,7 @@ var restrictedVolumesAllowed = map[string]bool{
 }
 
 func init() {
-	check.Register(pssCheck{
+	registerPSS(pssCheck{
 		meta: check.Meta{
 			ID:          "pss-restricted-volumes",
 			Title:       "Restricted volume type",

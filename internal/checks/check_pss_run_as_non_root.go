@@ -20,7 +20,7 @@ import (
 )
 
 func init() {
-	check.Register(pssCheck{
+	registerPSS(pssCheck{
 		meta: check.Meta{
 			ID:          "pss-run-as-non-root",
 			Title:       "Container may run as root",

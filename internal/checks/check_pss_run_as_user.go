@@ -20,7 +20,7 @@ import (
 )
 
 func init() {
-	check.Register(pssCheck{
+	registerPSS(pssCheck{
 		meta: check.Meta{
 			ID:          "pss-run-as-user",
 			Title:       "Container runs as user ID 0",

@@ -28,7 +28,7 @@ import (
 )
 
 func init() {
-	check.Register(pssCheck{
+	registerPSS(pssCheck{
 		meta: check.Meta{
 			ID:          "pss-seccomp-baseline",
 			Title:       "Seccomp disabled",

@@ -22,7 +22,7 @@ import (
 )
 
 func init() {
-	check.Register(pssCheck{
+	registerPSS(pssCheck{
 		meta: check.Meta{
 			ID:          "pss-seccomp-restricted",
 			Title:       "Seccomp profile not set",

@@ -24,7 +24,7 @@ import (
 )
 
 func init() {
-	check.Register(pssCheck{
+	registerPSS(pssCheck{
 		meta: check.Meta{
 			ID:          "pss-selinux-options",
 			Title:       "Custom SELinux options",

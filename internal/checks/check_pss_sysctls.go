@@ -26,7 +26,7 @@ import (
 )
 
 func init() {
-	check.Register(pssCheck{
+	registerPSS(pssCheck{
 		meta: check.Meta{
 			ID:          "pss-sysctls",
 			Title:       "Unsafe sysctls",

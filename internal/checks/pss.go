@@ -3,6 +3,8 @@ package checks
 import (
 	"context"
 
+	"k8s.io/pod-security-admission/api"
+
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/inventory"
 	"github.com/kubestride/kubestride/internal/pss"
@@ -18,6 +20,15 @@ type pssCheck struct {
 	// locate returns the path of the first field the control objects to,
 	// relative to the object; "" falls back to the pod spec.
 	locate func(w *inventory.Workload) string
+}
+
+// pssSeverity holds the default severity of each control by PSA check ID.
+var pssSeverity = map[string]check.Severity{}
+
+// registerPSS registers a Pod Security Standards check.
+func registerPSS(c pssCheck) {
+	pssSeverity[c.psaID] = c.meta.Severity
+	check.Register(c)
 }
 
 func (c pssCheck) Meta() check.Meta { return c.meta }
@@ -45,14 +56,39 @@ func (c pssCheck) Run(_ context.Context, inv *inventory.Inventory, opts check.Op
 			path = w.SpecPath
 		}
 		out = append(out, check.Finding{
-			Object: w.Object,
-			Path:   path,
-			Reason: r.ForbiddenReason,
-			Detail: r.ForbiddenDetail,
-			PSS:    &check.PSS{Level: string(ctl.Level), Version: version, Check: c.psaID},
+			Object:   w.Object,
+			Path:     path,
+			Reason:   r.ForbiddenReason,
+			Detail:   r.ForbiddenDetail,
+			Severity: c.severity(ctl, w, opts),
+			PSS:      &check.PSS{Level: string(ctl.Level), Version: version, Check: c.psaID},
 		})
 	}
 	return out
+}
+
+// severity grades a finding of a restricted control that replaces baseline
+// ones: when the pod also breaks a replaced baseline control (a hostPath
+// volume under "restricted volumes", an added SYS_ADMIN under "restricted
+// capabilities"), the finding takes that control's severity if it is higher,
+// so raising the level never lowers how a risk is graded. Zero means the
+// check's default.
+func (c pssCheck) severity(ctl *pss.Control, w *inventory.Workload, opts check.Options) check.Severity {
+	if len(ctl.Overrides) == 0 {
+		return 0
+	}
+	baseline := pss.For(api.LevelVersion{Level: api.LevelBaseline, Version: opts.PSS.Version})
+	var sev check.Severity
+	for _, id := range ctl.Overrides {
+		b, ok := baseline.Control(id)
+		if !ok || pssSeverity[id] <= c.meta.Severity || pssSeverity[id] <= sev {
+			continue
+		}
+		if !b.Check(w.PodMeta, w.Spec).Allowed {
+			sev = pssSeverity[id]
+		}
+	}
+	return sev
 }
 
 // firstContainer returns the path of field rel in the first container for

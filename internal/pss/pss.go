@@ -24,6 +24,9 @@ type Control struct {
 	ID string
 	// Level is the level the check belongs to (baseline or restricted).
 	Level api.Level
+	// Overrides lists the baseline controls this restricted control replaces
+	// at the chosen version.
+	Overrides []string
 	// Check is the library's function for the chosen revision, given the pod
 	// spec as the API server would default it (see WithAPIDefaults).
 	Check policy.CheckPodFn
@@ -104,7 +107,11 @@ func newEvaluator(lv api.LevelVersion, all []policy.Check) *Evaluator {
 				overridden[id] = true
 			}
 		}
-		chosen = append(chosen, Control{ID: string(c.ID), Level: c.Level, Check: withAPIDefaults(vc.CheckPod)})
+		ctl := Control{ID: string(c.ID), Level: c.Level, Check: withAPIDefaults(vc.CheckPod)}
+		for _, id := range vc.OverrideCheckIDs {
+			ctl.Overrides = append(ctl.Overrides, string(id))
+		}
+		chosen = append(chosen, ctl)
 	}
 	for _, c := range chosen {
 		if c.Level == api.LevelBaseline && overridden[policy.CheckID(c.ID)] {
