@@ -1,0 +1,60 @@
+package checks
+
+import "testing"
+
+func TestClusterAdminBinding(t *testing.T) {
+	const reason = "cluster administrator binding"
+	runRBACCases(t, "cluster-admin-binding", []rbacCase{
+		{
+			name: "users and service accounts outside the control plane",
+			manifests: clusterRoleBindingYAML("admins", "ClusterRole", "cluster-admin",
+				"[{kind: Group, name: \"system:masters\"}, {kind: User, name: alice@example.com}, {kind: ServiceAccount, name: argocd, namespace: argocd}]"),
+			want: []rbacFinding{
+				{
+					Object: "ClusterRoleBinding admins", Path: "subjects[1]", Reason: reason,
+					Detail: `ClusterRoleBinding "admins" binds ClusterRole "cluster-admin" to User "alice@example.com" (full control of the cluster)`,
+				},
+				{
+					Object: "ClusterRoleBinding admins", Path: "subjects[2]", Reason: reason,
+					Detail: `ClusterRoleBinding "admins" binds ClusterRole "cluster-admin" to ServiceAccount argocd/argocd (full control of the cluster)`,
+				},
+			},
+		},
+		{
+			name: "a RoleBinding gives the namespace",
+			manifests: roleBindingYAML("team-a", "owner", "ClusterRole", "cluster-admin",
+				"[{kind: ServiceAccount, name: default}, {kind: ServiceAccount, name: builder, namespace: kube-system}]"),
+			want: []rbacFinding{{
+				Object: "RoleBinding team-a/owner", Path: "subjects[0]", Reason: reason,
+				Detail: `RoleBinding team-a/owner binds ClusterRole "cluster-admin" to ServiceAccount team-a/default (full control of namespace "team-a")`,
+			}},
+		},
+		{
+			name: "system names that stand for everyone are not system subjects",
+			manifests: clusterRoleBindingYAML("everyone", "ClusterRole", "cluster-admin",
+				"[{kind: Group, name: \"system:authenticated\"}, {kind: Group, name: \"system:unauthenticated\"}, {kind: User, name: \"system:anonymous\"}, "+
+					"{kind: Group, name: \"system:serviceaccounts\"}, {kind: Group, name: \"system:serviceaccounts:team-a\"}, "+
+					"{kind: User, name: \"system:serviceaccount:team-a:ci\"}]"),
+			want: []rbacFinding{
+				{Object: "ClusterRoleBinding everyone", Path: "subjects[0]", Reason: reason, Detail: `ClusterRoleBinding "everyone" binds ClusterRole "cluster-admin" to Group "system:authenticated" (full control of the cluster)`},
+				{Object: "ClusterRoleBinding everyone", Path: "subjects[1]", Reason: reason, Detail: `ClusterRoleBinding "everyone" binds ClusterRole "cluster-admin" to Group "system:unauthenticated" (full control of the cluster)`},
+				{Object: "ClusterRoleBinding everyone", Path: "subjects[2]", Reason: reason, Detail: `ClusterRoleBinding "everyone" binds ClusterRole "cluster-admin" to User "system:anonymous" (full control of the cluster)`},
+				{Object: "ClusterRoleBinding everyone", Path: "subjects[3]", Reason: reason, Detail: `ClusterRoleBinding "everyone" binds ClusterRole "cluster-admin" to Group "system:serviceaccounts" (full control of the cluster)`},
+				{Object: "ClusterRoleBinding everyone", Path: "subjects[4]", Reason: reason, Detail: `ClusterRoleBinding "everyone" binds ClusterRole "cluster-admin" to Group "system:serviceaccounts:team-a" (full control of the cluster)`},
+				{Object: "ClusterRoleBinding everyone", Path: "subjects[5]", Reason: reason, Detail: `ClusterRoleBinding "everyone" binds ClusterRole "cluster-admin" to User "system:serviceaccount:team-a:ci" (full control of the cluster)`},
+			},
+		},
+		{
+			name: "system subjects",
+			manifests: clusterRoleBindingYAML("cluster-admin", "ClusterRole", "cluster-admin",
+				"[{kind: Group, name: \"system:masters\"}, {kind: User, name: \"system:kube-controller-manager\"}, {kind: Group, name: \"system:serviceaccounts:kube-system\"}, "+
+					"{kind: User, name: \"system:serviceaccount:kube-system:bootstrap\"}, {kind: ServiceAccount, name: bootstrap, namespace: kube-system}]") +
+				roleBindingYAML("kube-system", "local", "ClusterRole", "cluster-admin", "[{kind: ServiceAccount, name: default}]"),
+		},
+		{
+			name: "other roles",
+			manifests: roleBindingYAML("team-a", "admins", "ClusterRole", "admin", "[{kind: User, name: alice}]") +
+				roleBindingYAML("team-a", "local", "Role", "cluster-admin", "[{kind: User, name: alice}]"),
+		},
+	})
+}

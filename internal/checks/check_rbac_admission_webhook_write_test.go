@@ -1,0 +1,42 @@
+package checks
+
+import (
+	"testing"
+
+	"github.com/kubestride/kubestride/internal/check"
+)
+
+func TestRBACAdmissionWebhookWrite(t *testing.T) {
+	const reason = "admission control write permission"
+	runRBACCases(t, "rbac-admission-webhook-write", []rbacCase{
+		{
+			name: "patch webhook configurations, bound",
+			manifests: clusterRoleYAML("cert-injector", "rules:\n- {apiGroups: [admissionregistration.k8s.io], resources: [validatingwebhookconfigurations, mutatingwebhookconfigurations], verbs: [get, list, watch, update, patch]}\n") +
+				clusterRoleBindingYAML("cert-injector", "ClusterRole", "cert-injector", "[{kind: ServiceAccount, name: cainjector, namespace: cert-manager}]"),
+			want: []rbacFinding{{
+				Object: "ClusterRole cert-injector", Path: "rules[0].verbs", Reason: reason,
+				Detail: `ClusterRole "cert-injector" grants update, patch on validatingwebhookconfigurations, mutatingwebhookconfigurations (rules[0]); bound to ServiceAccount cert-manager/cainjector via ClusterRoleBinding "cert-injector"`,
+			}},
+		},
+		{
+			name:      "everything in the group",
+			manifests: clusterRoleYAML("admission-admin", "rules:\n- {apiGroups: [admissionregistration.k8s.io], resources: [\"*\"], verbs: [\"*\"]}\n"),
+			want: []rbacFinding{{
+				Object: "ClusterRole admission-admin", Path: "rules[0].verbs", Reason: reason, Severity: check.Medium,
+				Detail: `ClusterRole "admission-admin" grants create, update, patch, delete, deletecollection on validatingwebhookconfigurations, mutatingwebhookconfigurations, validatingadmissionpolicies, validatingadmissionpolicybindings, mutatingadmissionpolicies, mutatingadmissionpolicybindings (rules[0]); not bound in the scanned manifests`,
+			}},
+		},
+		{
+			name:      "named configuration: create and deletecollection never match names",
+			manifests: clusterRoleYAML("own-webhook", "rules:\n- {apiGroups: [admissionregistration.k8s.io], resources: [mutatingwebhookconfigurations], resourceNames: [my-webhook], verbs: [create, update, deletecollection]}\n"),
+			want: []rbacFinding{{
+				Object: "ClusterRole own-webhook", Path: "rules[0].verbs", Reason: reason, Severity: check.Medium,
+				Detail: `ClusterRole "own-webhook" grants update on mutatingwebhookconfigurations named "my-webhook" only (rules[0]); not bound in the scanned manifests`,
+			}},
+		},
+		{
+			name:      "read only, wrong group",
+			manifests: clusterRoleYAML("reader", "rules:\n- {apiGroups: [admissionregistration.k8s.io], resources: [\"*\"], verbs: [get, list, watch]}\n- {apiGroups: [\"\"], resources: [validatingwebhookconfigurations], verbs: [create]}\n"),
+		},
+	})
+}

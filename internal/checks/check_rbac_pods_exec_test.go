@@ -1,0 +1,48 @@
+package checks
+
+import (
+	"testing"
+
+	"github.com/kubestride/kubestride/internal/check"
+)
+
+func TestRBACPodsExec(t *testing.T) {
+	const reason = "pod exec permission"
+	runRBACCases(t, "rbac-pods-exec", []rbacCase{
+		{
+			name: "get on exec, bound",
+			manifests: roleYAML("team-a", "debugger", "rules:\n- {apiGroups: [\"\"], resources: [pods, pods/log], verbs: [get]}\n- {apiGroups: [\"\"], resources: [pods/exec], verbs: [get]}\n") +
+				roleBindingYAML("team-a", "debugger", "Role", "debugger", "[{kind: User, name: erin}]"),
+			want: []rbacFinding{{
+				Object: "Role team-a/debugger", Path: "rules[1].resources", Reason: reason,
+				Detail: `Role team-a/debugger grants get on pods/exec (rules[1]); bound to User "erin" via RoleBinding team-a/debugger`,
+			}},
+		},
+		{
+			name:      "exec and attach through wildcards",
+			manifests: clusterRoleYAML("all", "rules:\n- {apiGroups: [\"\"], resources: [\"*/exec\", \"*/attach\"], verbs: [create, get, list]}\n- {apiGroups: [\"*\"], resources: [\"*\"], verbs: [create]}\n"),
+			want: []rbacFinding{
+				{
+					Object: "ClusterRole all", Path: "rules[0].resources", Reason: reason, Severity: check.Medium,
+					Detail: `ClusterRole "all" grants create, get on pods/exec, pods/attach (rules[0]); not bound in the scanned manifests`,
+				},
+				{
+					Object: "ClusterRole all", Path: "rules[1].resources", Reason: reason, Severity: check.Medium,
+					Detail: `ClusterRole "all" grants create on pods/exec, pods/attach (rules[1]); not bound in the scanned manifests`,
+				},
+			},
+		},
+		{
+			name:      "named pods",
+			manifests: roleYAML("team-a", "one", "rules:\n- {apiGroups: [\"\"], resources: [pods/attach], resourceNames: [toolbox], verbs: [create]}\n"),
+			want: []rbacFinding{{
+				Object: "Role team-a/one", Path: "rules[0].resources", Reason: reason, Severity: check.Medium,
+				Detail: `Role team-a/one grants create on pods/attach named "toolbox" only (rules[0]); not bound in the scanned manifests`,
+			}},
+		},
+		{
+			name:      "pods, pods/*, other verbs and groups",
+			manifests: roleYAML("team-a", "nope", "rules:\n- {apiGroups: [\"\"], resources: [pods, \"pods/*\", pods/portforward], verbs: [create, get]}\n- {apiGroups: [\"\"], resources: [pods/exec], verbs: [list, watch, delete]}\n- {apiGroups: [apps], resources: [pods/exec], verbs: [create]}\n"),
+		},
+	})
+}
