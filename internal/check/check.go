@@ -147,6 +147,12 @@ type Finding struct {
 	Severity Severity
 	// PSS is set on findings from a Pod Security Standards control.
 	PSS *PSS
+	// Unless, when set, is called once every object is loaded, with the
+	// inventory of the whole scan (in a streaming scan, the summaries
+	// inventory.Summarize keeps); the finding is dropped when it returns
+	// true. A local check uses it for what another object may excuse, such
+	// as a LimitRange that defaults a missing limit.
+	Unless func(inv *inventory.Inventory) bool
 }
 
 // PSS identifies the Pod Security Standards control behind a finding.
@@ -163,4 +169,17 @@ func (f Finding) Message() string {
 		return f.Detail
 	}
 	return f.Reason
+}
+
+// Settle drops the findings whose Unless condition holds on inv. A caller
+// that runs a check directly on a complete inventory (a test, say) settles
+// its findings the way the scan engine does.
+func Settle(findings []Finding, inv *inventory.Inventory) []Finding {
+	kept := findings[:0:0]
+	for _, f := range findings {
+		if f.Unless == nil || !f.Unless(inv) {
+			kept = append(kept, f)
+		}
+	}
+	return kept
 }

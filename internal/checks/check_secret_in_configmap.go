@@ -27,7 +27,7 @@ import (
 )
 
 func init() {
-	check.Register(funcCheck{meta: check.Meta{
+	check.Register(localCheck{meta: check.Meta{
 		ID:          "secret-in-configmap",
 		Title:       "Secret in ConfigMap",
 		Category:    check.InformationDisclosure,

@@ -119,7 +119,7 @@ func runOn(t *testing.T, c check.Check, file string, data []byte) []check.Findin
 		}
 		opts.PSS.Level = l
 	}
-	return c.Run(context.Background(), inv, opts)
+	return check.Settle(c.Run(context.Background(), inv, opts), inv)
 }
 
 func directives(data []byte, name string) []string {

@@ -31,7 +31,7 @@ func runCheckOnYAML(t *testing.T, id check.ID, manifests string) []gotFinding {
 		t.Fatalf("manifests do not load: %v", errs)
 	}
 	var out []gotFinding
-	for _, f := range c.Run(context.Background(), inv, defaultOptions) {
+	for _, f := range check.Settle(c.Run(context.Background(), inv, defaultOptions), inv) {
 		obj := f.Object.Kind + " " + f.Object.Name()
 		if ns := f.Object.Namespace(); ns != "" {
 			obj = f.Object.Kind + " " + ns + "/" + f.Object.Name()

@@ -32,7 +32,7 @@ func runCheckYAML(t *testing.T, id check.ID, manifests string) []rbacFinding {
 		t.Fatalf("manifests do not load: %v", errs)
 	}
 	var out []rbacFinding
-	for _, f := range c.Run(context.Background(), inv, defaultOptions) {
+	for _, f := range check.Settle(c.Run(context.Background(), inv, defaultOptions), inv) {
 		name := f.Object.Kind + " " + f.Object.Name()
 		if ns := f.Object.Namespace(); ns != "" {
 			name = f.Object.Kind + " " + ns + "/" + f.Object.Name()

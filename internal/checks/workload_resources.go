@@ -67,30 +67,32 @@ func (s resourceSetting) defaultedBy(item *corev1.LimitRangeItem) bool {
 
 // resourceCheck builds a check that reports each init and regular container
 // without the setting. It stays quiet for a workload whose pod-level
-// spec.resources provides the setting (it bounds the whole pod) or whose
-// namespace has a LimitRange in the scan that defaults it. Ephemeral
-// containers are left out: the API forbids resources on them.
+// spec.resources provides the setting (it bounds the whole pod), and drops
+// its findings when the namespace has a LimitRange in the scan that defaults
+// the setting (judged once every object is loaded, wherever the LimitRange
+// is). Ephemeral containers are left out: the API forbids resources on them.
 func resourceCheck(meta check.Meta, s resourceSetting, reason string) check.Check {
-	return funcCheck{meta: meta, run: func(inv *inventory.Inventory, _ check.Options) []check.Finding {
+	return perWorkload(meta, func(w *inventory.Workload, _ check.Options) []check.Finding {
+		if s.in(w.Spec.Resources) {
+			return nil
+		}
 		var out []check.Finding
-		for _, w := range inv.Workloads {
-			if s.in(w.Spec.Resources) || limitRangeDefaults(inv, w.Namespace(), s) {
+		ns := w.Namespace()
+		defaulted := func(inv *inventory.Inventory) bool { return limitRangeDefaults(inv, ns, s) }
+		for _, c := range w.Containers() {
+			if c.Kind == inventory.EphemeralContainer || s.in(&c.Resources) {
 				continue
 			}
-			for _, c := range w.Containers() {
-				if c.Kind == inventory.EphemeralContainer || s.in(&c.Resources) {
-					continue
-				}
-				out = append(out, check.Finding{
-					Object: w.Object,
-					Path:   resourcesPath(c, s),
-					Reason: reason,
-					Detail: containerNoun(c) + " must set " + s.field(),
-				})
-			}
+			out = append(out, check.Finding{
+				Object: w.Object,
+				Path:   resourcesPath(c, s),
+				Reason: reason,
+				Detail: containerNoun(c) + " must set " + s.field(),
+				Unless: defaulted,
+			})
 		}
 		return out
-	}}
+	})
 }
 
 // limitRangeDefaults reports whether a LimitRange of namespace ns in inv

@@ -53,7 +53,7 @@ func wlRun(t *testing.T, id check.ID, manifest string) []wlFinding {
 		t.Fatalf("manifest does not load: %v", errs)
 	}
 	var out []wlFinding
-	for _, f := range c.Run(context.Background(), inv, defaultOptions) {
+	for _, f := range check.Settle(c.Run(context.Background(), inv, defaultOptions), inv) {
 		out = append(out, wlFinding{Object: f.Object.Kind + "/" + f.Object.Name(), Path: f.Path, Reason: f.Reason, Detail: f.Detail})
 	}
 	return out

@@ -53,6 +53,7 @@ type Scanner struct {
 	retained *inventory.Inventory
 	j        joiner
 	findings []report.Finding
+	unless   []pending
 	errs     []report.Error
 	objects  int
 }
@@ -126,8 +127,38 @@ func (s *Scanner) collect(meta check.Meta, res result) {
 		return
 	}
 	for _, f := range res.findings {
+		if f.Unless != nil {
+			s.unless = append(s.unless, pending{len(s.findings), f.Unless})
+		}
 		s.findings = append(s.findings, s.j.join(meta, f))
 	}
+}
+
+// pending is a finding that another object may still excuse.
+type pending struct {
+	index  int
+	unless func(*inventory.Inventory) bool
+}
+
+// settle drops the findings whose Unless condition holds on the retained
+// inventory.
+func (s *Scanner) settle() {
+	if len(s.unless) == 0 {
+		return
+	}
+	drop := make(map[int]bool)
+	for _, p := range s.unless {
+		if p.unless(s.retained) {
+			drop[p.index] = true
+		}
+	}
+	kept := s.findings[:0]
+	for i, f := range s.findings {
+		if !drop[i] {
+			kept = append(kept, f)
+		}
+	}
+	s.findings, s.unless = kept, nil
 }
 
 // Report runs the cross-object checks and returns the finished report.
@@ -138,6 +169,7 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []source.Error) *report.R
 	for i, res := range results {
 		s.collect(s.global[i].Meta(), res)
 	}
+	s.settle()
 	r := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Tool:          s.opts.Tool,
