@@ -118,7 +118,7 @@ type Check interface {
 // engine runs a local check on each object as soon as it is loaded, on an
 // inventory holding just that object, so the object's full content need not
 // stay in memory; checks that relate objects to each other run once all are
-// loaded, on the retained inventory (see inventory.Summarize).
+// loaded, on the retained inventory (see Inventory.AddSummary).
 type Local interface {
 	Check
 	// Local marks the check; it does nothing.
@@ -149,7 +149,7 @@ type Finding struct {
 	PSS *PSS
 	// Unless, when set, is called once every object is loaded, with the
 	// inventory of the whole scan (in a streaming scan, the summaries
-	// inventory.Summarize keeps); the finding is dropped when it returns
+	// Inventory.AddSummary keeps); the finding is dropped when it returns
 	// true. A local check uses it for what another object may excuse, such
 	// as a LimitRange that defaults a missing limit.
 	Unless func(inv *inventory.Inventory) bool

@@ -93,13 +93,11 @@ func (inv *Inventory) ServiceAccount(ns, name string) *Item[corev1.ServiceAccoun
 // Add files obj under its kind. Objects of kinds the inventory has no view
 // of are kept in Objects only.
 func (inv *Inventory) Add(obj *source.Object) {
-	inv.Objects = append(inv.Objects, obj)
 	if w := newWorkload(obj); w != nil {
-		inv.Workloads = append(inv.Workloads, w)
-		n := inv.ns(obj.Namespace())
-		n.Workloads = append(n.Workloads, w)
+		inv.addWorkload(w)
 		return
 	}
+	inv.Objects = append(inv.Objects, obj)
 	switch v := obj.Typed.(type) {
 	case *corev1.Namespace:
 		it := Item[corev1.Namespace]{obj, v}
@@ -143,6 +141,13 @@ func (inv *Inventory) Add(obj *source.Object) {
 	case *admissionv1.MutatingWebhookConfiguration:
 		inv.MutatingWebhooks = append(inv.MutatingWebhooks, Item[admissionv1.MutatingWebhookConfiguration]{obj, v})
 	}
+}
+
+func (inv *Inventory) addWorkload(w *Workload) {
+	inv.Objects = append(inv.Objects, w.Object)
+	inv.Workloads = append(inv.Workloads, w)
+	n := inv.ns(w.Namespace())
+	n.Workloads = append(n.Workloads, w)
 }
 
 // NewSingle returns an inventory holding only obj, reusing reuse's storage

@@ -5,37 +5,31 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubestride/kubestride/internal/fieldpath"
 	"github.com/kubestride/kubestride/internal/source"
 )
 
-// Summarize reduces obj to what cross-object checks read, once the local
-// checks (check.Local) have seen it, and reports whether it is worth keeping
-// at all. A streaming scan files only the summaries in its retained
-// inventory, so memory follows what cross-object checks need rather than
+// AddSummary files what cross-object checks read of obj, once the local
+// checks (check.Local) have seen it. A streaming scan keeps only these
+// summaries, so its memory follows what cross-object checks need rather than
 // the size of the input.
 //
 // Kept: namespaces, service accounts, network policies, quotas, limit
 // ranges, RBAC objects and admission webhook configurations whole; Secrets
-// with their keys but not their values; workloads with their metadata and
-// the pod-level fields of their pod spec, but not their containers or
-// volumes, and a line index cut down to those fields. Everything else is
-// dropped. Cross-object checks must read only what is kept; the test that
-// compares streaming and whole-inventory scans guards that.
-func Summarize(obj *source.Object) bool {
+// with their keys but not their values; workloads as a Workload whose
+// object keeps only its name, namespace, labels, annotations and owners,
+// whose pod metadata keeps its labels and annotations, and whose pod spec
+// keeps only the pod-level identity and host fields (service account, token
+// automount, node, host namespaces, user namespaces), with a line index cut
+// down to those fields. Everything else is dropped. Cross-object checks must
+// read only what is kept; the test comparing streaming and whole-inventory
+// scans guards that.
+func (inv *Inventory) AddSummary(obj *source.Object) {
 	if w := newWorkload(obj); w != nil {
-		s := w.Spec
-		s.Containers, s.InitContainers, s.EphemeralContainers, s.Volumes = nil, nil, nil, nil
-		obj.Meta.ManagedFields = nil
-		obj.Lines = obj.Lines.Keep(
-			"metadata.labels", "metadata.annotations",
-			fieldpath.Join(w.MetaPath, "labels"),
-			w.Path("serviceAccountName"), w.Path("serviceAccount"),
-			w.Path("automountServiceAccountToken"), w.Path("nodeName"),
-			w.Path("hostNetwork"), w.Path("hostPID"), w.Path("hostIPC"),
-		)
-		return true
+		inv.addWorkload(summarizeWorkload(w))
+		return
 	}
 	switch v := obj.Typed.(type) {
 	case *corev1.Secret:
@@ -45,12 +39,49 @@ func Summarize(obj *source.Object) bool {
 		for k := range v.StringData {
 			v.StringData[k] = ""
 		}
-		return true
 	case *corev1.Namespace, *corev1.ServiceAccount, *corev1.ResourceQuota, *corev1.LimitRange,
 		*networkingv1.NetworkPolicy, *rbacv1.Role, *rbacv1.ClusterRole, *rbacv1.RoleBinding,
 		*rbacv1.ClusterRoleBinding, *admissionv1.ValidatingWebhookConfiguration,
 		*admissionv1.MutatingWebhookConfiguration:
-		return true
+	default:
+		return
 	}
-	return false
+	obj.Meta.ManagedFields = nil
+	inv.Add(obj)
+}
+
+func summarizeWorkload(w *Workload) *Workload {
+	o, m, pm, s := w.Object, w.Object.Meta, w.PodMeta, w.Spec
+	kept := &source.Object{
+		Origin:     o.Origin,
+		APIVersion: o.APIVersion,
+		Kind:       o.Kind,
+		Meta: &metav1.ObjectMeta{
+			Name: m.Name, Namespace: m.Namespace, UID: m.UID,
+			Labels: m.Labels, Annotations: m.Annotations, OwnerReferences: m.OwnerReferences,
+		},
+		Lines: o.Lines.Keep(
+			"metadata.labels", "metadata.annotations",
+			fieldpath.Join(w.MetaPath, "labels"),
+			w.Path("serviceAccountName"), w.Path("serviceAccount"),
+			w.Path("automountServiceAccountToken"), w.Path("nodeName"),
+			w.Path("hostNetwork"), w.Path("hostPID"), w.Path("hostIPC"), w.Path("hostUsers"),
+		),
+	}
+	return &Workload{
+		Object:   kept,
+		PodMeta:  &metav1.ObjectMeta{Labels: pm.Labels, Annotations: pm.Annotations},
+		SpecPath: w.SpecPath,
+		MetaPath: w.MetaPath,
+		Spec: &corev1.PodSpec{
+			ServiceAccountName:           s.ServiceAccountName,
+			DeprecatedServiceAccount:     s.DeprecatedServiceAccount,
+			AutomountServiceAccountToken: s.AutomountServiceAccountToken,
+			NodeName:                     s.NodeName,
+			HostNetwork:                  s.HostNetwork,
+			HostPID:                      s.HostPID,
+			HostIPC:                      s.HostIPC,
+			HostUsers:                    s.HostUsers,
+		},
+	}
 }

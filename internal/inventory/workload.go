@@ -27,6 +27,8 @@ type Workload struct {
 	SpecPath string
 	// MetaPath is where PodMeta sits in the object.
 	MetaPath string
+
+	containers []Container
 }
 
 // Path returns the path of a field given relative to the pod spec.
@@ -71,8 +73,11 @@ type Container struct {
 func (c Container) Field(rel string) string { return fieldpath.Join(c.Path, rel) }
 
 // Containers returns the init, regular and ephemeral containers, in that
-// order (the order Pod Security Admission visits them).
-func (w *Workload) Containers() []Container {
+// order (the order Pod Security Admission visits them). The slice is shared:
+// callers must not modify it.
+func (w *Workload) Containers() []Container { return w.containers }
+
+func (w *Workload) listContainers() []Container {
 	s := w.Spec
 	out := make([]Container, 0, len(s.InitContainers)+len(s.Containers)+len(s.EphemeralContainers))
 	for i := range s.InitContainers {
@@ -136,6 +141,7 @@ func newWorkload(obj *source.Object) *Workload {
 	default:
 		return nil
 	}
+	w.containers = w.listContainers()
 	return w
 }
 

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"strconv"
 )
 
 func init() { registerFormat("json", renderJSON) }
@@ -28,7 +29,7 @@ func renderJSON(w io.Writer, r *Report, _ Options) error {
 		jw.raw("[\n")
 		for i := range r.Findings {
 			jw.raw("    ")
-			jw.value(&r.Findings[i], "    ")
+			jw.finding(&r.Findings[i])
 			if i < len(r.Findings)-1 {
 				jw.raw(",")
 			}
@@ -46,9 +47,10 @@ func renderJSON(w io.Writer, r *Report, _ Options) error {
 }
 
 type jsonWriter struct {
-	w   *bufio.Writer
-	buf bytes.Buffer
-	err error
+	w       *bufio.Writer
+	buf     bytes.Buffer
+	scratch []byte
+	err     error
 }
 
 func (j *jsonWriter) raw(s string) {
@@ -82,4 +84,91 @@ func (j *jsonWriter) value(v any, prefix string) {
 		return
 	}
 	_, j.err = j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+}
+
+// finding writes one finding at the indentation of the findings list. It
+// writes what encoding/json writes for a Finding (TestJSONFindingMatchesEncoder
+// holds it to that) without reflection, since a large scan writes hundreds of
+// thousands of them.
+func (j *jsonWriter) finding(f *Finding) {
+	if j.err != nil {
+		return
+	}
+	b := j.scratch[:0]
+	b = append(b, "{\n"...)
+	b = appendField(b, "      ", "id", string(f.ID), true)
+	b = appendField(b, "      ", "category", string(f.Category), true)
+	b = appendField(b, "      ", "severity", f.Severity.String(), true)
+	b = appendField(b, "      ", "title", f.Title, true)
+	b = appendField(b, "      ", "message", f.Message, true)
+	b = append(b, "      \"resource\": {\n"...)
+	b = appendField(b, "        ", "apiVersion", f.Resource.APIVersion, true)
+	b = appendField(b, "        ", "kind", f.Resource.Kind, true)
+	b = appendField(b, "        ", "namespace", f.Resource.Namespace, true)
+	b = appendField(b, "        ", "name", f.Resource.Name, false)
+	b = append(b, "      },\n"...)
+	if l := f.Location; l != nil {
+		b = append(b, "      \"location\": {\n"...)
+		b = appendField(b, "        ", "file", l.File, l.Line != 0)
+		if l.Line != 0 {
+			b = append(b, "        \"line\": "...)
+			b = strconv.AppendInt(b, int64(l.Line), 10)
+			b = append(b, '\n')
+		}
+		b = append(b, "      },\n"...)
+	}
+	b = appendField(b, "      ", "field", f.Field, true)
+	b = appendField(b, "      ", "remediation", f.Remediation, true)
+	if p := f.PSS; p != nil {
+		b = append(b, "      \"pss\": {\n"...)
+		b = appendField(b, "        ", "level", p.Level, true)
+		b = appendField(b, "        ", "version", p.Version, true)
+		b = appendField(b, "        ", "check", p.Check, false)
+		b = append(b, "      },\n"...)
+	}
+	if sp := f.Suppressed; sp == nil {
+		b = append(b, "      \"suppressed\": null\n"...)
+	} else {
+		b = append(b, "      \"suppressed\": {\n"...)
+		b = appendField(b, "        ", "kind", sp.Kind, true)
+		b = appendField(b, "        ", "reason", sp.Reason, sp.Expires != "")
+		if sp.Expires != "" {
+			b = appendField(b, "        ", "expires", sp.Expires, false)
+		}
+		b = append(b, "      }\n"...)
+	}
+	b = append(b, "    }"...)
+	_, j.err = j.w.Write(b)
+	j.scratch = b // keep the grown buffer for the next finding
+}
+
+// appendField appends `indent"name": "value"` with a comma when more fields
+// follow, and a newline.
+func appendField(b []byte, indent, name, value string, comma bool) []byte {
+	b = append(b, indent...)
+	b = append(b, '"')
+	b = append(b, name...)
+	b = append(b, `": `...)
+	b = appendJSONString(b, value)
+	if comma {
+		b = append(b, ',')
+	}
+	return append(b, '\n')
+}
+
+// appendJSONString appends s as encoding/json does with HTML escaping off:
+// plain printable ASCII directly, anything else through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(s) // a string always encodes
+			return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }

@@ -40,7 +40,7 @@ type Options struct {
 }
 
 // Scanner is a streaming scan. Add runs the local checks on each object as
-// it arrives and keeps only a summary of it (inventory.Summarize); Report
+// it arrives and keeps only a summary of it (Inventory.AddSummary); Report
 // runs the cross-object checks on what was kept and builds the report.
 // Memory therefore grows with the findings and the summaries, not with the
 // full input.
@@ -51,6 +51,7 @@ type Scanner struct {
 	local    []check.Check
 	global   []check.Check
 	retained *inventory.Inventory
+	singles  sync.Pool // of *inventory.Inventory, for CheckLocal
 	j        joiner
 	findings []report.Finding
 	unless   []pending
@@ -90,11 +91,13 @@ func (s *Scanner) CheckLocal(ctx context.Context, obj *source.Object) *Local {
 	if len(s.local) == 0 {
 		return &Local{}
 	}
-	single := inventory.NewSingle(nil, obj)
+	single, _ := s.singles.Get().(*inventory.Inventory)
+	single = inventory.NewSingle(single, obj)
 	l := &Local{results: make([]result, len(s.local))}
 	for i, c := range s.local {
 		l.results[i] = runOne(ctx, c, single, s.opts.Check)
 	}
+	s.singles.Put(single)
 	return l
 }
 
@@ -109,9 +112,7 @@ func (s *Scanner) Add(ctx context.Context, obj *source.Object, local *Local) {
 	for i, res := range local.results {
 		s.collect(s.local[i].Meta(), res)
 	}
-	if inventory.Summarize(obj) {
-		s.retained.Add(obj)
-	}
+	s.retained.AddSummary(obj)
 }
 
 // collect joins a check's result into the report being built.
@@ -333,7 +334,7 @@ func (j *joiner) join(meta check.Meta, f check.Finding) report.Finding {
 
 // suppression finds an annotation or a live exemption covering the finding.
 func (j *joiner) suppression(id check.ID, o *source.Object) *report.Suppression {
-	if reason, ok := o.Meta.Annotations[IgnoreAnnotationPrefix+string(id)]; ok {
+	if reason, ok := ignoreAnnotation(o.Meta.Annotations, id); ok {
 		if strings.TrimSpace(reason) != "" {
 			return &report.Suppression{Kind: "annotation", Reason: reason}
 		}
@@ -347,6 +348,20 @@ func (j *joiner) suppression(id check.ID, o *source.Object) *report.Suppression 
 		return &report.Suppression{Kind: "exemption", Reason: e.Reason, Expires: e.Expires}
 	}
 	return nil
+}
+
+// ignoreAnnotation looks up kubestride.io/ignore.<id> without building the
+// key, since it is asked for every finding.
+func ignoreAnnotation(annotations map[string]string, id check.ID) (string, bool) {
+	if len(annotations) == 0 {
+		return "", false
+	}
+	for k, v := range annotations {
+		if len(k) == len(IgnoreAnnotationPrefix)+len(id) && strings.HasPrefix(k, IgnoreAnnotationPrefix) && k[len(IgnoreAnnotationPrefix):] == string(id) {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 func describeExemption(e *config.Exemption) string {

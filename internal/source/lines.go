@@ -1,6 +1,8 @@
 package source
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 
 	"github.com/kubestride/kubestride/internal/fieldpath"
@@ -57,7 +59,7 @@ func (b *lineBuilder) add(h uint64, line int) {
 }
 
 func (b *lineBuilder) build() *LineIndex {
-	sort.SliceStable(b.entries, func(i, j int) bool { return b.entries[i].hash < b.entries[j].hash })
+	slices.SortStableFunc(b.entries, func(a, b lineEntry) int { return cmp.Compare(a.hash, b.hash) })
 	idx := &LineIndex{hashes: make([]uint64, 0, len(b.entries)), lines: make([]int32, 0, len(b.entries))}
 	for _, e := range b.entries {
 		if n := len(idx.hashes); n > 0 && idx.hashes[n-1] == e.hash {

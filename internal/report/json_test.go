@@ -1,0 +1,84 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/kubestride/kubestride/internal/check"
+)
+
+// encoderFinding is what encoding/json writes for f inside the findings list.
+func encoderFinding(t *testing.T, f *Finding) string {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("    ", "  ")
+	if err := enc.Encode(f); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSuffix(buf.String(), "\n")
+}
+
+func writerFinding(t *testing.T, f *Finding) string {
+	t.Helper()
+	var out bytes.Buffer
+	bw := bufio.NewWriter(&out)
+	jw := jsonWriter{w: bw}
+	jw.finding(f)
+	if jw.err != nil {
+		t.Fatal(jw.err)
+	}
+	bw.Flush()
+	return out.String()
+}
+
+func TestJSONFindingMatchesEncoder(t *testing.T) {
+	base := Finding{
+		ID: "pss-privileged", Category: check.ElevationOfPrivilege, Severity: check.Critical,
+		Title: "Privileged container", Message: `container "app" must not set securityContext.privileged=true`,
+		Resource:    Resource{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "payments", Name: "ledger"},
+		Field:       "spec.template.spec.containers[0].securityContext.privileged",
+		Remediation: "Remove securityContext.privileged or set it to false.",
+	}
+	variants := []func(f *Finding){
+		func(f *Finding) {},
+		func(f *Finding) { f.Location = &Location{File: "deploy/ledger.yaml", Line: 27} },
+		func(f *Finding) { f.Location = &Location{File: "<stdin>"} },
+		func(f *Finding) { f.PSS = &check.PSS{Level: "baseline", Version: "v1.37", Check: "privileged"} },
+		func(f *Finding) { f.Suppressed = &Suppression{Kind: "annotation", Reason: "needed"} },
+		func(f *Finding) { f.Suppressed = &Suppression{Kind: "exemption", Reason: "r", Expires: "2027-01-01"} },
+		func(f *Finding) { f.Message = "tab\there \\ \"q\" <b>&amp; \u2028 \x01 \xff é ✓" },
+		func(f *Finding) { f.Resource.Namespace = "" },
+	}
+	for i, v := range variants {
+		f := base
+		v(&f)
+		if got, want := writerFinding(t, &f), encoderFinding(t, &f); got != want {
+			t.Errorf("variant %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
+func FuzzJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", "quote\"", "\\", "\x00\x1f", "\u2028\u2029", "\xff\xfe", "<&>", "é"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(s)
+		want = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	})
+}
