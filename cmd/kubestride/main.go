@@ -5,8 +5,10 @@ import (
 	"os"
 
 	"github.com/kubestride/kubestride/internal/cli"
+	"github.com/kubestride/kubestride/internal/memlimit"
 )
 
 func main() {
+	memlimit.Start()
 	os.Exit(cli.Main(os.Args[1:], cli.IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}))
 }

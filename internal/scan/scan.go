@@ -53,10 +53,14 @@ type Scanner struct {
 	retained *inventory.Inventory
 	singles  sync.Pool // of *inventory.Inventory, for CheckLocal
 	j        joiner
-	findings []report.Finding
+	findings []compact
 	unless   []pending
-	errs     []report.Error
-	objects  int
+	// localMeta and localRule (and the global ones) hold each check's
+	// metadata and its index in rules, read once.
+	localMeta, globalMeta []check.Meta
+	localRule, globalRule []int
+	errs                  []report.Error
+	objects               int
 }
 
 // New starts a streaming scan.
@@ -70,13 +74,14 @@ func New(opts Options) *Scanner {
 		cfg = &config.Config{}
 	}
 	s := &Scanner{opts: opts, cfg: cfg, retained: inventory.New()}
-	s.j = joiner{cfg: cfg, now: opts.Now, notes: map[string]bool{}, interned: map[string]string{}}
+	s.j = joiner{cfg: cfg, now: opts.Now, notes: map[string]bool{}, interned: map[string]string{}, pss: map[check.PSS]*check.PSS{}}
 	for _, c := range selectChecks(reg, cfg, opts.Only) {
-		s.rules = append(s.rules, c.Meta())
+		m := c.Meta()
+		s.rules = append(s.rules, m)
 		if _, ok := c.(check.Local); ok {
-			s.local = append(s.local, c)
+			s.local, s.localMeta, s.localRule = append(s.local, c), append(s.localMeta, m), append(s.localRule, len(s.rules)-1)
 		} else {
-			s.global = append(s.global, c)
+			s.global, s.globalMeta, s.globalRule = append(s.global, c), append(s.globalMeta, m), append(s.globalRule, len(s.rules)-1)
 		}
 	}
 	return s
@@ -110,13 +115,13 @@ func (s *Scanner) Add(ctx context.Context, obj *source.Object, local *Local) {
 		local = s.CheckLocal(ctx, obj)
 	}
 	for i, res := range local.results {
-		s.collect(s.local[i].Meta(), res)
+		s.collect(&s.localMeta[i], s.localRule[i], res)
 	}
 	s.retained.AddSummary(obj)
 }
 
 // collect joins a check's result into the report being built.
-func (s *Scanner) collect(meta check.Meta, res result) {
+func (s *Scanner) collect(meta *check.Meta, rule int, res result) {
 	if res.err != "" {
 		msg := fmt.Sprintf("check %s could not be evaluated: %s", meta.ID, res.err)
 		for _, e := range s.errs {
@@ -131,7 +136,7 @@ func (s *Scanner) collect(meta check.Meta, res result) {
 		if f.Unless != nil {
 			s.unless = append(s.unless, pending{len(s.findings), f.Unless})
 		}
-		s.findings = append(s.findings, s.j.join(meta, f))
+		s.findings = append(s.findings, s.j.join(meta, rule, f))
 	}
 }
 
@@ -167,16 +172,18 @@ func (s *Scanner) settle() {
 // with everything that could not be evaluated.
 func (s *Scanner) Report(ctx context.Context, loadErrs []source.Error) *report.Report {
 	results := runChecks(ctx, s.global, s.retained, s.opts.Check)
+	s.j.refs = map[*source.Object]*objectRef{}
 	for i, res := range results {
-		s.collect(s.global[i].Meta(), res)
+		s.collect(&s.globalMeta[i], s.globalRule[i], res)
 	}
 	s.settle()
+	s.retained = nil // the summaries are not needed past this point
 	r := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Tool:          s.opts.Tool,
 		Settings:      s.opts.Settings,
 		Rules:         s.rules,
-		Findings:      s.findings,
+		Findings:      s.materialize(),
 	}
 	for _, e := range loadErrs {
 		r.Errors = append(r.Errors, report.Error{File: e.File, Line: e.Line, Message: e.Message})
@@ -199,8 +206,10 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []source.Error) *report.R
 // point for callers that already hold every object.
 func Run(ctx context.Context, inv *inventory.Inventory, loadErrs []source.Error, opts Options) *report.Report {
 	s := New(opts)
-	all := append(append([]check.Check{}, s.local...), s.global...)
-	s.global, s.local = all, nil
+	s.global = append(s.global, s.local...)
+	s.globalMeta = append(s.globalMeta, s.localMeta...)
+	s.globalRule = append(s.globalRule, s.localRule...)
+	s.local, s.localMeta, s.localRule = nil, nil, nil
 	s.retained = inv
 	return s.Report(ctx, loadErrs)
 }
@@ -282,6 +291,35 @@ type joiner struct {
 	notes   map[string]bool
 	// interned shares the many repeated messages and field paths.
 	interned map[string]string
+	// pss shares the few distinct PSS references.
+	pss map[check.PSS]*check.PSS
+	// last and lastRef share one object reference among the findings of the
+	// object being joined; refs does so for the retained objects.
+	last    *source.Object
+	lastRef *objectRef
+	refs    map[*source.Object]*objectRef
+}
+
+// compact is a joined finding as the scanner keeps it until the report is
+// built: the check by index, the object by a reference shared among its
+// findings, the strings interned. It holds no pointer to the object itself,
+// so a loaded object is freed as soon as its summary is filed.
+type compact struct {
+	rule       int32
+	severity   check.Severity
+	line       int32
+	ref        *objectRef
+	message    string
+	field      string
+	reason     string
+	pss        *check.PSS
+	suppressed *report.Suppression
+}
+
+// objectRef is what a finding says about its object.
+type objectRef struct {
+	resource report.Resource
+	file     string
 }
 
 func (j *joiner) intern(s string) string {
@@ -301,7 +339,25 @@ func (j *joiner) notice(file string, line int, msg string) {
 	j.notices = append(j.notices, report.Notice{File: file, Line: line, Message: msg})
 }
 
-func (j *joiner) join(meta check.Meta, f check.Finding) report.Finding {
+func (j *joiner) ref(o *source.Object) *objectRef {
+	if o == j.last {
+		return j.lastRef
+	}
+	if r, ok := j.refs[o]; ok {
+		return r
+	}
+	r := &objectRef{
+		resource: report.Resource{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace(), Name: o.Name()},
+		file:     o.Origin.File,
+	}
+	j.last, j.lastRef = o, r
+	if j.refs != nil {
+		j.refs[o] = r
+	}
+	return r
+}
+
+func (j *joiner) join(meta *check.Meta, rule int, f check.Finding) compact {
 	sev := meta.Severity
 	if f.Severity.Valid() {
 		sev = f.Severity
@@ -311,24 +367,61 @@ func (j *joiner) join(meta check.Meta, f check.Finding) report.Finding {
 			sev = v
 		}
 	}
-	out := report.Finding{
-		ID:          meta.ID,
-		Category:    meta.Category,
-		Severity:    sev,
-		Title:       meta.Title,
-		Message:     j.intern(f.Message()),
-		Reason:      j.intern(f.Reason),
-		Field:       j.intern(f.Path),
-		Remediation: meta.Remediation,
-		PSS:         f.PSS,
+	out := compact{
+		rule:     int32(rule),
+		severity: sev,
+		message:  j.intern(f.Message()),
+		reason:   j.intern(f.Reason),
+		field:    j.intern(f.Path),
+	}
+	if f.PSS != nil {
+		p, ok := j.pss[*f.PSS]
+		if !ok {
+			p = f.PSS
+			j.pss[*p] = p
+		}
+		out.pss = p
 	}
 	if o := f.Object; o != nil {
-		out.Resource = report.Resource{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace(), Name: o.Name()}
+		out.ref = j.ref(o)
 		if o.Origin.File != "" {
-			out.Location = &report.Location{File: o.Origin.File, Line: o.Line(f.Path)}
+			out.line = int32(o.Line(f.Path))
 		}
-		out.Suppressed = j.suppression(meta.ID, o)
+		out.suppressed = j.suppression(meta.ID, o)
 	}
+	return out
+}
+
+// materialize turns the kept findings into the report's, emptying the
+// scanner's list as it goes.
+func (s *Scanner) materialize() []report.Finding {
+	n := len(s.findings)
+	out := make([]report.Finding, n)
+	locs := make([]report.Location, n)
+	for i := range s.findings {
+		c := &s.findings[i]
+		m := &s.rules[c.rule]
+		out[i] = report.Finding{
+			ID:          m.ID,
+			Category:    m.Category,
+			Severity:    c.severity,
+			Title:       m.Title,
+			Message:     c.message,
+			Reason:      c.reason,
+			Field:       c.field,
+			Remediation: m.Remediation,
+			PSS:         c.pss,
+			Suppressed:  c.suppressed,
+		}
+		if c.ref != nil {
+			out[i].Resource = c.ref.resource
+			if c.ref.file != "" {
+				locs[i] = report.Location{File: c.ref.file, Line: int(c.line)}
+				out[i].Location = &locs[i]
+			}
+		}
+	}
+	s.findings = nil
 	return out
 }
 
