@@ -4,8 +4,8 @@
 The floor (hack/benchfloor) only reads every manifest and decodes each
 document into its typed k8s.io/api object with apimachinery's universal
 deserializer. The scan runs every check and writes the JSON report to a file.
-Both run on the same corpus in the same invocation, RUNS times each; the
-median of each figure is printed.
+Both run on the same corpus in the same invocation, RUNS times each,
+alternating; the median of each figure is printed.
 
 Usage: python3 hack/bench.py [--runs N] [--out DIR] [--gen PATH]
 Corpora (made once, by ../shared/bench/gen_corpus.py):
@@ -36,7 +36,7 @@ def run_measured(cmd):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "out"))
     ap.add_argument("--gen", default=os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
     args = ap.parse_args()
@@ -67,15 +67,16 @@ def main():
             ("floor", [floor, path]),
             ("kubestride", [kubestride, "scan", "--format", "json", "--output", report, path]),
         ]
-        for tool, cmd in tools:
-            samples = []
-            for _ in range(args.runs):
+        # Alternate the tools run by run, so that both see the same machine.
+        samples = {tool: [] for tool, _ in tools}
+        for _ in range(args.runs):
+            for tool, cmd in tools:
                 cpu, wall, rss, code = run_measured(cmd)
                 if tool == "floor" and code != 0 or tool == "kubestride" and code not in (0, 1):
                     sys.exit(f"bench: {' '.join(cmd)} exited {code}")
-                samples.append((cpu, wall, rss))
-            med = tuple(statistics.median(s[i] for s in samples) for i in range(3))
-            results[(name, tool)] = med
+                samples[tool].append((cpu, wall, rss))
+        for tool, _ in tools:
+            results[(name, tool)] = tuple(statistics.median(s[i] for s in samples[tool]) for i in range(3))
         for tool, _ in tools:
             cpu, wall, rss = results[(name, tool)]
             ratio = cpu / results[(name, "floor")][0]

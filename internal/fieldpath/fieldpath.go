@@ -1,6 +1,7 @@
 package fieldpath
 
 import (
+	"iter"
 	"strconv"
 	"strings"
 )
@@ -62,29 +63,43 @@ func plain(key string) bool {
 // than an error.
 func Parse(path string) []Segment {
 	var segs []Segment
-	i := 0
-	for i < len(path) {
-		switch path[i] {
-		case '.':
-			i++
-		case '[':
-			end, seg, ok := parseBracket(path, i)
-			if !ok {
-				segs = append(segs, Segment{Key: path[i:]})
-				return segs
-			}
-			segs = append(segs, seg)
-			i = end
-		default:
-			j := i
-			for j < len(path) && path[j] != '.' && path[j] != '[' {
-				j++
-			}
-			segs = append(segs, Segment{Key: path[i:j]})
-			i = j
-		}
+	for seg := range Segments(path) {
+		segs = append(segs, seg)
 	}
 	return segs
+}
+
+// Segments yields the segments of path, as Parse returns them, without
+// allocating.
+func Segments(path string) iter.Seq[Segment] {
+	return func(yield func(Segment) bool) {
+		i := 0
+		for i < len(path) {
+			switch path[i] {
+			case '.':
+				i++
+			case '[':
+				end, seg, ok := parseBracket(path, i)
+				if !ok {
+					yield(Segment{Key: path[i:]})
+					return
+				}
+				if !yield(seg) {
+					return
+				}
+				i = end
+			default:
+				j := i
+				for j < len(path) && path[j] != '.' && path[j] != '[' {
+					j++
+				}
+				if !yield(Segment{Key: path[i:j]}) {
+					return
+				}
+				i = j
+			}
+		}
+	}
 }
 
 // parseBracket parses [N] or ["key"] starting at path[i] == '['.

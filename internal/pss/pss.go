@@ -57,10 +57,22 @@ func ParseLevelVersion(level, version string) (api.LevelVersion, error) {
 // resolved to the newest version the library implements.
 func VersionString(v api.Version) string {
 	if v.Latest() {
-		return fmt.Sprintf("v1.%d", LatestMinor)
+		return versionNames[LatestMinor]
+	}
+	if v.Major() == 1 && v.Minor() >= 0 && v.Minor() < len(versionNames) {
+		return versionNames[v.Minor()]
 	}
 	return v.String()
 }
+
+// versionNames holds "v1.0" ... "v1.<LatestMinor>", since findings ask often.
+var versionNames = func() []string {
+	names := make([]string, LatestMinor+1)
+	for i := range names {
+		names[i] = fmt.Sprintf("v1.%d", i)
+	}
+	return names
+}()
 
 var (
 	checksOnce sync.Once

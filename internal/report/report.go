@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/kubestride/kubestride/internal/check"
@@ -119,7 +120,7 @@ type Notice struct {
 // Finalize sorts the findings, errors and notices and computes the summary.
 // Package scan calls it once; renderers expect a finalized report.
 func (r *Report) Finalize() {
-	sort.SliceStable(r.Findings, func(i, j int) bool { return less(&r.Findings[i], &r.Findings[j]) })
+	sortFindings(r.Findings)
 	sort.SliceStable(r.Errors, func(i, j int) bool {
 		a, b := r.Errors[i], r.Errors[j]
 		if a.File != b.File {
@@ -148,6 +149,29 @@ func (r *Report) Finalize() {
 	if r.Notices == nil {
 		r.Notices = []Notice{}
 	}
+}
+
+// sortFindings sorts stably by the report order. It sorts indexes and moves
+// each finding once, since a finding is large and a scan has many.
+func sortFindings(fs []Finding) {
+	idx := make([]int32, len(fs))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(a, b int32) int {
+		switch {
+		case less(&fs[a], &fs[b]):
+			return -1
+		case less(&fs[b], &fs[a]):
+			return 1
+		}
+		return 0
+	})
+	sorted := make([]Finding, len(fs))
+	for i, j := range idx {
+		sorted[i] = fs[j]
+	}
+	copy(fs, sorted)
 }
 
 func less(a, b *Finding) bool {

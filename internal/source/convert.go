@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -34,6 +35,17 @@ type converter struct {
 	lines    lineBuilder
 	expanded int
 	lineBase int // added to node lines: the document's first line - 1
+}
+
+// converters reuses converters' buffers from one document to the next: the
+// JSON text is decoded (and copied) before the converter is returned.
+var converters = sync.Pool{New: func() any { return &converter{} }}
+
+func (c *converter) reset(lineBase int) {
+	c.buf = c.buf[:0]
+	c.lines.entries = c.lines.entries[:0]
+	c.expanded = 0
+	c.lineBase = lineBase
 }
 
 // convert writes n as JSON. h is the path hash of n; index tells whether

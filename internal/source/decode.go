@@ -146,8 +146,9 @@ func (d document) object(n *yaml.Node, line int, emit func(*Object)) []Error {
 		return d.list(items, line, emit)
 	}
 
-	c := converter{lineBase: d.line - 1}
-	c.lines.entries = make([]lineEntry, 0, 64)
+	c := converters.Get().(*converter)
+	defer converters.Put(c)
+	c.reset(d.line - 1)
 	if err := c.convert(n, hashSeed, 0, true); err != nil {
 		return []Error{d.errorf(line, "%v", err)}
 	}

@@ -59,7 +59,13 @@ func (b *lineBuilder) add(h uint64, line int) {
 }
 
 func (b *lineBuilder) build() *LineIndex {
-	slices.SortStableFunc(b.entries, func(a, b lineEntry) int { return cmp.Compare(a.hash, b.hash) })
+	// By hash, then line: of a key set twice, the later one sorts last.
+	slices.SortFunc(b.entries, func(a, b lineEntry) int {
+		if c := cmp.Compare(a.hash, b.hash); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.line, b.line)
+	})
 	idx := &LineIndex{hashes: make([]uint64, 0, len(b.entries)), lines: make([]int32, 0, len(b.entries))}
 	for _, e := range b.entries {
 		if n := len(idx.hashes); n > 0 && idx.hashes[n-1] == e.hash {
@@ -88,7 +94,7 @@ func (x *LineIndex) Line(path string) int {
 	}
 	h := hashSeed
 	best := 0
-	for _, seg := range fieldpath.Parse(path) {
+	for seg := range fieldpath.Segments(path) {
 		if seg.IsIndex {
 			h = hashIndex(h, seg.Index)
 		} else {
