@@ -1,0 +1,329 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sort"
+	"strings"
+	"sync"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubestride/kubestride/internal/source"
+)
+
+// Options tune Collect.
+type Options struct {
+	// Namespace, when set, limits the scan to one namespace: namespaced
+	// kinds are listed there only, the Namespace object is read, and
+	// cluster-scoped kinds are not listed.
+	Namespace string
+	// IncludeSecrets reads Secrets whole; by default only their metadata and
+	// type are read.
+	IncludeSecrets bool
+	// PageSize is the number of objects asked for per page; 0 means 500.
+	PageSize int64
+	// Workers is the number of lists run at once; 0 means 8.
+	Workers int
+	// Prepare, when set, runs on each object in the goroutine that listed it,
+	// before it is emitted; its result is passed to emit. It must be safe
+	// for concurrent use.
+	Prepare func(*source.Object) any
+	// Progress, when set, is called from the emitting goroutine as lists
+	// finish and objects arrive.
+	Progress func(Progress)
+}
+
+// Progress is how far a collection has come.
+type Progress struct {
+	// Kinds is the number of lists to run, Done the number finished.
+	Kinds, Done int
+	// Objects is the number of objects received.
+	Objects int
+}
+
+// Gap is a list that could not be completed.
+type Gap struct {
+	// Resource is the resource name with its group: "secrets",
+	// "roles.rbac.authorization.k8s.io".
+	Resource string `json:"resource"`
+	// Namespace is set when the list was of one namespace.
+	Namespace string `json:"namespace,omitempty"`
+	// Reason is "forbidden", "timeout", "unavailable" or "error".
+	Reason string `json:"reason"`
+	// Message is the API server's or the client's explanation.
+	Message string `json:"message"`
+	// Partial is true when some pages were read before the failure; what
+	// they held was scanned.
+	Partial bool `json:"partial,omitempty"`
+}
+
+// Result is what a collection covered.
+type Result struct {
+	// Listed counts the objects received per resource, including pods and
+	// controllers counted on an owner rather than scanned themselves.
+	Listed map[string]int
+	// Skipped lists resources deliberately not listed, with why.
+	Skipped map[string]string
+	// Gaps lists the lists that could not be completed, sorted.
+	Gaps []Gap
+	// OwnedPods counts, per top-level owner, the pods that run under it and
+	// were counted on it instead of being scanned one by one.
+	OwnedPods map[types.UID]int
+}
+
+// item is one object on its way to the emitter.
+type item struct {
+	obj      *source.Object
+	prepared any
+}
+
+// Collect lists the cluster behind cs and passes every object to emit, from
+// the calling goroutine. It returns what it covered; an error only when
+// nothing could be listed at all.
+func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit func(*source.Object, any)) (*Result, error) {
+	if opts.PageSize <= 0 {
+		opts.PageSize = 500
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 8
+	}
+	c := &collector{
+		cs: cs, opts: opts,
+		res:    &Result{Listed: map[string]int{}, Skipped: map[string]string{}, OwnedPods: map[types.UID]int{}},
+		owners: map[types.UID]owner{},
+		items:  make(chan item, 256),
+	}
+	var jobs [3][]job
+	for _, r := range resources {
+		switch {
+		case opts.Namespace != "" && !r.Namespaced && r.Name != "namespaces":
+			c.res.Skipped[r.Name] = "cluster-scoped; not listed in a namespace scan"
+			continue
+		case r.Name == "namespaces" && opts.Namespace != "":
+			jobs[0] = append(jobs[0], job{res: r, get: opts.Namespace})
+			continue
+		}
+		jobs[phase(r)] = append(jobs[phase(r)], job{res: r, ns: opts.Namespace})
+	}
+	jobs[0] = append(jobs[0], job{secrets: true, ns: opts.Namespace})
+	c.progress.Kinds = len(jobs[0]) + len(jobs[1]) + len(jobs[2])
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, phaseJobs := range jobs {
+			c.run(ctx, phaseJobs)
+		}
+		close(c.items)
+	}()
+	for it := range c.items {
+		if it.obj == nil {
+			c.progress.Done++ // a list finished
+		} else {
+			c.progress.Objects++
+			emit(it.obj, it.prepared)
+		}
+		if opts.Progress != nil {
+			opts.Progress(c.progress)
+		}
+	}
+	<-done
+	sort.Slice(c.res.Gaps, func(i, j int) bool {
+		a, b := c.res.Gaps[i], c.res.Gaps[j]
+		if a.Resource != b.Resource {
+			return a.Resource < b.Resource
+		}
+		return a.Namespace < b.Namespace
+	})
+	if len(c.res.Listed) == 0 && len(c.res.Gaps) > 0 {
+		g := c.res.Gaps[0]
+		return c.res, fmt.Errorf("list %s: %s", g.Resource, g.Message)
+	}
+	return c.res, nil
+}
+
+// phase orders the lists: controllers first, then the controllers other
+// controllers own (ReplicaSets, Jobs), then pods.
+func phase(r resource) int {
+	switch r.Name {
+	case "replicasets.apps", "jobs.batch":
+		return 1
+	case "pods":
+		return 2
+	}
+	return 0
+}
+
+type job struct {
+	res     resource
+	ns      string
+	get     string // read one named object instead of listing
+	secrets bool
+}
+
+// owner is what the collector remembers of a controller.
+type owner struct {
+	top types.UID // its top-level owner (itself when it has none)
+}
+
+type collector struct {
+	cs       kubernetes.Interface
+	opts     Options
+	items    chan item
+	mu       sync.Mutex
+	res      *Result
+	owners   map[types.UID]owner
+	progress Progress
+}
+
+// run runs a phase's lists on the worker pool and waits for them.
+func (c *collector) run(ctx context.Context, jobs []job) {
+	next := make(chan job)
+	var wg sync.WaitGroup
+	for w := 0; w < c.opts.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				c.list(ctx, j)
+				c.items <- item{} // one list done
+			}
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+}
+
+func (c *collector) list(ctx context.Context, j job) {
+	name := j.res.Name
+	var p pager
+	switch {
+	case j.secrets:
+		name = "secrets"
+		p = c.secretPager(j.ns)
+	case j.get != "":
+		p = c.getNamespace(j.get)
+	default:
+		p = func(ctx context.Context, o metav1.ListOptions) (page, error) { return j.res.list(ctx, c.cs, j.ns, o) }
+	}
+	opts := metav1.ListOptions{Limit: c.opts.PageSize}
+	pages := 0
+	for {
+		pg, err := p(ctx, opts)
+		if err != nil {
+			c.gap(name, j.ns, err, pages > 0)
+			return
+		}
+		pages++
+		for _, it := range pg.items {
+			c.add(ctx, j, name, it)
+		}
+		if pg.continue_ == "" {
+			return
+		}
+		opts.Continue = pg.continue_
+	}
+}
+
+type pager func(ctx context.Context, o metav1.ListOptions) (page, error)
+
+func (c *collector) getNamespace(name string) pager {
+	return func(ctx context.Context, _ metav1.ListOptions) (page, error) {
+		ns, err := c.cs.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return page{}, err
+		}
+		return page{items: []listed{{obj: ns, meta: &ns.ObjectMeta}}}, nil
+	}
+}
+
+// add records one listed object and sends it on, unless it runs under a
+// controller that was listed, in which case it is counted on that
+// controller's top-level owner.
+func (c *collector) add(ctx context.Context, j job, name string, it listed) {
+	meta := it.meta
+	meta.ManagedFields = nil
+	gvk := j.res.GVK
+	if j.secrets {
+		gvk = secretGVK
+	}
+	it.obj.GetObjectKind().SetGroupVersionKind(gvk)
+	c.mu.Lock()
+	c.res.Listed[name]++
+	ref := metav1.GetControllerOfNoCopy(meta)
+	var parent owner
+	owned := false
+	if ref != nil {
+		parent, owned = c.owners[ref.UID]
+	}
+	if isController(gvk.Kind) {
+		top := meta.UID
+		if owned {
+			top = parent.top
+		}
+		c.owners[meta.UID] = owner{top: top}
+	}
+	if owned {
+		if gvk.Kind == "Pod" {
+			c.res.OwnedPods[parent.top]++
+		}
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
+	obj := source.NewObject(it.obj, meta)
+	var prepared any
+	if c.opts.Prepare != nil {
+		prepared = c.opts.Prepare(obj)
+	}
+	select {
+	case c.items <- item{obj: obj, prepared: prepared}:
+	case <-ctx.Done():
+	}
+}
+
+func isController(kind string) bool {
+	switch kind {
+	case "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController":
+		return true
+	}
+	return false
+}
+
+func (c *collector) gap(resource, ns string, err error, partial bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.res.Gaps = append(c.res.Gaps, Gap{Resource: resource, Namespace: ns, Reason: reason(err), Message: message(err), Partial: partial})
+}
+
+// reason classifies a list error.
+func reason(err error) string {
+	var ne net.Error
+	switch {
+	case apierrors.IsForbidden(err), apierrors.IsUnauthorized(err):
+		return "forbidden"
+	case apierrors.IsTimeout(err), apierrors.IsServerTimeout(err), errors.Is(err, context.DeadlineExceeded),
+		errors.As(err, &ne) && ne.Timeout(), strings.Contains(err.Error(), "Client.Timeout exceeded"):
+		return "timeout"
+	case apierrors.IsServiceUnavailable(err), apierrors.IsNotFound(err), apierrors.IsTooManyRequests(err):
+		return "unavailable"
+	}
+	return "error"
+}
+
+func message(err error) string {
+	var se apierrors.APIStatus
+	if errors.As(err, &se) && se.Status().Message != "" {
+		return se.Status().Message
+	}
+	return err.Error()
+}
