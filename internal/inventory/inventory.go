@@ -23,6 +23,7 @@ type Inventory struct {
 	Workloads []*Workload
 
 	Namespaces          []Item[corev1.Namespace]
+	Nodes               []Item[corev1.Node]
 	ServiceAccounts     []Item[corev1.ServiceAccount]
 	Secrets             []Item[corev1.Secret]
 	ConfigMaps          []Item[corev1.ConfigMap]
@@ -103,6 +104,8 @@ func (inv *Inventory) Add(obj *source.Object) {
 		it := Item[corev1.Namespace]{obj, v}
 		inv.Namespaces = append(inv.Namespaces, it)
 		inv.ns(obj.Name()).Object = &it
+	case *corev1.Node:
+		inv.Nodes = append(inv.Nodes, Item[corev1.Node]{obj, v})
 	case *corev1.ServiceAccount:
 		inv.ServiceAccounts = append(inv.ServiceAccounts, Item[corev1.ServiceAccount]{obj, v})
 		it := Item[corev1.ServiceAccount]{obj, v}

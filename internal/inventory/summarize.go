@@ -16,7 +16,7 @@ import (
 // summaries, so its memory follows what cross-object checks need rather than
 // the size of the input.
 //
-// Kept: namespaces, service accounts, network policies, quotas, limit
+// Kept: nodes (without their status), namespaces, service accounts, network policies, quotas, limit
 // ranges, RBAC objects and admission webhook configurations whole; Secrets
 // with their keys but not their values; workloads as a Workload whose
 // object keeps only its name, namespace, labels, annotations and owners,
@@ -32,6 +32,8 @@ func (inv *Inventory) AddSummary(obj *source.Object) {
 		return
 	}
 	switch v := obj.Typed.(type) {
+	case *corev1.Node:
+		v.Status = corev1.NodeStatus{} // images, conditions: not read by any check
 	case *corev1.Secret:
 		for k := range v.Data {
 			v.Data[k] = nil
