@@ -30,6 +30,14 @@ type ScanOptions struct {
 	PSSVersion string
 	Color      string
 	Only       []string
+	// Cluster scans the live cluster instead of manifests.
+	Cluster bool
+	Kube    KubeOptions
+	// IncludeSecrets reads Secret contents in a cluster scan.
+	IncludeSecrets bool
+	// AllowPartial keeps a cluster scan's coverage gaps from making the
+	// exit code 2.
+	AllowPartial bool
 	// Now is the time exemptions are judged against; zero means time.Now().
 	Now time.Time
 }
@@ -37,14 +45,20 @@ type ScanOptions struct {
 func newScanCommand(s IO) *cobra.Command {
 	o := &ScanOptions{}
 	cmd := &cobra.Command{
-		Use:   "scan [PATH ...] [-]",
-		Short: "Scan manifests (files, directories, - for stdin)",
-		Long: `Scan Kubernetes manifests and report findings by STRIDE category.
+		Use:   "scan [PATH ...] [-] | scan --cluster",
+		Short: "Scan manifests (files, directories, - for stdin) or a live cluster",
+		Long: `Scan Kubernetes manifests, or a live cluster with --cluster, and report findings by
+STRIDE category.
 
 PATH is a file, a directory (walked recursively for .yaml, .yml and .json) or - for
-standard input. Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it,
-2 a usage error or input that could not be read (the report still lists everything
-that could be scanned).`,
+standard input. With --cluster, kubestride lists what is running through the kubeconfig
+(or the in-cluster service account) and scans that; pods run by a controller are reported
+once, on their top-level owner.
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 a usage error,
+input that could not be read, or (unless --allow-partial) a cluster list that was
+forbidden, timed out or unavailable. The report still lists everything that could be
+scanned, and what could not.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Paths = args
 			flags := cmd.Flags()
@@ -60,6 +74,10 @@ that could be scanned).`,
 	f.StringVar(&o.PSSVersion, "pss-version", "latest", "Pod Security Standards version: v1.N|latest")
 	f.StringVar(&o.Color, "color", "auto", "colour in the table format: auto|always|never (auto honours NO_COLOR)")
 	f.StringSliceVar(&o.Only, "check", nil, "run only these checks (repeatable, comma-separated)")
+	f.BoolVar(&o.Cluster, "cluster", false, "scan the live cluster of the kubeconfig's context (or the in-cluster service account)")
+	f.BoolVar(&o.IncludeSecrets, "include-secrets", false, "with --cluster, read Secret contents (by default only their metadata and type)")
+	f.BoolVar(&o.AllowPartial, "allow-partial", false, "with --cluster, do not exit 2 when some lists are forbidden, time out or are unavailable")
+	o.Kube.addFlags(f)
 	return cmd
 }
 
@@ -67,8 +85,13 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if len(o.Paths) == 0 {
-		return usagef("no input: give files, directories, or - for standard input")
+	switch {
+	case o.Cluster && len(o.Paths) > 0:
+		return usagef("give either paths or --cluster, not both")
+	case !o.Cluster && len(o.Paths) == 0:
+		return usagef("no input: give files, directories, - for standard input, or --cluster")
+	case !o.Cluster && (o.IncludeSecrets || o.AllowPartial || o.Kube.set()):
+		return usagef("--include-secrets, --allow-partial and the kubeconfig flags need --cluster")
 	}
 	reg := check.Default()
 	cfg := &config.Config{}
@@ -148,13 +171,20 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		Only:     only,
 		Now:      now,
 		Tool:     report.Tool{Name: "kubestride", Version: version()},
-		Settings: report.Settings{FailOn: failOn, PSSLevel: level, PSSVersion: pss.VersionString(lv.Version)},
+		Settings: report.Settings{FailOn: failOn, PSSLevel: level, PSSVersion: pss.VersionString(lv.Version), AllowPartial: o.AllowPartial},
 	})
-	loadErrs := source.Stream(ctx, o.Paths, source.Options{
-		Stdin:   s.In,
-		Prepare: func(obj *source.Object) any { return scanner.CheckLocal(ctx, obj) },
-	}, func(obj *source.Object, local any) { scanner.Add(ctx, obj, local.(*scan.Local)) })
-	rep := scanner.Report(ctx, loadErrs)
+	var rep *report.Report
+	if o.Cluster {
+		if rep, err = scanCluster(ctx, s, o, scanner, lv.Version); err != nil {
+			return err
+		}
+	} else {
+		loadErrs := source.Stream(ctx, o.Paths, source.Options{
+			Stdin:   s.In,
+			Prepare: func(obj *source.Object) any { return scanner.CheckLocal(ctx, obj) },
+		}, func(obj *source.Object, local any) { scanner.Add(ctx, obj, local.(*scan.Local)) })
+		rep = scanner.Report(ctx, loadErrs)
+	}
 
 	bw := bufio.NewWriterSize(out, 1<<16)
 	if err := report.Render(bw, format, rep, report.Options{Color: color}); err != nil {
@@ -166,6 +196,12 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 	if file != nil {
 		if err := file.Close(); err != nil {
 			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	if cov := rep.Coverage; cov != nil && len(cov.Gaps) > 0 && (format != "table" || o.Output != "") {
+		fmt.Fprintf(s.Err, "kubestride: %d %s could not be listed; what they hold was not evaluated:\n", len(cov.Gaps), plural(len(cov.Gaps), "resource", "resources"))
+		for _, g := range cov.Gaps {
+			fmt.Fprintf(s.Err, "  %s\n", gapLine(g))
 		}
 	}
 	if n := len(rep.Errors); n > 0 && (format != "table" || o.Output != "") {

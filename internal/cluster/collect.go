@@ -37,6 +37,10 @@ type Options struct {
 	// Progress, when set, is called from the emitting goroutine as lists
 	// finish and objects arrive.
 	Progress func(Progress)
+	// Observe, when set, sees every object listed, including the pods and
+	// controllers counted on an owner instead of being emitted. It runs on
+	// the listing goroutines and must be safe for concurrent use.
+	Observe func(*source.Object)
 }
 
 // Progress is how far a collection has come.
@@ -257,6 +261,10 @@ func (c *collector) add(ctx context.Context, j job, name string, it listed) {
 		gvk = secretGVK
 	}
 	it.obj.GetObjectKind().SetGroupVersionKind(gvk)
+	obj := source.NewObject(it.obj, meta)
+	if c.opts.Observe != nil {
+		c.opts.Observe(obj)
+	}
 	c.mu.Lock()
 	c.res.Listed[name]++
 	ref := metav1.GetControllerOfNoCopy(meta)
@@ -280,7 +288,6 @@ func (c *collector) add(ctx context.Context, j job, name string, it listed) {
 		return
 	}
 	c.mu.Unlock()
-	obj := source.NewObject(it.obj, meta)
 	var prepared any
 	if c.opts.Prepare != nil {
 		prepared = c.opts.Prepare(obj)

@@ -28,7 +28,7 @@ type resource struct {
 
 // page is one page of a list.
 type page struct {
-	items    []listed
+	items     []listed
 	continue_ string
 }
 
@@ -190,13 +190,17 @@ var resources = []resource{
 	{"validatingwebhookconfigurations.admissionregistration.k8s.io", gvk("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration"), false, 0, typedList(
 		func(cs kubernetes.Interface, _ string) func(context.Context, metav1.ListOptions) (*admissionv1.ValidatingWebhookConfigurationList, error) {
 			return cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().List
-		}, func(l *admissionv1.ValidatingWebhookConfigurationList) []admissionv1.ValidatingWebhookConfiguration { return l.Items },
+		}, func(l *admissionv1.ValidatingWebhookConfigurationList) []admissionv1.ValidatingWebhookConfiguration {
+			return l.Items
+		},
 		func(l *admissionv1.ValidatingWebhookConfigurationList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *admissionv1.ValidatingWebhookConfiguration) *metav1.ObjectMeta { return &o.ObjectMeta })},
 	{"mutatingwebhookconfigurations.admissionregistration.k8s.io", gvk("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration"), false, 0, typedList(
 		func(cs kubernetes.Interface, _ string) func(context.Context, metav1.ListOptions) (*admissionv1.MutatingWebhookConfigurationList, error) {
 			return cs.AdmissionregistrationV1().MutatingWebhookConfigurations().List
-		}, func(l *admissionv1.MutatingWebhookConfigurationList) []admissionv1.MutatingWebhookConfiguration { return l.Items },
+		}, func(l *admissionv1.MutatingWebhookConfigurationList) []admissionv1.MutatingWebhookConfiguration {
+			return l.Items
+		},
 		func(l *admissionv1.MutatingWebhookConfigurationList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *admissionv1.MutatingWebhookConfiguration) *metav1.ObjectMeta { return &o.ObjectMeta })},
 	{"pods", gvk("", "v1", "Pod"), true, 1, typedList(

@@ -31,6 +31,12 @@ type Report struct {
 	// Notices are things the user should know that are not findings: an
 	// exemption that has expired, a suppression annotation without a reason.
 	Notices []Notice `json:"notices"`
+	// Coverage says what a live-cluster scan listed and what it could not;
+	// nil for a scan of manifests.
+	Coverage *Coverage `json:"coverage,omitempty"`
+	// Readiness is, per namespace of a live cluster, how many running pods
+	// Pod Security Admission would reject at each enforce level.
+	Readiness []NamespaceReadiness `json:"podSecurityReadiness,omitempty"`
 	// Rules is the metadata of every check that ran, sorted by ID; SARIF
 	// lists them as rules.
 	Rules []check.Meta `json:"-"`
@@ -43,6 +49,8 @@ type Settings struct {
 	FailOn     check.Severity
 	PSSLevel   string
 	PSSVersion string
+	// AllowPartial keeps coverage gaps from changing the exit code.
+	AllowPartial bool
 }
 
 // Tool names the program that made the report.
@@ -84,6 +92,48 @@ type Resource struct {
 	Kind       string `json:"kind"`
 	Namespace  string `json:"namespace"`
 	Name       string `json:"name"`
+	// Pods is, in a live-cluster scan, the number of pods running under the
+	// object (a controller) that were counted on it rather than scanned
+	// one by one.
+	Pods int `json:"pods,omitempty"`
+}
+
+// Coverage is what a live-cluster scan covered.
+type Coverage struct {
+	// Listed counts the objects read per resource ("deployments.apps").
+	Listed map[string]int `json:"listed"`
+	// Skipped names resources deliberately not listed, with why.
+	Skipped map[string]string `json:"skipped,omitempty"`
+	// Gaps are lists that could not be completed; what they would have held
+	// was not evaluated.
+	Gaps []Gap `json:"gaps"`
+}
+
+// Gap is a list that could not be completed.
+type Gap struct {
+	Resource  string `json:"resource"`
+	Namespace string `json:"namespace,omitempty"`
+	// Reason is "forbidden", "timeout", "unavailable" or "error".
+	Reason  string `json:"reason"`
+	Message string `json:"message"`
+	// Partial is true when some of the list was read (and scanned).
+	Partial bool `json:"partial,omitempty"`
+}
+
+// NamespaceReadiness is how one namespace would fare under Pod Security
+// Admission enforcement.
+type NamespaceReadiness struct {
+	Namespace string `json:"namespace"`
+	// Enforce is the namespace's current enforce label ("" when unset).
+	Enforce string `json:"enforce"`
+	// Version is the Pod Security Standards version judged against.
+	Version string `json:"version"`
+	// Pods is the number of running pods.
+	Pods int `json:"pods"`
+	// RejectedBaseline and RejectedRestricted count the running pods that
+	// enforce=baseline and enforce=restricted would reject.
+	RejectedBaseline   int `json:"rejectedBaseline"`
+	RejectedRestricted int `json:"rejectedRestricted"`
 }
 
 // Location is where in a file the finding points.
@@ -206,10 +256,14 @@ func less(a, b *Finding) bool {
 }
 
 // ExitCode returns the exit code for the report: ExitError when input could
-// not be read or evaluated, ExitFindings when an unsuppressed finding is at or
+// not be read or evaluated (including a live-cluster list that failed,
+// unless Settings.AllowPartial), ExitFindings when an unsuppressed finding is at or
 // above failOn, ExitOK otherwise.
 func (r *Report) ExitCode(failOn check.Severity) int {
 	if len(r.Errors) > 0 {
+		return ExitError
+	}
+	if r.Coverage != nil && len(r.Coverage.Gaps) > 0 && !r.Settings.AllowPartial {
 		return ExitError
 	}
 	for i := range r.Findings {

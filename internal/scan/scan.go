@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"k8s.io/apimachinery/pkg/types"
+
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/config"
 	"github.com/kubestride/kubestride/internal/inventory"
@@ -55,6 +57,7 @@ type Scanner struct {
 	j        joiner
 	findings []compact
 	unless   []pending
+	pods     map[types.UID]int
 	// localMeta and localRule (and the global ones) hold each check's
 	// metadata and its index in rules, read once.
 	localMeta, globalMeta []check.Meta
@@ -166,6 +169,11 @@ func (s *Scanner) settle() {
 	}
 	s.findings, s.unless = kept, nil
 }
+
+// CountPods records, per controller UID, the pods that run under it and
+// were counted on it rather than scanned; findings on the controller report
+// the count.
+func (s *Scanner) CountPods(counts map[types.UID]int) { s.pods = counts }
 
 // Report runs the cross-object checks and returns the finished report.
 // loadErrs are the input problems found while loading; the report lists them
@@ -320,6 +328,7 @@ type compact struct {
 type objectRef struct {
 	resource report.Resource
 	file     string
+	uid      types.UID
 }
 
 func (j *joiner) intern(s string) string {
@@ -349,6 +358,7 @@ func (j *joiner) ref(o *source.Object) *objectRef {
 	r := &objectRef{
 		resource: report.Resource{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace(), Name: o.Name()},
 		file:     o.Origin.File,
+		uid:      o.Meta.UID,
 	}
 	j.last, j.lastRef = o, r
 	if j.refs != nil {
@@ -415,6 +425,9 @@ func (s *Scanner) materialize() []report.Finding {
 		}
 		if c.ref != nil {
 			out[i].Resource = c.ref.resource
+			if c.ref.uid != "" {
+				out[i].Resource.Pods = s.pods[c.ref.uid]
+			}
 			if c.ref.file != "" {
 				locs[i] = report.Location{File: c.ref.file, Line: int(c.line)}
 				out[i].Location = &locs[i]

@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/pflag"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/pod-security-admission/api"
+
+	"github.com/kubestride/kubestride/internal/cluster"
+	"github.com/kubestride/kubestride/internal/report"
+	"github.com/kubestride/kubestride/internal/scan"
+	"github.com/kubestride/kubestride/internal/source"
+)
+
+// KubeOptions are the kubectl connection flags.
+type KubeOptions struct {
+	Kubeconfig     string
+	Context        string
+	Namespace      string
+	RequestTimeout time.Duration
+}
+
+func (k *KubeOptions) addFlags(f *pflag.FlagSet) {
+	f.StringVar(&k.Kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config; in a pod, its service account)")
+	f.StringVar(&k.Context, "context", "", "kubeconfig context to use")
+	f.StringVarP(&k.Namespace, "namespace", "n", "", "scan only this namespace (cluster-scoped kinds are then not listed)")
+	f.DurationVar(&k.RequestTimeout, "request-timeout", 60*time.Second, "time limit of each request to the API server")
+}
+
+func (k *KubeOptions) set() bool {
+	return k.Kubeconfig != "" || k.Context != "" || k.Namespace != ""
+}
+
+// restConfig loads the client configuration the way kubectl does, falling
+// back to the in-cluster service account.
+func (k *KubeOptions) restConfig() (*rest.Config, error) {
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	rules.ExplicitPath = k.Kubeconfig
+	overrides := &clientcmd.ConfigOverrides{CurrentContext: k.Context}
+	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides).ClientConfig()
+	if err != nil {
+		return nil, fmt.Errorf("load kubeconfig: %w", err)
+	}
+	cfg.Timeout = k.RequestTimeout
+	cfg.QPS, cfg.Burst = 100, 200
+	cfg.ContentType = "application/vnd.kubernetes.protobuf"
+	cfg.AcceptContentTypes = "application/vnd.kubernetes.protobuf,application/json"
+	cfg.UserAgent = "kubestride/" + version()
+	return cfg, nil
+}
+
+// scanCluster lists the live cluster into the scanner and returns the
+// report with its coverage and Pod Security readiness.
+func scanCluster(ctx context.Context, s IO, o *ScanOptions, scanner *scan.Scanner, v api.Version) (*report.Report, error) {
+	cfg, err := o.Kube.restConfig()
+	if err != nil {
+		return nil, usageError{err}
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("kubernetes client: %w", err)}
+	}
+	readiness := scan.NewReadiness(v)
+	bar := newProgressBar(s.Err)
+	res, err := cluster.Collect(ctx, cs, cluster.Options{
+		Namespace:      o.Kube.Namespace,
+		IncludeSecrets: o.IncludeSecrets,
+		Prepare:        func(obj *source.Object) any { return scanner.CheckLocal(ctx, obj) },
+		Observe:        readiness.Add,
+		Progress:       bar.update,
+	}, func(obj *source.Object, local any) { scanner.Add(ctx, obj, local.(*scan.Local)) })
+	bar.done()
+	if err != nil {
+		return nil, fmt.Errorf("scan cluster %s: %w", cfg.Host, err)
+	}
+	scanner.CountPods(res.OwnedPods)
+	rep := scanner.Report(ctx, nil)
+	cov := &report.Coverage{Listed: res.Listed, Skipped: res.Skipped, Gaps: []report.Gap{}}
+	for _, g := range res.Gaps {
+		cov.Gaps = append(cov.Gaps, report.Gap{Resource: g.Resource, Namespace: g.Namespace, Reason: g.Reason, Message: g.Message, Partial: g.Partial})
+	}
+	rep.Coverage = cov
+	rep.Readiness = readiness.Result()
+	return rep, nil
+}
+
+func gapLine(g report.Gap) string {
+	where := g.Resource
+	if g.Namespace != "" {
+		where += " in " + g.Namespace
+	}
+	partial := ""
+	if g.Partial {
+		partial = " (partly read)"
+	}
+	return fmt.Sprintf("%s: %s%s: %s", where, g.Reason, partial, g.Message)
+}
