@@ -70,6 +70,7 @@ func scanCluster(ctx context.Context, s IO, o *ScanOptions, scanner *scan.Scanne
 	res, err := cluster.Collect(ctx, cs, cluster.Options{
 		Namespace:      o.Kube.Namespace,
 		IncludeSecrets: o.IncludeSecrets,
+		SkipSecrets:    o.NoSecrets,
 		Prepare:        func(obj *source.Object) any { return scanner.CheckLocal(ctx, obj) },
 		Observe:        readiness.Add,
 		Progress:       bar.update,

@@ -35,6 +35,8 @@ type ScanOptions struct {
 	Kube    KubeOptions
 	// IncludeSecrets reads Secret contents in a cluster scan.
 	IncludeSecrets bool
+	// NoSecrets does not list Secrets in a cluster scan.
+	NoSecrets bool
 	// AllowPartial keeps a cluster scan's coverage gaps from making the
 	// exit code 2.
 	AllowPartial bool
@@ -76,6 +78,7 @@ scanned, and what could not.`,
 	f.StringSliceVar(&o.Only, "check", nil, "run only these checks (repeatable, comma-separated)")
 	f.BoolVar(&o.Cluster, "cluster", false, "scan the live cluster of the kubeconfig's context (or the in-cluster service account)")
 	f.BoolVar(&o.IncludeSecrets, "include-secrets", false, "with --cluster, read Secret contents (by default only their metadata and type)")
+	f.BoolVar(&o.NoSecrets, "no-secrets", false, "with --cluster, do not list Secrets at all (for an identity that may not; reported as skipped)")
 	f.BoolVar(&o.AllowPartial, "allow-partial", false, "with --cluster, do not exit 2 when some lists are forbidden, time out or are unavailable")
 	o.Kube.addFlags(f)
 	return cmd
@@ -90,8 +93,10 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		return usagef("give either paths or --cluster, not both")
 	case !o.Cluster && len(o.Paths) == 0:
 		return usagef("no input: give files, directories, - for standard input, or --cluster")
-	case !o.Cluster && (o.IncludeSecrets || o.AllowPartial || o.Kube.set()):
-		return usagef("--include-secrets, --allow-partial and the kubeconfig flags need --cluster")
+	case !o.Cluster && (o.IncludeSecrets || o.NoSecrets || o.AllowPartial || o.Kube.set()):
+		return usagef("--include-secrets, --no-secrets, --allow-partial and the kubeconfig flags need --cluster")
+	case o.IncludeSecrets && o.NoSecrets:
+		return usagef("give --include-secrets or --no-secrets, not both")
 	}
 	reg := check.Default()
 	cfg := &config.Config{}

@@ -3,7 +3,6 @@ package cluster
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"sort"
 	"strings"
@@ -26,6 +25,9 @@ type Options struct {
 	// IncludeSecrets reads Secrets whole; by default only their metadata and
 	// type are read.
 	IncludeSecrets bool
+	// SkipSecrets does not list Secrets at all (for an identity that may not
+	// list them); the result says so under Skipped.
+	SkipSecrets bool
 	// PageSize is the number of objects asked for per page; 0 means 500.
 	PageSize int64
 	// Workers is the number of lists run at once; 0 means 8.
@@ -88,8 +90,9 @@ type item struct {
 }
 
 // Collect lists the cluster behind cs and passes every object to emit, from
-// the calling goroutine. It returns what it covered; an error only when
-// nothing could be listed at all.
+// the calling goroutine. It returns what it covered — every list that
+// failed is a Gap, even when all of them failed — and an error only when ctx
+// ended first.
 func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit func(*source.Object, any)) (*Result, error) {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 500
@@ -115,7 +118,11 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 		}
 		jobs[phase(r)] = append(jobs[phase(r)], job{res: r, ns: opts.Namespace})
 	}
-	jobs[0] = append(jobs[0], job{secrets: true, ns: opts.Namespace})
+	if opts.SkipSecrets {
+		c.res.Skipped["secrets"] = "not listed (--no-secrets)"
+	} else {
+		jobs[0] = append(jobs[0], job{secrets: true, ns: opts.Namespace})
+	}
 	c.progress.Kinds = len(jobs[0]) + len(jobs[1]) + len(jobs[2])
 
 	done := make(chan struct{})
@@ -145,11 +152,7 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 		}
 		return a.Namespace < b.Namespace
 	})
-	if len(c.res.Listed) == 0 && len(c.res.Gaps) > 0 {
-		g := c.res.Gaps[0]
-		return c.res, fmt.Errorf("list %s: %s", g.Resource, g.Message)
-	}
-	return c.res, nil
+	return c.res, ctx.Err()
 }
 
 // phase orders the lists: controllers first, then the controllers other
