@@ -14,7 +14,12 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/kubestride/k8s-${K8S_VERSION}-etcd-${ETCD
 mkdir -p "$cache"
 
 have_apiserver() { [[ -x "$cache/kube-apiserver" ]] && [[ "$("$cache/kube-apiserver" --version 2>/dev/null)" == "Kubernetes ${K8S_VERSION}" ]]; }
-have_etcd() { [[ -x "$cache/etcd" ]] && "$cache/etcd" --version 2>/dev/null | grep -qx "etcd Version: ${ETCD_VERSION#v}"; }
+have_etcd() {
+  [[ -x "$cache/etcd" ]] || return 1
+  local out
+  out="$("$cache/etcd" --version 2>/dev/null)" || return 1
+  [[ "$out" == "etcd Version: ${ETCD_VERSION#v}"* ]]
+}
 
 if ! have_etcd; then
   echo "building etcd ${ETCD_VERSION} into $cache" >&2

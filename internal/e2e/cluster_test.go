@@ -147,7 +147,7 @@ func TestScanFindsWhatRuns(t *testing.T) {
 	type key struct{ id, kind, name string }
 	found := map[key]report.Finding{}
 	for _, f := range r.Findings {
-		if f.Resource.Namespace == ns || f.Resource.Name == "e2e-everything" {
+		if f.Resource.Namespace == ns || f.Resource.Name == ns || f.Resource.Name == "e2e-everything" {
 			found[key{string(f.ID), f.Resource.Kind, f.Resource.Name}] = f
 		}
 	}

@@ -38,7 +38,13 @@ func renderJSON(w io.Writer, r *Report, _ Options) error {
 		jw.raw("  ],\n")
 	}
 	jw.field("errors", r.Errors, false)
-	jw.field("notices", r.Notices, true)
+	jw.field("notices", r.Notices, r.Coverage == nil && len(r.Readiness) == 0)
+	if r.Coverage != nil {
+		jw.field("coverage", r.Coverage, len(r.Readiness) == 0)
+	}
+	if len(r.Readiness) > 0 {
+		jw.field("podSecurityReadiness", r.Readiness, true)
+	}
 	jw.raw("}\n")
 	if jw.err != nil {
 		return jw.err
@@ -105,7 +111,12 @@ func (j *jsonWriter) finding(f *Finding) {
 	b = appendField(b, "        ", "apiVersion", f.Resource.APIVersion, true)
 	b = appendField(b, "        ", "kind", f.Resource.Kind, true)
 	b = appendField(b, "        ", "namespace", f.Resource.Namespace, true)
-	b = appendField(b, "        ", "name", f.Resource.Name, false)
+	b = appendField(b, "        ", "name", f.Resource.Name, f.Resource.Pods != 0)
+	if f.Resource.Pods != 0 {
+		b = append(b, "        \"pods\": "...)
+		b = strconv.AppendInt(b, int64(f.Resource.Pods), 10)
+		b = append(b, '\n')
+	}
 	b = append(b, "      },\n"...)
 	if l := f.Location; l != nil {
 		b = append(b, "      \"location\": {\n"...)

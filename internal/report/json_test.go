@@ -53,6 +53,7 @@ func TestJSONFindingMatchesEncoder(t *testing.T) {
 		func(f *Finding) { f.Suppressed = &Suppression{Kind: "exemption", Reason: "r", Expires: "2027-01-01"} },
 		func(f *Finding) { f.Message = "tab\there \\ \"q\" <b>&amp; \u2028 \x01 \xff é ✓" },
 		func(f *Finding) { f.Resource.Namespace = "" },
+		func(f *Finding) { f.Resource.Pods = 12 },
 	}
 	for i, v := range variants {
 		f := base
@@ -81,4 +82,48 @@ func FuzzJSONString(f *testing.F) {
 			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
 		}
 	})
+}
+
+// TestJSONReportMatchesEncoder: the whole streamed document equals what
+// encoding/json writes for the Report, coverage and readiness included.
+func TestJSONReportMatchesEncoder(t *testing.T) {
+	r := &Report{
+		SchemaVersion: SchemaVersion,
+		Tool:          Tool{Name: "kubestride", Version: "test"},
+		Findings: []Finding{{
+			ID: "pss-privileged", Category: check.ElevationOfPrivilege, Severity: check.Critical,
+			Title: "Privileged container", Message: "m", Field: "spec", Remediation: "r.",
+			Resource: Resource{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "ns", Name: "d", Pods: 3},
+		}},
+		Coverage:  &Coverage{Listed: map[string]int{"pods": 4}, Gaps: []Gap{{Resource: "secrets", Reason: "forbidden", Message: "no"}}},
+		Readiness: []NamespaceReadiness{{Namespace: "ns", Version: "v1.37", Pods: 4, RejectedBaseline: 3, RejectedRestricted: 4}},
+	}
+	r.Finalize()
+	for _, tc := range []struct {
+		name string
+		mod  func(*Report)
+	}{
+		{"cluster", func(*Report) {}},
+		{"coverage only", func(r *Report) { r.Readiness = nil }},
+		{"manifests", func(r *Report) { r.Coverage, r.Readiness = nil, nil }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rr := *r
+			tc.mod(&rr)
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetIndent("", "  ")
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(&rr); err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := renderJSON(&got, &rr, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("renderJSON differs from encoding/json:\n got %s\nwant %s", got.String(), want.String())
+			}
+		})
+	}
 }

@@ -202,6 +202,7 @@ func (c *Cluster) Config(user string) *rest.Config {
 		TLSClientConfig: rest.TLSClientConfig{CAFile: c.caFile},
 		QPS:             1000,
 		Burst:           2000,
+		WarningHandler:  rest.NoWarnings{},
 	}
 }
 
