@@ -48,15 +48,16 @@ func main() {
 		return
 	}
 	runs := flag.Int("runs", 3, "runs of each measurement")
+	profile := flag.String("cpuprofile", "", "also run the scan once with a CPU profile written to this file")
 	ks := flag.String("kubestride", "", "kubestride binary (default: build ./cmd/kubestride)")
 	flag.Parse()
-	if err := run(*runs, *ks); err != nil {
+	if err := run(*runs, *ks, *profile); err != nil {
 		fmt.Fprintln(os.Stderr, "clusterbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(runs int, ks string) error {
+func run(runs int, ks, profile string) error {
 	dir, err := os.MkdirTemp("", "clusterbench-")
 	if err != nil {
 		return err
@@ -117,6 +118,11 @@ func run(runs int, ks string) error {
 		fmt.Printf("%-28s %8.2f %9.1f\n", cmd.name, w, m)
 	}
 	fmt.Printf("scan / floor wall time: %.2fx\n", walls[1]/walls[0])
+	if profile != "" {
+		if _, _, _, err := measure(append(cmds[1].argv, "--cpuprofile", profile)); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 
@@ -69,6 +70,19 @@ func NewRoot(s IO) *cobra.Command {
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	var cpuProfile string
+	root.PersistentFlags().StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for kubestride's developers)")
+	_ = root.PersistentFlags().MarkHidden("cpuprofile")
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if cpuProfile == "" {
+			return nil
+		}
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return usagef("--cpuprofile: %v", err)
+		}
+		return pprof.StartCPUProfile(f)
+	}
 	root.AddCommand(newScanCommand(s), newChecksCommand(s))
 	return root
 }
@@ -78,6 +92,7 @@ func Main(args []string, s IO) int {
 	root := NewRoot(s)
 	root.SetArgs(args)
 	err := root.Execute()
+	pprof.StopCPUProfile() // when --cpuprofile started one
 	var ee exitError
 	switch {
 	case err == nil:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -105,6 +106,7 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 		res:    &Result{Listed: map[string]int{}, Skipped: map[string]string{}, OwnedPods: map[types.UID]int{}},
 		owners: map[types.UID]owner{},
 		items:  make(chan item, 256),
+		prep:   make(chan *source.Object, 256),
 	}
 	var jobs [3][]job
 	for _, r := range resources {
@@ -126,11 +128,21 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 	c.progress.Kinds = len(jobs[0]) + len(jobs[1]) + len(jobs[2])
 
 	done := make(chan struct{})
+	var preparers sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		preparers.Add(1)
+		go func() {
+			defer preparers.Done()
+			c.prepare(ctx)
+		}()
+	}
 	go func() {
 		defer close(done)
 		for _, phaseJobs := range jobs {
 			c.run(ctx, phaseJobs)
 		}
+		close(c.prep)
+		preparers.Wait()
 		close(c.items)
 	}()
 	for it := range c.items {
@@ -183,6 +195,7 @@ type collector struct {
 	cs       kubernetes.Interface
 	opts     Options
 	items    chan item
+	prep     chan *source.Object
 	mu       sync.Mutex
 	res      *Result
 	owners   map[types.UID]owner
@@ -291,13 +304,24 @@ func (c *collector) add(ctx context.Context, j job, name string, it listed) {
 		return
 	}
 	c.mu.Unlock()
-	var prepared any
-	if c.opts.Prepare != nil {
-		prepared = c.opts.Prepare(obj)
-	}
 	select {
-	case c.items <- item{obj: obj, prepared: prepared}:
+	case c.prep <- obj:
 	case <-ctx.Done():
+	}
+}
+
+// prepare runs Options.Prepare on listed objects on every core, apart from
+// the goroutines that fetch pages, and passes them to the emitter.
+func (c *collector) prepare(ctx context.Context) {
+	for obj := range c.prep {
+		var prepared any
+		if c.opts.Prepare != nil {
+			prepared = c.opts.Prepare(obj)
+		}
+		select {
+		case c.items <- item{obj: obj, prepared: prepared}:
+		case <-ctx.Done():
+		}
 	}
 }
 

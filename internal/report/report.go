@@ -1,8 +1,10 @@
 package report
 
 import (
+	"cmp"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/kubestride/kubestride/internal/check"
 )
@@ -201,21 +203,20 @@ func (r *Report) Finalize() {
 	}
 }
 
-// sortFindings sorts stably by the report order. It sorts indexes and moves
-// each finding once, since a finding is large and a scan has many.
+// sortFindings sorts by the report order. It sorts indexes and moves each
+// finding once, since a finding is large and a scan has many. Findings that
+// compare equal are identical in every field the order reads, so a stable
+// sort is not needed: the order is deterministic either way.
 func sortFindings(fs []Finding) {
 	idx := make([]int32, len(fs))
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	slices.SortStableFunc(idx, func(a, b int32) int {
-		switch {
-		case less(&fs[a], &fs[b]):
-			return -1
-		case less(&fs[b], &fs[a]):
-			return 1
+	slices.SortFunc(idx, func(a, b int32) int {
+		if c := compareFindings(&fs[a], &fs[b]); c != 0 {
+			return c
 		}
-		return 0
+		return cmp.Compare(a, b) // equal keys: keep the scan's order
 	})
 	sorted := make([]Finding, len(fs))
 	for i, j := range idx {
@@ -224,35 +225,36 @@ func sortFindings(fs []Finding) {
 	copy(fs, sorted)
 }
 
-func less(a, b *Finding) bool {
-	if a.Severity != b.Severity {
-		return a.Severity > b.Severity
+// compareFindings orders by severity (highest first), check ID, namespace,
+// name, kind, field, file, line and message.
+func compareFindings(a, b *Finding) int {
+	if c := cmp.Compare(b.Severity, a.Severity); c != 0 {
+		return c
 	}
-	if a.ID != b.ID {
-		return a.ID < b.ID
+	if c := strings.Compare(string(a.ID), string(b.ID)); c != 0 {
+		return c
 	}
-	if a.Resource.Namespace != b.Resource.Namespace {
-		return a.Resource.Namespace < b.Resource.Namespace
+	if c := strings.Compare(a.Resource.Namespace, b.Resource.Namespace); c != 0 {
+		return c
 	}
-	if a.Resource.Name != b.Resource.Name {
-		return a.Resource.Name < b.Resource.Name
+	if c := strings.Compare(a.Resource.Name, b.Resource.Name); c != 0 {
+		return c
 	}
-	if a.Resource.Kind != b.Resource.Kind {
-		return a.Resource.Kind < b.Resource.Kind
+	if c := strings.Compare(a.Resource.Kind, b.Resource.Kind); c != 0 {
+		return c
 	}
-	if a.Field != b.Field {
-		return a.Field < b.Field
+	if c := strings.Compare(a.Field, b.Field); c != 0 {
+		return c
 	}
-	af, bf := a.Location, b.Location
-	if af != nil && bf != nil {
-		if af.File != bf.File {
-			return af.File < bf.File
+	if af, bf := a.Location, b.Location; af != nil && bf != nil {
+		if c := strings.Compare(af.File, bf.File); c != 0 {
+			return c
 		}
-		if af.Line != bf.Line {
-			return af.Line < bf.Line
+		if c := cmp.Compare(af.Line, bf.Line); c != 0 {
+			return c
 		}
 	}
-	return a.Message < b.Message
+	return strings.Compare(a.Message, b.Message)
 }
 
 // ExitCode returns the exit code for the report: ExitError when input could
