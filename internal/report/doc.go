@@ -13,6 +13,9 @@
 // anything from the environment), escape them for their format (terminal
 // controls in the table, Markdown and HTML markup, XML), keep suppressed
 // findings apart from live ones, and produce the same bytes for the same
-// report. testdata/*.golden holds the output of each; run
-// go test ./internal/report -update after an intended change.
+// report. They write the document as they go, one finding at a time, so that
+// rendering a large report takes little memory beyond the report itself
+// (BenchmarkRender and TestRenderAllocationPerFinding watch that).
+// testdata/*.golden holds the output of each; run go test ./internal/report
+// -update after an intended change.
 package report

@@ -1,9 +1,11 @@
 package report
 
 import (
+	"bufio"
 	_ "embed"
 	"html/template"
 	"io"
+	"iter"
 )
 
 func init() { registerFormat("html", renderHTML) }
@@ -18,12 +20,19 @@ var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 // no external assets (its Content-Security-Policy forbids loading any), with
 // the summary, a table per STRIDE category, the suppressed findings, the
 // errors and the notices.
+//
+// The template ranges over iterators that make each finding's row as it is
+// written, so the page is never held in memory, nor a row per finding.
 func renderHTML(w io.Writer, r *Report, _ Options) error {
-	return htmlTemplate.Execute(w, buildHTMLView(r))
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := htmlTemplate.Execute(bw, buildHTMLView(r)); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // htmlView is what the template shows; it holds only strings and numbers taken
-// from the report.
+// from the report, and iterators over the findings' rows.
 type htmlView struct {
 	Version    string
 	Summary    string
@@ -31,9 +40,12 @@ type htmlView struct {
 	Severities []htmlCount
 	Total      int
 	Categories []htmlCategory
-	Suppressed []htmlFinding
-	Errors     []htmlProblem
-	Notices    []htmlProblem
+	// Suppressed yields a row per suppressed finding; SuppressedCount is
+	// their number.
+	Suppressed      iter.Seq[htmlFinding]
+	SuppressedCount int
+	Errors          []htmlProblem
+	Notices         []htmlProblem
 	// ErrorsOnly is set when nothing was found but some input could not be
 	// read, so "no findings" must be qualified.
 	ErrorsOnly bool
@@ -45,8 +57,10 @@ type htmlCount struct {
 }
 
 type htmlCategory struct {
-	Name     string
-	Findings []htmlFinding
+	Name string
+	// Count is the number of findings Findings yields.
+	Count    int
+	Findings iter.Seq[htmlFinding]
 }
 
 type htmlFinding struct {
@@ -77,16 +91,12 @@ func buildHTMLView(r *Report) htmlView {
 	for _, s := range severitiesDesc {
 		v.Severities = append(v.Severities, htmlCount{Severity: s.String(), Count: r.Summary.BySeverity[s.String()]})
 	}
-	for _, g := range liveByCategory(r) {
-		c := htmlCategory{Name: string(g.Category)}
-		for _, f := range g.Findings {
-			c.Findings = append(c.Findings, htmlFindingOf(f))
-		}
-		v.Categories = append(v.Categories, c)
+	cats, counts := liveCategories(r)
+	for _, c := range cats {
+		v.Categories = append(v.Categories, htmlCategory{Name: string(c), Count: counts[c], Findings: htmlRows(liveIn(r, c))})
 	}
-	for _, f := range suppressedFindings(r) {
-		v.Suppressed = append(v.Suppressed, htmlFindingOf(f))
-	}
+	v.SuppressedCount = countSuppressed(r)
+	v.Suppressed = htmlRows(suppressed(r))
 	for _, e := range r.Errors {
 		v.Errors = append(v.Errors, htmlProblem{Location: fileLine(e.File, e.Line), Message: e.Message})
 	}
@@ -95,6 +105,17 @@ func buildHTMLView(r *Report) htmlView {
 	}
 	v.ErrorsOnly = len(v.Categories) == 0 && len(v.Errors) > 0
 	return v
+}
+
+// htmlRows yields the row of each finding of fs.
+func htmlRows(fs iter.Seq[*Finding]) iter.Seq[htmlFinding] {
+	return func(yield func(htmlFinding) bool) {
+		for f := range fs {
+			if !yield(htmlFindingOf(f)) {
+				return
+			}
+		}
+	}
 }
 
 func htmlFindingOf(f *Finding) htmlFinding {

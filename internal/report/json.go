@@ -65,6 +65,12 @@ func (j *jsonWriter) raw(s string) {
 	}
 }
 
+func (j *jsonWriter) write(b []byte) {
+	if j.err == nil {
+		_, j.err = j.w.Write(b)
+	}
+}
+
 // field writes `  "name": value` at the top level of the document.
 func (j *jsonWriter) field(name string, v any, last bool) {
 	j.raw(`  "` + name + `": `)
@@ -165,6 +171,21 @@ func appendField(b []byte, indent, name, value string, comma bool) []byte {
 		b = append(b, ',')
 	}
 	return append(b, '\n')
+}
+
+// jsonStringFrom replaces b[start:] with its JSON string form, as
+// appendJSONString writes it.
+func jsonStringFrom(b []byte, start int) []byte {
+	for _, c := range b[start:] {
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return appendJSONString(b[:start], string(b[start:]))
+		}
+	}
+	b = append(b, 0, 0)
+	copy(b[start+1:], b[start:len(b)-2])
+	b[start] = '"'
+	b[len(b)-1] = '"'
+	return b
 }
 
 // appendJSONString appends s as encoding/json does with HTML escaping off:

@@ -1,10 +1,14 @@
 package report
 
 import (
+	"bufio"
+	"cmp"
 	"encoding/xml"
-	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kubestride/kubestride/internal/check"
 )
@@ -16,197 +20,426 @@ func init() { registerFormat("junit", renderJUnit) }
 // one per suppressed (check, resource) and a passing one per check that ran
 // without findings; and, when input could not be read or evaluated, a
 // "kubestride" testsuite with an erroring testcase per error.
+//
+// The bytes are those encoding/xml writes for the document with two-space
+// indentation (junit_test.go holds the writer to that). A first pass over
+// the findings groups them into testcases, keeping only their indexes, and
+// counts the testcases of each suite, since the counts come first in the
+// document; the second writes one testcase at a time.
 func renderJUnit(w io.Writer, r *Report, _ Options) error {
-	doc := buildJUnit(r)
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
+	p := planJUnit(r)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	x := xmlWriter{w: bw}
+	x.raw(xml.Header)
+
+	var total junitCounts
+	for _, s := range p.suites {
+		total.add(s.counts)
 	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	if err := enc.Close(); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
-}
+	input := junitCounts{tests: len(r.Errors), errors: len(r.Errors)}
+	total.add(input)
+	x.buf = append(x.buf[:0], `<testsuites name="`...)
+	x.buf = appendXMLEscape(x.buf, toolName(r.Tool), false)
+	x.buf = append(x.buf, '"')
+	x.buf = total.appendAttrs(x.buf)
+	x.buf = append(x.buf, '>')
+	x.flushBuf()
 
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name      string         `xml:"name,attr"`
-	Tests     int            `xml:"tests,attr"`
-	Failures  int            `xml:"failures,attr"`
-	Errors    int            `xml:"errors,attr"`
-	Skipped   int            `xml:"skipped,attr"`
-	Cases     []junitCase    `xml:"testcase"`
-	SystemOut *junitCharData `xml:"system-out,omitempty"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Failure   *junitProblem `xml:"failure,omitempty"`
-	Error     *junitProblem `xml:"error,omitempty"`
-	Skipped   *junitSkipped `xml:"skipped,omitempty"`
-}
-
-type junitProblem struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",innerxml"`
-}
-
-type junitSkipped struct {
-	Message string `xml:"message,attr"`
-}
-
-type junitCharData struct {
-	Text string `xml:",innerxml"`
-}
-
-// xmlText escapes s as XML character data for an innerxml field: markup
-// characters become references and characters XML cannot hold become U+FFFD,
-// but line breaks and tabs stay as they are (encoding/xml would write them as
-// &#xA; and &#x9;), so multi-line text stays readable in the file.
-func xmlText(s string) string {
-	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(s)) // a strings.Builder does not fail
-	return strings.NewReplacer("&#xA;", "\n", "&#x9;", "\t").Replace(b.String())
-}
-
-// junitKey is what one testcase stands for.
-type junitKey struct {
-	id         check.ID
-	resource   Resource
-	suppressed bool
-}
-
-func buildJUnit(r *Report) junitSuites {
-	doc := junitSuites{Name: toolName(r.Tool)}
-
-	// Testcases per category, in report order of their first finding.
-	type tc struct {
-		key      junitKey
-		findings []*Finding
-	}
-	cases := map[check.Category][]*tc{}
-	index := map[junitKey]*tc{}
-	ran := map[check.ID]bool{}
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		ran[f.ID] = true
-		k := junitKey{id: f.ID, resource: f.Resource, suppressed: f.Suppressed != nil}
-		c := index[k]
-		if c == nil {
-			c = &tc{key: k}
-			index[k] = c
-			cases[f.Category] = append(cases[f.Category], c)
+	for _, s := range p.suites {
+		x.suiteStart(s.name, s.counts)
+		for _, g := range p.groups[s.groups[0]:s.groups[1]] {
+			x.testcase(r, p.order[g.start:g.end])
 		}
-		c.findings = append(c.findings, f)
-	}
-	passing := map[check.Category][]check.Meta{}
-	for _, m := range r.Rules {
-		if !ran[m.ID] {
-			passing[m.Category] = append(passing[m.Category], m)
-			if _, ok := cases[m.Category]; !ok {
-				cases[m.Category] = nil
-			}
+		for _, m := range s.passing {
+			x.buf = append(x.buf[:0], "\n    <testcase name=\"all resources\" classname=\""...)
+			x.buf = appendXMLEscape(x.buf, string(m.ID), false)
+			x.buf = append(x.buf, "\"></testcase>"...)
+			x.flushBuf()
 		}
-	}
-
-	for _, cat := range categoryOrder(cases) {
-		s := junitSuite{Name: string(cat)}
-		for _, c := range cases[cat] {
-			jc := junitCase{Name: resourceString(c.key.resource), Classname: string(c.key.id)}
-			if c.key.suppressed {
-				jc.Skipped = &junitSkipped{Message: "suppressed by " + suppressionString(c.findings[0].Suppressed)}
-				s.Skipped++
-			} else {
-				jc.Failure = junitFailure(c.findings)
-				s.Failures++
-			}
-			s.Cases = append(s.Cases, jc)
-		}
-		for _, m := range passing[cat] {
-			s.Cases = append(s.Cases, junitCase{Name: "all resources", Classname: string(m.ID)})
-		}
-		s.Tests = len(s.Cases)
-		doc.Suites = append(doc.Suites, s)
+		x.raw("\n  </testsuite>")
 	}
 
 	if len(r.Errors) > 0 || len(r.Notices) > 0 {
-		s := junitSuite{Name: "kubestride"}
+		x.suiteStart("kubestride", input)
 		for _, e := range r.Errors {
 			name := fileLine(e.File, e.Line)
 			if name == "" {
 				name = "scan"
 			}
-			s.Cases = append(s.Cases, junitCase{
-				Name:      name,
-				Classname: "kubestride.input",
-				Error:     &junitProblem{Message: e.Message, Type: "could not be read or evaluated", Text: xmlText(e.Message)},
-			})
-			s.Errors++
+			b := append(x.buf[:0], "\n    <testcase name=\""...)
+			b = appendXMLEscape(b, name, false)
+			b = append(b, "\" classname=\"kubestride.input\">\n      <error message=\""...)
+			b = appendXMLEscape(b, e.Message, false)
+			b = append(b, "\" type=\"could not be read or evaluated\">"...)
+			b = appendXMLEscape(b, e.Message, true)
+			b = append(b, "</error>\n    </testcase>"...)
+			x.buf = b
+			x.flushBuf()
 		}
 		if len(r.Notices) > 0 {
-			var b strings.Builder
+			x.raw("\n    <system-out>")
 			for _, n := range r.Notices {
+				b := x.buf[:0]
 				if loc := fileLine(n.File, n.Line); loc != "" {
-					b.WriteString(loc + ": ")
+					b = appendXMLEscape(b, loc, true)
+					b = append(b, ": "...)
 				}
-				b.WriteString("notice: " + n.Message + "\n")
+				b = append(b, "notice: "...)
+				b = appendXMLEscape(b, n.Message, true)
+				x.buf = append(b, '\n')
+				x.flushBuf()
 			}
-			s.SystemOut = &junitCharData{Text: xmlText(b.String())}
+			x.raw("</system-out>")
 		}
-		s.Tests = len(s.Cases)
-		doc.Suites = append(doc.Suites, s)
+		x.raw("\n  </testsuite>")
 	}
 
-	for _, s := range doc.Suites {
-		doc.Tests += s.Tests
-		doc.Failures += s.Failures
-		doc.Errors += s.Errors
-		doc.Skipped += s.Skipped
+	if len(p.suites) == 0 && len(r.Errors) == 0 && len(r.Notices) == 0 {
+		x.raw("</testsuites>\n")
+	} else {
+		x.raw("\n</testsuites>\n")
 	}
-	return doc
+	if x.err != nil {
+		return x.err
+	}
+	return bw.Flush()
 }
 
-// junitFailure describes the findings of one check on one resource: the
-// message attribute is the first finding's message (the most severe, as the
-// report is sorted), the body every finding with its location, field and
-// remediation.
-func junitFailure(fs []*Finding) *junitProblem {
-	var b strings.Builder
-	for i, f := range fs {
+// junitCounts are the counts a testsuite (or the testsuites element) carries.
+type junitCounts struct{ tests, failures, errors, skipped int }
+
+func (c *junitCounts) add(o junitCounts) {
+	c.tests += o.tests
+	c.failures += o.failures
+	c.errors += o.errors
+	c.skipped += o.skipped
+}
+
+// appendAttrs appends the counts as attributes, each after a space.
+func (c junitCounts) appendAttrs(b []byte) []byte {
+	for _, a := range [...]struct {
+		name string
+		n    int
+	}{{"tests", c.tests}, {"failures", c.failures}, {"errors", c.errors}, {"skipped", c.skipped}} {
+		b = append(b, ' ')
+		b = append(b, a.name...)
+		b = append(b, `="`...)
+		b = strconv.AppendInt(b, int64(a.n), 10)
+		b = append(b, '"')
+	}
+	return b
+}
+
+// junitPlan is what the first pass learns: the findings grouped into
+// testcases, the testcases in document order, and the suites.
+type junitPlan struct {
+	// order holds finding indexes, those of each testcase together and in
+	// report order.
+	order []int32
+	// groups are the testcases in document order.
+	groups []junitGroup
+	suites []junitSuitePlan
+}
+
+// junitGroup is a testcase: order[start:end] are the indexes of its findings,
+// the first of them first; rank is the position of that finding's category
+// among the suites.
+type junitGroup struct{ start, end, first, rank int32 }
+
+type junitSuitePlan struct {
+	name   string
+	counts junitCounts
+	// groups[0]:groups[1] is the suite's range of junitPlan.groups.
+	groups [2]int
+	// passing are the checks of the suite's category that ran without
+	// findings.
+	passing []check.Meta
+}
+
+// planJUnit groups the findings into testcases, one per check, resource and
+// suppressed or not, and orders them as the document lists them: by the
+// category of their first finding, then by where that finding is in the
+// report. It sorts finding indexes rather than collecting findings, so it
+// keeps a few bytes per finding and nothing of their text.
+func planJUnit(r *Report) junitPlan {
+	fs := r.Findings
+	order := make([]int32, len(fs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := compareTestcase(&fs[a], &fs[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+
+	var groups []junitGroup
+	ran := map[check.ID]bool{}
+	present := map[check.Category]bool{}
+	for i := 0; i < len(order); {
+		j := i + 1
+		for j < len(order) && compareTestcase(&fs[order[i]], &fs[order[j]]) == 0 {
+			j++
+		}
+		f := &fs[order[i]]
+		groups = append(groups, junitGroup{start: int32(i), end: int32(j), first: order[i]})
+		ran[f.ID] = true
+		present[f.Category] = true
+		i = j
+	}
+	passing := map[check.Category][]check.Meta{}
+	for _, m := range r.Rules {
+		if !ran[m.ID] {
+			passing[m.Category] = append(passing[m.Category], m)
+			present[m.Category] = true
+		}
+	}
+	cats := categoryOrder(present)
+	rank := make(map[check.Category]int32, len(cats))
+	for i, c := range cats {
+		rank[c] = int32(i)
+	}
+	for i := range groups {
+		groups[i].rank = rank[fs[groups[i].first].Category]
+	}
+	slices.SortFunc(groups, func(a, b junitGroup) int {
+		if c := cmp.Compare(a.rank, b.rank); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.first, b.first)
+	})
+
+	p := junitPlan{order: order, groups: groups}
+	g := 0
+	for i, c := range cats {
+		s := junitSuitePlan{name: string(c), passing: passing[c]}
+		s.groups[0] = g
+		for ; g < len(groups) && groups[g].rank == int32(i); g++ {
+			if fs[groups[g].first].Suppressed != nil {
+				s.counts.skipped++
+			} else {
+				s.counts.failures++
+			}
+		}
+		s.groups[1] = g
+		s.counts.tests = s.groups[1] - s.groups[0] + len(s.passing)
+		p.suites = append(p.suites, s)
+	}
+	return p
+}
+
+// compareTestcase orders findings by what their testcase stands for: the
+// check, the resource and whether they are suppressed.
+func compareTestcase(a, b *Finding) int {
+	if c := strings.Compare(string(a.ID), string(b.ID)); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Resource.Namespace, b.Resource.Namespace); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Resource.Name, b.Resource.Name); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Resource.Kind, b.Resource.Kind); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Resource.APIVersion, b.Resource.APIVersion); c != 0 {
+		return c
+	}
+	switch as, bs := a.Suppressed != nil, b.Suppressed != nil; {
+	case as == bs:
+		return 0
+	case bs:
+		return -1
+	}
+	return 1
+}
+
+// xmlWriter writes the JUnit document; buf holds the piece being built.
+type xmlWriter struct {
+	w   *bufio.Writer
+	buf []byte
+	err error
+}
+
+func (x *xmlWriter) raw(s string) {
+	if x.err == nil {
+		_, x.err = x.w.WriteString(s)
+	}
+}
+
+func (x *xmlWriter) flushBuf() {
+	if x.err == nil {
+		_, x.err = x.w.Write(x.buf)
+	}
+}
+
+func (x *xmlWriter) suiteStart(name string, c junitCounts) {
+	b := append(x.buf[:0], "\n  <testsuite name=\""...)
+	b = appendXMLEscape(b, name, false)
+	b = append(b, '"')
+	b = c.appendAttrs(b)
+	x.buf = append(b, '>')
+	x.flushBuf()
+}
+
+// testcase writes the testcase of the findings at idx, which are those of
+// one check on one resource, in report order. Suppressed ones make a skipped
+// testcase; live ones a failure whose message attribute is the first
+// finding's message (the most severe, as the report is sorted) and whose body
+// is every finding with its location, field and remediation.
+func (x *xmlWriter) testcase(r *Report, idx []int32) {
+	first := &r.Findings[idx[0]]
+	b := append(x.buf[:0], "\n    <testcase name=\""...)
+	start := len(b)
+	b = appendResource(b, first.Resource)
+	b = xmlEscapeFrom(b, start)
+	b = append(b, "\" classname=\""...)
+	b = appendXMLEscape(b, string(first.ID), false)
+	b = append(b, "\">\n      "...)
+	if s := first.Suppressed; s != nil {
+		b = append(b, `<skipped message="suppressed by `...)
+		b = appendXMLEscape(b, suppressionString(s), false)
+		b = append(b, "\"></skipped>\n    </testcase>"...)
+		x.buf = b
+		x.flushBuf()
+		return
+	}
+	b = append(b, `<failure message="`...)
+	b = appendXMLEscape(b, first.Message, false)
+	if len(idx) > 1 {
+		b = append(b, " (and "...)
+		b = strconv.AppendInt(b, int64(len(idx)-1), 10)
+		b = append(b, " more)"...)
+	}
+	b = append(b, `" type="`...)
+	b = appendXMLEscape(b, first.Severity.String(), false)
+	b = append(b, `">`...)
+	for i, j := range idx {
 		if i > 0 {
-			b.WriteString("\n")
+			x.buf = b
+			x.flushBuf()
+			b = append(x.buf[:0], '\n')
 		}
-		fmt.Fprintf(&b, "%s: %s\n", f.Severity, f.Message)
-		if loc := locationString(f.Location); loc != "" {
-			fmt.Fprintf(&b, "location: %s\n", loc)
-		}
-		if f.Field != "" {
-			fmt.Fprintf(&b, "field: %s\n", f.Field)
-		}
-		if p := pssString(f.PSS); p != "" {
-			fmt.Fprintf(&b, "control: %s\n", p)
-		}
-		fmt.Fprintf(&b, "remediation: %s\n", f.Remediation)
+		b = appendJUnitFinding(b, &r.Findings[j])
 	}
-	msg := fs[0].Message
-	if len(fs) > 1 {
-		msg += fmt.Sprintf(" (and %d more)", len(fs)-1)
+	b = append(b, "</failure>\n    </testcase>"...)
+	x.buf = b
+	x.flushBuf()
+}
+
+// appendJUnitFinding appends one finding of a failure's body, escaped.
+func appendJUnitFinding(b []byte, f *Finding) []byte {
+	b = append(b, f.Severity.String()...)
+	b = append(b, ": "...)
+	b = appendXMLEscape(b, f.Message, true)
+	b = append(b, '\n')
+	if f.Location != nil && f.Location.File != "" {
+		b = append(b, "location: "...)
+		start := len(b)
+		b = appendLocation(b, f.Location)
+		b = xmlTextFrom(b, start)
+		b = append(b, '\n')
 	}
-	return &junitProblem{Message: msg, Type: fs[0].Severity.String(), Text: xmlText(b.String())}
+	if f.Field != "" {
+		b = append(b, "field: "...)
+		b = appendXMLEscape(b, f.Field, true)
+		b = append(b, '\n')
+	}
+	if f.PSS != nil {
+		b = append(b, "control: "...)
+		start := len(b)
+		b = appendPSS(b, f.PSS)
+		b = xmlTextFrom(b, start)
+		b = append(b, '\n')
+	}
+	b = append(b, "remediation: "...)
+	b = appendXMLEscape(b, f.Remediation, true)
+	return append(b, '\n')
+}
+
+// appendXMLEscape appends s escaped as encoding/xml escapes attribute values
+// and character data: markup characters, quotes, carriage returns, line
+// feeds and tabs become references, and characters XML cannot hold become
+// U+FFFD. With keepBreaks, line feeds and tabs stay as they are, so that
+// multi-line text stays readable in the file.
+func appendXMLEscape(b []byte, s string, keepBreaks bool) []byte {
+	last := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\'' && c != '&' && c != '<' && c != '>' {
+			i++
+			continue
+		}
+		r, width := utf8.DecodeRuneInString(s[i:])
+		var esc string
+		switch r {
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '\t', '\n':
+			if keepBreaks {
+				i += width
+				continue
+			}
+			esc = "&#x9;"
+			if r == '\n' {
+				esc = "&#xA;"
+			}
+		case '\r':
+			esc = "&#xD;"
+		default:
+			if xmlCharacter(r) && (r != utf8.RuneError || width > 1) {
+				i += width
+				continue
+			}
+			esc = "\uFFFD"
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, esc...)
+		i += width
+		last = i
+	}
+	return append(b, s[last:]...)
+}
+
+// xmlEscapeFrom replaces b[start:] with its escaped form for an attribute.
+func xmlEscapeFrom(b []byte, start int) []byte {
+	if xmlPlain(b[start:]) {
+		return b
+	}
+	return appendXMLEscape(b[:start], string(b[start:]), false)
+}
+
+// xmlTextFrom replaces b[start:] with its escaped form for character data.
+func xmlTextFrom(b []byte, start int) []byte {
+	if xmlPlain(b[start:]) {
+		return b
+	}
+	return appendXMLEscape(b[:start], string(b[start:]), true)
+}
+
+// xmlPlain reports whether b is printable ASCII that needs no escaping.
+func xmlPlain(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\'' || c == '&' || c == '<' || c == '>' {
+			return false
+		}
+	}
+	return true
+}
+
+// xmlCharacter reports whether XML 1.0 can hold r.
+func xmlCharacter(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
 }

@@ -16,7 +16,7 @@ func init() { registerFormat("markdown", renderMarkdown) }
 // then the suppressed findings, the errors and the notices. Every value from
 // the report is escaped, so a manifest cannot inject markup, links or HTML.
 func renderMarkdown(w io.Writer, r *Report, _ Options) error {
-	m := mdWriter{w: bufio.NewWriter(w)}
+	m := mdWriter{w: bufio.NewWriterSize(w, 64<<10)}
 	title := "# kubestride report"
 	if r.Tool.Version != "" {
 		title += " (" + mdEscape(r.Tool.Version) + ")"
@@ -36,8 +36,8 @@ func renderMarkdown(w io.Writer, r *Report, _ Options) error {
 		m.line("Settings: " + mdEscape(s) + ".")
 	}
 
-	groups := liveByCategory(r)
-	if len(groups) == 0 {
+	cats, counts := liveCategories(r)
+	if len(cats) == 0 {
 		m.line("")
 		if len(r.Errors) > 0 {
 			m.line("**No findings** in the input that could be read.")
@@ -45,39 +45,27 @@ func renderMarkdown(w io.Writer, r *Report, _ Options) error {
 			m.line("**No findings.**")
 		}
 	}
-	for _, g := range groups {
+	for _, c := range cats {
 		m.line("")
-		m.line(fmt.Sprintf("## %s (%d)", mdEscape(string(g.Category)), len(g.Findings)))
+		m.line(fmt.Sprintf("## %s (%d)", mdEscape(string(c)), counts[c]))
 		m.line("")
 		m.line("| Severity | Check | Resource | Location | Message |")
 		m.line("|---|---|---|---|---|")
-		for _, f := range g.Findings {
-			msg := mdEscape(f.Message)
-			if p := pssString(f.PSS); p != "" {
-				msg += "<br>_" + mdEscape(p) + "_"
-			}
-			m.line(fmt.Sprintf("| %s | %s | %s | %s | %s |",
-				severityCell(f), mdCode(string(f.ID)), mdEscape(resourceString(f.Resource)),
-				mdEscape(locationString(f.Location)), msg))
+		for f := range liveIn(r, c) {
+			m.finding(f)
 		}
 	}
 
-	if sup := suppressedFindings(r); len(sup) > 0 {
+	if n := countSuppressed(r); n > 0 {
 		m.line("")
-		m.line(fmt.Sprintf("## Suppressed (%d)", len(sup)))
+		m.line(fmt.Sprintf("## Suppressed (%d)", n))
 		m.line("")
 		m.line("These findings are not counted.")
 		m.line("")
 		m.line("| Severity | Check | Resource | Location | Suppressed by | Reason |")
 		m.line("|---|---|---|---|---|---|")
-		for _, f := range sup {
-			by := mdEscape(f.Suppressed.Kind)
-			if f.Suppressed.Expires != "" {
-				by += ", expires " + mdEscape(f.Suppressed.Expires)
-			}
-			m.line(fmt.Sprintf("| %s | %s | %s | %s | %s | %s |",
-				f.Severity, mdCode(string(f.ID)), mdEscape(resourceString(f.Resource)),
-				mdEscape(locationString(f.Location)), by, mdEscape(f.Suppressed.Reason)))
+		for f := range suppressed(r) {
+			m.suppressedFinding(f)
 		}
 	}
 
@@ -116,6 +104,8 @@ func renderMarkdown(w io.Writer, r *Report, _ Options) error {
 type mdWriter struct {
 	w   *bufio.Writer
 	err error
+	// buf holds the row being built.
+	buf []byte
 }
 
 func (m *mdWriter) line(s string) {
@@ -125,22 +115,84 @@ func (m *mdWriter) line(s string) {
 	_, m.err = m.w.WriteString(s + "\n")
 }
 
-// severityCell is the severity, in bold for critical and high.
-func severityCell(f *Finding) string {
-	if f.Severity >= check.High {
-		return "**" + f.Severity.String() + "**"
+// row writes b and a newline.
+func (m *mdWriter) row(b []byte) {
+	if m.err != nil {
+		return
 	}
-	return f.Severity.String()
+	if _, m.err = m.w.Write(b); m.err == nil {
+		m.err = m.w.WriteByte('\n')
+	}
 }
 
-// mdCode puts an identifier in a code span. Only check IDs (kebab-case) go
-// there: Markdown cannot escape a backtick inside one, so free text never
-// does.
-func mdCode(s string) string {
-	if strings.ContainsAny(s, "`|\n\r") {
-		return mdEscape(s)
+// finding writes a live finding as a table row.
+func (m *mdWriter) finding(f *Finding) {
+	b := append(m.buf[:0], "| "...)
+	if f.Severity >= check.High {
+		b = append(b, "**"...)
+		b = append(b, f.Severity.String()...)
+		b = append(b, "**"...)
+	} else {
+		b = append(b, f.Severity.String()...)
 	}
-	return "`" + s + "`"
+	b = append(b, " | "...)
+	b = m.commonCells(b, f)
+	b = appendMDEscape(b, f.Message)
+	if f.PSS != nil {
+		b = append(b, "<br>_"...)
+		start := len(b)
+		b = appendPSS(b, f.PSS)
+		b = mdEscapeFrom(b, start)
+		b = append(b, '_')
+	}
+	b = append(b, " |"...)
+	m.row(b)
+	m.buf = b
+}
+
+// suppressedFinding writes a suppressed finding as a table row.
+func (m *mdWriter) suppressedFinding(f *Finding) {
+	b := append(m.buf[:0], "| "...)
+	b = append(b, f.Severity.String()...)
+	b = append(b, " | "...)
+	b = m.commonCells(b, f)
+	b = appendMDEscape(b, f.Suppressed.Kind)
+	if f.Suppressed.Expires != "" {
+		b = append(b, ", expires "...)
+		b = appendMDEscape(b, f.Suppressed.Expires)
+	}
+	b = append(b, " | "...)
+	b = appendMDEscape(b, f.Suppressed.Reason)
+	b = append(b, " |"...)
+	m.row(b)
+	m.buf = b
+}
+
+// commonCells appends the check, resource and location cells, each followed
+// by its separator.
+func (m *mdWriter) commonCells(b []byte, f *Finding) []byte {
+	b = appendMDCode(b, string(f.ID))
+	b = append(b, " | "...)
+	start := len(b)
+	b = appendResource(b, f.Resource)
+	b = mdEscapeFrom(b, start)
+	b = append(b, " | "...)
+	start = len(b)
+	b = appendLocation(b, f.Location)
+	b = mdEscapeFrom(b, start)
+	return append(b, " | "...)
+}
+
+// appendMDCode puts an identifier in a code span. Only check IDs
+// (kebab-case) go there: Markdown cannot escape a backtick inside one, so
+// free text never does.
+func appendMDCode(b []byte, s string) []byte {
+	if strings.ContainsAny(s, "`|\n\r") {
+		return appendMDEscape(b, s)
+	}
+	b = append(b, '`')
+	b = append(b, s...)
+	return append(b, '`')
 }
 
 // mdReplacer escapes text for a GitHub-flavoured Markdown table cell or list
@@ -167,3 +219,28 @@ var mdReplacer = strings.NewReplacer(
 )
 
 func mdEscape(s string) string { return mdReplacer.Replace(s) }
+
+// mdSpecial marks the bytes mdReplacer replaces.
+var mdSpecial = func() (t [256]bool) {
+	for _, c := range []byte("&<>\r\n\\`*_[]|~#!") {
+		t[c] = true
+	}
+	return t
+}()
+
+// appendMDEscape appends mdEscape(s).
+func appendMDEscape(b []byte, s string) []byte {
+	start := len(b)
+	return mdEscapeFrom(append(b, s...), start)
+}
+
+// mdEscapeFrom replaces b[start:] with mdEscape of it. Text without Markdown
+// or HTML punctuation, as most text is, stays as it is.
+func mdEscapeFrom(b []byte, start int) []byte {
+	for _, c := range b[start:] {
+		if mdSpecial[c] {
+			return append(b[:start], mdEscape(string(b[start:]))...)
+		}
+	}
+	return b
+}

@@ -1,13 +1,15 @@
 package report
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
+	"fmt"
 	"io"
 	"net/url"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -32,34 +34,64 @@ const (
 // reads it: every check that ran is a rule with a numeric security-severity,
 // every finding a result (suppressed ones carry a suppression), and input
 // that could not be read or evaluated a tool execution notification.
+//
+// The bytes are those encoding/json writes for the log with two-space
+// indentation (sarif_test.go holds the writer to that). The envelope, the
+// rules and the invocation go through encoding/json; the results, as many as
+// the findings, are written one at a time without reflection, so the log is
+// never held in memory.
 func renderSARIF(w io.Writer, r *Report, _ Options) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(buildSARIF(r))
-}
-
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool        sarifTool         `json:"tool"`
-	Invocations []sarifInvocation `json:"invocations"`
-	Results     []sarifResult     `json:"results"`
-}
-
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
-}
-
-type sarifDriver struct {
-	Name           string      `json:"name"`
-	Version        string      `json:"version,omitempty"`
-	InformationURI string      `json:"informationUri"`
-	Rules          []sarifRule `json:"rules"`
+	effective, err := ruleSeverities(r)
+	if err != nil {
+		return err
+	}
+	ruleIndex := make(map[check.ID]int, len(r.Rules))
+	for i, m := range r.Rules {
+		ruleIndex[m.ID] = i
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	jw := jsonWriter{w: bw}
+	jw.raw("{\n")
+	jw.raw(`  "$schema": "` + sarifSchema + "\",\n")
+	jw.raw(`  "version": "` + sarifVersion + "\",\n")
+	jw.raw("  \"runs\": [\n    {\n      \"tool\": {\n        \"driver\": {\n")
+	jw.scratch = appendField(jw.scratch[:0], "          ", "name", toolName(r.Tool), true)
+	if r.Tool.Version != "" {
+		jw.scratch = appendField(jw.scratch, "          ", "version", r.Tool.Version, true)
+	}
+	jw.scratch = appendField(jw.scratch, "          ", "informationUri", sarifInformationURI, true)
+	jw.write(jw.scratch)
+	jw.raw(`          "rules": `)
+	jw.value(sarifRules(r, effective), "          ")
+	jw.raw("\n        }\n      },\n")
+	jw.raw(`      "invocations": `)
+	jw.value([]sarifInvocation{sarifInvocationOf(r)}, "      ")
+	jw.raw(",\n")
+	jw.raw(`      "results": `)
+	if len(r.Findings) == 0 {
+		jw.raw("[]\n")
+	} else {
+		jw.raw("[\n")
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			idx, ok := ruleIndex[f.ID]
+			if !ok {
+				idx = -1
+			}
+			jw.scratch = appendSARIFResult(jw.scratch[:0], f, idx)
+			if i < len(r.Findings)-1 {
+				jw.scratch = append(jw.scratch, ',')
+			}
+			jw.scratch = append(jw.scratch, '\n')
+			jw.write(jw.scratch)
+		}
+		jw.raw("      ]\n")
+	}
+	jw.raw("    }\n  ]\n}\n")
+	if jw.err != nil {
+		return jw.err
+	}
+	return bw.Flush()
 }
 
 type sarifRule struct {
@@ -100,17 +132,6 @@ type sarifNotification struct {
 	Locations []sarifLocation `json:"locations,omitempty"`
 }
 
-type sarifResult struct {
-	RuleID              string             `json:"ruleId"`
-	RuleIndex           *int               `json:"ruleIndex,omitempty"`
-	Level               string             `json:"level"`
-	Message             sarifText          `json:"message"`
-	Locations           []sarifLocation    `json:"locations"`
-	PartialFingerprints map[string]string  `json:"partialFingerprints"`
-	Properties          sarifResultProps   `json:"properties"`
-	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
-}
-
 type sarifLocation struct {
 	PhysicalLocation *sarifPhysicalLocation `json:"physicalLocation,omitempty"`
 	LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
@@ -135,27 +156,11 @@ type sarifLogicalLocation struct {
 	Kind               string `json:"kind"`
 }
 
-type sarifResultProps struct {
-	Category check.Category `json:"category"`
-	Severity check.Severity `json:"severity"`
-	Resource Resource       `json:"resource"`
-	Field    string         `json:"field,omitempty"`
-	PSS      *check.PSS     `json:"pss,omitempty"`
-}
-
-type sarifSuppression struct {
-	Kind          string            `json:"kind"`
-	Status        string            `json:"status"`
-	Justification string            `json:"justification"`
-	Properties    map[string]string `json:"properties,omitempty"`
-}
-
-func buildSARIF(r *Report) sarifLog {
+// sarifRules is a rule for every check that ran; a rule's level and
+// security-severity follow the highest effective severity of its findings.
+func sarifRules(r *Report, effective map[check.ID]check.Severity) []sarifRule {
 	rules := make([]sarifRule, 0, len(r.Rules))
-	ruleIndex := map[check.ID]int{}
-	effective := ruleSeverities(r)
-	for i, m := range r.Rules {
-		ruleIndex[m.ID] = i
+	for _, m := range r.Rules {
 		sev := m.Severity
 		if s, ok := effective[m.ID]; ok {
 			sev = s
@@ -178,41 +183,12 @@ func buildSARIF(r *Report) sarifLog {
 		}
 		rules = append(rules, rule)
 	}
+	return rules
+}
 
-	results := make([]sarifResult, 0, len(r.Findings))
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		res := sarifResult{
-			RuleID:              string(f.ID),
-			Level:               sarifLevel(f.Severity),
-			Message:             sarifText{Text: f.Message},
-			Locations:           []sarifLocation{findingLocation(f)},
-			PartialFingerprints: map[string]string{sarifFingerprintKey: fingerprint(f)},
-			Properties: sarifResultProps{
-				Category: f.Category,
-				Severity: f.Severity,
-				Resource: f.Resource,
-				Field:    f.Field,
-				PSS:      f.PSS,
-			},
-		}
-		if idx, ok := ruleIndex[f.ID]; ok {
-			res.RuleIndex = &idx
-		}
-		if s := f.Suppressed; s != nil {
-			sup := sarifSuppression{Kind: "external", Status: "accepted", Justification: s.Reason}
-			if s.Kind == "annotation" {
-				// The annotation is in the analysed object itself.
-				sup.Kind = "inSource"
-			}
-			if s.Expires != "" {
-				sup.Properties = map[string]string{"expires": s.Expires}
-			}
-			res.Suppressions = []sarifSuppression{sup}
-		}
-		results = append(results, res)
-	}
-
+// sarifInvocationOf is the run's invocation: whether it succeeded, the
+// errors and notices as notifications, and the settings.
+func sarifInvocationOf(r *Report) sarifInvocation {
 	inv := sarifInvocation{ExecutionSuccessful: len(r.Errors) == 0}
 	for _, e := range r.Errors {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
@@ -225,21 +201,105 @@ func buildSARIF(r *Report) sarifLog {
 	if props := settingsProperties(r.Settings); len(props) > 0 {
 		inv.Properties = props
 	}
+	return inv
+}
 
-	return sarifLog{
-		Schema:  sarifSchema,
-		Version: sarifVersion,
-		Runs: []sarifRun{{
-			Tool: sarifTool{Driver: sarifDriver{
-				Name:           toolName(r.Tool),
-				Version:        r.Tool.Version,
-				InformationURI: sarifInformationURI,
-				Rules:          rules,
-			}},
-			Invocations: []sarifInvocation{inv},
-			Results:     results,
-		}},
+// appendSARIFResult appends the result for f, as encoding/json writes a
+// sarifResult in the results list; ruleIndex is the index of its rule, or -1
+// when the check is not among the rules.
+func appendSARIFResult(b []byte, f *Finding, ruleIndex int) []byte {
+	const (
+		in1 = "          "
+		in2 = in1 + "  "
+		in3 = in2 + "  "
+		in4 = in3 + "  "
+		in5 = in4 + "  "
+	)
+	b = append(b, "        {\n"...)
+	b = appendField(b, in1, "ruleId", string(f.ID), true)
+	if ruleIndex >= 0 {
+		b = append(b, in1+`"ruleIndex": `...)
+		b = strconv.AppendInt(b, int64(ruleIndex), 10)
+		b = append(b, ",\n"...)
 	}
+	b = appendField(b, in1, "level", sarifLevel(f.Severity), true)
+	b = append(b, in1+"\"message\": {\n"...)
+	b = appendField(b, in2, "text", f.Message, false)
+	b = append(b, in1+"},\n"...)
+
+	// The location is the finding's file and line or, for a finding that
+	// did not come from a file, its resource.
+	b = append(b, in1+"\"locations\": [\n"+in2+"{\n"...)
+	if l := f.Location; l != nil && l.File != "" && l.File != source.StdinName {
+		b = append(b, in3+"\"physicalLocation\": {\n"+in4+"\"artifactLocation\": {\n"...)
+		b = appendField(b, in5, "uri", fileURI(l.File), false)
+		if l.Line > 0 {
+			b = append(b, in4+"},\n"+in4+"\"region\": {\n"+in5+"\"startLine\": "...)
+			b = strconv.AppendInt(b, int64(l.Line), 10)
+			b = append(b, '\n')
+		}
+		b = append(b, in4+"}\n"+in3+"}\n"...)
+	} else {
+		b = append(b, in3+"\"logicalLocations\": [\n"+in4+"{\n"...)
+		if f.Resource.Name != "" {
+			b = appendField(b, in5, "name", f.Resource.Name, true)
+		}
+		b = append(b, in5+"\"fullyQualifiedName\": "...)
+		start := len(b)
+		b = appendResource(b, f.Resource)
+		b = jsonStringFrom(b, start)
+		b = append(b, ",\n"+in5+"\"kind\": \"resource\"\n"+in4+"}\n"+in3+"]\n"...)
+	}
+	b = append(b, in2+"}\n"+in1+"],\n"...)
+
+	b = append(b, in1+"\"partialFingerprints\": {\n"+in2+"\""+sarifFingerprintKey+"\": \""...)
+	b = appendFingerprint(b, f)
+	b = append(b, "\"\n"+in1+"},\n"...)
+
+	b = append(b, in1+"\"properties\": {\n"...)
+	b = appendField(b, in2, "category", string(f.Category), true)
+	b = appendField(b, in2, "severity", f.Severity.String(), true)
+	b = append(b, in2+"\"resource\": {\n"...)
+	b = appendField(b, in3, "apiVersion", f.Resource.APIVersion, true)
+	b = appendField(b, in3, "kind", f.Resource.Kind, true)
+	b = appendField(b, in3, "namespace", f.Resource.Namespace, true)
+	b = appendField(b, in3, "name", f.Resource.Name, false)
+	b = append(b, in2+"}"...)
+	if f.Field != "" {
+		b = append(b, ",\n"...)
+		b = appendField(b, in2, "field", f.Field, f.PSS != nil)
+	} else if f.PSS != nil {
+		b = append(b, ",\n"...)
+	} else {
+		b = append(b, '\n')
+	}
+	if p := f.PSS; p != nil {
+		b = append(b, in2+"\"pss\": {\n"...)
+		b = appendField(b, in3, "level", p.Level, true)
+		b = appendField(b, in3, "version", p.Version, true)
+		b = appendField(b, in3, "check", p.Check, false)
+		b = append(b, in2+"}\n"...)
+	}
+	b = append(b, in1+"}"...)
+
+	if sp := f.Suppressed; sp != nil {
+		kind := "external"
+		if sp.Kind == "annotation" {
+			// The annotation is in the analysed object itself.
+			kind = "inSource"
+		}
+		b = append(b, ",\n"+in1+"\"suppressions\": [\n"+in2+"{\n"...)
+		b = appendField(b, in3, "kind", kind, true)
+		b = appendField(b, in3, "status", "accepted", true)
+		b = appendField(b, in3, "justification", sp.Reason, sp.Expires != "")
+		if sp.Expires != "" {
+			b = append(b, in3+"\"properties\": {\n"...)
+			b = appendField(b, in4, "expires", sp.Expires, false)
+			b = append(b, in3+"}\n"...)
+		}
+		b = append(b, in2+"}\n"+in1+"]"...)
+	}
+	return append(b, "\n        }"...)
 }
 
 // toolName is the report's tool name, "kubestride" when it is not set.
@@ -252,16 +312,22 @@ func toolName(t Tool) string {
 
 // ruleSeverities is, for each check with findings, the highest effective
 // severity among them, so that a rule's security-severity follows a
-// configured override rather than the check's default.
-func ruleSeverities(r *Report) map[check.ID]check.Severity {
+// configured override rather than the check's default. It fails on a
+// finding without a valid severity, which a result cannot carry, before
+// anything is written.
+func ruleSeverities(r *Report) (map[check.ID]check.Severity, error) {
 	out := map[check.ID]check.Severity{}
 	for i := range r.Findings {
 		f := &r.Findings[i]
+		if !f.Severity.Valid() {
+			_, err := f.Severity.MarshalText()
+			return nil, fmt.Errorf("sarif result for check %s: %w", f.ID, err)
+		}
 		if f.Severity > out[f.ID] {
 			out[f.ID] = f.Severity
 		}
 	}
-	return out
+	return out, nil
 }
 
 func settingsProperties(s Settings) map[string]string {
@@ -304,21 +370,6 @@ func securitySeverity(s check.Severity) string {
 	return "1.0"
 }
 
-// findingLocation points at the finding's file and line, or, for a finding
-// that did not come from a file, names its resource.
-func findingLocation(f *Finding) sarifLocation {
-	if f.Location != nil {
-		if locs := fileLocations(f.Location.File, f.Location.Line); len(locs) > 0 {
-			return locs[0]
-		}
-	}
-	return sarifLocation{LogicalLocations: []sarifLogicalLocation{{
-		Name:               f.Resource.Name,
-		FullyQualifiedName: resourceString(f.Resource),
-		Kind:               "resource",
-	}}}
-}
-
 // fileLocations is the physical location of file:line, or nothing when there
 // is no file (or the input was standard input, which has no URI).
 func fileLocations(file string, line int) []sarifLocation {
@@ -347,16 +398,18 @@ func fileURI(file string) string {
 	return (&url.URL{Path: path.Clean(p)}).String()
 }
 
-// fingerprint identifies a finding across runs, whatever its line: the
-// check, the object (API version aside, as it changes on upgrades) and the
-// field.
-func fingerprint(f *Finding) string {
-	h := sha256.New()
-	for _, s := range []string{string(f.ID), f.Resource.Kind, f.Resource.Namespace, f.Resource.Name, f.Field} {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
+// appendFingerprint appends the finding's partial fingerprint, which
+// identifies it across runs whatever its line: the first 128 bits, in hex, of
+// the SHA-256 of the check, the object (API version aside, as it changes on
+// upgrades) and the field, each followed by a NUL byte.
+func appendFingerprint(b []byte, f *Finding) []byte {
+	start := len(b)
+	for _, s := range [...]string{string(f.ID), f.Resource.Kind, f.Resource.Namespace, f.Resource.Name, f.Field} {
+		b = append(b, s...)
+		b = append(b, 0)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:32]
+	sum := sha256.Sum256(b[start:])
+	return hex.AppendEncode(b[:start], sum[:16])
 }
 
 // pascalCase turns a title into a rule name, "Privileged container" into

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -33,27 +34,37 @@ var indent = strings.Repeat(" ", 2+severityWidth+2)
 // STRIDE category, then the suppressed findings, the errors, the notices and
 // a summary line. The layout depends only on the report, never on the
 // terminal, and without Options.Color it holds no escape sequence at all.
+//
+// It writes one finding at a time: a first pass over the findings counts
+// them and measures the columns of each section, the second writes them.
 func renderTable(w io.Writer, r *Report, opts Options) error {
-	t := tableWriter{w: bufio.NewWriter(w), color: opts.Color}
-	groups := liveByCategory(r)
-	if len(groups) == 0 {
+	t := tableWriter{w: bufio.NewWriterSize(w, 64<<10), color: opts.Color}
+	cats, counts := liveCategories(r)
+	layout := t.layout(r)
+	if len(cats) == 0 {
 		if len(r.Errors) > 0 {
 			t.line(t.paint(ansiBold, "No findings in the input that could be read."))
 		} else {
 			t.line(t.paint(ansiBold, "No findings."))
 		}
 	}
-	for i, g := range groups {
+	for i, c := range cats {
 		if i > 0 {
 			t.line("")
 		}
-		t.category(g)
+		t.line(t.paint(ansiBold, fmt.Sprintf("%s (%d)", c, counts[c])))
+		cols := layout.live[c]
+		for f := range liveIn(r, c) {
+			t.finding(f, cols)
+		}
 	}
 
-	if sup := suppressedFindings(r); len(sup) > 0 {
+	if layout.suppressed > 0 {
 		t.line("")
-		t.line(t.paint(ansiBold, fmt.Sprintf("Suppressed (%d, not counted):", len(sup))))
-		t.suppressed(sup)
+		t.line(t.paint(ansiBold, fmt.Sprintf("Suppressed (%d, not counted):", layout.suppressed)))
+		for f := range suppressed(r) {
+			t.suppressedFinding(f, layout.suppressedCols)
+		}
 	}
 
 	if len(r.Errors) > 0 {
@@ -79,7 +90,7 @@ func renderTable(w io.Writer, r *Report, opts Options) error {
 		summary += "; " + s
 	}
 	t.line(summary)
-	if len(groups) > 0 {
+	if len(cats) > 0 {
 		t.line(`Run "kubestride checks ID" to see what a check looks for and how to fix it.`)
 	}
 	if t.err != nil {
@@ -92,6 +103,9 @@ type tableWriter struct {
 	w     *bufio.Writer
 	color bool
 	err   error
+	// buf holds the line being built; text is scratch space for the text
+	// under a finding.
+	buf, text []byte
 }
 
 // line writes s and a newline; s is already sanitized.
@@ -102,6 +116,17 @@ func (t *tableWriter) line(s string) {
 	_, t.err = t.w.WriteString(strings.TrimRight(s, " ") + "\n")
 }
 
+// writeLine writes b, less its trailing spaces, and a newline; b is already
+// sanitized.
+func (t *tableWriter) writeLine(b []byte) {
+	if t.err != nil {
+		return
+	}
+	if _, t.err = t.w.Write(bytes.TrimRight(b, " ")); t.err == nil {
+		t.err = t.w.WriteByte('\n')
+	}
+}
+
 // paint wraps s in an SGR sequence when colour is on.
 func (t *tableWriter) paint(sgr, s string) string {
 	if !t.color || s == "" {
@@ -110,11 +135,30 @@ func (t *tableWriter) paint(sgr, s string) string {
 	return sgr + s + ansiReset
 }
 
-// severity is the padded, upper-case severity label, coloured by severity.
-func (t *tableWriter) severity(s check.Severity) string {
-	label := strings.ToUpper(s.String())
-	pad := strings.Repeat(" ", max(0, severityWidth-len(label)))
-	return t.paint(severityColor(s), label) + pad
+// severityLabels are the upper-case severity labels, by severity.
+var severityLabels = func() map[check.Severity]string {
+	m := map[check.Severity]string{}
+	for _, s := range severitiesDesc {
+		m[s] = strings.ToUpper(s.String())
+	}
+	return m
+}()
+
+// appendSeverity appends the padded, upper-case severity label, coloured by
+// severity.
+func (t *tableWriter) appendSeverity(b []byte, s check.Severity) []byte {
+	label, ok := severityLabels[s]
+	if !ok {
+		label = strings.ToUpper(s.String())
+	}
+	if t.color {
+		b = append(b, severityColor(s)...)
+		b = append(b, label...)
+		b = append(b, ansiReset...)
+	} else {
+		b = append(b, label...)
+	}
+	return appendSpaces(b, severityWidth-len(label))
 }
 
 func severityColor(s check.Severity) string {
@@ -131,31 +175,67 @@ func severityColor(s check.Severity) string {
 	return ansiDim
 }
 
-// category writes one STRIDE category: a heading, then each finding as a
-// line of severity, check ID, resource, location and PSS control, and its
-// message below the check ID.
-func (t *tableWriter) category(g categoryGroup) {
-	t.line(t.paint(ansiBold, fmt.Sprintf("%s (%d)", g.Category, len(g.Findings))))
-	cols := columnsFor(g.Findings)
-	for _, f := range g.Findings {
-		head := "  " + t.severity(f.Severity) + "  " + cols.row(f)
-		if p := pssString(f.PSS); p != "" {
-			head += "  [" + clean(p) + "]"
-		}
-		t.line(head)
-		t.block(indent, f.Message)
-	}
+// tableLayout is what the first pass over the findings learns: the columns
+// of each category and of the suppressed section, and how many findings are
+// suppressed.
+type tableLayout struct {
+	live           map[check.Category]columns
+	suppressedCols columns
+	suppressed     int
 }
 
-// suppressed writes each suppressed finding and how it was suppressed,
-// without colour: they do not count.
-func (t *tableWriter) suppressed(fs []*Finding) {
-	cols := columnsFor(fs)
-	for _, f := range fs {
-		label := f.Severity.String()
-		t.line("  " + label + strings.Repeat(" ", max(0, severityWidth-len(label))) + "  " + cols.row(f))
-		t.block(indent, suppressionString(f.Suppressed))
+func (t *tableWriter) layout(r *Report) tableLayout {
+	l := tableLayout{live: map[check.Category]columns{}}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		t.buf = appendOneLine(t.buf[:0], string(f.ID))
+		id := utf8.RuneCount(t.buf)
+		t.buf = appendResource(t.buf[:0], f.Resource)
+		t.buf = oneLineFrom(t.buf, 0)
+		res := utf8.RuneCount(t.buf)
+		if f.Suppressed != nil {
+			l.suppressed++
+			l.suppressedCols = l.suppressedCols.fit(id, res)
+		} else {
+			l.live[f.Category] = l.live[f.Category].fit(id, res)
+		}
 	}
+	return l
+}
+
+// finding writes a live finding as a line of severity, check ID, resource,
+// location and PSS control, and its message below the check ID.
+func (t *tableWriter) finding(f *Finding, cols columns) {
+	b := append(t.buf[:0], "  "...)
+	b = t.appendSeverity(b, f.Severity)
+	b = append(b, "  "...)
+	b = cols.appendRow(b, f)
+	if f.PSS != nil {
+		b = append(b, "  ["...)
+		start := len(b)
+		b = appendPSS(b, f.PSS)
+		b = cleanFrom(b, start)
+		b = append(b, ']')
+	}
+	t.writeLine(b)
+	t.buf = b
+	t.text = append(t.text[:0], f.Message...)
+	t.block(indent, t.text)
+}
+
+// suppressedFinding writes a suppressed finding and how it was suppressed,
+// without colour: it does not count.
+func (t *tableWriter) suppressedFinding(f *Finding, cols columns) {
+	label := f.Severity.String()
+	b := append(t.buf[:0], "  "...)
+	b = append(b, label...)
+	b = appendSpaces(b, severityWidth-len(label))
+	b = append(b, "  "...)
+	b = cols.appendRow(b, f)
+	t.writeLine(b)
+	t.buf = b
+	t.text = append(t.text[:0], suppressionString(f.Suppressed)...)
+	t.block(indent, t.text)
 }
 
 // item writes "  location: message", or "  message" without a location.
@@ -171,39 +251,95 @@ func (t *tableWriter) item(loc, msg string) {
 	}
 }
 
-// block writes text under indent, one line per line of text.
-func (t *tableWriter) block(indent, text string) {
-	for _, l := range strings.Split(clean(text), "\n") {
-		t.line(indent + l)
+// block writes text under indent, one line per line of text. It cleans text
+// in place.
+func (t *tableWriter) block(indent string, text []byte) {
+	text = cleanFrom(text, 0)
+	for {
+		l := text
+		i := bytes.IndexByte(text, '\n')
+		if i >= 0 {
+			l = text[:i]
+		}
+		b := append(t.buf[:0], indent...)
+		b = append(b, l...)
+		t.writeLine(b)
+		t.buf = b
+		if i < 0 {
+			break
+		}
+		text = text[i+1:]
 	}
 }
 
 // columns aligns the check ID and resource columns within one section.
 type columns struct{ id, resource int }
 
-func columnsFor(fs []*Finding) columns {
-	var c columns
-	for _, f := range fs {
-		c.id = max(c.id, utf8.RuneCountInString(oneLine(string(f.ID))))
-		c.resource = max(c.resource, utf8.RuneCountInString(oneLine(resourceString(f.Resource))))
+// fit widens c to hold an ID and a resource of the given widths in runes.
+func (c columns) fit(id, resource int) columns {
+	return columns{id: max(c.id, id), resource: max(c.resource, resource)}
+}
+
+// appendRow appends the check ID and resource, padded to their columns, and
+// the location.
+func (c columns) appendRow(b []byte, f *Finding) []byte {
+	start := len(b)
+	b = appendOneLine(b, string(f.ID))
+	b = appendSpaces(b, c.id-utf8.RuneCount(b[start:]))
+	b = append(b, "  "...)
+	start = len(b)
+	b = appendResource(b, f.Resource)
+	b = oneLineFrom(b, start)
+	b = appendSpaces(b, c.resource-utf8.RuneCount(b[start:]))
+	b = append(b, "  "...)
+	start = len(b)
+	b = appendLocation(b, f.Location)
+	return oneLineFrom(b, start)
+}
+
+// appendSpaces appends n spaces, none when n is not positive.
+func appendSpaces(b []byte, n int) []byte {
+	for ; n > 0; n-- {
+		b = append(b, ' ')
 	}
-	return c
+	return b
 }
 
-func (c columns) row(f *Finding) string {
-	return padRight(oneLine(string(f.ID)), c.id) + "  " +
-		padRight(oneLine(resourceString(f.Resource)), c.resource) + "  " +
-		oneLine(locationString(f.Location))
+// appendOneLine appends oneLine(s).
+func appendOneLine(b []byte, s string) []byte {
+	start := len(b)
+	return oneLineFrom(append(b, s...), start)
 }
 
-func padRight(s string, width int) string {
-	return s + strings.Repeat(" ", max(0, width-utf8.RuneCountInString(s)))
+// oneLineFrom replaces b[start:] with oneLine of it. Text that is printable
+// ASCII, as nearly all text is, stays as it is.
+func oneLineFrom(b []byte, start int) []byte {
+	for _, c := range b[start:] {
+		if c < 0x20 || c >= 0x7f {
+			return append(b[:start], oneLine(string(b[start:]))...)
+		}
+	}
+	return b
 }
+
+// cleanFrom replaces b[start:] with clean of it. Text that is printable
+// ASCII, line breaks and tabs, as nearly all text is, stays as it is.
+func cleanFrom(b []byte, start int) []byte {
+	for _, c := range b[start:] {
+		if (c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f {
+			return append(b[:start], clean(string(b[start:]))...)
+		}
+	}
+	return b
+}
+
+// oneLineReplacer shows line breaks and tabs as \n and \t.
+var oneLineReplacer = strings.NewReplacer("\n", `\n`, "\t", `\t`)
 
 // oneLine is clean(s) with line breaks and tabs shown as \n and \t, for
 // fields that must stay on one line.
 func oneLine(s string) string {
-	return strings.NewReplacer("\n", `\n`, "\t", `\t`).Replace(clean(s))
+	return oneLineReplacer.Replace(clean(s))
 }
 
 // clean makes text from manifests safe to print on a terminal: control

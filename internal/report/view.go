@@ -2,7 +2,9 @@ package report
 
 import (
 	"fmt"
+	"iter"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/kubestride/kubestride/internal/check"
@@ -12,34 +14,45 @@ import (
 // category and the one-line forms of resources, locations and suppressions.
 // Every renderer takes the findings in the report's order, so the formats
 // agree with each other and with the JSON contract.
+//
+// Renderers stream: they write one finding at a time to a buffered writer,
+// keeping only per-category or per-rule state (counts, column widths) that a
+// first pass over the findings computes, never the document or a list of the
+// findings' text. The append* helpers build a finding's pieces in a reused
+// buffer; the *From helpers of each format escape a piece in place and leave
+// plain text, nearly all of it, as it is.
 
 // severitiesDesc lists the severities most severe first, the order in which
 // summaries count them.
 var severitiesDesc = []check.Severity{check.Critical, check.High, check.Medium, check.Low, check.Info}
 
-// categoryGroup is the findings of one STRIDE category, in report order.
-type categoryGroup struct {
-	Category check.Category
-	Findings []*Finding
-}
-
-// liveByCategory groups the findings that are not suppressed by category, in
-// STRIDE order; categories without findings are left out. A category outside
-// STRIDE (which a valid check cannot have) comes last, sorted by name, so no
-// finding is ever lost.
-func liveByCategory(r *Report) []categoryGroup {
-	byCat := map[check.Category][]*Finding{}
+// liveCategories returns the categories of the findings that are not
+// suppressed, in STRIDE order, with the number of such findings in each;
+// categories without findings are left out. A category outside STRIDE (which
+// a valid check cannot have) comes last, sorted by name, so no finding is
+// ever lost. Renderers then visit each category's findings with liveIn
+// rather than collecting them, so that no renderer holds a list as long as
+// the report.
+func liveCategories(r *Report) ([]check.Category, map[check.Category]int) {
+	counts := map[check.Category]int{}
 	for i := range r.Findings {
-		f := &r.Findings[i]
-		if f.Suppressed == nil {
-			byCat[f.Category] = append(byCat[f.Category], f)
+		if f := &r.Findings[i]; f.Suppressed == nil {
+			counts[f.Category]++
 		}
 	}
-	var out []categoryGroup
-	for _, c := range categoryOrder(byCat) {
-		out = append(out, categoryGroup{Category: c, Findings: byCat[c]})
+	return categoryOrder(counts), counts
+}
+
+// liveIn yields the findings of category c that are not suppressed, in
+// report order.
+func liveIn(r *Report, c check.Category) iter.Seq[*Finding] {
+	return func(yield func(*Finding) bool) {
+		for i := range r.Findings {
+			if f := &r.Findings[i]; f.Suppressed == nil && f.Category == c && !yield(f) {
+				return
+			}
+		}
 	}
-	return out
 }
 
 // categoryOrder returns the keys of m in STRIDE order, then any others sorted.
@@ -60,33 +73,52 @@ func categoryOrder[V any](m map[check.Category]V) []check.Category {
 	return append(out, extra...)
 }
 
-// suppressedFindings returns the suppressed findings in report order.
-func suppressedFindings(r *Report) []*Finding {
-	var out []*Finding
+// countSuppressed is the number of suppressed findings.
+func countSuppressed(r *Report) int {
+	n := 0
 	for i := range r.Findings {
 		if r.Findings[i].Suppressed != nil {
-			out = append(out, &r.Findings[i])
+			n++
 		}
 	}
-	return out
+	return n
+}
+
+// suppressed yields the suppressed findings in report order.
+func suppressed(r *Report) iter.Seq[*Finding] {
+	return func(yield func(*Finding) bool) {
+		for i := range r.Findings {
+			if f := &r.Findings[i]; f.Suppressed != nil && !yield(f) {
+				return
+			}
+		}
+	}
 }
 
 // resourceString is "Kind namespace/name", "Kind name" for a cluster-scoped
 // object, or "-" when the finding is not about an object.
 func resourceString(res Resource) string {
-	name := res.Name
-	if res.Namespace != "" {
-		name = res.Namespace + "/" + name
-	}
+	return string(appendResource(make([]byte, 0, 64), res))
+}
+
+// appendResource appends resourceString(res) to b.
+func appendResource(b []byte, res Resource) []byte {
+	hasName := res.Namespace != "" || res.Name != ""
 	switch {
-	case res.Kind == "" && name == "":
-		return "-"
-	case res.Kind == "":
-		return name
-	case name == "":
-		return res.Kind
+	case res.Kind == "" && !hasName:
+		return append(b, '-')
+	case res.Kind != "":
+		b = append(b, res.Kind...)
+		if !hasName {
+			return b
+		}
+		b = append(b, ' ')
 	}
-	return res.Kind + " " + name
+	if res.Namespace != "" {
+		b = append(b, res.Namespace...)
+		b = append(b, '/')
+	}
+	return append(b, res.Name...)
 }
 
 // locationString is "file:line", "file", or "" when the finding has no file.
@@ -95,6 +127,19 @@ func locationString(l *Location) string {
 		return ""
 	}
 	return fileLine(l.File, l.Line)
+}
+
+// appendLocation appends locationString(l) to b.
+func appendLocation(b []byte, l *Location) []byte {
+	if l == nil || l.File == "" {
+		return b
+	}
+	b = append(b, l.File...)
+	if l.Line > 0 {
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(l.Line), 10)
+	}
+	return b
 }
 
 // fileLine is "file:line", "file", or "".
@@ -135,6 +180,21 @@ func pssString(p *check.PSS) string {
 		s += " " + p.Version
 	}
 	return s + ": " + p.Check
+}
+
+// appendPSS appends pssString(p) to b.
+func appendPSS(b []byte, p *check.PSS) []byte {
+	if p == nil {
+		return b
+	}
+	b = append(b, "PSS "...)
+	b = append(b, p.Level...)
+	if p.Version != "" {
+		b = append(b, ' ')
+		b = append(b, p.Version...)
+	}
+	b = append(b, ": "...)
+	return append(b, p.Check...)
 }
 
 // severityCounts is the summary's count for each severity, most severe first,
