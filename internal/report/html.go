@@ -97,7 +97,7 @@ func buildHTMLView(r *Report) htmlView {
 	}
 	v.SuppressedCount = countSuppressed(r)
 	v.Suppressed = htmlRows(suppressed(r))
-	for _, e := range r.Errors {
+	for _, e := range problems(r) {
 		v.Errors = append(v.Errors, htmlProblem{Location: fileLine(e.File, e.Line), Message: e.Message})
 	}
 	for _, n := range r.Notices {

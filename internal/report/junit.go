@@ -36,7 +36,7 @@ func renderJUnit(w io.Writer, r *Report, _ Options) error {
 	for _, s := range p.suites {
 		total.add(s.counts)
 	}
-	input := junitCounts{tests: len(r.Errors), errors: len(r.Errors)}
+	input := junitCounts{tests: len(problems(r)), errors: len(problems(r))}
 	total.add(input)
 	x.buf = append(x.buf[:0], `<testsuites name="`...)
 	x.buf = appendXMLEscape(x.buf, toolName(r.Tool), false)
@@ -59,9 +59,9 @@ func renderJUnit(w io.Writer, r *Report, _ Options) error {
 		x.raw("\n  </testsuite>")
 	}
 
-	if len(r.Errors) > 0 || len(r.Notices) > 0 {
+	if len(problems(r)) > 0 || len(r.Notices) > 0 {
 		x.suiteStart("kubestride", input)
-		for _, e := range r.Errors {
+		for _, e := range problems(r) {
 			name := fileLine(e.File, e.Line)
 			if name == "" {
 				name = "scan"
@@ -94,7 +94,7 @@ func renderJUnit(w io.Writer, r *Report, _ Options) error {
 		x.raw("\n  </testsuite>")
 	}
 
-	if len(p.suites) == 0 && len(r.Errors) == 0 && len(r.Notices) == 0 {
+	if len(p.suites) == 0 && len(problems(r)) == 0 && len(r.Notices) == 0 {
 		x.raw("</testsuites>\n")
 	} else {
 		x.raw("\n</testsuites>\n")

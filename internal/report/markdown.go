@@ -39,7 +39,7 @@ func renderMarkdown(w io.Writer, r *Report, _ Options) error {
 	cats, counts := liveCategories(r)
 	if len(cats) == 0 {
 		m.line("")
-		if len(r.Errors) > 0 {
+		if len(problems(r)) > 0 {
 			m.line("**No findings** in the input that could be read.")
 		} else {
 			m.line("**No findings.**")
@@ -69,16 +69,16 @@ func renderMarkdown(w io.Writer, r *Report, _ Options) error {
 		}
 	}
 
-	if len(r.Errors) > 0 {
+	if len(problems(r)) > 0 {
 		m.line("")
-		m.line(fmt.Sprintf("## Errors (%d)", len(r.Errors)))
+		m.line(fmt.Sprintf("## Errors (%d)", len(problems(r))))
 		m.line("")
 		m.line(fmt.Sprintf("> [!CAUTION]\n> %s could not be read or evaluated; the findings above may be incomplete.",
-			plural(len(r.Errors), "input", "inputs")))
+			plural(len(problems(r)), "input", "inputs")))
 		m.line("")
 		m.line("| Location | Error |")
 		m.line("|---|---|")
-		for _, e := range r.Errors {
+		for _, e := range problems(r) {
 			m.line(fmt.Sprintf("| %s | %s |", mdEscape(fileLine(e.File, e.Line)), mdEscape(e.Message)))
 		}
 	}

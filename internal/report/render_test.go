@@ -170,6 +170,40 @@ func emptyReport() *Report {
 	return r
 }
 
+// clusterReport is a live-cluster scan that could not list everything: a
+// finding counted on a Deployment's pods, coverage gaps and a Pod Security
+// readiness summary.
+func clusterReport() *Report {
+	r := &Report{
+		SchemaVersion: SchemaVersion,
+		Tool:          Tool{Name: "kubestride", Version: "v0.4.0"},
+		Settings:      Settings{FailOn: check.High, PSSLevel: "restricted", PSSVersion: "v1.37"},
+		Rules:         []check.Meta{rulePrivileged},
+		Findings: []Finding{{
+			ID: rulePrivileged.ID, Category: rulePrivileged.Category, Severity: rulePrivileged.Severity,
+			Title: rulePrivileged.Title, Message: `container "app" must not set securityContext.privileged=true`,
+			Resource:    Resource{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "payments", Name: "ledger", Pods: 3},
+			Field:       "spec.template.spec.containers[0].securityContext.privileged",
+			Remediation: rulePrivileged.Remediation,
+			PSS:         &check.PSS{Level: "baseline", Version: "v1.37", Check: "privileged"},
+		}},
+		Coverage: &Coverage{
+			Listed:  map[string]int{"deployments.apps": 1, "namespaces": 2, "pods": 4},
+			Skipped: map[string]string{"secrets": "not listed (--no-secrets)"},
+			Gaps: []Gap{
+				{Resource: "roles.rbac.authorization.k8s.io", Reason: "forbidden", Message: `roles.rbac.authorization.k8s.io is forbidden: User "alice" cannot list resource "roles"`},
+				{Resource: "pods", Namespace: "payments", Reason: "timeout", Message: "context deadline exceeded", Partial: true},
+			},
+		},
+		Readiness: []NamespaceReadiness{
+			{Namespace: "payments", Version: "v1.37", Pods: 4, RejectedBaseline: 3, RejectedRestricted: 4},
+			{Namespace: "platform", Enforce: "restricted", Version: "v1.37", Pods: 2},
+		},
+	}
+	r.Finalize()
+	return r
+}
+
 // goldenCases are the reports rendered into testdata/<case>.<format>.golden.
 var goldenCases = []struct {
 	name   string
@@ -177,6 +211,7 @@ var goldenCases = []struct {
 }{
 	{"full", fullReport},
 	{"empty", emptyReport},
+	{"cluster", clusterReport},
 }
 
 // goldenFormats are the formats and options compared with golden files; the

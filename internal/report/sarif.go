@@ -189,8 +189,8 @@ func sarifRules(r *Report, effective map[check.ID]check.Severity) []sarifRule {
 // sarifInvocationOf is the run's invocation: whether it succeeded, the
 // errors and notices as notifications, and the settings.
 func sarifInvocationOf(r *Report) sarifInvocation {
-	inv := sarifInvocation{ExecutionSuccessful: len(r.Errors) == 0}
-	for _, e := range r.Errors {
+	inv := sarifInvocation{ExecutionSuccessful: len(problems(r)) == 0}
+	for _, e := range problems(r) {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
 			sarifNotification{Level: "error", Message: sarifText{Text: e.Message}, Locations: fileLocations(e.File, e.Line)})
 	}

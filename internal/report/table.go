@@ -41,6 +41,14 @@ func renderTable(w io.Writer, r *Report, opts Options) error {
 	t := tableWriter{w: bufio.NewWriterSize(w, 64<<10), color: opts.Color}
 	cats, counts := liveCategories(r)
 	layout := t.layout(r)
+	if cov := r.Coverage; cov != nil && len(cov.Gaps) > 0 {
+		t.line(t.paint(ansiBoldRed, fmt.Sprintf("INCOMPLETE SCAN: %s could not be listed; what they hold was not evaluated:",
+			plural(len(cov.Gaps), "resource", "resources"))))
+		for _, g := range cov.Gaps {
+			t.item(gapWhere(g), gapMessage(g))
+		}
+		t.line("")
+	}
 	if len(cats) == 0 {
 		if len(r.Errors) > 0 {
 			t.line(t.paint(ansiBold, "No findings in the input that could be read."))
@@ -81,6 +89,19 @@ func renderTable(w io.Writer, r *Report, opts Options) error {
 		t.line(t.paint(ansiBold, "Notices:"))
 		for _, n := range r.Notices {
 			t.item(fileLine(n.File, n.Line), n.Message)
+		}
+	}
+
+	if len(r.Readiness) > 0 {
+		t.line("")
+		t.line(t.paint(ansiBold, "Pod Security readiness (running pods enforce=baseline / enforce=restricted would reject):"))
+		for _, n := range r.Readiness {
+			enforce := n.Enforce
+			if enforce == "" {
+				enforce = "not set"
+			}
+			t.item(n.Namespace, fmt.Sprintf("%d of %d pods rejected at baseline, %d at restricted (%s; enforce %s)",
+				n.RejectedBaseline, n.Pods, n.RejectedRestricted, n.Version, enforce))
 		}
 	}
 

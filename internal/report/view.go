@@ -118,7 +118,17 @@ func appendResource(b []byte, res Resource) []byte {
 		b = append(b, res.Namespace...)
 		b = append(b, '/')
 	}
-	return append(b, res.Name...)
+	b = append(b, res.Name...)
+	if res.Pods > 0 {
+		b = append(b, " ("...)
+		b = strconv.AppendInt(b, int64(res.Pods), 10)
+		if res.Pods == 1 {
+			b = append(b, " pod)"...)
+		} else {
+			b = append(b, " pods)"...)
+		}
+	}
+	return b
 }
 
 // locationString is "file:line", "file", or "" when the finding has no file.
@@ -260,4 +270,34 @@ func summaryString(r *Report) string {
 		s += ", " + plural(len(r.Notices), "notice", "notices")
 	}
 	return s
+}
+
+// gapWhere names the resource (and namespace) of a coverage gap.
+func gapWhere(g Gap) string {
+	if g.Namespace != "" {
+		return g.Resource + " in " + g.Namespace
+	}
+	return g.Resource
+}
+
+// gapMessage says why a list could not be completed.
+func gapMessage(g Gap) string {
+	msg := g.Reason + ": " + g.Message
+	if g.Partial {
+		msg = g.Reason + " (partly read): " + g.Message
+	}
+	return msg
+}
+
+// problems lists the report's errors followed by its coverage gaps, as
+// errors, for formats that show them in one list.
+func problems(r *Report) []Error {
+	if r.Coverage == nil || len(r.Coverage.Gaps) == 0 {
+		return r.Errors
+	}
+	out := append([]Error(nil), r.Errors...)
+	for _, g := range r.Coverage.Gaps {
+		out = append(out, Error{Message: "could not list " + gapWhere(g) + ": " + gapMessage(g)})
+	}
+	return out
 }
