@@ -34,7 +34,8 @@ type converter struct {
 	buf      []byte
 	lines    lineBuilder
 	expanded int
-	lineBase int // added to node lines: the document's first line - 1
+	lineBase int    // added to node lines: the document's first line - 1
+	scratch  []byte // the fast path's buffer for scalars with escapes or folds
 }
 
 // converters reuses converters' buffers from one document to the next: the

@@ -78,7 +78,17 @@ func (d document) errorf(line int, format string, args ...any) Error {
 	return Error{File: d.file, Line: line, Doc: d.doc, Message: fmt.Sprintf(format, args...)}
 }
 
+// decode decodes one document: by the fast path when the document is in the
+// part of YAML it reads, else from yaml.v3's parse tree.
 func (d document) decode(text []byte, emit func(*Object)) []Error {
+	if errs, ok := d.decodeFast(text, emit); ok {
+		return errs
+	}
+	return d.decodeYAML(text, emit)
+}
+
+// decodeYAML decodes a document from yaml.v3's parse tree.
+func (d document) decodeYAML(text []byte, emit func(*Object)) []Error {
 	var root yaml.Node
 	if err := yaml.Unmarshal(text, &root); err != nil {
 		return []Error{d.yamlError(err)}
@@ -134,13 +144,8 @@ func (d document) object(n *yaml.Node, line int, emit func(*Object)) []Error {
 		return []Error{d.errorf(line, "document is not a Kubernetes object (a %s, not a mapping)", nodeKindName(n))}
 	}
 	apiVersion, kind := scalarField(n, "apiVersion"), scalarField(n, "kind")
-	switch {
-	case apiVersion == "" && kind == "":
-		return []Error{d.errorf(line, "document has no apiVersion and no kind")}
-	case apiVersion == "":
-		return []Error{d.errorf(line, "%s has no apiVersion", kind)}
-	case kind == "":
-		return []Error{d.errorf(line, "document with apiVersion %q has no kind", apiVersion)}
+	if errs := d.kindErrors(line, apiVersion, kind); errs != nil {
+		return errs
 	}
 	if items := field(n, "items"); items != nil && strings.HasSuffix(kind, "List") {
 		return d.list(items, line, emit)
@@ -152,6 +157,51 @@ func (d document) object(n *yaml.Node, line int, emit func(*Object)) []Error {
 	if err := c.convert(n, hashSeed, 0, true); err != nil {
 		return []Error{d.errorf(line, "%v", err)}
 	}
+	return d.finish(c, line, apiVersion, kind, func() *yaml.Node { return n }, emit)
+}
+
+// decodeFast decodes a document that the fast path reads; ok is false when
+// the document must take the yaml.v3 path.
+func (d document) decodeFast(text []byte, emit func(*Object)) (errs []Error, ok bool) {
+	c := converters.Get().(*converter)
+	defer converters.Put(c)
+	c.reset(d.line - 1)
+	r, ok := c.fast(text)
+	if !ok {
+		return nil, false
+	}
+	line := d.line - 1 + r.line
+	if errs := d.kindErrors(line, r.apiVersion, r.kind); errs != nil {
+		return errs, true
+	}
+	// Errors name the object and find the lines of fields in the parse
+	// tree: parse the text again, only then.
+	node := func() *yaml.Node {
+		var root yaml.Node
+		if err := yaml.Unmarshal(text, &root); err != nil || len(root.Content) == 0 {
+			return nil
+		}
+		return root.Content[0]
+	}
+	return d.finish(c, line, r.apiVersion, r.kind, node, emit), true
+}
+
+// kindErrors reports a missing apiVersion or kind.
+func (d document) kindErrors(line int, apiVersion, kind string) []Error {
+	switch {
+	case apiVersion == "" && kind == "":
+		return []Error{d.errorf(line, "document has no apiVersion and no kind")}
+	case apiVersion == "":
+		return []Error{d.errorf(line, "%s has no apiVersion", kind)}
+	case kind == "":
+		return []Error{d.errorf(line, "document with apiVersion %q has no kind", apiVersion)}
+	}
+	return nil
+}
+
+// finish decodes the JSON text and line index in c into a typed object.
+// node gives the object's parse tree, for error messages only.
+func (d document) finish(c *converter, line int, apiVersion, kind string, node func() *yaml.Node, emit func(*Object)) []Error {
 	obj := &Object{
 		Origin:     Origin{File: d.file, Doc: d.doc, Line: line},
 		APIVersion: apiVersion,
@@ -167,7 +217,7 @@ func (d document) object(n *yaml.Node, line int, emit func(*Object)) []Error {
 		// Not a built-in kind: keep it with its metadata only.
 		meta, merr := decodeMeta(c.buf)
 		if merr != nil {
-			return []Error{d.fieldError(obj, n, merr)}
+			return []Error{d.fieldError(obj, node(), merr)}
 		}
 		obj.Meta = meta
 		emit(obj)
@@ -175,7 +225,7 @@ func (d document) object(n *yaml.Node, line int, emit func(*Object)) []Error {
 	}
 	strict, err := sigsjson.UnmarshalStrict(c.buf, typed)
 	if err != nil {
-		return []Error{d.fieldError(obj, n, err)}
+		return []Error{d.fieldError(obj, node(), err)}
 	}
 	for _, s := range strict {
 		if f, ok := ignoredField(s); ok {
@@ -256,6 +306,9 @@ func decodeMeta(data []byte) (*metav1.ObjectMeta, error) {
 // fieldError explains a value of the wrong type, at the line of the field.
 func (d document) fieldError(obj *Object, n *yaml.Node, err error) Error {
 	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if n == nil {
+		n = &yaml.Node{} // not expected: the fast path read a text yaml.v3 rejects
+	}
 	name := nameOf(n)
 	// "cannot unmarshal string into Go struct field SecurityContext.spec.x.privileged of type bool"
 	got, rest, ok := strings.Cut(strings.TrimPrefix(msg, "cannot unmarshal "), " into Go struct field ")
