@@ -1,6 +1,8 @@
 package inventory
 
 import (
+	"strings"
+
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -16,16 +18,17 @@ import (
 // summaries, so its memory follows what cross-object checks need rather than
 // the size of the input.
 //
-// Kept: nodes (without their status), namespaces, service accounts, network policies, quotas, limit
-// ranges, RBAC objects and admission webhook configurations whole; Secrets
-// with their keys but not their values; workloads as a Workload whose
-// object keeps only its name, namespace, labels, annotations and owners,
-// whose pod metadata keeps its labels and annotations, and whose pod spec
-// keeps only the pod-level identity and host fields (service account, token
-// automount, node, host namespaces, user namespaces), with a line index cut
-// down to those fields. Everything else is dropped. Cross-object checks must
-// read only what is kept; the test comparing streaming and whole-inventory
-// scans guards that.
+// Kept whole: nodes (without their status), namespaces, service accounts,
+// network policies, quotas, limit ranges, RBAC objects and admission webhook
+// configurations. Workloads are kept as a Workload whose object has only its
+// name, namespace, UID, owners and suppression annotations
+// (kubestride.io/ignore.*), whose pod metadata has only its labels, and
+// whose pod spec has only the pod-level identity and host fields (service
+// account, token automount, node, host namespaces, user namespaces), with a
+// line index cut down to those fields. Everything else — containers,
+// volumes, Secrets, ConfigMaps, Services — is dropped. Cross-object checks
+// must read only what is kept; the test comparing streaming and
+// whole-inventory scans guards that.
 func (inv *Inventory) AddSummary(obj *source.Object) {
 	if w := newWorkload(obj); w != nil {
 		inv.addWorkload(summarizeWorkload(w))
@@ -34,13 +37,6 @@ func (inv *Inventory) AddSummary(obj *source.Object) {
 	switch v := obj.Typed.(type) {
 	case *corev1.Node:
 		v.Status = corev1.NodeStatus{} // images, conditions: not read by any check
-	case *corev1.Secret:
-		for k := range v.Data {
-			v.Data[k] = nil
-		}
-		for k := range v.StringData {
-			v.StringData[k] = ""
-		}
 	case *corev1.Namespace, *corev1.ServiceAccount, *corev1.ResourceQuota, *corev1.LimitRange,
 		*networkingv1.NetworkPolicy, *rbacv1.Role, *rbacv1.ClusterRole, *rbacv1.RoleBinding,
 		*rbacv1.ClusterRoleBinding, *admissionv1.ValidatingWebhookConfiguration,
@@ -60,7 +56,7 @@ func summarizeWorkload(w *Workload) *Workload {
 		Kind:       o.Kind,
 		Meta: &metav1.ObjectMeta{
 			Name: m.Name, Namespace: m.Namespace, UID: m.UID,
-			Labels: m.Labels, Annotations: m.Annotations, OwnerReferences: m.OwnerReferences,
+			Annotations: ignoreAnnotations(m.Annotations), OwnerReferences: m.OwnerReferences,
 		},
 		Lines: o.Lines.Keep(
 			"metadata.labels", "metadata.annotations",
@@ -72,7 +68,7 @@ func summarizeWorkload(w *Workload) *Workload {
 	}
 	return &Workload{
 		Object:   kept,
-		PodMeta:  &metav1.ObjectMeta{Labels: pm.Labels, Annotations: pm.Annotations},
+		PodMeta:  &metav1.ObjectMeta{Labels: pm.Labels},
 		SpecPath: w.SpecPath,
 		MetaPath: w.MetaPath,
 		Spec: &corev1.PodSpec{
@@ -86,4 +82,21 @@ func summarizeWorkload(w *Workload) *Workload {
 			HostUsers:                    s.HostUsers,
 		},
 	}
+}
+
+// ignoreAnnotationPrefix starts the annotations that suppress a check on an
+// object (see package scan); a summary keeps only those.
+const ignoreAnnotationPrefix = "kubestride.io/ignore."
+
+func ignoreAnnotations(a map[string]string) map[string]string {
+	var out map[string]string
+	for k, v := range a {
+		if strings.HasPrefix(k, ignoreAnnotationPrefix) {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[k] = v
+		}
+	}
+	return out
 }

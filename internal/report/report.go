@@ -84,8 +84,6 @@ type Finding struct {
 	Remediation string         `json:"remediation"`
 	PSS         *check.PSS     `json:"pss,omitempty"`
 	Suppressed  *Suppression   `json:"suppressed"`
-	// Reason is the check's short grouping phrase ("privileged containers").
-	Reason string `json:"-"`
 }
 
 // Resource identifies the object a finding is about.

@@ -56,7 +56,6 @@ func TestRenderersPrintOnlyTheReport(t *testing.T) {
 			Location:    &Location{File: "deploy/api.yaml", Line: 9},
 			Field:       "spec.template.spec.containers[0].env[0].value",
 			Remediation: ruleSecretEnv.Remediation,
-			Reason:      "secret values in env",
 		}},
 		Errors:  []Error{{File: "deploy/api.yaml", Line: 14, Message: "object Secret shop/db: data.password could not be decoded"}},
 		Notices: []Notice{{File: "kubestride.yaml", Line: 2, Message: "exemption 1 has no namespace, kind or name and matches every object"}},

@@ -78,7 +78,6 @@ func syntheticReport(n int, seed uint64, tricky bool) *Report {
 			},
 			Field:       fmt.Sprintf("spec.template.spec.containers[%d].securityContext.field%d", rng.IntN(3), rng.IntN(20)),
 			Remediation: m.Remediation,
-			Reason:      "synthetic reason",
 		}
 		if rng.IntN(10) > 0 {
 			f.Location = &Location{File: fmt.Sprintf("deploy/team-%03d/app-%06d.yaml", res%97, res), Line: 1 + rng.IntN(400)}

@@ -319,7 +319,6 @@ type compact struct {
 	ref        *objectRef
 	message    string
 	field      string
-	reason     string
 	pss        *check.PSS
 	suppressed *report.Suppression
 }
@@ -381,7 +380,6 @@ func (j *joiner) join(meta *check.Meta, rule int, f check.Finding) compact {
 		rule:     int32(rule),
 		severity: sev,
 		message:  j.intern(f.Message()),
-		reason:   j.intern(f.Reason),
 		field:    j.intern(f.Path),
 	}
 	if f.PSS != nil {
@@ -417,7 +415,6 @@ func (s *Scanner) materialize() []report.Finding {
 			Severity:    c.severity,
 			Title:       m.Title,
 			Message:     c.message,
-			Reason:      c.reason,
 			Field:       c.field,
 			Remediation: m.Remediation,
 			PSS:         c.pss,
