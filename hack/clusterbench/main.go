@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -49,15 +50,16 @@ func main() {
 	}
 	runs := flag.Int("runs", 3, "runs of each measurement")
 	profile := flag.String("cpuprofile", "", "also run the scan once with a CPU profile written to this file")
+	hold := flag.Bool("hold", false, "after measuring, print the kubeconfig and keep the cluster until interrupted")
 	ks := flag.String("kubestride", "", "kubestride binary (default: build ./cmd/kubestride)")
 	flag.Parse()
-	if err := run(*runs, *ks, *profile); err != nil {
+	if err := run(*runs, *ks, *profile, *hold); err != nil {
 		fmt.Fprintln(os.Stderr, "clusterbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(runs int, ks, profile string) error {
+func run(runs int, ks, profile string, hold bool) error {
 	dir, err := os.MkdirTemp("", "clusterbench-")
 	if err != nil {
 		return err
@@ -122,6 +124,12 @@ func run(runs int, ks, profile string) error {
 		if _, _, _, err := measure(append(cmds[1].argv, "--cpuprofile", profile)); err != nil {
 			return err
 		}
+	}
+	if hold {
+		fmt.Printf("holding the cluster; kubeconfig: %s\n", c.Kubeconfig)
+		sig := make(chan os.Signal, 1)
+		signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+		<-sig
 	}
 	return nil
 }
