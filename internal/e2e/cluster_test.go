@@ -133,6 +133,11 @@ func TestScanFindsWhatRuns(t *testing.T) {
 		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "e2e-everything"},
 	}, metav1.CreateOptions{}))
 
+	must(cs.CoreV1().Nodes().Create(ctx, &corev1.Node{ObjectMeta: metav1.ObjectMeta{
+		Name:   "e2e-cp-1",
+		Labels: map[string]string{"node-role.kubernetes.io/control-plane": "", "topology.kubernetes.io/zone": "zone-a"},
+	}}, metav1.CreateOptions{}))
+
 	r, stderr, code := kubestride(t, "scan", "--cluster", "--kubeconfig", testcluster.Shared.Kubeconfig, "-f", "json")
 	if code != report.ExitFindings {
 		t.Fatalf("exit code = %d, want %d; stderr:\n%s", code, report.ExitFindings, stderr)
@@ -147,7 +152,7 @@ func TestScanFindsWhatRuns(t *testing.T) {
 	type key struct{ id, kind, name string }
 	found := map[key]report.Finding{}
 	for _, f := range r.Findings {
-		if f.Resource.Namespace == ns || f.Resource.Name == ns || f.Resource.Name == "e2e-everything" {
+		if f.Resource.Namespace == ns || f.Resource.Name == ns || f.Resource.Name == "e2e-everything" || f.Resource.Name == "e2e-cp-1" {
 			found[key{string(f.ID), f.Resource.Kind, f.Resource.Name}] = f
 		}
 	}
@@ -162,6 +167,7 @@ func TestScanFindsWhatRuns(t *testing.T) {
 		{key{"rbac-wildcard", "ClusterRole", "e2e-everything"}, "ElevationOfPrivilege", 0},
 		{key{"service-account-token-automount", "Pod", "debug"}, "Spoofing", 0},
 		{key{"memory-limit-missing", "Deployment", "ledger"}, "DenialOfService", 3},
+		{key{"control-plane-single-node", "Node", "e2e-cp-1"}, "DenialOfService", 0},
 	} {
 		f, ok := found[want.key]
 		if !ok {

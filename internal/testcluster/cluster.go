@@ -116,6 +116,8 @@ func Start(opts Options) (c *Cluster, err error) {
 		"--listen-peer-urls="+peerURL, "--initial-advertise-peer-urls="+peerURL,
 		"--initial-cluster=default="+peerURL, "--unsafe-no-fsync", "--log-level=error")
 	c.etcd.Stdout, c.etcd.Stderr = opts.Log, opts.Log
+	// Both processes die with the test process, even when it panics.
+	c.etcd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := c.etcd.Start(); err != nil {
 		return nil, fmt.Errorf("start etcd: %w", err)
 	}
@@ -157,7 +159,7 @@ func Start(opts Options) (c *Cluster, err error) {
 		"--profiling=false",
 	)
 	c.api.Stdout, c.api.Stderr = opts.Log, opts.Log
-	c.api.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	c.api.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := c.api.Start(); err != nil {
 		return nil, fmt.Errorf("start kube-apiserver: %w", err)
 	}
