@@ -1,9 +1,11 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -400,9 +402,62 @@ func (j *joiner) join(meta *check.Meta, rule int, f check.Finding) compact {
 	return out
 }
 
+// presort puts the kept findings in report order, or very nearly (objects
+// that share a namespace, name and kind but not a file may still swap
+// places), comparing small integers where it can: the check by its index
+// (rules are sorted by ID) and the object by a rank computed once per
+// object. report.Finalize then only has to confirm an order that is already
+// there, which is much cheaper than sorting from scratch.
+func (s *Scanner) presort() {
+	refs := map[*objectRef]int32{}
+	var order []*objectRef
+	for i := range s.findings {
+		if r := s.findings[i].ref; r != nil {
+			if _, ok := refs[r]; !ok {
+				refs[r] = 0
+				order = append(order, r)
+			}
+		}
+	}
+	slices.SortFunc(order, func(a, b *objectRef) int {
+		if c := strings.Compare(a.resource.Namespace, b.resource.Namespace); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.resource.Name, b.resource.Name); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.resource.Kind, b.resource.Kind); c != 0 {
+			return c
+		}
+		return strings.Compare(a.file, b.file)
+	})
+	for i, r := range order {
+		refs[r] = int32(i + 1)
+	}
+	slices.SortStableFunc(s.findings, func(a, b compact) int {
+		if c := cmp.Compare(b.severity, a.severity); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.rule, b.rule); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(refs[a.ref], refs[b.ref]); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.field, b.field); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.line, b.line); c != 0 {
+			return c
+		}
+		return strings.Compare(a.message, b.message)
+	})
+}
+
 // materialize turns the kept findings into the report's, emptying the
 // scanner's list as it goes.
 func (s *Scanner) materialize() []report.Finding {
+	s.presort()
 	n := len(s.findings)
 	out := make([]report.Finding, n)
 	locs := make([]report.Location, n)
