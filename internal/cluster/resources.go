@@ -21,9 +21,7 @@ type resource struct {
 	Name       string
 	GVK        schema.GroupVersionKind
 	Namespaced bool
-	// Phase orders the lists: controllers (0) before pods (1).
-	Phase int
-	list  lister
+	list       lister
 }
 
 // page is one page of a list.
@@ -67,127 +65,127 @@ func gvk(group, version, kind string) schema.GroupVersionKind {
 // resources lists what the checks read. Secrets are handled apart (see
 // secrets.go).
 var resources = []resource{
-	{"namespaces", gvk("", "v1", "Namespace"), false, 0, typedList(
+	{"namespaces", gvk("", "v1", "Namespace"), false, typedList(
 		func(cs kubernetes.Interface, _ string) func(context.Context, metav1.ListOptions) (*corev1.NamespaceList, error) {
 			return cs.CoreV1().Namespaces().List
 		}, func(l *corev1.NamespaceList) []corev1.Namespace { return l.Items },
 		func(l *corev1.NamespaceList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *corev1.Namespace) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"nodes", gvk("", "v1", "Node"), false, 0, typedList(
+	{"nodes", gvk("", "v1", "Node"), false, typedList(
 		func(cs kubernetes.Interface, _ string) func(context.Context, metav1.ListOptions) (*corev1.NodeList, error) {
 			return cs.CoreV1().Nodes().List
 		}, func(l *corev1.NodeList) []corev1.Node { return l.Items },
 		func(l *corev1.NodeList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *corev1.Node) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"serviceaccounts", gvk("", "v1", "ServiceAccount"), true, 0, typedList(
+	{"serviceaccounts", gvk("", "v1", "ServiceAccount"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*corev1.ServiceAccountList, error) {
 			return cs.CoreV1().ServiceAccounts(ns).List
 		}, func(l *corev1.ServiceAccountList) []corev1.ServiceAccount { return l.Items },
 		func(l *corev1.ServiceAccountList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *corev1.ServiceAccount) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"services", gvk("", "v1", "Service"), true, 0, typedList(
+	{"services", gvk("", "v1", "Service"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*corev1.ServiceList, error) {
 			return cs.CoreV1().Services(ns).List
 		}, func(l *corev1.ServiceList) []corev1.Service { return l.Items },
 		func(l *corev1.ServiceList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *corev1.Service) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"configmaps", gvk("", "v1", "ConfigMap"), true, 0, typedList(
+	{"configmaps", gvk("", "v1", "ConfigMap"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*corev1.ConfigMapList, error) {
 			return cs.CoreV1().ConfigMaps(ns).List
 		}, func(l *corev1.ConfigMapList) []corev1.ConfigMap { return l.Items },
 		func(l *corev1.ConfigMapList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *corev1.ConfigMap) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"resourcequotas", gvk("", "v1", "ResourceQuota"), true, 0, typedList(
+	{"resourcequotas", gvk("", "v1", "ResourceQuota"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*corev1.ResourceQuotaList, error) {
 			return cs.CoreV1().ResourceQuotas(ns).List
 		}, func(l *corev1.ResourceQuotaList) []corev1.ResourceQuota { return l.Items },
 		func(l *corev1.ResourceQuotaList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *corev1.ResourceQuota) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"limitranges", gvk("", "v1", "LimitRange"), true, 0, typedList(
+	{"limitranges", gvk("", "v1", "LimitRange"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*corev1.LimitRangeList, error) {
 			return cs.CoreV1().LimitRanges(ns).List
 		}, func(l *corev1.LimitRangeList) []corev1.LimitRange { return l.Items },
 		func(l *corev1.LimitRangeList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *corev1.LimitRange) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"podtemplates", gvk("", "v1", "PodTemplate"), true, 0, typedList(
+	{"podtemplates", gvk("", "v1", "PodTemplate"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*corev1.PodTemplateList, error) {
 			return cs.CoreV1().PodTemplates(ns).List
 		}, func(l *corev1.PodTemplateList) []corev1.PodTemplate { return l.Items },
 		func(l *corev1.PodTemplateList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *corev1.PodTemplate) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"replicationcontrollers", gvk("", "v1", "ReplicationController"), true, 0, typedList(
+	{"replicationcontrollers", gvk("", "v1", "ReplicationController"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*corev1.ReplicationControllerList, error) {
 			return cs.CoreV1().ReplicationControllers(ns).List
 		}, func(l *corev1.ReplicationControllerList) []corev1.ReplicationController { return l.Items },
 		func(l *corev1.ReplicationControllerList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *corev1.ReplicationController) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"deployments.apps", gvk("apps", "v1", "Deployment"), true, 0, typedList(
+	{"deployments.apps", gvk("apps", "v1", "Deployment"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*appsv1.DeploymentList, error) {
 			return cs.AppsV1().Deployments(ns).List
 		}, func(l *appsv1.DeploymentList) []appsv1.Deployment { return l.Items },
 		func(l *appsv1.DeploymentList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *appsv1.Deployment) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"replicasets.apps", gvk("apps", "v1", "ReplicaSet"), true, 0, typedList(
+	{"replicasets.apps", gvk("apps", "v1", "ReplicaSet"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*appsv1.ReplicaSetList, error) {
 			return cs.AppsV1().ReplicaSets(ns).List
 		}, func(l *appsv1.ReplicaSetList) []appsv1.ReplicaSet { return l.Items },
 		func(l *appsv1.ReplicaSetList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *appsv1.ReplicaSet) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"statefulsets.apps", gvk("apps", "v1", "StatefulSet"), true, 0, typedList(
+	{"statefulsets.apps", gvk("apps", "v1", "StatefulSet"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*appsv1.StatefulSetList, error) {
 			return cs.AppsV1().StatefulSets(ns).List
 		}, func(l *appsv1.StatefulSetList) []appsv1.StatefulSet { return l.Items },
 		func(l *appsv1.StatefulSetList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *appsv1.StatefulSet) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"daemonsets.apps", gvk("apps", "v1", "DaemonSet"), true, 0, typedList(
+	{"daemonsets.apps", gvk("apps", "v1", "DaemonSet"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*appsv1.DaemonSetList, error) {
 			return cs.AppsV1().DaemonSets(ns).List
 		}, func(l *appsv1.DaemonSetList) []appsv1.DaemonSet { return l.Items },
 		func(l *appsv1.DaemonSetList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *appsv1.DaemonSet) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"jobs.batch", gvk("batch", "v1", "Job"), true, 0, typedList(
+	{"jobs.batch", gvk("batch", "v1", "Job"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*batchv1.JobList, error) {
 			return cs.BatchV1().Jobs(ns).List
 		}, func(l *batchv1.JobList) []batchv1.Job { return l.Items },
 		func(l *batchv1.JobList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *batchv1.Job) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"cronjobs.batch", gvk("batch", "v1", "CronJob"), true, 0, typedList(
+	{"cronjobs.batch", gvk("batch", "v1", "CronJob"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*batchv1.CronJobList, error) {
 			return cs.BatchV1().CronJobs(ns).List
 		}, func(l *batchv1.CronJobList) []batchv1.CronJob { return l.Items },
 		func(l *batchv1.CronJobList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *batchv1.CronJob) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"networkpolicies.networking.k8s.io", gvk("networking.k8s.io", "v1", "NetworkPolicy"), true, 0, typedList(
+	{"networkpolicies.networking.k8s.io", gvk("networking.k8s.io", "v1", "NetworkPolicy"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*networkingv1.NetworkPolicyList, error) {
 			return cs.NetworkingV1().NetworkPolicies(ns).List
 		}, func(l *networkingv1.NetworkPolicyList) []networkingv1.NetworkPolicy { return l.Items },
 		func(l *networkingv1.NetworkPolicyList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *networkingv1.NetworkPolicy) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"roles.rbac.authorization.k8s.io", gvk("rbac.authorization.k8s.io", "v1", "Role"), true, 0, typedList(
+	{"roles.rbac.authorization.k8s.io", gvk("rbac.authorization.k8s.io", "v1", "Role"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*rbacv1.RoleList, error) {
 			return cs.RbacV1().Roles(ns).List
 		}, func(l *rbacv1.RoleList) []rbacv1.Role { return l.Items },
 		func(l *rbacv1.RoleList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *rbacv1.Role) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"rolebindings.rbac.authorization.k8s.io", gvk("rbac.authorization.k8s.io", "v1", "RoleBinding"), true, 0, typedList(
+	{"rolebindings.rbac.authorization.k8s.io", gvk("rbac.authorization.k8s.io", "v1", "RoleBinding"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*rbacv1.RoleBindingList, error) {
 			return cs.RbacV1().RoleBindings(ns).List
 		}, func(l *rbacv1.RoleBindingList) []rbacv1.RoleBinding { return l.Items },
 		func(l *rbacv1.RoleBindingList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *rbacv1.RoleBinding) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"clusterroles.rbac.authorization.k8s.io", gvk("rbac.authorization.k8s.io", "v1", "ClusterRole"), false, 0, typedList(
+	{"clusterroles.rbac.authorization.k8s.io", gvk("rbac.authorization.k8s.io", "v1", "ClusterRole"), false, typedList(
 		func(cs kubernetes.Interface, _ string) func(context.Context, metav1.ListOptions) (*rbacv1.ClusterRoleList, error) {
 			return cs.RbacV1().ClusterRoles().List
 		}, func(l *rbacv1.ClusterRoleList) []rbacv1.ClusterRole { return l.Items },
 		func(l *rbacv1.ClusterRoleList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *rbacv1.ClusterRole) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"clusterrolebindings.rbac.authorization.k8s.io", gvk("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding"), false, 0, typedList(
+	{"clusterrolebindings.rbac.authorization.k8s.io", gvk("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding"), false, typedList(
 		func(cs kubernetes.Interface, _ string) func(context.Context, metav1.ListOptions) (*rbacv1.ClusterRoleBindingList, error) {
 			return cs.RbacV1().ClusterRoleBindings().List
 		}, func(l *rbacv1.ClusterRoleBindingList) []rbacv1.ClusterRoleBinding { return l.Items },
 		func(l *rbacv1.ClusterRoleBindingList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *rbacv1.ClusterRoleBinding) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"validatingwebhookconfigurations.admissionregistration.k8s.io", gvk("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration"), false, 0, typedList(
+	{"validatingwebhookconfigurations.admissionregistration.k8s.io", gvk("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration"), false, typedList(
 		func(cs kubernetes.Interface, _ string) func(context.Context, metav1.ListOptions) (*admissionv1.ValidatingWebhookConfigurationList, error) {
 			return cs.AdmissionregistrationV1().ValidatingWebhookConfigurations().List
 		}, func(l *admissionv1.ValidatingWebhookConfigurationList) []admissionv1.ValidatingWebhookConfiguration {
@@ -195,7 +193,7 @@ var resources = []resource{
 		},
 		func(l *admissionv1.ValidatingWebhookConfigurationList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *admissionv1.ValidatingWebhookConfiguration) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"mutatingwebhookconfigurations.admissionregistration.k8s.io", gvk("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration"), false, 0, typedList(
+	{"mutatingwebhookconfigurations.admissionregistration.k8s.io", gvk("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration"), false, typedList(
 		func(cs kubernetes.Interface, _ string) func(context.Context, metav1.ListOptions) (*admissionv1.MutatingWebhookConfigurationList, error) {
 			return cs.AdmissionregistrationV1().MutatingWebhookConfigurations().List
 		}, func(l *admissionv1.MutatingWebhookConfigurationList) []admissionv1.MutatingWebhookConfiguration {
@@ -203,7 +201,7 @@ var resources = []resource{
 		},
 		func(l *admissionv1.MutatingWebhookConfigurationList) *metav1.ListMeta { return &l.ListMeta },
 		func(o *admissionv1.MutatingWebhookConfiguration) *metav1.ObjectMeta { return &o.ObjectMeta })},
-	{"pods", gvk("", "v1", "Pod"), true, 1, typedList(
+	{"pods", gvk("", "v1", "Pod"), true, typedList(
 		func(cs kubernetes.Interface, ns string) func(context.Context, metav1.ListOptions) (*corev1.PodList, error) {
 			return cs.CoreV1().Pods(ns).List
 		}, func(l *corev1.PodList) []corev1.Pod { return l.Items },
