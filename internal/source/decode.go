@@ -100,7 +100,45 @@ func (d document) decodeYAML(text []byte, emit func(*Object)) []Error {
 	if body.Kind == yaml.ScalarNode && body.Tag == "!!null" {
 		return nil // an empty document ("---" then nothing)
 	}
+	if line := dedentedAfter(text, body); line > 0 {
+		return []Error{d.errorf(d.line-1+line, "invalid YAML: this line is indented less than the document's first line (column %d), so the parser would drop it and everything after it", body.Column)}
+	}
 	return d.object(body, d.line-1+body.Line, emit)
+}
+
+// dedentedAfter returns the first line (1-based, in text) below an indented
+// root node that starts left of the root's column, or 0. The YAML parser
+// stops at such a line without an error and drops the rest of the
+// document; kubestride reports it instead.
+func dedentedAfter(text []byte, root *yaml.Node) int {
+	if root.Column <= 1 {
+		return 0
+	}
+	line := 0
+	for len(text) > 0 {
+		line++
+		end := bytes.IndexByte(text, '\n')
+		l := text
+		if end >= 0 {
+			l, text = text[:end], text[end+1:]
+		} else {
+			text = nil
+		}
+		if line <= root.Line {
+			continue
+		}
+		trimmed := bytes.TrimLeft(l, " ")
+		if len(bytes.TrimSpace(trimmed)) == 0 || trimmed[0] == '#' {
+			continue
+		}
+		if bytes.HasPrefix(trimmed, []byte("---")) || bytes.HasPrefix(trimmed, []byte("...")) {
+			return 0
+		}
+		if len(l)-len(trimmed)+1 < root.Column {
+			return line
+		}
+	}
+	return 0
 }
 
 var yamlLine = lineMatcher{"line "}

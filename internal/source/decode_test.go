@@ -86,6 +86,16 @@ func TestDecodeDocuments(t *testing.T) {
 			wantErrs: []Error{{File: "f.yaml", Line: 11, Doc: 1, Message: `Pod "p": field spec.containers.securityContext.runAsUser: an integer is required, not a string`}},
 		},
 		{
+			name:     "a line indented left of an indented document is not silently dropped",
+			text:     "  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\ndata: {k: v}\n",
+			wantErrs: []Error{{File: "f.yaml", Line: 4, Doc: 1, Message: "invalid YAML: this line is indented less than the document's first line (column 3), so the parser would drop it and everything after it"}},
+		},
+		{
+			name: "an indented document is fine on its own",
+			text: "  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  # a comment\n",
+			want: []summary{{"ConfigMap", "a", "", 1, 1, true}},
+		},
+		{
 			name:     "binary input",
 			text:     "\x00\x01\x02kind: Pod",
 			wantErrs: []Error{{File: "f.yaml", Message: "not a YAML or JSON text file (binary or not UTF-8)"}},
