@@ -27,14 +27,7 @@ func renderJSON(w io.Writer, r *Report, _ Options) error {
 		jw.raw("[],\n")
 	} else {
 		jw.raw("[\n")
-		for i := range r.Findings {
-			jw.raw("    ")
-			jw.finding(&r.Findings[i])
-			if i < len(r.Findings)-1 {
-				jw.raw(",")
-			}
-			jw.raw("\n")
-		}
+		jw.findings(r.Findings)
 		jw.raw("  ],\n")
 	}
 	jw.field("errors", r.Errors, false)
@@ -98,15 +91,74 @@ func (j *jsonWriter) value(v any, prefix string) {
 	_, j.err = j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
 }
 
-// finding writes one finding at the indentation of the findings list. It
-// writes what encoding/json writes for a Finding (TestJSONFindingMatchesEncoder
-// holds it to that) without reflection, since a large scan writes hundreds of
-// thousands of them.
-func (j *jsonWriter) finding(f *Finding) {
+// findingChunk is how many findings one formatting step writes.
+const findingChunk = 2048
+
+// findings writes the findings list. Large lists are formatted in chunks on
+// two goroutines while the chunks are written in order, so formatting (the
+// costly part) overlaps writing; at most a few chunks are in memory at once.
+func (j *jsonWriter) findings(fs []Finding) {
 	if j.err != nil {
 		return
 	}
-	b := j.scratch[:0]
+	if len(fs) <= findingChunk {
+		j.scratch = appendFindings(j.scratch[:0], fs, len(fs))
+		_, j.err = j.w.Write(j.scratch)
+		return
+	}
+	type chunk struct {
+		out chan []byte
+	}
+	chunks := make(chan chunk, 2)
+	free := make(chan []byte, 4)
+	go func() {
+		defer close(chunks)
+		for start := 0; start < len(fs); start += findingChunk {
+			end := min(start+findingChunk, len(fs))
+			c := chunk{out: make(chan []byte, 1)}
+			chunks <- c // blocks while two chunks wait to be written
+			go func(part []Finding) {
+				var buf []byte
+				select {
+				case buf = <-free:
+				default:
+				}
+				c.out <- appendFindings(buf[:0], part, len(fs)-start)
+			}(fs[start:end])
+		}
+	}()
+	for c := range chunks {
+		b := <-c.out
+		if j.err == nil {
+			_, j.err = j.w.Write(b)
+		}
+		select {
+		case free <- b:
+		default:
+		}
+	}
+}
+
+// appendFindings appends the list items for fs; remaining is the number of
+// findings from fs[0] to the end of the whole list, so the last item gets no
+// comma.
+func appendFindings(b []byte, fs []Finding, remaining int) []byte {
+	for i := range fs {
+		b = append(b, "    "...)
+		b = appendFinding(b, &fs[i])
+		if i < remaining-1 {
+			b = append(b, ',')
+		}
+		b = append(b, '\n')
+	}
+	return b
+}
+
+// appendFinding appends one finding at the indentation of the findings list.
+// It writes what encoding/json writes for a Finding (TestJSONFindingMatchesEncoder
+// holds it to that) without reflection, since a large scan writes hundreds of
+// thousands of them.
+func appendFinding(b []byte, f *Finding) []byte {
 	b = append(b, "{\n"...)
 	b = appendField(b, "      ", "id", string(f.ID), true)
 	b = appendField(b, "      ", "category", string(f.Category), true)
@@ -155,8 +207,7 @@ func (j *jsonWriter) finding(f *Finding) {
 		b = append(b, "      }\n"...)
 	}
 	b = append(b, "    }"...)
-	_, j.err = j.w.Write(b)
-	j.scratch = b // keep the grown buffer for the next finding
+	return b
 }
 
 // appendField appends `indent"name": "value"` with a comma when more fields

@@ -1,9 +1,9 @@
 package report
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -25,15 +25,7 @@ func encoderFinding(t *testing.T, f *Finding) string {
 
 func writerFinding(t *testing.T, f *Finding) string {
 	t.Helper()
-	var out bytes.Buffer
-	bw := bufio.NewWriter(&out)
-	jw := jsonWriter{w: bw}
-	jw.finding(f)
-	if jw.err != nil {
-		t.Fatal(jw.err)
-	}
-	bw.Flush()
-	return out.String()
+	return string(appendFinding(nil, f))
 }
 
 func TestJSONFindingMatchesEncoder(t *testing.T) {
@@ -125,5 +117,33 @@ func TestJSONReportMatchesEncoder(t *testing.T) {
 				t.Errorf("renderJSON differs from encoding/json:\n got %s\nwant %s", got.String(), want.String())
 			}
 		})
+	}
+}
+
+// TestJSONChunkedFindings: a list long enough to be formatted in chunks on
+// several goroutines is written exactly as encoding/json writes it.
+func TestJSONChunkedFindings(t *testing.T) {
+	r := &Report{SchemaVersion: SchemaVersion, Tool: Tool{Name: "kubestride", Version: "test"}}
+	for i := 0; i < 3*findingChunk+17; i++ {
+		r.Findings = append(r.Findings, Finding{
+			ID: "pss-privileged", Category: check.ElevationOfPrivilege, Severity: check.Severity(1 + i%5),
+			Title: "Privileged container", Message: fmt.Sprintf("container \"c%d\" must not be privileged", i),
+			Resource: Resource{Kind: "Pod", Namespace: "ns", Name: fmt.Sprintf("p%05d", i)}, Field: "spec", Remediation: "r.",
+		})
+	}
+	r.Finalize()
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := renderJSON(&got, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != want.String() {
+		t.Error("chunked findings differ from encoding/json's output")
 	}
 }
