@@ -105,6 +105,18 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
+// registered returns the registered check id.
+func registered(t *testing.T, id check.ID) check.Check {
+	t.Helper()
+	c, ok := check.Default().Get(id)
+	if !ok {
+		t.Fatalf("check %s is not registered", id)
+	}
+	return c
+}
+
+// runOn loads data (from file) and runs c alone on it, settling its
+// findings as the scan engine does.
 func runOn(t *testing.T, c check.Check, file string, data []byte) []check.Finding {
 	t.Helper()
 	inv := inventory.New()

@@ -1,12 +1,9 @@
 package checks
 
 import (
-	"context"
 	"testing"
 
 	"github.com/kubestride/kubestride/internal/check"
-	"github.com/kubestride/kubestride/internal/inventory"
-	"github.com/kubestride/kubestride/internal/source"
 )
 
 // gotFinding is the part of a finding a check's unit test asserts: the
@@ -22,16 +19,8 @@ type gotFinding struct {
 // check id on them.
 func runCheckOnYAML(t *testing.T, id check.ID, manifests string) []gotFinding {
 	t.Helper()
-	c, ok := check.Default().Get(id)
-	if !ok {
-		t.Fatalf("check %s is not registered", id)
-	}
-	inv := inventory.New()
-	if errs := source.Decode("test.yaml", []byte(manifests), inv.Add); len(errs) > 0 {
-		t.Fatalf("manifests do not load: %v", errs)
-	}
 	var out []gotFinding
-	for _, f := range check.Settle(c.Run(context.Background(), inv, defaultOptions), inv) {
+	for _, f := range runOn(t, registered(t, id), "test.yaml", []byte(manifests)) {
 		obj := f.Object.Kind + " " + f.Object.Name()
 		if ns := f.Object.Namespace(); ns != "" {
 			obj = f.Object.Kind + " " + ns + "/" + f.Object.Name()

@@ -1,14 +1,11 @@
 package checks
 
 import (
-	"context"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kubestride/kubestride/internal/check"
-	"github.com/kubestride/kubestride/internal/inventory"
-	"github.com/kubestride/kubestride/internal/source"
 )
 
 // rbacFinding is the part of a finding the rbac-* tests assert.
@@ -23,16 +20,8 @@ type rbacFinding struct {
 // runCheckYAML runs the registered check id on the objects of manifests.
 func runCheckYAML(t *testing.T, id check.ID, manifests string) []rbacFinding {
 	t.Helper()
-	c, ok := check.Default().Get(id)
-	if !ok {
-		t.Fatalf("check %s is not registered", id)
-	}
-	inv := inventory.New()
-	if errs := source.Decode("test.yaml", []byte(manifests), inv.Add); len(errs) > 0 {
-		t.Fatalf("manifests do not load: %v", errs)
-	}
 	var out []rbacFinding
-	for _, f := range check.Settle(c.Run(context.Background(), inv, defaultOptions), inv) {
+	for _, f := range runOn(t, registered(t, id), "test.yaml", []byte(manifests)) {
 		name := f.Object.Kind + " " + f.Object.Name()
 		if ns := f.Object.Namespace(); ns != "" {
 			name = f.Object.Kind + " " + ns + "/" + f.Object.Name()

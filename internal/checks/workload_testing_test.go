@@ -1,15 +1,12 @@
 package checks
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kubestride/kubestride/internal/check"
-	"github.com/kubestride/kubestride/internal/inventory"
-	"github.com/kubestride/kubestride/internal/source"
 )
 
 // wlFinding is what the workload checks' tests compare of a finding.
@@ -44,16 +41,8 @@ func wlRunCases(t *testing.T, id check.ID, cases []wlCase) {
 // wlRun loads manifest and runs the check with the given ID on it.
 func wlRun(t *testing.T, id check.ID, manifest string) []wlFinding {
 	t.Helper()
-	c, ok := check.Default().Get(id)
-	if !ok {
-		t.Fatalf("check %s is not registered", id)
-	}
-	inv := inventory.New()
-	if errs := source.Decode("test.yaml", []byte(manifest), inv.Add); len(errs) > 0 {
-		t.Fatalf("manifest does not load: %v", errs)
-	}
 	var out []wlFinding
-	for _, f := range check.Settle(c.Run(context.Background(), inv, defaultOptions), inv) {
+	for _, f := range runOn(t, registered(t, id), "test.yaml", []byte(manifest)) {
 		out = append(out, wlFinding{Object: f.Object.Kind + "/" + f.Object.Name(), Path: f.Path, Reason: f.Reason, Detail: f.Detail})
 	}
 	return out
