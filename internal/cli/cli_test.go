@@ -245,3 +245,25 @@ data:
 		})
 	}
 }
+
+// TestManyErrorsOnStderr: stderr lists the first errors and refers to the
+// report for the rest, which lists them all.
+func TestManyErrorsOnStderr(t *testing.T) {
+	var in strings.Builder
+	for i := 0; i < 30; i++ {
+		in.WriteString("---\nkind: Pod\nmetadata: {name: p}\n")
+	}
+	out, stderr, code := run(t, in.String(), "scan", "-f", "json", "-")
+	if code != report.ExitError {
+		t.Fatalf("exit code = %d, want %d", code, report.ExitError)
+	}
+	if got := strings.Count(stderr, "Pod has no apiVersion"); got != maxStderrErrors {
+		t.Errorf("stderr lists %d errors, want %d", got, maxStderrErrors)
+	}
+	if !strings.Contains(stderr, "... and 10 more (the report lists them all)") {
+		t.Errorf("stderr does not refer to the report for the rest:\n%s", stderr)
+	}
+	if r := decodeReport(t, out); len(r.Errors) != 30 {
+		t.Errorf("report lists %d errors, want 30", len(r.Errors))
+	}
+}

@@ -211,7 +211,11 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 	}
 	if n := len(rep.Errors); n > 0 && (format != "table" || o.Output != "") {
 		fmt.Fprintf(s.Err, "kubestride: %d %s could not be read or evaluated:\n", n, plural(n, "input", "inputs"))
-		for _, e := range rep.Errors {
+		for i, e := range rep.Errors {
+			if i == maxStderrErrors {
+				fmt.Fprintf(s.Err, "  ... and %d more (the report lists them all)\n", n-i)
+				break
+			}
 			fmt.Fprintf(s.Err, "  %s\n", errorLine(e))
 		}
 	}
@@ -220,6 +224,10 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 	}
 	return nil
 }
+
+// maxStderrErrors is how many input errors stderr lists before it refers to
+// the report for the rest.
+const maxStderrErrors = 20
 
 // fixedNow, when set (by tests), replaces the clock for exemptions.
 var fixedNow time.Time
