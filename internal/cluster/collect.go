@@ -106,7 +106,9 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 		res:    &Result{Listed: map[string]int{}, Skipped: map[string]string{}, OwnedPods: map[types.UID]int{}},
 		owners: map[types.UID]owner{},
 		items:  make(chan item, 256),
-		prep:   make(chan *source.Object, 256),
+		// Room for two pages, so fetching the next page does not wait for
+		// this one to be checked.
+		prep: make(chan *source.Object, 2*opts.PageSize),
 	}
 	var jobs [3][]job
 	for _, r := range resources {
