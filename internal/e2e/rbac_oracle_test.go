@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -19,6 +20,7 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/kubestride/kubestride/internal/cli"
 	"github.com/kubestride/kubestride/internal/cluster"
 	"github.com/kubestride/kubestride/internal/inventory"
 	"github.com/kubestride/kubestride/internal/rbac"
@@ -599,4 +601,46 @@ func countAggregated(roles []*rbacv1.ClusterRole) int {
 		}
 	}
 	return n
+}
+
+// TestRBACCommandOnCluster runs kubestride rbac on the live cluster: the
+// bootstrap policy lets every authenticated identity create
+// SelfSubjectAccessReviews, and lets everyone read /healthz; a user who
+// may not list RoleBindings gets the gap and exit code 2.
+func TestRBACCommandOnCluster(t *testing.T) {
+	rbacCLI := func(args ...string) (string, string, int) {
+		var out, errb strings.Builder
+		code := cli.Main(append([]string{"rbac"}, args...), cli.IO{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(string) string { return "" }})
+		return out.String(), errb.String(), code
+	}
+	kc := testcluster.Shared.Kubeconfig
+	out, stderr, code := rbacCLI("who-can", "create", "selfsubjectaccessreviews", "--cluster", "--kubeconfig", kc, "-f", "json")
+	var who struct {
+		Subjects []struct {
+			rbac.Subject
+			Grants []rbac.Grant `json:"grants"`
+		} `json:"subjects"`
+	}
+	if err := json.Unmarshal([]byte(out), &who); code != 0 || err != nil {
+		t.Fatalf("who-can: exit %d, %v; stderr:\n%s", code, err, stderr)
+	}
+	found := false
+	for _, s := range who.Subjects {
+		if s.Subject == rbac.Group(rbac.GroupAuthenticated) && len(s.Grants) > 0 && s.Grants[0].Role.Name == "system:basic-user" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("who-can create selfsubjectaccessreviews does not list group system:authenticated through system:basic-user:\n%s", out)
+	}
+
+	out, stderr, code = rbacCLI("can", "group:system:unauthenticated", "--cluster", "--kubeconfig", kc)
+	if code != 0 || !strings.Contains(out, "/healthz") {
+		t.Errorf("can group:system:unauthenticated: exit %d, stdout:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+
+	_, stderr, code = rbacCLI("can", "user:alice", "--cluster", "--kubeconfig", kc, "--context", "alice")
+	if code != 2 || !strings.Contains(stderr, "rolebindings") {
+		t.Errorf("as alice: exit %d, want 2 and the forbidden lists; stderr:\n%s", code, stderr)
+	}
 }

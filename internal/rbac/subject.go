@@ -20,11 +20,11 @@ const (
 )
 
 // Subject is a User, a Group or a ServiceAccount (the only kind with a
-// namespace).
+// namespace; in JSON the others have "namespace": "").
 type Subject struct {
 	Kind      string `json:"kind"`
 	Name      string `json:"name"`
-	Namespace string `json:"namespace,omitempty"`
+	Namespace string `json:"namespace"`
 }
 
 // User, Group and ServiceAccount build subjects.
