@@ -92,28 +92,43 @@ func (m *Model) WhoCan(req Request) []SubjectGrants {
 	if len(hits) == 0 {
 		return nil
 	}
-	// Skip candidates none of whose keys any hit names.
-	named := map[string]bool{}
-	for _, h := range hits {
-		for _, s := range h.b.subjects {
-			named[subjectKey(s, h.b.ref.Namespace)] = true
+	// For each identity key, the first subject of each allowing binding
+	// that the key satisfies.
+	type entry struct{ hit, subject int }
+	byKey := map[string][]entry{}
+	for hi, h := range hits {
+		for si, s := range h.b.subjects {
+			if k := subjectKey(s, h.b.ref.Namespace); k != "" {
+				byKey[k] = append(byKey[k], entry{hi, si})
+			}
 		}
 	}
 	var out []SubjectGrants
+	first := map[int]int{} // hit -> first subject that applies
 	for i, s := range m.candidates {
-		keys := m.candidateKeys[i]
-		if !slices.ContainsFunc(keys, func(k string) bool { return named[k] }) {
-			continue
-		}
-		var grants []Grant
-		for _, h := range hits {
-			if g, ok := h.grant(keys); ok {
-				grants = append(grants, g)
+		clear(first)
+		for _, k := range m.candidateKeys[i] {
+			for _, e := range byKey[k] {
+				if have, ok := first[e.hit]; !ok || e.subject < have {
+					first[e.hit] = e.subject
+				}
 			}
 		}
-		if len(grants) > 0 {
-			out = append(out, SubjectGrants{Subject: s, Grants: grants})
+		if len(first) == 0 {
+			continue
 		}
+		order := make([]int, 0, len(first))
+		for hi := range first {
+			order = append(order, hi)
+		}
+		slices.Sort(order)
+		grants := make([]Grant, 0, len(order))
+		for _, hi := range order {
+			h := hits[hi]
+			sub, _ := subjectOf(h.b.subjects[first[hi]], h.b.ref.Namespace)
+			grants = append(grants, Grant{Binding: h.b.ref, Role: h.b.role, Subject: sub, Rule: h.rule.PolicyRule, AggregatedFrom: h.rule.from})
+		}
+		out = append(out, SubjectGrants{Subject: s, Grants: grants})
 	}
 	return out
 }
