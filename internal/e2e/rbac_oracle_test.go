@@ -560,6 +560,9 @@ func TestRBACOracle(t *testing.T) {
 		for _, sg := range m.WhoCan(req) {
 			if asked[sg.Subject] {
 				listed[sg.Subject] = true
+				if _, grants := m.Allowed(sg.Subject, req); !reflect.DeepEqual(grants, sg.Grants) {
+					t.Errorf("WhoCan(%+v) gives %v the grants %+v, Allowed %+v", req, sg.Subject, sg.Grants, grants)
+				}
 			}
 		}
 		want := serverAllows[i]
