@@ -1,0 +1,244 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/kubestride/kubestride/internal/cluster"
+	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/rbac"
+	"github.com/kubestride/kubestride/internal/report"
+	"github.com/kubestride/kubestride/internal/source"
+)
+
+// RBACOptions are the flags shared by the rbac commands.
+type RBACOptions struct {
+	Paths   []string
+	Format  string
+	Cluster bool
+	Kube    KubeOptions
+}
+
+func (o *RBACOptions) addFlags(f *pflag.FlagSet) {
+	f.StringVarP(&o.Format, "format", "f", "table", "output format: table|json")
+	f.BoolVar(&o.Cluster, "cluster", false, "read the RBAC objects of the live cluster of the kubeconfig's context")
+	f.StringVar(&o.Kube.Kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config; in a pod, its service account)")
+	f.StringVar(&o.Kube.Context, "context", "", "kubeconfig context to use")
+	f.DurationVar(&o.Kube.RequestTimeout, "request-timeout", 60*time.Second, "time limit of each request to the API server")
+}
+
+func newRBACCommand(s IO) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "rbac",
+		Short: "Answer RBAC questions as the API server's authorizer would",
+		Long: `Answer RBAC questions from the Roles, ClusterRoles, RoleBindings and ClusterRoleBindings of
+manifests (PATH arguments: files, directories, - for standard input) or of a live cluster
+(--cluster), exactly as the API server's RBAC authorizer decides, aggregated ClusterRoles
+included.
+
+Exit codes: 0 answered, 2 a usage error, input that could not be read, or a cluster list
+that failed (the answer is then printed, but may miss grants).`,
+	}
+	cmd.AddCommand(newWhoCanCommand(s), newCanCommand(s))
+	return cmd
+}
+
+func newWhoCanCommand(s IO) *cobra.Command {
+	o := &RBACOptions{}
+	var req rbac.Request
+	var group string
+	cmd := &cobra.Command{
+		Use:   "who-can VERB RESOURCE[.GROUP][/SUBRESOURCE]|/URL [PATH ...] [-n NAMESPACE] [--name NAME]",
+		Short: "List every subject allowed a request, with the bindings and roles that allow it",
+		Args:  cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			req.Verb = args[0]
+			if strings.HasPrefix(args[1], "/") {
+				if req.Namespace != "" || req.Name != "" || cmd.Flags().Changed("group") {
+					return usagef("a non-resource URL takes no --namespace, --name or --group")
+				}
+				req.NonResourceURL = args[1]
+			} else {
+				var err error
+				req.Resource, req.Subresource, req.Group, err = rbac.ParseResource(args[1], group, cmd.Flags().Changed("group"))
+				if err != nil {
+					return usageError{err}
+				}
+			}
+			o.Paths = args[2:]
+			return runRBAC(cmd.Context(), s, o, func(m *rbac.Model, w io.Writer) error {
+				return writeWhoCan(w, o.Format, req, m.WhoCan(req))
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&req.Namespace, "namespace", "n", "", "the request's namespace (default: a cluster-scoped request, or one across all namespaces)")
+	f.StringVar(&req.Name, "name", "", "the object's name (default: none, as in list, watch and create)")
+	f.StringVar(&group, "group", "", "the resource's API group (\"\" is the core group), for a resource kubestride does not know")
+	o.addFlags(f)
+	return cmd
+}
+
+func newCanCommand(s IO) *cobra.Command {
+	o := &RBACOptions{}
+	cmd := &cobra.Command{
+		Use:   "can SUBJECT [PATH ...]",
+		Short: "Show what a subject (user:NAME, group:NAME, serviceaccount:NS:NAME) may do, per namespace",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			subject, err := rbac.ParseSubject(args[0])
+			if err != nil {
+				return usageError{err}
+			}
+			o.Paths = args[1:]
+			return runRBAC(cmd.Context(), s, o, func(m *rbac.Model, w io.Writer) error {
+				return writeCan(w, o.Format, m.Can(subject))
+			})
+		},
+	}
+	o.addFlags(cmd.Flags())
+	return cmd
+}
+
+// runRBAC loads the RBAC objects, builds the model and writes the answer.
+func runRBAC(ctx context.Context, s IO, o *RBACOptions, answer func(*rbac.Model, io.Writer) error) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	switch {
+	case o.Format != "table" && o.Format != "json":
+		return usagef("--format: unknown format %q (want table, json)", o.Format)
+	case o.Cluster && len(o.Paths) > 0:
+		return usagef("give either paths or --cluster, not both")
+	case !o.Cluster && len(o.Paths) == 0:
+		return usagef("no input: give files, directories, - for standard input, or --cluster")
+	case !o.Cluster && (o.Kube.Kubeconfig != "" || o.Kube.Context != ""):
+		return usagef("the kubeconfig flags need --cluster")
+	}
+	inv := inventory.New()
+	var problems []string
+	if o.Cluster {
+		cfg, err := o.Kube.restConfig()
+		if err != nil {
+			return usageError{err}
+		}
+		cs, err := kubernetes.NewForConfig(cfg)
+		if err != nil {
+			return usageError{fmt.Errorf("kubernetes client: %w", err)}
+		}
+		res, err := cluster.Collect(ctx, cs, cluster.Options{SkipSecrets: true}, func(obj *source.Object, _ any) { inv.Add(obj) })
+		if err != nil {
+			return fmt.Errorf("read cluster %s: %w", cfg.Host, err)
+		}
+		for _, g := range res.Gaps {
+			problems = append(problems, gapLine(report.Gap{Resource: g.Resource, Namespace: g.Namespace, Reason: g.Reason, Message: g.Message, Partial: g.Partial}))
+		}
+	} else {
+		for _, e := range source.Load(ctx, o.Paths, s.In, inv.Add) {
+			problems = append(problems, e.Error())
+		}
+	}
+	if err := answer(rbac.Build(inv), s.Out); err != nil {
+		return fmt.Errorf("write answer: %w", err)
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(s.Err, "kubestride: %d %s could not be read; the answer may miss what they hold:\n", len(problems), plural(len(problems), "input", "inputs"))
+		for _, p := range problems {
+			fmt.Fprintf(s.Err, "  %s\n", p)
+		}
+		return exitError{report.ExitError}
+	}
+	return nil
+}
+
+// whoCanEntry is a subject ({"kind","name","namespace"}) with its grants.
+type whoCanEntry struct {
+	rbac.Subject
+	Grants []rbac.Grant `json:"grants"`
+}
+
+func writeWhoCan(w io.Writer, format string, req rbac.Request, subjects []rbac.SubjectGrants) error {
+	if format == "json" {
+		out := struct {
+			Request  rbac.Request  `json:"request"`
+			Subjects []whoCanEntry `json:"subjects"`
+		}{Request: req, Subjects: []whoCanEntry{}}
+		for _, sg := range subjects {
+			out.Subjects = append(out.Subjects, whoCanEntry{sg.Subject, sg.Grants})
+		}
+		return writeJSON(w, out)
+	}
+	if len(subjects) == 0 {
+		_, err := fmt.Fprintln(w, "no subject is allowed")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tNAMESPACE\tNAME\tBINDING\tROLE\tVIA")
+	for _, sg := range subjects {
+		for i, g := range sg.Grants {
+			kind, ns, name := sg.Subject.Kind, sg.Subject.Namespace, sg.Subject.Name
+			if i > 0 {
+				kind, ns, name = "", "", ""
+			}
+			via := ""
+			if g.Subject != sg.Subject {
+				via = g.Subject.String()
+			}
+			if g.AggregatedFrom != "" {
+				via = strings.TrimPrefix(via+", aggregated from "+g.AggregatedFrom, ", ")
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", kind, dash(ns), name, g.Binding, g.Role, dash(via))
+		}
+	}
+	return tw.Flush()
+}
+
+func writeCan(w io.Writer, format string, mx rbac.Matrix) error {
+	if format == "json" {
+		return writeJSON(w, mx)
+	}
+	if len(mx.Scopes) == 0 {
+		_, err := fmt.Fprintf(w, "%s is allowed nothing\n", mx.Subject)
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAMESPACE\tAPIGROUP\tRESOURCE\tRESOURCENAMES\tVERBS")
+	for _, sc := range mx.Scopes {
+		ns := sc.Namespace
+		if ns == "" {
+			ns = "(cluster-wide)"
+		}
+		for _, r := range sc.Rows {
+			group, resource := r.Group, r.Resource
+			if r.NonResourceURL != "" {
+				group, resource = "-", r.NonResourceURL
+			} else if group == "" {
+				group = `""`
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ns, group, resource, dash(strings.Join(r.ResourceNames, ",")), strings.Join(r.Verbs, ","))
+		}
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}

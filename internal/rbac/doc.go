@@ -1,0 +1,31 @@
+// Package rbac is kubestride's model of Kubernetes RBAC: it answers "may this
+// subject do this?", "who may do this?" and "what may this subject do?"
+// exactly as the API server's RBAC authorizer would, from the Roles,
+// ClusterRoles, RoleBindings and ClusterRoleBindings of an inventory.
+//
+// Build resolves every binding once: a RoleBinding grants the rules of its
+// Role or ClusterRole in its own namespace only; a ClusterRoleBinding grants
+// the rules of its ClusterRole everywhere. A binding whose role is missing
+// grants nothing. A ClusterRole with an aggregationRule gets the rules the
+// aggregation controller would give it: the rules of every other ClusterRole
+// that one of its label selectors selects, transitively through other
+// aggregated ClusterRoles and without looping; its own listed rules are
+// replaced, as the controller replaces them.
+//
+// A subject is a User, a Group or a ServiceAccount, and asks with the
+// identity the authenticators would give it: a user is also in
+// system:authenticated (system:anonymous is in system:unauthenticated
+// instead); the ServiceAccount ns/name is the user
+// "system:serviceaccount:ns:name" in the groups system:serviceaccounts,
+// system:serviceaccounts:ns and system:authenticated; a group asks as an
+// unnamed member of that group alone, so that it is allowed only what is
+// granted to the group itself.
+//
+// Rules match as in the authorizer: "*" matches any verb, API group or
+// resource; "*/sub" matches the subresource sub of any resource; a rule that
+// lists resourceNames matches only requests for one of those names (never a
+// list, watch or create, which carry no name); nonResourceURLs match exactly
+// or, ending in "*", by prefix. Only ClusterRoleBindings can allow requests
+// without a namespace (cluster-scoped resources, all namespaces at once, and
+// non-resource URLs).
+package rbac

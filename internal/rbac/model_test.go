@@ -1,0 +1,258 @@
+package rbac
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/source"
+)
+
+func build(objs ...runtime.Object) *Model {
+	inv := inventory.New()
+	for _, o := range objs {
+		var meta *metav1.ObjectMeta
+		switch v := o.(type) {
+		case *rbacv1.Role:
+			meta = &v.ObjectMeta
+		case *rbacv1.ClusterRole:
+			meta = &v.ObjectMeta
+		case *rbacv1.RoleBinding:
+			meta = &v.ObjectMeta
+		case *rbacv1.ClusterRoleBinding:
+			meta = &v.ObjectMeta
+		case *corev1.ServiceAccount:
+			meta = &v.ObjectMeta
+		}
+		inv.Add(source.NewObject(o, meta))
+	}
+	return Build(inv)
+}
+
+func pr(verbs, groups, resources []string, names ...string) rbacv1.PolicyRule {
+	return rbacv1.PolicyRule{Verbs: verbs, APIGroups: groups, Resources: resources, ResourceNames: names}
+}
+
+func l(s ...string) []string { return s }
+
+func clusterRole(name string, labels map[string]string, rules ...rbacv1.PolicyRule) *rbacv1.ClusterRole {
+	return &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}, Rules: rules}
+}
+
+func aggregated(name string, labels map[string]string, selectors ...map[string]string) *rbacv1.ClusterRole {
+	r := clusterRole(name, labels)
+	r.AggregationRule = &rbacv1.AggregationRule{}
+	for _, s := range selectors {
+		r.AggregationRule.ClusterRoleSelectors = append(r.AggregationRule.ClusterRoleSelectors, metav1.LabelSelector{MatchLabels: s})
+	}
+	return r
+}
+
+func role(ns, name string, rules ...rbacv1.PolicyRule) *rbacv1.Role {
+	return &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Rules: rules}
+}
+
+func crb(name, roleName string, subjects ...rbacv1.Subject) *rbacv1.ClusterRoleBinding {
+	return &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: name}, Subjects: subjects,
+		RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: roleName}}
+}
+
+func rb(ns, name, kind, roleName string, subjects ...rbacv1.Subject) *rbacv1.RoleBinding {
+	return &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Subjects: subjects,
+		RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: kind, Name: roleName}}
+}
+
+func user(n string) rbacv1.Subject {
+	return rbacv1.Subject{Kind: "User", APIGroup: rbacv1.GroupName, Name: n}
+}
+func group(n string) rbacv1.Subject {
+	return rbacv1.Subject{Kind: "Group", APIGroup: rbacv1.GroupName, Name: n}
+}
+func sa(ns, n string) rbacv1.Subject {
+	return rbacv1.Subject{Kind: "ServiceAccount", Namespace: ns, Name: n}
+}
+
+func TestAllowed(t *testing.T) {
+	m := build(
+		clusterRole("pod-reader", nil, pr(l("get", "list"), l(""), l("pods"))),
+		clusterRole("secret-a", nil, pr(l("get"), l(""), l("secrets"), "a")),
+		clusterRole("healthz", nil, rbacv1.PolicyRule{Verbs: l("get"), NonResourceURLs: l("/healthz/*")}),
+		role("ns1", "deployer", pr(l("create"), l("apps"), l("deployments"))),
+		role("ns2", "deployer", pr(l("*"), l("*"), l("*"))),
+		crb("alice-pods", "pod-reader", user("alice")),
+		crb("authenticated-healthz", "healthz", group("system:authenticated")),
+		crb("sa-without-namespace", "pod-reader", rbacv1.Subject{Kind: "ServiceAccount", Name: "nobody"}),
+		rb("ns1", "bob-deploys", "Role", "deployer", user("bob")),
+		rb("ns1", "bob-secret", "ClusterRole", "secret-a", user("bob")),
+		rb("ns1", "local-sa", "Role", "deployer", rbacv1.Subject{Kind: "ServiceAccount", Name: "builder"}),
+		rb("ns1", "all-sas-of-ns2", "ClusterRole", "pod-reader", group("system:serviceaccounts:ns2")),
+		rb("ns1", "missing-role", "Role", "absent", user("carol")),
+		rb("ns1", "other-namespace-role", "Role", "deployer", user("dave")), // ns1's deployer, not ns2's
+		rb("ns2", "anonymous", "ClusterRole", "pod-reader", user("system:anonymous")),
+		rb("ns2", "sa-by-user-name", "ClusterRole", "secret-a", user("system:serviceaccount:ns2:app")),
+	)
+	tests := []struct {
+		name    string
+		subject Subject
+		req     Request
+		want    bool
+	}{
+		{"cluster role binding in a namespace", User("alice"), Request{Verb: "list", Resource: "pods", Namespace: "ns9"}, true},
+		{"cluster role binding across namespaces", User("alice"), Request{Verb: "list", Resource: "pods"}, true},
+		{"other user", User("alicia"), Request{Verb: "list", Resource: "pods"}, false},
+		{"role binding in its namespace", User("bob"), Request{Verb: "create", Group: "apps", Resource: "deployments", Namespace: "ns1"}, true},
+		{"role binding not in another namespace", User("bob"), Request{Verb: "create", Group: "apps", Resource: "deployments", Namespace: "ns2"}, false},
+		{"role binding not across namespaces", User("bob"), Request{Verb: "create", Group: "apps", Resource: "deployments"}, false},
+		{"role binding to a cluster role grants in its namespace", User("bob"), Request{Verb: "get", Resource: "secrets", Namespace: "ns1", Name: "a"}, true},
+		{"... only there", User("bob"), Request{Verb: "get", Resource: "secrets", Namespace: "ns2", Name: "a"}, false},
+		{"... only for the name", User("bob"), Request{Verb: "get", Resource: "secrets", Namespace: "ns1", Name: "b"}, false},
+		{"implicit system:authenticated", User("zed"), Request{Verb: "get", NonResourceURL: "/healthz/ready"}, true},
+		{"non-resource ignores the namespace", User("zed"), Request{Verb: "get", NonResourceURL: "/healthz/ready", Namespace: "ns1"}, true},
+		{"anonymous is not authenticated", User("system:anonymous"), Request{Verb: "get", NonResourceURL: "/healthz/ready"}, false},
+		{"anonymous user binding", User("system:anonymous"), Request{Verb: "get", Resource: "pods", Namespace: "ns2"}, true},
+		{"service account is authenticated", ServiceAccount("x", "y"), Request{Verb: "get", NonResourceURL: "/healthz/x"}, true},
+		{"group asks alone", Group("devs"), Request{Verb: "get", NonResourceURL: "/healthz/x"}, false},
+		{"the group itself", Group("system:authenticated"), Request{Verb: "get", NonResourceURL: "/healthz/x"}, true},
+		{"cluster role binding to a service account without namespace grants nothing", ServiceAccount("default", "nobody"), Request{Verb: "get", Resource: "pods"}, false},
+		{"role binding service account defaults to its namespace", ServiceAccount("ns1", "builder"), Request{Verb: "create", Group: "apps", Resource: "deployments", Namespace: "ns1"}, true},
+		{"... not another namespace's", ServiceAccount("ns2", "builder"), Request{Verb: "create", Group: "apps", Resource: "deployments", Namespace: "ns1"}, false},
+		{"namespace service account group", ServiceAccount("ns2", "any"), Request{Verb: "get", Resource: "pods", Namespace: "ns1"}, true},
+		{"user binding by service account user name", ServiceAccount("ns2", "app"), Request{Verb: "get", Resource: "secrets", Namespace: "ns2", Name: "a"}, true},
+		{"missing role grants nothing", User("carol"), Request{Verb: "get", Resource: "pods", Namespace: "ns1"}, false},
+		{"a role binding uses its own namespace's role", User("dave"), Request{Verb: "delete", Resource: "pods", Namespace: "ns1"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, grants := m.Allowed(tt.subject, tt.req)
+			if got != tt.want || (len(grants) > 0) != got {
+				t.Errorf("Allowed(%v, %+v) = %v, %+v; want %v", tt.subject, tt.req, got, grants, tt.want)
+			}
+		})
+	}
+}
+
+func TestAggregation(t *testing.T) {
+	read := pr(l("get"), l(""), l("pods"))
+	write := pr(l("create"), l(""), l("pods"))
+	logs := pr(l("get"), l(""), l("pods/log"))
+	m := build(
+		clusterRole("leaf-read", map[string]string{"to-view": "true"}, read),
+		clusterRole("leaf-write", map[string]string{"to-edit": "true"}, write),
+		clusterRole("leaf-logs", map[string]string{"to-view": "true", "to-loop": "true"}, logs),
+		// view aggregates the readers; edit aggregates view (transitively) and the writers;
+		// its own listed rule is replaced as the controller replaces it.
+		aggregated("view", map[string]string{"to-edit": "true"}, map[string]string{"to-view": "true"}),
+		func() *rbacv1.ClusterRole {
+			r := aggregated("edit", nil, map[string]string{"to-edit": "true"})
+			r.Rules = []rbacv1.PolicyRule{pr(l("*"), l("*"), l("*"))}
+			return r
+		}(),
+		// loop-a and loop-b select each other (and themselves).
+		aggregated("loop-a", map[string]string{"to-loop": "true"}, map[string]string{"to-loop": "true"}),
+		aggregated("loop-b", map[string]string{"to-loop": "true"}, map[string]string{"to-loop": "true"}),
+		crb("view", "view", user("viewer")),
+		crb("edit", "edit", user("editor")),
+		crb("loop", "loop-a", user("looper")),
+	)
+	tests := []struct {
+		user string
+		req  Request
+		want bool
+	}{
+		{"viewer", Request{Verb: "get", Resource: "pods"}, true},
+		{"viewer", Request{Verb: "get", Resource: "pods", Subresource: "log"}, true},
+		{"viewer", Request{Verb: "create", Resource: "pods"}, false},
+		{"editor", Request{Verb: "get", Resource: "pods", Subresource: "log"}, true},
+		{"editor", Request{Verb: "create", Resource: "pods"}, true},
+		{"editor", Request{Verb: "delete", Resource: "pods"}, false},
+		{"looper", Request{Verb: "get", Resource: "pods", Subresource: "log"}, true},
+		{"looper", Request{Verb: "get", Resource: "pods"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.user+" "+tt.req.Verb+" "+tt.req.Resource+"/"+tt.req.Subresource, func(t *testing.T) {
+			if got, _ := m.Allowed(User(tt.user), tt.req); got != tt.want {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+	_, grants := m.Allowed(User("editor"), Request{Verb: "get", Resource: "pods", Subresource: "log"})
+	want := []Grant{{
+		Binding: Ref{Kind: "ClusterRoleBinding", Name: "edit"}, Role: Ref{Kind: "ClusterRole", Name: "edit"},
+		Subject: User("editor"), Rule: logs, AggregatedFrom: "leaf-logs",
+	}}
+	if diff := cmp.Diff(want, grants); diff != "" {
+		t.Errorf("grants (-want +got):\n%s", diff)
+	}
+}
+
+func TestWhoCan(t *testing.T) {
+	pods := pr(l("get", "list"), l(""), l("pods"))
+	m := build(
+		clusterRole("pod-reader", nil, pods),
+		clusterRole("other", nil, pr(l("get"), l(""), l("configmaps"))),
+		crb("ops-pods", "pod-reader", group("ops"), user("zoe")),
+		crb("zoe-other", "other", user("zoe")),
+		rb("ns1", "sas", "ClusterRole", "pod-reader", group("system:serviceaccounts:ns1")),
+		rb("ns1", "app", "ClusterRole", "pod-reader", sa("", "app"), user("amy")),
+		rb("ns2", "elsewhere", "ClusterRole", "pod-reader", user("ned")),
+		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: "ns1", Name: "default"}},
+		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: "ns2", Name: "default"}},
+	)
+	crbRef := Ref{Kind: "ClusterRoleBinding", Name: "ops-pods"}
+	role := Ref{Kind: "ClusterRole", Name: "pod-reader"}
+	sasRef := Ref{Kind: "RoleBinding", Namespace: "ns1", Name: "sas"}
+	appRef := Ref{Kind: "RoleBinding", Namespace: "ns1", Name: "app"}
+	want := []SubjectGrants{
+		{User("amy"), []Grant{{Binding: appRef, Role: role, Subject: User("amy"), Rule: pods}}},
+		{User("zoe"), []Grant{{Binding: crbRef, Role: role, Subject: User("zoe"), Rule: pods}}},
+		{Group("ops"), []Grant{{Binding: crbRef, Role: role, Subject: Group("ops"), Rule: pods}}},
+		{Group("system:serviceaccounts:ns1"), []Grant{{Binding: sasRef, Role: role, Subject: Group("system:serviceaccounts:ns1"), Rule: pods}}},
+		{ServiceAccount("ns1", "app"), []Grant{
+			{Binding: appRef, Role: role, Subject: ServiceAccount("ns1", "app"), Rule: pods},
+			{Binding: sasRef, Role: role, Subject: Group("system:serviceaccounts:ns1"), Rule: pods},
+		}},
+		{ServiceAccount("ns1", "default"), []Grant{{Binding: sasRef, Role: role, Subject: Group("system:serviceaccounts:ns1"), Rule: pods}}},
+	}
+	got := m.WhoCan(Request{Verb: "list", Resource: "pods", Namespace: "ns1"})
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("WhoCan (-want +got):\n%s", diff)
+	}
+	if got := m.WhoCan(Request{Verb: "delete", Resource: "pods", Namespace: "ns1"}); got != nil {
+		t.Errorf("WhoCan(delete) = %+v, want nobody", got)
+	}
+}
+
+func TestCan(t *testing.T) {
+	m := build(
+		clusterRole("reader", nil,
+			pr(l("list", "get"), l("", "apps"), l("pods", "deployments")),
+			rbacv1.PolicyRule{Verbs: l("get"), NonResourceURLs: l("/metrics")}),
+		clusterRole("secret-a", nil, pr(l("get"), l(""), l("secrets"), "b", "a"), pr(l("update"), l(""), l("secrets"), "a", "b")),
+		crb("reader", "reader", group("system:authenticated")),
+		rb("ns1", "secret", "ClusterRole", "secret-a", user("amy")),
+		rb("ns1", "not-amy", "ClusterRole", "reader", user("bob")),
+	)
+	want := Matrix{Subject: User("amy"), Scopes: []Scope{
+		{Namespace: "", Rows: []Row{
+			{Group: "", Resource: "deployments", Verbs: l("get", "list")},
+			{Group: "", Resource: "pods", Verbs: l("get", "list")},
+			{Group: "apps", Resource: "deployments", Verbs: l("get", "list")},
+			{Group: "apps", Resource: "pods", Verbs: l("get", "list")},
+			{NonResourceURL: "/metrics", Verbs: l("get")},
+		}},
+		{Namespace: "ns1", Rows: []Row{
+			{Group: "", Resource: "secrets", ResourceNames: l("a", "b"), Verbs: l("get", "update")},
+		}},
+	}}
+	if diff := cmp.Diff(want, m.Can(User("amy"))); diff != "" {
+		t.Errorf("Can (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(Matrix{Subject: Group("nobody"), Scopes: []Scope{}}, m.Can(Group("nobody"))); diff != "" {
+		t.Errorf("Can(nobody) (-want +got):\n%s", diff)
+	}
+}
