@@ -290,7 +290,7 @@ func TestTimeoutsAreGaps(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	r, stderr, code := kubestride(t, "scan", "--cluster", "--kubeconfig", file, "--request-timeout", "2s", "-f", "json")
+	r, stderr, code := kubestride(t, "scan", "--cluster", "--kubeconfig", file, "--request-timeout", "5s", "-f", "json")
 	if d := time.Since(start); d > 30*time.Second {
 		t.Errorf("the scan took %v; a timed-out list must not hold it up", d)
 	}
