@@ -71,21 +71,13 @@ func writePaths(w io.Writer, format string, paths []rbac.Path) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d %s can become cluster-admin-equivalent:\n", len(paths), plural(len(paths), "subject", "subjects"))
 	for _, p := range paths {
-		fmt.Fprintf(&b, "\n%s\n", nodeName(p.Subject))
+		fmt.Fprintf(&b, "\n%s\n", p.Subject.String())
 		for i, h := range p.Hops {
-			fmt.Fprintf(&b, "  %d. %s -> %s\n     %s, via %s\n", i+1, h.Edge, nodeName(h.To), h.Action, viaText(h.Via))
+			fmt.Fprintf(&b, "  %d. %s -> %s\n     %s, via %s\n", i+1, h.Edge, h.To.String(), h.Action, viaText(h.Via))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// nodeName writes a node of the graph as the rbac commands read subjects.
-func nodeName(s rbac.Subject) string {
-	if s == rbac.ClusterAdmin {
-		return s.Name
-	}
-	return s.String()
 }
 
 func viaText(v rbac.Via) string {
@@ -142,10 +134,10 @@ func writePathsDOT(w io.Writer, paths []rbac.Path) error {
 		if n == rbac.ClusterAdmin {
 			attrs = `, color=red, fontcolor=red`
 		}
-		fmt.Fprintf(&b, "  %s [label=%s%s];\n", dotQuote(nodeName(n)), dotQuote(nodeText(n)), attrs)
+		fmt.Fprintf(&b, "  %s [label=%s%s];\n", dotQuote(n.String()), dotQuote(nodeText(n)), attrs)
 	}
 	for _, e := range edges {
-		fmt.Fprintf(&b, "  %s -> %s [label=%s];\n", dotQuote(nodeName(e.from)), dotQuote(nodeName(e.to)), dotQuote(e.label))
+		fmt.Fprintf(&b, "  %s -> %s [label=%s];\n", dotQuote(e.from.String()), dotQuote(e.to.String()), dotQuote(e.label))
 	}
 	b.WriteString("}\n")
 	_, err := io.WriteString(w, b.String())

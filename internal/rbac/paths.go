@@ -70,6 +70,10 @@ type Path struct {
 	Hops    []Hop   `json:"hops"`
 }
 
+// SystemMasters is the group the API server allows everything to,
+// before RBAC is asked.
+const SystemMasters = "system:masters"
+
 // adminVerbs are the verbs that, on "*" resources of group "*"
 // cluster-wide, make a subject cluster-admin-equivalent.
 var adminVerbs = []string{"create", "update", "delete", "get", "list"}
@@ -138,8 +142,10 @@ func (g *graph) node(s Subject) int {
 //
 // A subject is cluster-admin-equivalent when ClusterRoleBindings allow it
 // to create, update, delete, get and list "*" resources of API group "*".
-// The edges are those of the EdgeKind constants; a binding of
-// cluster-scoped power in one namespace is not followed.
+// The edges are those of the EdgeKind constants; impersonating the group
+// system:masters leads to ClusterAdmin directly. Not followed: escalating
+// grants bound in one namespace (they make a namespace admin, not a
+// cluster admin), and workloads without a namespace.
 func Paths(m *Model, inv *inventory.Inventory) []Path {
 	g := &graph{index: map[Subject]int{}, saByNS: map[string][]int{}}
 	g.node(ClusterAdmin)
@@ -152,6 +158,9 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		}
 	}
 	for _, w := range inv.Workloads {
+		if w.Namespace() == "" {
+			continue // its namespace, and so its ServiceAccount, is unknown
+		}
 		sa := cmp.Or(w.Spec.ServiceAccountName, w.Spec.DeprecatedServiceAccount, "default")
 		group, resource := resourceOfKind(w.Kind)
 		if resource == "" {
@@ -524,6 +533,11 @@ func (g *graph) expand(c capability, emit func(edge)) {
 			}
 		}
 	case EdgeImpersonates:
+		if c.ns == "" && RuleAllows(c.rule, Request{Verb: "impersonate", Resource: "groups", Name: SystemMasters}) {
+			// The authorizer allows everything to system:masters,
+			// whatever RBAC says.
+			emit(edge{c.kind, "impersonate groups " + SystemMasters, 0, via("")})
+		}
 		for i, s := range g.nodes {
 			if i == 0 {
 				continue

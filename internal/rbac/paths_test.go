@@ -178,6 +178,13 @@ func TestPathsEdges(t *testing.T) {
 			}}},
 		},
 		{
+			name:  "impersonates: any group, system:masters included",
+			extra: grantTo("", "sudo", mallory, `- {apiGroups: [""], resources: [groups], verbs: [impersonate]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeImpersonates, Action: "impersonate groups system:masters", To: ClusterAdmin, Via: clusterVia("sudo", "")},
+			}}},
+		},
+		{
 			name:  "impersonates: another user gives nothing",
 			extra: grantTo("", "sudo", mallory, `- {apiGroups: [""], resources: [users], verbs: [impersonate], resourceNames: [nobody]}`),
 		},
@@ -230,6 +237,44 @@ func TestPathsEdges(t *testing.T) {
 		{
 			name:  "updates-workload: another Deployment gives nothing",
 			extra: grantTo("kube-system", "rollout", mallory, `- {apiGroups: [apps], resources: [deployments], verbs: [update, patch], resourceNames: [other]}`),
+		},
+		{
+			name: "the shortest of two paths",
+			extra: grantTo("shop", "deploy", mallory, `- {apiGroups: [""], resources: [pods], verbs: [create]}`) +
+				grantTo("kube-system", "rollout", `{kind: ServiceAccount, name: builder, namespace: shop}`, `- {apiGroups: [apps], resources: [deployments], verbs: [update]}`) +
+				grantTo("", "zz-kubelet", mallory, `- {apiGroups: [""], resources: [nodes/proxy], verbs: [create]}`),
+			want: []Path{
+				{Subject: User("mallory"), Hops: []Hop{
+					{Edge: EdgeNodeProxy, Action: "create nodes/proxy to exec in kube-system/controller", To: adminSA, Via: clusterVia("zz-kubelet", "")},
+					adminHop,
+				}},
+				{Subject: ServiceAccount("shop", "builder"), Hops: []Hop{
+					{Edge: EdgeUpdatesWorkload, Action: "update deployments.apps kube-system/controller", To: adminSA, Via: roleVia("kube-system", "rollout")},
+					adminHop,
+				}},
+			},
+		},
+		{
+			name: "workloads without a namespace are not followed",
+			extra: grantTo("", "debug", mallory, `- {apiGroups: [""], resources: [pods/exec], verbs: [create], resourceNames: [stray]}`) + `
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: stray}
+spec: {serviceAccountName: admin, containers: [{name: c, image: c:1}]}
+` + grantTo("", "sa-binder", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:serviceaccounts"}`,
+				`- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind]}`),
+			want: []Path{
+				{Subject: Group("system:serviceaccounts"), Hops: []Hop{
+					{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("sa-binder", "")},
+				}},
+				{Subject: ServiceAccount("shop", "app"), Hops: []Hop{
+					{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("sa-binder", "")},
+				}},
+				{Subject: ServiceAccount("shop", "builder"), Hops: []Hop{
+					{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("sa-binder", "")},
+				}},
+			},
 		},
 		{
 			name: "two hops, through a group",
