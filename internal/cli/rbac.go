@@ -52,8 +52,9 @@ manifests (PATH arguments: files, directories, - for standard input) or of a liv
 (--cluster), exactly as the API server's RBAC authorizer decides, aggregated ClusterRoles
 included.
 
-Exit codes: 0 answered, 2 a usage error, input that could not be read, or a cluster list
-that failed (the answer is then printed, but may miss grants).`,
+Exit codes: 0 answered, 1 (rbac paths only) a path to cluster-admin-equivalent exists,
+2 a usage error, input that could not be read, or a cluster list that failed (the answer is
+then printed, but may miss grants).`,
 	}
 	cmd.AddCommand(newWhoCanCommand(s), newCanCommand(s), newPathsCommand(s))
 	return cmd

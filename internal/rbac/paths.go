@@ -95,13 +95,16 @@ type capability struct {
 	b      *binding
 }
 
-// edge is an expanded edge from a key to a node.
+// edge is an expanded edge from a key to a node, granted by b in ns.
 type edge struct {
 	kind   EdgeKind
 	action string
 	to     int
-	via    Via
+	b      *binding
+	ns     string
 }
+
+func (e *edge) via() Via { return Via{Binding: e.b.ref, Role: e.b.role, Namespace: e.ns} }
 
 // pathWorkload is a workload with the node of its ServiceAccount.
 type pathWorkload struct {
@@ -268,16 +271,17 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 	keyEdges := map[string][]edge{}
 	rev := make([][]keyEdge, len(g.nodes))
 	keys := sortedKeys(keyCaps)
+	seen, stamp := make([]int, len(g.nodes)), 0 // seen[to] == stamp: an edge of this key goes to
 	for _, k := range keys {
 		if len(nodesByKey[k]) == 0 {
 			continue
 		}
 		var edges []edge
-		seen := map[int]bool{}
+		stamp++
 		for _, c := range keyCaps[k] {
-			g.expand(c, func(e edge) {
-				if !seen[e.to] {
-					seen[e.to] = true
+			g.expand(c, func(to int) bool { return seen[to] == stamp }, func(e edge) {
+				if seen[e.to] != stamp {
+					seen[e.to] = stamp
 					edges = append(edges, e)
 				}
 			})
@@ -328,7 +332,7 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		p := Path{Subject: g.nodes[i]}
 		for n := i; dist[n] > 0; {
 			e := keyEdges[next[n].key][next[n].e]
-			p.Hops = append(p.Hops, Hop{Edge: e.kind, Action: e.action, To: g.nodes[e.to], Via: e.via})
+			p.Hops = append(p.Hops, Hop{Edge: e.kind, Action: e.action, To: g.nodes[e.to], Via: e.via()})
 			n = e.to
 			if gr := adminGrant[n]; gr != nil {
 				p.Hops = append(p.Hops, Hop{Edge: EdgeIsClusterAdmin, Action: `create, update, delete, get, list "*" resources in API group "*"`,
@@ -496,27 +500,30 @@ func impersonationTargets(rule *rbacv1.PolicyRule, ns, name string) []Subject {
 	return out
 }
 
-// expand calls emit with every edge c enables.
-func (g *graph) expand(c capability, emit func(edge)) {
-	via := func(ns string) Via { return Via{Binding: c.b.ref, Role: c.b.role, Namespace: ns} }
+// expand calls emit with every edge c enables to a node that has is
+// false for (has saves building edges that are dropped).
+func (g *graph) expand(c capability, has func(int) bool, emit func(edge)) {
 	inScope := func(ns string) bool { return c.ns == "" || c.ns == ns }
 	switch c.kind {
 	case EdgeRunsPodAs:
 		for _, ns := range sortedKeys(g.saByNS) {
 			if inScope(ns) {
 				for _, sa := range g.saByNS[ns] {
-					emit(edge{c.kind, c.action + " in " + ns, sa, via(ns)})
+					if has(sa) {
+						continue
+					}
+					emit(edge{c.kind, c.action + " in " + ns, sa, c.b, ns})
 				}
 			}
 		}
 	case EdgeReadsTokenSecret:
 		for _, t := range g.tokens {
-			if !inScope(t.ns) {
+			if !inScope(t.ns) || has(t.sa) {
 				continue
 			}
 			for _, verb := range []string{"get", "list"} {
 				if RuleAllows(c.rule, Request{Verb: verb, Resource: "secrets", Namespace: t.ns, Name: nameIf(verb == "get", t.name)}) {
-					emit(edge{c.kind, verb + " secret " + t.ns + "/" + t.name, t.sa, via(t.ns)})
+					emit(edge{c.kind, verb + " secret " + t.ns + "/" + t.name, t.sa, c.b, t.ns})
 					break
 				}
 			}
@@ -527,19 +534,19 @@ func (g *graph) expand(c capability, emit func(edge)) {
 				continue
 			}
 			for _, sa := range g.saByNS[ns] {
-				if RuleAllows(c.rule, Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token", Namespace: ns, Name: g.nodes[sa].Name}) {
-					emit(edge{c.kind, "create serviceaccounts/token " + ns + "/" + g.nodes[sa].Name, sa, via(ns)})
+				if !has(sa) && RuleAllows(c.rule, Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token", Namespace: ns, Name: g.nodes[sa].Name}) {
+					emit(edge{c.kind, "create serviceaccounts/token " + ns + "/" + g.nodes[sa].Name, sa, c.b, ns})
 				}
 			}
 		}
 	case EdgeImpersonates:
-		if c.ns == "" && RuleAllows(c.rule, Request{Verb: "impersonate", Resource: "groups", Name: SystemMasters}) {
+		if c.ns == "" && !has(0) && RuleAllows(c.rule, Request{Verb: "impersonate", Resource: "groups", Name: SystemMasters}) {
 			// The authorizer allows everything to system:masters,
 			// whatever RBAC says.
-			emit(edge{c.kind, "impersonate groups " + SystemMasters, 0, via("")})
+			emit(edge{c.kind, "impersonate groups " + SystemMasters, 0, c.b, ""})
 		}
 		for i, s := range g.nodes {
-			if i == 0 {
+			if i == 0 || has(i) {
 				continue
 			}
 			req := Request{Verb: "impersonate", Name: s.Name}
@@ -558,35 +565,38 @@ func (g *graph) expand(c capability, emit func(edge)) {
 				continue // users and groups are cluster-scoped
 			}
 			if RuleAllows(c.rule, req) {
-				emit(edge{c.kind, "impersonate " + req.Resource + " " + s.Name, i, via(req.Namespace)})
+				emit(edge{c.kind, "impersonate " + req.Resource + " " + s.Name, i, c.b, req.Namespace})
 			}
 		}
 	case EdgeBindsRoles:
-		emit(edge{c.kind, c.action, 0, via("")})
+		emit(edge{c.kind, c.action, 0, c.b, ""})
 	case EdgeNodeProxy:
 		for _, w := range g.workloads {
-			emit(edge{c.kind, c.action + " to exec in " + w.ns + "/" + w.name, w.sa, via("")})
+			if has(w.sa) {
+				continue
+			}
+			emit(edge{c.kind, c.action + " to exec in " + w.ns + "/" + w.name, w.sa, c.b, ""})
 		}
 	case EdgeExecsIntoPod:
 		for _, w := range g.workloads {
-			if !inScope(w.ns) {
+			if !inScope(w.ns) || has(w.sa) {
 				continue
 			}
 			for _, sub := range []string{"exec", "attach"} {
 				if RuleAllows(c.rule, Request{Verb: "create", Resource: "pods", Subresource: sub, Namespace: w.ns, Name: nameIf(w.pod, w.name)}) {
-					emit(edge{c.kind, "create pods/" + sub + " in " + w.ns + " (" + w.resource + " " + w.name + ")", w.sa, via(w.ns)})
+					emit(edge{c.kind, "create pods/" + sub + " in " + w.ns + " (" + w.resource + " " + w.name + ")", w.sa, c.b, w.ns})
 					break
 				}
 			}
 		}
 	case EdgeUpdatesWorkload:
 		for _, w := range g.workloads {
-			if !inScope(w.ns) {
+			if !inScope(w.ns) || has(w.sa) {
 				continue
 			}
 			for _, verb := range []string{"update", "patch"} {
 				if RuleAllows(c.rule, Request{Verb: verb, Group: w.group, Resource: w.resource, Namespace: w.ns, Name: w.name}) {
-					emit(edge{c.kind, describe(verb, w.group, w.resource) + " " + w.ns + "/" + w.name, w.sa, via(w.ns)})
+					emit(edge{c.kind, describe(verb, w.group, w.resource) + " " + w.ns + "/" + w.name, w.sa, c.b, w.ns})
 					break
 				}
 			}
