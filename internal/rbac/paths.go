@@ -231,7 +231,9 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		}
 		nodeKeys[i] = identityKeys(s)
 		for _, k := range nodeKeys[i] {
-			nodesByKey[k] = append(nodesByKey[k], i)
+			if k != "u:" { // a group asks with no user name
+				nodesByKey[k] = append(nodesByKey[k], i)
+			}
 		}
 	}
 
