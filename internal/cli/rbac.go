@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -26,6 +27,12 @@ type RBACOptions struct {
 	Format  string
 	Cluster bool
 	Kube    KubeOptions
+
+	// formats are the formats the command writes; nil means table and json.
+	formats []string
+	// secrets lists the Secrets of a cluster (their metadata and type
+	// only), for the commands that need them.
+	secrets bool
 }
 
 func (o *RBACOptions) addFlags(f *pflag.FlagSet) {
@@ -45,10 +52,11 @@ manifests (PATH arguments: files, directories, - for standard input) or of a liv
 (--cluster), exactly as the API server's RBAC authorizer decides, aggregated ClusterRoles
 included.
 
-Exit codes: 0 answered, 2 a usage error, input that could not be read, or a cluster list
-that failed (the answer is then printed, but may miss grants).`,
+Exit codes: 0 answered, 1 (rbac paths only) a path to cluster-admin-equivalent exists,
+2 a usage error, input that could not be read, or a cluster list that failed (the answer is
+then printed, but may miss grants).`,
 	}
-	cmd.AddCommand(newWhoCanCommand(s), newCanCommand(s))
+	cmd.AddCommand(newWhoCanCommand(s), newCanCommand(s), newPathsCommand(s))
 	return cmd
 }
 
@@ -111,12 +119,22 @@ func newCanCommand(s IO) *cobra.Command {
 
 // runRBAC loads the RBAC objects, builds the model and writes the answer.
 func runRBAC(ctx context.Context, s IO, o *RBACOptions, answer func(*rbac.Model, io.Writer) error) error {
+	return runRBACInventory(ctx, s, o, func(inv *inventory.Inventory, w io.Writer) error { return answer(rbac.Build(inv), w) })
+}
+
+// runRBACInventory loads the objects and writes the answer computed from
+// their inventory.
+func runRBACInventory(ctx context.Context, s IO, o *RBACOptions, answer func(*inventory.Inventory, io.Writer) error) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	formats := o.formats
+	if formats == nil {
+		formats = []string{"table", "json"}
+	}
 	switch {
-	case o.Format != "table" && o.Format != "json":
-		return usagef("--format: unknown format %q (want table, json)", o.Format)
+	case !slices.Contains(formats, o.Format):
+		return usagef("--format: unknown format %q (want %s)", o.Format, strings.Join(formats, ", "))
 	case o.Cluster && len(o.Paths) > 0:
 		return usagef("give either paths or --cluster, not both")
 	case !o.Cluster && len(o.Paths) == 0:
@@ -135,7 +153,7 @@ func runRBAC(ctx context.Context, s IO, o *RBACOptions, answer func(*rbac.Model,
 		if err != nil {
 			return usageError{fmt.Errorf("kubernetes client: %w", err)}
 		}
-		res, err := cluster.Collect(ctx, cs, cluster.Options{SkipSecrets: true}, func(obj *source.Object, _ any) { inv.Add(obj) })
+		res, err := cluster.Collect(ctx, cs, cluster.Options{SkipSecrets: !o.secrets}, func(obj *source.Object, _ any) { inv.Add(obj) })
 		if err != nil {
 			return fmt.Errorf("read cluster %s: %w", cfg.Host, err)
 		}
@@ -147,7 +165,7 @@ func runRBAC(ctx context.Context, s IO, o *RBACOptions, answer func(*rbac.Model,
 			problems = append(problems, e.Error())
 		}
 	}
-	if err := answer(rbac.Build(inv), s.Out); err != nil {
+	if err := answer(inv, s.Out); err != nil {
 		return fmt.Errorf("write answer: %w", err)
 	}
 	if len(problems) > 0 {

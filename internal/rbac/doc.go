@@ -28,4 +28,13 @@
 // or, ending in "*", by prefix. Only ClusterRoleBindings can allow requests
 // without a namespace (cluster-scoped resources, all namespaces at once, and
 // non-resource URLs).
+//
+// Paths finds privilege-escalation paths: a graph whose nodes are subjects
+// and ClusterAdmin (cluster-admin-equivalent power), and whose edges are
+// what a grant lets a subject become: the ServiceAccounts its pods,
+// workloads, token Secrets, tokens, impersonation, nodes/proxy, exec and
+// workload updates reach, or ClusterAdmin itself through bind, escalate and
+// binding writes. One backward breadth-first search from ClusterAdmin and
+// the subjects that are already cluster-admin-equivalent gives every other
+// subject one shortest path, each hop naming its binding and role.
 package rbac

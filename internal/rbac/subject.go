@@ -35,13 +35,15 @@ func ServiceAccount(ns, name string) Subject {
 }
 
 // String writes s as ParseSubject reads it: user:NAME, group:NAME or
-// serviceaccount:NS:NAME.
+// serviceaccount:NS:NAME (and ClusterAdmin as its name).
 func (s Subject) String() string {
 	switch s.Kind {
 	case rbacv1.ServiceAccountKind:
 		return "serviceaccount:" + s.Namespace + ":" + s.Name
 	case rbacv1.GroupKind:
 		return "group:" + s.Name
+	case ClusterAdmin.Kind:
+		return s.Name
 	}
 	return "user:" + s.Name
 }

@@ -1,0 +1,614 @@
+package rbac
+
+import (
+	"cmp"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/kubestride/kubestride/internal/inventory"
+)
+
+// EdgeKind names how a subject becomes another one.
+type EdgeKind string
+
+// The edges of the privilege-escalation graph.
+const (
+	// EdgeRunsPodAs: creating pods or workloads in a namespace runs them as
+	// any ServiceAccount of that namespace.
+	EdgeRunsPodAs EdgeKind = "runs-pod-as"
+	// EdgeReadsTokenSecret: reading a legacy token Secret yields its
+	// ServiceAccount's token.
+	EdgeReadsTokenSecret EdgeKind = "reads-token-secret"
+	// EdgeCreatesToken: creating serviceaccounts/token mints a token.
+	EdgeCreatesToken EdgeKind = "creates-token"
+	// EdgeImpersonates: impersonating a user, group or ServiceAccount.
+	EdgeImpersonates EdgeKind = "impersonates"
+	// EdgeBindsRoles: binding or escalating roles, or writing bindings,
+	// cluster-wide grants any permission.
+	EdgeBindsRoles EdgeKind = "binds-roles"
+	// EdgeNodeProxy: nodes/proxy reaches the kubelet API, which execs in any
+	// pod of the node.
+	EdgeNodeProxy EdgeKind = "node-proxy"
+	// EdgeExecsIntoPod: pods/exec or pods/attach on a pod runs commands as
+	// its ServiceAccount.
+	EdgeExecsIntoPod EdgeKind = "execs-into-pod"
+	// EdgeUpdatesWorkload: updating a workload changes what runs as its
+	// ServiceAccount.
+	EdgeUpdatesWorkload EdgeKind = "updates-workload"
+	// EdgeIsClusterAdmin ends a path at a subject that is already
+	// cluster-admin-equivalent.
+	EdgeIsClusterAdmin EdgeKind = "is-cluster-admin"
+)
+
+// ClusterAdmin is the node of the graph that stands for
+// cluster-admin-equivalent power: every verb on every resource of every API
+// group, cluster-wide.
+var ClusterAdmin = Subject{Kind: "ClusterAdminEquivalent", Name: "cluster-admin-equivalent"}
+
+// Via is the grant that enables an edge: a binding, its role, and the
+// namespace the permission is used in ("" for cluster-wide).
+type Via struct {
+	Binding   Ref    `json:"binding"`
+	Role      Ref    `json:"role"`
+	Namespace string `json:"namespace,omitempty"`
+}
+
+// Hop is one edge of a path.
+type Hop struct {
+	Edge EdgeKind `json:"edge"`
+	// Action is the request that the grant allows, such as "create pods".
+	Action string  `json:"action"`
+	To     Subject `json:"to"`
+	Via    Via     `json:"via"`
+}
+
+// Path is a shortest chain of hops from Subject to ClusterAdmin.
+type Path struct {
+	Subject Subject `json:"subject"`
+	Hops    []Hop   `json:"hops"`
+}
+
+// SystemMasters is the group the API server allows everything to,
+// before RBAC is asked.
+const SystemMasters = "system:masters"
+
+// adminVerbs are the verbs that, on "*" resources of group "*"
+// cluster-wide, make a subject cluster-admin-equivalent.
+var adminVerbs = []string{"create", "update", "delete", "get", "list"}
+
+// workloadKinds are the resources whose creation runs a pod.
+var workloadKinds = []struct{ group, resource string }{
+	{"", "pods"}, {"", "replicationcontrollers"},
+	{"apps", "deployments"}, {"apps", "replicasets"}, {"apps", "statefulsets"}, {"apps", "daemonsets"},
+	{"batch", "jobs"}, {"batch", "cronjobs"},
+}
+
+// capability is what one rule of one binding lets the subjects of the
+// binding do, before it is expanded to target subjects.
+type capability struct {
+	kind   EdgeKind
+	ns     string // "" for every namespace (a ClusterRoleBinding)
+	rule   *rbacv1.PolicyRule
+	action string // for capabilities decided without a target
+	b      *binding
+}
+
+// edge is an expanded edge from a key to a node, granted by b in ns.
+type edge struct {
+	kind   EdgeKind
+	action string
+	to     int
+	b      *binding
+	ns     string
+}
+
+func (e *edge) via() Via { return Via{Binding: e.b.ref, Role: e.b.role, Namespace: e.ns} }
+
+// pathWorkload is a workload with the node of its ServiceAccount.
+type pathWorkload struct {
+	ns, name, group, resource string
+	pod                       bool
+	sa                        int
+}
+
+type tokenSecret struct {
+	ns, name string
+	sa       int
+}
+
+// graph is the privilege-escalation graph of a model and an inventory.
+type graph struct {
+	nodes []Subject
+	index map[Subject]int
+	// saByNS holds the ServiceAccounts of the inventory per namespace.
+	saByNS    map[string][]int
+	workloads []pathWorkload
+	tokens    []tokenSecret
+}
+
+func (g *graph) node(s Subject) int {
+	if i, ok := g.index[s]; ok {
+		return i
+	}
+	g.index[s] = len(g.nodes)
+	g.nodes = append(g.nodes, s)
+	return len(g.nodes) - 1
+}
+
+// Paths returns, for every subject that is not itself
+// cluster-admin-equivalent but can become so, one shortest path to
+// ClusterAdmin, sorted by subject. The subjects are those WhoCan considers,
+// the ServiceAccounts workloads and token Secrets name, and the subjects
+// rules allow to impersonate by name.
+//
+// A subject is cluster-admin-equivalent when ClusterRoleBindings allow it
+// to create, update, delete, get and list "*" resources of API group "*".
+// The edges are those of the EdgeKind constants; impersonating the group
+// system:masters leads to ClusterAdmin directly. Not followed: escalating
+// grants bound in one namespace (they make a namespace admin, not a
+// cluster admin), and workloads without a namespace.
+func Paths(m *Model, inv *inventory.Inventory) []Path {
+	g := &graph{index: map[Subject]int{}, saByNS: map[string][]int{}}
+	g.node(ClusterAdmin)
+	for _, s := range m.candidates {
+		g.node(s)
+	}
+	for _, it := range inv.ServiceAccounts {
+		if ns := it.Value.Namespace; ns != "" {
+			g.saByNS[ns] = append(g.saByNS[ns], g.node(ServiceAccount(ns, it.Value.Name)))
+		}
+	}
+	for _, w := range inv.Workloads {
+		if w.Namespace() == "" {
+			continue // its namespace, and so its ServiceAccount, is unknown
+		}
+		sa := cmp.Or(w.Spec.ServiceAccountName, w.Spec.DeprecatedServiceAccount, "default")
+		group, resource := resourceOfKind(w.Kind)
+		if resource == "" {
+			continue
+		}
+		g.workloads = append(g.workloads, pathWorkload{ns: w.Namespace(), name: w.Name(), group: group,
+			resource: resource, pod: w.Kind == "Pod", sa: g.node(ServiceAccount(w.Namespace(), sa))})
+	}
+	for _, it := range inv.Secrets {
+		s := it.Value
+		if s.Type != corev1.SecretTypeServiceAccountToken || s.Namespace == "" {
+			continue
+		}
+		if name := s.Annotations[corev1.ServiceAccountNameKey]; name != "" {
+			g.tokens = append(g.tokens, tokenSecret{s.Namespace, s.Name, g.node(ServiceAccount(s.Namespace, name))})
+		}
+	}
+
+	// Capabilities per identity key.
+	keyCaps := map[string][]capability{}
+	addBinding := func(b *binding, ns string) {
+		var caps []capability
+		for i := range b.rules {
+			caps = appendCapabilities(caps, &b.rules[i].PolicyRule, ns, b)
+		}
+		if len(caps) == 0 {
+			return
+		}
+		for _, s := range b.subjects {
+			k := subjectKey(s, b.ref.Namespace)
+			if k == "" {
+				continue
+			}
+			keyCaps[k] = append(keyCaps[k], caps...)
+			if sub, ok := subjectOf(s, b.ref.Namespace); ok {
+				g.node(sub)
+			}
+		}
+		// Name impersonation targets as nodes, so that their own power counts.
+		for _, c := range caps {
+			if c.kind == EdgeImpersonates {
+				for _, n := range c.rule.ResourceNames {
+					for _, t := range impersonationTargets(c.rule, c.ns, n) {
+						g.node(t)
+					}
+				}
+			}
+		}
+	}
+	for _, b := range m.cluster {
+		addBinding(b, "")
+	}
+	for _, ns := range sortedKeys(m.namespaced) {
+		for _, b := range m.namespaced[ns] {
+			addBinding(b, ns)
+		}
+	}
+
+	// Identity keys of every node, and the nodes holding each key.
+	nodeKeys := make([][]string, len(g.nodes))
+	nodesByKey := map[string][]int{}
+	for i, s := range g.nodes {
+		if i == 0 {
+			continue
+		}
+		nodeKeys[i] = identityKeys(s)
+		for _, k := range nodeKeys[i] {
+			if k != "u:" { // a group asks with no user name
+				nodesByKey[k] = append(nodesByKey[k], i)
+			}
+		}
+	}
+
+	// Which nodes are cluster-admin-equivalent, and by which grant.
+	adminGrant := make([]*Grant, len(g.nodes))
+	var adminHits [][]hit
+	for _, v := range adminVerbs {
+		adminHits = append(adminHits, m.hits(Request{Verb: v, Group: "*", Resource: "*"}))
+	}
+	for i := 1; i < len(g.nodes); i++ {
+		var first *Grant
+		for vi, hs := range adminHits {
+			var got *Grant
+			for _, h := range hs {
+				if gr, ok := h.grant(nodeKeys[i]); ok {
+					got = &gr
+					break
+				}
+			}
+			if got == nil {
+				first = nil
+				break
+			}
+			if vi == 0 {
+				first = got
+			}
+		}
+		adminGrant[i] = first
+	}
+
+	// Expand the capabilities of each key to edges, and index them by
+	// target.
+	type keyEdge struct {
+		key string
+		e   int
+	}
+	keyEdges := map[string][]edge{}
+	rev := make([][]keyEdge, len(g.nodes))
+	keys := sortedKeys(keyCaps)
+	seen, stamp := make([]int, len(g.nodes)), 0 // seen[to] == stamp: an edge of this key goes to
+	for _, k := range keys {
+		if len(nodesByKey[k]) == 0 {
+			continue
+		}
+		var edges []edge
+		stamp++
+		for _, c := range keyCaps[k] {
+			g.expand(c, func(to int) bool { return seen[to] == stamp }, func(e edge) {
+				if seen[e.to] != stamp {
+					seen[e.to] = stamp
+					edges = append(edges, e)
+				}
+			})
+		}
+		keyEdges[k] = edges
+		for i, e := range edges {
+			rev[e.to] = append(rev[e.to], keyEdge{k, i})
+		}
+	}
+
+	// Breadth-first search backwards from ClusterAdmin and the
+	// cluster-admin-equivalent subjects.
+	const unset = -1
+	dist := make([]int, len(g.nodes))
+	next := make([]keyEdge, len(g.nodes))
+	var queue []int
+	for i := range dist {
+		dist[i] = unset
+		if i == 0 || adminGrant[i] != nil {
+			dist[i] = 0
+			queue = append(queue, i)
+		}
+	}
+	keyDone := map[string]bool{}
+	for len(queue) > 0 {
+		t := queue[0]
+		queue = queue[1:]
+		for _, ke := range rev[t] {
+			if keyDone[ke.key] {
+				continue
+			}
+			keyDone[ke.key] = true
+			for _, n := range nodesByKey[ke.key] {
+				if dist[n] == unset {
+					dist[n] = dist[t] + 1
+					next[n] = ke
+					queue = append(queue, n)
+				}
+			}
+		}
+	}
+
+	var out []Path
+	for i := 1; i < len(g.nodes); i++ {
+		if dist[i] <= 0 {
+			continue
+		}
+		p := Path{Subject: g.nodes[i]}
+		for n := i; dist[n] > 0; {
+			e := keyEdges[next[n].key][next[n].e]
+			p.Hops = append(p.Hops, Hop{Edge: e.kind, Action: e.action, To: g.nodes[e.to], Via: e.via()})
+			n = e.to
+			if gr := adminGrant[n]; gr != nil {
+				p.Hops = append(p.Hops, Hop{Edge: EdgeIsClusterAdmin, Action: `create, update, delete, get, list "*" resources in API group "*"`,
+					To: ClusterAdmin, Via: Via{Binding: gr.Binding, Role: gr.Role}})
+				break
+			}
+		}
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b Path) int { return compareSubjects(a.Subject, b.Subject) })
+	return out
+}
+
+// IsClusterAdmin reports whether s is cluster-admin-equivalent.
+func (m *Model) IsClusterAdmin(s Subject) bool {
+	for _, v := range adminVerbs {
+		if ok, _ := m.Allowed(s, Request{Verb: v, Group: "*", Resource: "*"}); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// resourceOfKind is the API group and resource of a workload kind; ""
+// for kinds no request creates a pod with (PodTemplate).
+func resourceOfKind(kind string) (group, resource string) {
+	switch kind {
+	case "Pod":
+		return "", "pods"
+	case "ReplicationController":
+		return "", "replicationcontrollers"
+	case "Deployment":
+		return "apps", "deployments"
+	case "ReplicaSet":
+		return "apps", "replicasets"
+	case "StatefulSet":
+		return "apps", "statefulsets"
+	case "DaemonSet":
+		return "apps", "daemonsets"
+	case "Job":
+		return "batch", "jobs"
+	case "CronJob":
+		return "batch", "cronjobs"
+	}
+	return "", ""
+}
+
+// allowsAnyName reports whether rule allows req for some object name: with
+// no name, or one of its resourceNames.
+func allowsAnyName(rule *rbacv1.PolicyRule, req Request) bool {
+	if RuleAllows(rule, req) {
+		return true
+	}
+	if len(rule.ResourceNames) > 0 {
+		req.Name = rule.ResourceNames[0]
+		return RuleAllows(rule, req)
+	}
+	return false
+}
+
+func describe(verb, group, resource string) string {
+	if group != "" {
+		resource += "." + group
+	}
+	return verb + " " + resource
+}
+
+// appendCapabilities appends what rule, granted in ns ("" everywhere),
+// enables.
+func appendCapabilities(caps []capability, rule *rbacv1.PolicyRule, ns string, b *binding) []capability {
+	add := func(kind EdgeKind, action string) {
+		caps = append(caps, capability{kind: kind, ns: ns, rule: rule, action: action, b: b})
+	}
+	scope := ns
+	if scope == "" {
+		scope = "*" // any namespace: a namespaced request a ClusterRoleBinding allows
+	}
+	for _, wk := range workloadKinds {
+		if RuleAllows(rule, Request{Verb: "create", Group: wk.group, Resource: wk.resource, Namespace: scope}) {
+			add(EdgeRunsPodAs, describe("create", wk.group, wk.resource))
+			break
+		}
+	}
+	secrets := func(verb string) bool {
+		return allowsAnyName(rule, Request{Verb: verb, Resource: "secrets", Namespace: scope})
+	}
+	if secrets("get") || secrets("list") {
+		add(EdgeReadsTokenSecret, "")
+	}
+	if allowsAnyName(rule, Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token", Namespace: scope}) {
+		add(EdgeCreatesToken, "")
+	}
+	for _, r := range []string{"users", "groups", "serviceaccounts"} {
+		if allowsAnyName(rule, Request{Verb: "impersonate", Resource: r, Namespace: scope}) {
+			add(EdgeImpersonates, "")
+			break
+		}
+	}
+	for _, sub := range []string{"exec", "attach"} {
+		if allowsAnyName(rule, Request{Verb: "create", Resource: "pods", Subresource: sub, Namespace: scope}) {
+			add(EdgeExecsIntoPod, "")
+			break
+		}
+	}
+	for _, wk := range workloadKinds {
+		if allowsAnyName(rule, Request{Verb: "update", Group: wk.group, Resource: wk.resource, Namespace: scope}) ||
+			allowsAnyName(rule, Request{Verb: "patch", Group: wk.group, Resource: wk.resource, Namespace: scope}) {
+			add(EdgeUpdatesWorkload, "")
+			break
+		}
+	}
+	if ns != "" {
+		return caps // the rest is cluster-scoped power
+	}
+	const rbacGroup = rbacv1.GroupName
+	for _, rq := range []Request{
+		{Verb: "bind", Group: rbacGroup, Resource: "clusterroles"},
+		{Verb: "escalate", Group: rbacGroup, Resource: "clusterroles"},
+		{Verb: "bind", Group: rbacGroup, Resource: "roles"},
+		{Verb: "escalate", Group: rbacGroup, Resource: "roles"},
+		{Verb: "create", Group: rbacGroup, Resource: "clusterrolebindings"},
+		{Verb: "update", Group: rbacGroup, Resource: "clusterrolebindings"},
+		{Verb: "patch", Group: rbacGroup, Resource: "clusterrolebindings"},
+		{Verb: "create", Group: rbacGroup, Resource: "rolebindings"},
+		{Verb: "update", Group: rbacGroup, Resource: "rolebindings"},
+		{Verb: "patch", Group: rbacGroup, Resource: "rolebindings"},
+	} {
+		if RuleAllows(rule, rq) {
+			add(EdgeBindsRoles, describe(rq.Verb, rq.Group, rq.Resource))
+			break
+		}
+	}
+	for _, verb := range []string{"get", "create"} {
+		if allowsAnyName(rule, Request{Verb: verb, Resource: "nodes", Subresource: "proxy"}) {
+			add(EdgeNodeProxy, verb+" nodes/proxy")
+			break
+		}
+	}
+	return caps
+}
+
+// impersonationTargets are the subjects impersonating name allows under
+// rule in ns ("" cluster-wide).
+func impersonationTargets(rule *rbacv1.PolicyRule, ns, name string) []Subject {
+	var out []Subject
+	if ns == "" {
+		if RuleAllows(rule, Request{Verb: "impersonate", Resource: "users", Name: name}) {
+			out = append(out, normalize(User(name)))
+		}
+		if RuleAllows(rule, Request{Verb: "impersonate", Resource: "groups", Name: name}) {
+			out = append(out, Group(name))
+		}
+	} else if RuleAllows(rule, Request{Verb: "impersonate", Resource: "serviceaccounts", Namespace: ns, Name: name}) {
+		out = append(out, ServiceAccount(ns, name))
+	}
+	return out
+}
+
+// expand calls emit with every edge c enables to a node that has is
+// false for (has saves building edges that are dropped).
+func (g *graph) expand(c capability, has func(int) bool, emit func(edge)) {
+	inScope := func(ns string) bool { return c.ns == "" || c.ns == ns }
+	switch c.kind {
+	case EdgeRunsPodAs:
+		for _, ns := range sortedKeys(g.saByNS) {
+			if inScope(ns) {
+				for _, sa := range g.saByNS[ns] {
+					if has(sa) {
+						continue
+					}
+					emit(edge{c.kind, c.action + " in " + ns, sa, c.b, ns})
+				}
+			}
+		}
+	case EdgeReadsTokenSecret:
+		for _, t := range g.tokens {
+			if !inScope(t.ns) || has(t.sa) {
+				continue
+			}
+			for _, verb := range []string{"get", "list"} {
+				if RuleAllows(c.rule, Request{Verb: verb, Resource: "secrets", Namespace: t.ns, Name: nameIf(verb == "get", t.name)}) {
+					emit(edge{c.kind, verb + " secret " + t.ns + "/" + t.name, t.sa, c.b, t.ns})
+					break
+				}
+			}
+		}
+	case EdgeCreatesToken:
+		for _, ns := range sortedKeys(g.saByNS) {
+			if !inScope(ns) {
+				continue
+			}
+			for _, sa := range g.saByNS[ns] {
+				if !has(sa) && RuleAllows(c.rule, Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token", Namespace: ns, Name: g.nodes[sa].Name}) {
+					emit(edge{c.kind, "create serviceaccounts/token " + ns + "/" + g.nodes[sa].Name, sa, c.b, ns})
+				}
+			}
+		}
+	case EdgeImpersonates:
+		if c.ns == "" && !has(0) && RuleAllows(c.rule, Request{Verb: "impersonate", Resource: "groups", Name: SystemMasters}) {
+			// The authorizer allows everything to system:masters,
+			// whatever RBAC says.
+			emit(edge{c.kind, "impersonate groups " + SystemMasters, 0, c.b, ""})
+		}
+		for i, s := range g.nodes {
+			if i == 0 || has(i) {
+				continue
+			}
+			req := Request{Verb: "impersonate", Name: s.Name}
+			switch s.Kind {
+			case rbacv1.UserKind:
+				req.Resource = "users"
+			case rbacv1.GroupKind:
+				req.Resource = "groups"
+			default:
+				if !inScope(s.Namespace) {
+					continue
+				}
+				req.Resource, req.Namespace = "serviceaccounts", s.Namespace
+			}
+			if c.ns != "" && req.Namespace == "" {
+				continue // users and groups are cluster-scoped
+			}
+			if RuleAllows(c.rule, req) {
+				emit(edge{c.kind, "impersonate " + req.Resource + " " + s.Name, i, c.b, req.Namespace})
+			}
+		}
+	case EdgeBindsRoles:
+		emit(edge{c.kind, c.action, 0, c.b, ""})
+	case EdgeNodeProxy:
+		for _, w := range g.workloads {
+			if has(w.sa) {
+				continue
+			}
+			emit(edge{c.kind, c.action + " to exec in " + w.ns + "/" + w.name, w.sa, c.b, ""})
+		}
+	case EdgeExecsIntoPod:
+		for _, w := range g.workloads {
+			if !inScope(w.ns) || has(w.sa) {
+				continue
+			}
+			for _, sub := range []string{"exec", "attach"} {
+				if RuleAllows(c.rule, Request{Verb: "create", Resource: "pods", Subresource: sub, Namespace: w.ns, Name: nameIf(w.pod, w.name)}) {
+					emit(edge{c.kind, "create pods/" + sub + " in " + w.ns + " (" + w.resource + " " + w.name + ")", w.sa, c.b, w.ns})
+					break
+				}
+			}
+		}
+	case EdgeUpdatesWorkload:
+		for _, w := range g.workloads {
+			if !inScope(w.ns) || has(w.sa) {
+				continue
+			}
+			for _, verb := range []string{"update", "patch"} {
+				if RuleAllows(c.rule, Request{Verb: verb, Group: w.group, Resource: w.resource, Namespace: w.ns, Name: w.name}) {
+					emit(edge{c.kind, describe(verb, w.group, w.resource) + " " + w.ns + "/" + w.name, w.sa, c.b, w.ns})
+					break
+				}
+			}
+		}
+	}
+}
+
+func nameIf(ok bool, name string) string {
+	if ok {
+		return name
+	}
+	return ""
+}

@@ -1,0 +1,362 @@
+package rbac
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/source"
+)
+
+// pathsBase is a cluster where the ServiceAccount kube-system/admin is
+// cluster-admin-equivalent and runs the Deployment kube-system/controller,
+// and shop has two ServiceAccounts with no power.
+const pathsBase = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: all}
+rules:
+- {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: admin}
+subjects:
+- {kind: ServiceAccount, name: admin, namespace: kube-system}
+- {kind: User, apiGroup: rbac.authorization.k8s.io, name: root}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: all}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: admin, namespace: kube-system}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: app, namespace: shop}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: builder, namespace: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: controller, namespace: kube-system}
+spec:
+  selector: {matchLabels: {app: controller}}
+  template:
+    metadata: {labels: {app: controller}}
+    spec:
+      serviceAccountName: admin
+      containers: [{name: c, image: controller:1}]
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: admin-token
+  namespace: kube-system
+  annotations: {kubernetes.io/service-account.name: admin}
+type: kubernetes.io/service-account-token
+`
+
+// grantTo returns a Role (or ClusterRole, with ns "") with rules, bound to
+// subject.
+func grantTo(ns, name, subject, rules string) string {
+	kind, bkind, nsLine := "ClusterRole", "ClusterRoleBinding", ""
+	if ns != "" {
+		kind, bkind, nsLine = "Role", "RoleBinding", ", namespace: "+ns
+	}
+	return `
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ` + kind + `
+metadata: {name: ` + name + nsLine + `}
+rules:
+` + rules + `
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ` + bkind + `
+metadata: {name: ` + name + nsLine + `}
+subjects: [` + subject + `]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ` + kind + `, name: ` + name + `}
+`
+}
+
+const mallory = `{kind: User, apiGroup: rbac.authorization.k8s.io, name: mallory}`
+
+func pathsOf(t *testing.T, manifests string) []Path {
+	t.Helper()
+	inv := inventory.New()
+	if errs := source.Decode("paths.yaml", []byte(manifests), inv.Add); len(errs) > 0 {
+		t.Fatalf("decode: %v", errs)
+	}
+	return Paths(Build(inv), inv)
+}
+
+var (
+	adminSA  = ServiceAccount("kube-system", "admin")
+	adminHop = Hop{Edge: EdgeIsClusterAdmin, Action: `create, update, delete, get, list "*" resources in API group "*"`, To: ClusterAdmin,
+		Via: Via{Binding: Ref{Kind: "ClusterRoleBinding", Name: "admin"}, Role: Ref{Kind: "ClusterRole", Name: "all"}}}
+)
+
+func roleVia(ns, name string) Via {
+	return Via{Binding: Ref{Kind: "RoleBinding", Name: name, Namespace: ns}, Role: Ref{Kind: "Role", Name: name, Namespace: ns}, Namespace: ns}
+}
+
+func clusterVia(name, ns string) Via {
+	return Via{Binding: Ref{Kind: "ClusterRoleBinding", Name: name}, Role: Ref{Kind: "ClusterRole", Name: name}, Namespace: ns}
+}
+
+func TestPathsEdges(t *testing.T) {
+	tests := []struct {
+		name  string
+		extra string
+		want  []Path
+	}{
+		{
+			name:  "no grant",
+			extra: "",
+		},
+		{
+			name:  "runs-pod-as: create a workload in the namespace",
+			extra: grantTo("kube-system", "deploy", mallory, `- {apiGroups: [batch], resources: [cronjobs], verbs: [create]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeRunsPodAs, Action: "create cronjobs.batch in kube-system", To: adminSA, Via: roleVia("kube-system", "deploy")},
+				adminHop,
+			}}},
+		},
+		{
+			name:  "runs-pod-as: pods of another namespace give nothing",
+			extra: grantTo("shop", "deploy", mallory, `- {apiGroups: [""], resources: [pods], verbs: [create]}`),
+		},
+		{
+			name:  "reads-token-secret: get the token Secret by name",
+			extra: grantTo("kube-system", "peek", mallory, `- {apiGroups: [""], resources: [secrets], verbs: [get], resourceNames: [admin-token]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeReadsTokenSecret, Action: "get secret kube-system/admin-token", To: adminSA, Via: roleVia("kube-system", "peek")},
+				adminHop,
+			}}},
+		},
+		{
+			name:  "reads-token-secret: list secrets",
+			extra: grantTo("", "peek", mallory, `- {apiGroups: [""], resources: [secrets], verbs: [list]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeReadsTokenSecret, Action: "list secret kube-system/admin-token", To: adminSA, Via: clusterVia("peek", "kube-system")},
+				adminHop,
+			}}},
+		},
+		{
+			name:  "reads-token-secret: other resourceNames give nothing",
+			extra: grantTo("kube-system", "peek", mallory, `- {apiGroups: [""], resources: [secrets], verbs: [get, list], resourceNames: [other]}`),
+		},
+		{
+			name:  "creates-token: on that ServiceAccount",
+			extra: grantTo("kube-system", "mint", mallory, `- {apiGroups: [""], resources: [serviceaccounts/token], verbs: [create], resourceNames: [admin]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeCreatesToken, Action: "create serviceaccounts/token kube-system/admin", To: adminSA, Via: roleVia("kube-system", "mint")},
+				adminHop,
+			}}},
+		},
+		{
+			name:  "creates-token: on another ServiceAccount gives nothing",
+			extra: grantTo("kube-system", "mint", mallory, `- {apiGroups: [""], resources: [serviceaccounts/token], verbs: [create], resourceNames: [other]}`),
+		},
+		{
+			name:  "impersonates: a user by name",
+			extra: grantTo("", "sudo", mallory, `- {apiGroups: [""], resources: [users], verbs: [impersonate], resourceNames: [root]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeImpersonates, Action: "impersonate users root", To: User("root"), Via: clusterVia("sudo", "")},
+				adminHop,
+			}}},
+		},
+		{
+			name:  "impersonates: any ServiceAccount",
+			extra: grantTo("", "sudo", mallory, `- {apiGroups: [""], resources: [serviceaccounts], verbs: [impersonate]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeImpersonates, Action: "impersonate serviceaccounts admin", To: adminSA, Via: clusterVia("sudo", "kube-system")},
+				adminHop,
+			}}},
+		},
+		{
+			name:  "impersonates: any group, system:masters included",
+			extra: grantTo("", "sudo", mallory, `- {apiGroups: [""], resources: [groups], verbs: [impersonate]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeImpersonates, Action: "impersonate groups system:masters", To: ClusterAdmin, Via: clusterVia("sudo", "")},
+			}}},
+		},
+		{
+			name:  "impersonates: another user gives nothing",
+			extra: grantTo("", "sudo", mallory, `- {apiGroups: [""], resources: [users], verbs: [impersonate], resourceNames: [nobody]}`),
+		},
+		{
+			name:  "binds-roles: bind clusterroles",
+			extra: grantTo("", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("binder", "")},
+			}}},
+		},
+		{
+			name:  "binds-roles: create clusterrolebindings",
+			extra: grantTo("", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterrolebindings], verbs: [create]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeBindsRoles, Action: "create clusterrolebindings.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("binder", "")},
+			}}},
+		},
+		{
+			name:  "binds-roles: in one namespace is not followed",
+			extra: grantTo("shop", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [roles], verbs: [escalate, bind]}`),
+		},
+		{
+			name:  "node-proxy: get nodes/proxy",
+			extra: grantTo("", "kubelet", mallory, `- {apiGroups: [""], resources: [nodes/proxy], verbs: [get]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeNodeProxy, Action: "get nodes/proxy to exec in kube-system/controller", To: adminSA, Via: clusterVia("kubelet", "")},
+				adminHop,
+			}}},
+		},
+		{
+			name:  "execs-into-pod: pods/attach in the namespace",
+			extra: grantTo("kube-system", "debug", mallory, `- {apiGroups: [""], resources: [pods/attach], verbs: [create]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeExecsIntoPod, Action: "create pods/attach in kube-system (deployments controller)", To: adminSA, Via: roleVia("kube-system", "debug")},
+				adminHop,
+			}}},
+		},
+		{
+			name:  "execs-into-pod: pods/exec in another namespace gives nothing",
+			extra: grantTo("shop", "debug", mallory, `- {apiGroups: [""], resources: [pods/exec], verbs: [create]}`),
+		},
+		{
+			name:  "updates-workload: patch the Deployment by name",
+			extra: grantTo("kube-system", "rollout", mallory, `- {apiGroups: [apps], resources: [deployments], verbs: [patch], resourceNames: [controller]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeUpdatesWorkload, Action: "patch deployments.apps kube-system/controller", To: adminSA, Via: roleVia("kube-system", "rollout")},
+				adminHop,
+			}}},
+		},
+		{
+			name:  "updates-workload: another Deployment gives nothing",
+			extra: grantTo("kube-system", "rollout", mallory, `- {apiGroups: [apps], resources: [deployments], verbs: [update, patch], resourceNames: [other]}`),
+		},
+		{
+			name: "the shortest of two paths",
+			extra: grantTo("shop", "deploy", mallory, `- {apiGroups: [""], resources: [pods], verbs: [create]}`) +
+				grantTo("kube-system", "rollout", `{kind: ServiceAccount, name: builder, namespace: shop}`, `- {apiGroups: [apps], resources: [deployments], verbs: [update]}`) +
+				grantTo("", "zz-kubelet", mallory, `- {apiGroups: [""], resources: [nodes/proxy], verbs: [create]}`),
+			want: []Path{
+				{Subject: User("mallory"), Hops: []Hop{
+					{Edge: EdgeNodeProxy, Action: "create nodes/proxy to exec in kube-system/controller", To: adminSA, Via: clusterVia("zz-kubelet", "")},
+					adminHop,
+				}},
+				{Subject: ServiceAccount("shop", "builder"), Hops: []Hop{
+					{Edge: EdgeUpdatesWorkload, Action: "update deployments.apps kube-system/controller", To: adminSA, Via: roleVia("kube-system", "rollout")},
+					adminHop,
+				}},
+			},
+		},
+		{
+			name: "workloads without a namespace are not followed",
+			extra: grantTo("", "debug", mallory, `- {apiGroups: [""], resources: [pods/exec], verbs: [create], resourceNames: [stray]}`) + `
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: stray}
+spec: {serviceAccountName: admin, containers: [{name: c, image: c:1}]}
+` + grantTo("", "sa-binder", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:serviceaccounts"}`,
+				`- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind]}`),
+			want: []Path{
+				{Subject: Group("system:serviceaccounts"), Hops: []Hop{
+					{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("sa-binder", "")},
+				}},
+				{Subject: ServiceAccount("shop", "app"), Hops: []Hop{
+					{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("sa-binder", "")},
+				}},
+				{Subject: ServiceAccount("shop", "builder"), Hops: []Hop{
+					{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("sa-binder", "")},
+				}},
+			},
+		},
+		{
+			name: "two hops, through a group",
+			extra: grantTo("shop", "deploy", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: devs}`, `- {apiGroups: [""], resources: [pods], verbs: [create]}`) +
+				grantTo("kube-system", "rollout", `{kind: ServiceAccount, name: builder, namespace: shop}`, `- {apiGroups: [apps], resources: [deployments], verbs: [update]}`),
+			want: []Path{
+				{Subject: Group("devs"), Hops: []Hop{
+					{Edge: EdgeRunsPodAs, Action: "create pods in shop", To: ServiceAccount("shop", "builder"), Via: roleVia("shop", "deploy")},
+					{Edge: EdgeUpdatesWorkload, Action: "update deployments.apps kube-system/controller", To: adminSA, Via: roleVia("kube-system", "rollout")},
+					adminHop,
+				}},
+				{Subject: ServiceAccount("shop", "builder"), Hops: []Hop{
+					{Edge: EdgeUpdatesWorkload, Action: "update deployments.apps kube-system/controller", To: adminSA, Via: roleVia("kube-system", "rollout")},
+					adminHop,
+				}},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := pathsOf(t, pathsBase+tt.extra)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Paths (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestPathsCycles: ServiceAccounts that can become each other, with and
+// without a way out, neither loop nor report a path without one.
+func TestPathsCycles(t *testing.T) {
+	loop := grantTo("shop", "deploy", `{kind: ServiceAccount, name: app}, {kind: ServiceAccount, name: builder}`,
+		`- {apiGroups: [""], resources: [pods], verbs: [create]}`)
+	if got := pathsOf(t, pathsBase+loop); len(got) != 0 {
+		t.Errorf("Paths of a cycle without a way out = %v, want none", got)
+	}
+	out := loop + grantTo("", "binder", `{kind: ServiceAccount, name: app, namespace: shop}`,
+		`- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate]}`)
+	want := []Path{
+		{Subject: ServiceAccount("shop", "app"), Hops: []Hop{
+			{Edge: EdgeBindsRoles, Action: "escalate clusterroles.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("binder", "")},
+		}},
+		{Subject: ServiceAccount("shop", "builder"), Hops: []Hop{
+			{Edge: EdgeRunsPodAs, Action: "create pods in shop", To: ServiceAccount("shop", "app"), Via: roleVia("shop", "deploy")},
+			{Edge: EdgeBindsRoles, Action: "escalate clusterroles.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("binder", "")},
+		}},
+	}
+	if diff := cmp.Diff(want, pathsOf(t, pathsBase+out)); diff != "" {
+		t.Errorf("Paths (-want +got):\n%s", diff)
+	}
+}
+
+// TestPathsSkipsClusterAdmins: subjects that are cluster-admin-equivalent,
+// even through a group, have no path, though they hold escalating grants.
+func TestPathsSkipsClusterAdmins(t *testing.T) {
+	extra := grantTo("", "sudo", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:serviceaccounts:kube-system"}`,
+		`- {apiGroups: [""], resources: [users], verbs: [impersonate]}`) +
+		grantTo("", "all-verbs", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: ops}`,
+			`- {apiGroups: ["*"], resources: ["*"], verbs: [create, update, delete, get, list]}`) +
+		grantTo("", "nearly", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: readers}`,
+			`- {apiGroups: ["*"], resources: ["*"], verbs: [get, list]}`)
+	inv := inventory.New()
+	if errs := source.Decode("paths.yaml", []byte(pathsBase+extra), inv.Add); len(errs) > 0 {
+		t.Fatalf("decode: %v", errs)
+	}
+	m := Build(inv)
+	for _, tt := range []struct {
+		s    Subject
+		want bool
+	}{{adminSA, true}, {User("root"), true}, {Group("ops"), true}, {Group("readers"), false}, {User("mallory"), false}} {
+		if got := m.IsClusterAdmin(tt.s); got != tt.want {
+			t.Errorf("IsClusterAdmin(%s) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+	// The kube-system group itself may impersonate root and readers may
+	// read the admin's token Secret: they have paths; the admin
+	// ServiceAccount, in that group, has none.
+	var subjects []string
+	for _, p := range Paths(m, inv) {
+		subjects = append(subjects, p.Subject.String())
+	}
+	if diff := cmp.Diff([]string{"group:readers", "group:system:serviceaccounts:kube-system"}, subjects); diff != "" {
+		t.Errorf("subjects with paths (-want +got):\n%s", diff)
+	}
+}
