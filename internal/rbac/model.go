@@ -58,12 +58,28 @@ type Model struct {
 
 type nsName struct{ ns, name string }
 
+// clusterAdmin is the API server's bootstrap cluster-admin ClusterRole,
+// which the model assumes when the inventory does not hold it: bindings to
+// it are common in manifests, and without its rules they would grant
+// nothing.
+var clusterAdmin = &rbacv1.ClusterRole{
+	ObjectMeta: metav1.ObjectMeta{Name: "cluster-admin"},
+	Rules: []rbacv1.PolicyRule{
+		{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"*"}},
+		{NonResourceURLs: []string{"*"}, Verbs: []string{"*"}},
+	},
+}
+
 // Build resolves the RBAC objects of inv. Of several objects with the same
 // kind, namespace and name, the last one counts.
 func Build(inv *inventory.Inventory) *Model {
 	clusterRoles := map[string]*rbacv1.ClusterRole{}
 	for _, it := range inv.ClusterRoles {
 		clusterRoles[it.Value.Name] = it.Value
+	}
+	if _, ok := clusterRoles[clusterAdmin.Name]; !ok {
+		// Every cluster has it; manifests rarely carry it.
+		clusterRoles[clusterAdmin.Name] = clusterAdmin
 	}
 	roles := map[nsName]*rbacv1.Role{}
 	for _, it := range inv.Roles {

@@ -256,3 +256,26 @@ func TestCan(t *testing.T) {
 		t.Errorf("Can(nobody) (-want +got):\n%s", diff)
 	}
 }
+
+// TestBootstrapClusterAdmin: a binding to cluster-admin grants everything
+// even when the scanned set does not define the role, and a cluster-admin
+// the set does define is taken as written.
+func TestBootstrapClusterAdmin(t *testing.T) {
+	m := build(crb("ci-admin", "cluster-admin", sa("ci", "deployer")))
+	for _, req := range []Request{
+		{Verb: "get", Resource: "secrets", Namespace: "payments"},
+		{Verb: "escalate", Group: "rbac.authorization.k8s.io", Resource: "clusterroles"},
+		{Verb: "get", NonResourceURL: "/metrics"},
+	} {
+		if ok, grants := m.Allowed(ServiceAccount("ci", "deployer"), req); !ok || len(grants) == 0 {
+			t.Errorf("Allowed(%+v) = %v, %v; want allowed through cluster-admin", req, ok, grants)
+		}
+	}
+	narrowed := build(
+		clusterRole("cluster-admin", nil, pr(l("get"), l(""), l("pods"))),
+		crb("ci-admin", "cluster-admin", sa("ci", "deployer")),
+	)
+	if ok, _ := narrowed.Allowed(ServiceAccount("ci", "deployer"), Request{Verb: "get", Resource: "secrets", Namespace: "x"}); ok {
+		t.Error("a cluster-admin defined in the scanned set must be taken as written")
+	}
+}
