@@ -25,8 +25,10 @@ import (
 // (kubestride.io/ignore.*), whose pod metadata has only its labels, and
 // whose pod spec has only the pod-level identity and host fields (service
 // account, token automount, node, host namespaces, user namespaces), with a
-// line index cut down to those fields. Everything else — containers,
-// volumes, Secrets, ConfigMaps, Services — is dropped. Cross-object checks
+// line index cut down to those fields. Secrets are kept as their name,
+// namespace, type and service-account annotation (which make a legacy token
+// Secret), never their data. Everything else — containers, volumes,
+// ConfigMaps, Services — is dropped. Cross-object checks
 // must read only what is kept; the test comparing streaming and
 // whole-inventory scans guards that.
 func (inv *Inventory) AddSummary(obj *source.Object) {
@@ -35,6 +37,8 @@ func (inv *Inventory) AddSummary(obj *source.Object) {
 		return
 	}
 	switch v := obj.Typed.(type) {
+	case *corev1.Secret:
+		summarizeSecret(obj, v)
 	case *corev1.Node:
 		v.Status = corev1.NodeStatus{} // images, conditions: not read by any check
 	case *corev1.Namespace, *corev1.ServiceAccount, *corev1.ResourceQuota, *corev1.LimitRange,
@@ -99,4 +103,26 @@ func ignoreAnnotations(a map[string]string) map[string]string {
 		}
 	}
 	return out
+}
+
+// summarizeSecret replaces a Secret by one that holds only what names a
+// legacy service-account token: its identity, type and service-account
+// annotation (and suppression annotations). Its data is gone.
+func summarizeSecret(obj *source.Object, s *corev1.Secret) {
+	kept := &corev1.Secret{
+		TypeMeta: s.TypeMeta,
+		ObjectMeta: metav1.ObjectMeta{
+			Name: s.Name, Namespace: s.Namespace, UID: s.UID,
+			Annotations: ignoreAnnotations(s.Annotations),
+		},
+		Type: s.Type,
+	}
+	if sa, ok := s.Annotations[corev1.ServiceAccountNameKey]; ok {
+		if kept.Annotations == nil {
+			kept.Annotations = map[string]string{}
+		}
+		kept.Annotations[corev1.ServiceAccountNameKey] = sa
+	}
+	obj.Typed, obj.Meta = kept, &kept.ObjectMeta
+	obj.Lines = obj.Lines.Keep("metadata.annotations", "type")
 }

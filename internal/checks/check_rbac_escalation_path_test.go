@@ -1,0 +1,73 @@
+package checks
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRBACEscalationPath(t *testing.T) {
+	chain, err := os.ReadFile(filepath.Join("testdata", "rbac-escalation-path", "fail", "token-chain.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		manifests string
+		want      []rbacFinding
+	}{
+		{
+			name:      "a group reads a cluster-admin service account's token",
+			manifests: string(chain),
+			want: []rbacFinding{{
+				Object: "RoleBinding ops/oncall-read",
+				Path:   "subjects[0]",
+				Reason: "privilege escalation path to cluster admin",
+				Detail: `group:oncall must not be able to become cluster-admin-equivalent (2 steps: 1) get secret ops/ci-token via RoleBinding ops/oncall-read -> serviceaccount:ops:ci-deployer; 2) create, update, delete, get, list "*" resources in API group "*" via ClusterRoleBinding ci-admin -> cluster-admin-equivalent)`,
+			}},
+		},
+		{
+			name: "a user who may bind cluster roles",
+			manifests: clusterRoleYAML("binder", `rules:
+- apiGroups: [rbac.authorization.k8s.io]
+  resources: [clusterroles]
+  verbs: [bind]
+`) + `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: binder}
+subjects:
+- {kind: User, name: mallory, apiGroup: rbac.authorization.k8s.io}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: binder}
+`,
+			want: []rbacFinding{{
+				Object: "ClusterRoleBinding binder",
+				Path:   "subjects[0]",
+				Reason: "privilege escalation path to cluster admin",
+				Detail: "user:mallory must not be able to become cluster-admin-equivalent (1 step: 1) bind clusterroles.rbac.authorization.k8s.io via ClusterRoleBinding binder -> cluster-admin-equivalent)",
+			}},
+		},
+		{
+			name: "a subject that is cluster admin already is not a path",
+			manifests: `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: admins}
+subjects:
+- {kind: Group, name: admins, apiGroup: rbac.authorization.k8s.io}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+`,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := runCheckYAML(t, "rbac-escalation-path", tc.manifests)
+			for i := range got {
+				got[i].Severity = 0
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("findings mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
