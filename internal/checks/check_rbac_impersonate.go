@@ -17,6 +17,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/rbac"
 )
 
 func init() {
@@ -62,7 +63,7 @@ var impersonateGrant = rbacGrant{
 // reaches it through "*" (every key, returned as plain "userextras"),
 // "userextras/<key>" or "*/<key>".
 func userExtrasImpersonated(rule *rbacv1.PolicyRule) []rbacResource {
-	if !verbMatches(rule, "impersonate") || !apiGroupMatches(rule, groupAuthn) {
+	if !rbac.VerbMatches(rule, "impersonate") || !rbac.GroupMatches(rule, groupAuthn) {
 		return nil
 	}
 	var out []rbacResource

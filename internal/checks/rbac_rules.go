@@ -24,6 +24,7 @@ import (
 
 	"github.com/kubestride/kubestride/internal/fieldpath"
 	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/rbac"
 	"github.com/kubestride/kubestride/internal/source"
 )
 
@@ -41,94 +42,18 @@ func (r rbacResource) String() string {
 	return r.resource + "/" + r.subresource
 }
 
-// verbMatches reports whether rule lists verb or "*".
-func verbMatches(rule *rbacv1.PolicyRule, verb string) bool {
-	for _, v := range rule.Verbs {
-		if v == rbacv1.VerbAll || v == verb {
-			return true
-		}
-	}
-	return false
-}
-
-// apiGroupMatches reports whether rule lists group or "*".
-func apiGroupMatches(rule *rbacv1.PolicyRule, group string) bool {
-	for _, g := range rule.APIGroups {
-		if g == rbacv1.APIGroupAll || g == group {
-			return true
-		}
-	}
-	return false
-}
-
-// resourceMatches reports whether rule lists "*", the resource (with its
-// subresource, as "pods/exec"), or "*/subresource".
-func resourceMatches(rule *rbacv1.PolicyRule, resource, subresource string) bool {
-	for _, r := range rule.Resources {
-		if r == rbacv1.ResourceAll {
-			return true
-		}
-		if subresource == "" {
-			if r == resource {
-				return true
-			}
-			continue
-		}
-		// r == resource+"/"+subresource or r == "*/"+subresource, without
-		// building either string.
-		if len(r) == len(subresource)+1+len(resource) && strings.HasPrefix(r, resource) && r[len(resource)] == '/' && strings.HasSuffix(r, subresource) {
-			return true
-		}
-		if len(r) == len(subresource)+2 && strings.HasPrefix(r, "*/") && strings.HasSuffix(r, subresource) {
-			return true
-		}
-	}
-	return false
-}
-
-// resourceNameMatches reports whether rule lists no resourceNames or lists
-// name. name is "" for a request without an object name.
-func resourceNameMatches(rule *rbacv1.PolicyRule, name string) bool {
-	if len(rule.ResourceNames) == 0 {
-		return true
-	}
-	for _, n := range rule.ResourceNames {
-		if n == name {
-			return true
-		}
-	}
-	return false
-}
-
 // ruleMatches reports whether rule lists verb, the group and the resource
 // of res (or wildcards that cover them), whatever its resourceNames.
 func ruleMatches(rule *rbacv1.PolicyRule, verb string, res rbacResource) bool {
-	return verbMatches(rule, verb) && apiGroupMatches(rule, res.group) && resourceMatches(rule, res.resource, res.subresource)
+	return rbac.VerbMatches(rule, verb) && rbac.GroupMatches(rule, res.group) && rbac.ResourceMatches(rule, res.resource, res.subresource)
 }
 
 // ruleAllows reports whether rule allows the resource request verb on res
-// for the object name, as the RBAC authorizer decides. name is "" for a
-// request without an object name: create on a collection, deletecollection,
-// list and watch without a metadata.name field selector.
+// for the object name, as the RBAC authorizer decides (package rbac). name
+// is "" for a request without an object name: create on a collection,
+// deletecollection, list and watch.
 func ruleAllows(rule *rbacv1.PolicyRule, verb string, res rbacResource, name string) bool {
-	return ruleMatches(rule, verb, res) && resourceNameMatches(rule, name)
-}
-
-// ruleAllowsURL reports whether rule allows the non-resource request verb on
-// path ("/healthz", "/logs/kube-apiserver.log").
-func ruleAllowsURL(rule *rbacv1.PolicyRule, verb, path string) bool {
-	if !verbMatches(rule, verb) {
-		return false
-	}
-	for _, u := range rule.NonResourceURLs {
-		if u == rbacv1.NonResourceAll || u == path {
-			return true
-		}
-		if strings.HasSuffix(u, "*") && strings.HasPrefix(path, strings.TrimRight(u, "*")) {
-			return true
-		}
-	}
-	return false
+	return rbac.RuleAllows(rule, rbac.Request{Verb: verb, Group: res.group, Resource: res.resource, Subresource: res.subresource, Name: name})
 }
 
 // rbacReach says how far a rule reaches for one verb on one resource.
@@ -182,7 +107,7 @@ type rbacGrant struct {
 // objects it names.
 func (g rbacGrant) match(rule *rbacv1.PolicyRule) (verbs []string, targets []rbacResource, named bool) {
 	for _, t := range g.targets {
-		if apiGroupMatches(rule, t.group) && resourceMatches(rule, t.resource, t.subresource) {
+		if rbac.GroupMatches(rule, t.group) && rbac.ResourceMatches(rule, t.resource, t.subresource) {
 			targets = append(targets, t)
 		}
 	}
@@ -191,7 +116,7 @@ func (g rbacGrant) match(rule *rbacv1.PolicyRule) (verbs []string, targets []rba
 	}
 	if len(rule.ResourceNames) == 0 {
 		for _, v := range g.verbs {
-			if verbMatches(rule, v) {
+			if rbac.VerbMatches(rule, v) {
 				verbs = append(verbs, v)
 			}
 		}

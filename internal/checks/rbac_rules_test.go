@@ -68,32 +68,6 @@ func TestRuleAllows(t *testing.T) {
 	}
 }
 
-func TestRuleAllowsURL(t *testing.T) {
-	tests := []struct {
-		name string
-		rule rbacv1.PolicyRule
-		verb string
-		path string
-		want bool
-	}{
-		{"exact", rbacv1.PolicyRule{Verbs: []string{"get"}, NonResourceURLs: []string{"/healthz"}}, "get", "/healthz", true},
-		{"other path", rbacv1.PolicyRule{Verbs: []string{"get"}, NonResourceURLs: []string{"/healthz"}}, "get", "/livez", false},
-		{"other verb", rbacv1.PolicyRule{Verbs: []string{"get"}, NonResourceURLs: []string{"/healthz"}}, "post", "/healthz", false},
-		{"star", rbacv1.PolicyRule{Verbs: []string{"get"}, NonResourceURLs: []string{"*"}}, "get", "/logs/x", true},
-		{"trailing star is a prefix", rbacv1.PolicyRule{Verbs: []string{"get"}, NonResourceURLs: []string{"/apis/*"}}, "get", "/apis/apps/v1", true},
-		{"trailing star needs the prefix", rbacv1.PolicyRule{Verbs: []string{"get"}, NonResourceURLs: []string{"/apis/*"}}, "get", "/api/v1", false},
-		{"star verb", rbacv1.PolicyRule{Verbs: []string{"*"}, NonResourceURLs: []string{"/metrics"}}, "get", "/metrics", true},
-		{"resources do not grant URLs", rule([]string{"*"}, []string{"*"}, []string{"*"}), "get", "/metrics", false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := ruleAllowsURL(&tc.rule, tc.verb, tc.path); got != tc.want {
-				t.Errorf("ruleAllowsURL(%+v, %q, %q) = %v, want %v", tc.rule, tc.verb, tc.path, got, tc.want)
-			}
-		})
-	}
-}
-
 func TestRuleReach(t *testing.T) {
 	pods := rbacResource{"", "pods", ""}
 	exec := rbacResource{"", "pods", "exec"}

@@ -35,18 +35,19 @@ func (r Request) scope() string {
 
 // RuleAllows reports whether rule allows req, as the RBAC authorizer decides.
 func RuleAllows(rule *rbacv1.PolicyRule, req Request) bool {
-	if !verbMatches(rule, req.Verb) {
+	if !VerbMatches(rule, req.Verb) {
 		return false
 	}
 	if !req.IsResource() {
 		return urlMatches(rule, req.NonResourceURL)
 	}
-	return groupMatches(rule, req.Group) &&
-		resourceMatches(rule, req.Resource, req.Subresource) &&
+	return GroupMatches(rule, req.Group) &&
+		ResourceMatches(rule, req.Resource, req.Subresource) &&
 		nameMatches(rule, req.Name)
 }
 
-func verbMatches(rule *rbacv1.PolicyRule, verb string) bool {
+// VerbMatches reports whether rule lists verb or "*".
+func VerbMatches(rule *rbacv1.PolicyRule, verb string) bool {
 	for _, v := range rule.Verbs {
 		if v == rbacv1.VerbAll || v == verb {
 			return true
@@ -55,7 +56,8 @@ func verbMatches(rule *rbacv1.PolicyRule, verb string) bool {
 	return false
 }
 
-func groupMatches(rule *rbacv1.PolicyRule, group string) bool {
+// GroupMatches reports whether rule lists the API group or "*".
+func GroupMatches(rule *rbacv1.PolicyRule, group string) bool {
 	for _, g := range rule.APIGroups {
 		if g == rbacv1.APIGroupAll || g == group {
 			return true
@@ -64,9 +66,9 @@ func groupMatches(rule *rbacv1.PolicyRule, group string) bool {
 	return false
 }
 
-// resourceMatches matches "*", the combined "resource/subresource" exactly,
+// ResourceMatches matches "*", the combined "resource/subresource" exactly,
 // or "*/subresource" for a request with that subresource.
-func resourceMatches(rule *rbacv1.PolicyRule, resource, subresource string) bool {
+func ResourceMatches(rule *rbacv1.PolicyRule, resource, subresource string) bool {
 	combined := resource
 	if subresource != "" {
 		combined += "/" + subresource
