@@ -279,3 +279,25 @@ func TestBootstrapClusterAdmin(t *testing.T) {
 		t.Error("a cluster-admin defined in the scanned set must be taken as written")
 	}
 }
+
+// TestSystemMasters: the API server allows the system:masters group
+// everything without asking RBAC, and the model says so.
+func TestSystemMasters(t *testing.T) {
+	m := build(crb("break-glass", "view", group("system:masters")))
+	req := Request{Verb: "delete", Resource: "nodes"}
+	if ok, grants := m.Allowed(Group("system:masters"), req); !ok || len(grants) != 1 || grants[0].Role.Name != "system:masters" {
+		t.Errorf("Allowed(system:masters) = %v, %+v; want allowed as the privileged group", ok, grants)
+	}
+	var found bool
+	for _, sg := range m.WhoCan(req) {
+		if sg.Subject == Group("system:masters") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("WhoCan does not list system:masters, which the bindings name")
+	}
+	if ok, _ := m.Allowed(Group("ops"), req); ok {
+		t.Error("another group is allowed without a grant")
+	}
+}

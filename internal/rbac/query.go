@@ -22,6 +22,13 @@ type Grant struct {
 	AggregatedFrom string `json:"aggregatedFrom,omitempty"`
 }
 
+// masters is the group the API server allows everything without asking
+// RBAC (its "privileged group"); mastersGrant says so in an answer.
+var (
+	masters      = Group("system:masters")
+	mastersGrant = Grant{Subject: masters, Role: Ref{Kind: "Group", Name: "system:masters"}}
+)
+
 // SubjectGrants is a subject and the grants that allow it a request.
 type SubjectGrants struct {
 	Subject Subject `json:"subject"`
@@ -73,6 +80,9 @@ func (h hit) grant(keys []string) (Grant, bool) {
 // Allowed reports whether the RBAC authorizer allows req to subject, and
 // every binding that does.
 func (m *Model) Allowed(subject Subject, req Request) (bool, []Grant) {
+	if subject == masters {
+		return true, []Grant{mastersGrant}
+	}
 	keys := identityKeys(subject)
 	var grants []Grant
 	for _, h := range m.hits(req) {
@@ -90,6 +100,9 @@ func (m *Model) Allowed(subject Subject, req Request) (bool, []Grant) {
 func (m *Model) WhoCan(req Request) []SubjectGrants {
 	hits := m.hits(req)
 	if len(hits) == 0 {
+		if slices.Contains(m.candidates, masters) {
+			return []SubjectGrants{{Subject: masters, Grants: []Grant{mastersGrant}}}
+		}
 		return nil
 	}
 	// For each identity key, the first subject of each allowing binding
@@ -106,6 +119,11 @@ func (m *Model) WhoCan(req Request) []SubjectGrants {
 	var out []SubjectGrants
 	first := map[int]int{} // hit -> first subject that applies
 	for i, s := range m.candidates {
+		if s == masters {
+			// The API server allows it without asking RBAC.
+			out = append(out, SubjectGrants{Subject: masters, Grants: []Grant{mastersGrant}})
+			continue
+		}
 		clear(first)
 		for _, k := range m.candidateKeys[i] {
 			for _, e := range byKey[k] {
