@@ -45,23 +45,23 @@ func init() {
 		var signer *rbacRule
 		var signerPhrase string
 		for i := range r.rules {
-			if verbs, targets, named := csrSignerGrant.match(r.rules[i].rule); len(verbs) > 0 {
+			if verbs, targets, named := csrSignerGrant.match(r.rules[i].Rule); len(verbs) > 0 {
 				signer = &r.rules[i]
-				signerPhrase = grantPhrase(verbs, targets, signer.rule, named)
+				signerPhrase = grantPhrase(verbs, targets, signer.Rule, named)
 				break
 			}
 		}
 		for _, rr := range r.rules {
-			verbs, targets, named := csrApprovalGrant.match(rr.rule)
+			verbs, targets, named := csrApprovalGrant.match(rr.Rule)
 			if len(verbs) == 0 {
 				continue
 			}
-			approval := grantPhrase(verbs, targets, rr.rule, named)
+			approval := grantPhrase(verbs, targets, rr.Rule, named)
 			switch {
 			case signer == nil:
 				out = append(out, r.findingAt(meta.Severity, check.Medium, rr.path("resources"), "certificate approval permission",
 					approval+" ("+rr.ref()+") but no approve on signers"))
-			case signer.rule == rr.rule:
+			case signer.Rule == rr.Rule:
 				out = append(out, r.findingAt(meta.Severity, 0, rr.path("resources"), "certificate approval permission",
 					approval+" and "+signerPhrase+" ("+rr.ref()+")"))
 			default:

@@ -24,15 +24,15 @@ func init() {
 	check.Register(perRole(impersonateMeta, func(r *rbacRoleView) []check.Finding {
 		var out []check.Finding
 		for _, rr := range r.rules {
-			_, targets, _ := impersonateGrant.match(rr.rule)
-			targets = append(targets, userExtrasImpersonated(rr.rule)...)
+			_, targets, _ := impersonateGrant.match(rr.Rule)
+			targets = append(targets, userExtrasImpersonated(rr.Rule)...)
 			if len(targets) == 0 {
 				continue
 			}
 			// Impersonation always names the identity, so resourceNames
 			// narrow every target.
-			named := len(rr.rule.ResourceNames) > 0
-			out = append(out, r.finding(impersonateMeta.Severity, 0, rr, "verbs", "impersonation permission", grantPhrase(impersonateGrant.verbs, targets, rr.rule, named)))
+			named := len(rr.Rule.ResourceNames) > 0
+			out = append(out, r.finding(impersonateMeta.Severity, 0, rr, "verbs", "impersonation permission", grantPhrase(impersonateGrant.verbs, targets, rr.Rule, named)))
 		}
 		return out
 	}))

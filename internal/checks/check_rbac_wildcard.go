@@ -50,10 +50,10 @@ func wildcardFields(rr rbacRule) (first, phrase string) {
 		values []string
 		sub    bool // "*/x" counts as a wildcard too
 	}{
-		{"verbs", rr.rule.Verbs, false},
-		{"apiGroups", rr.rule.APIGroups, false},
-		{"resources", rr.rule.Resources, true},
-		{"nonResourceURLs", rr.rule.NonResourceURLs, false},
+		{"verbs", rr.Rule.Verbs, false},
+		{"apiGroups", rr.Rule.APIGroups, false},
+		{"resources", rr.Rule.Resources, true},
+		{"nonResourceURLs", rr.Rule.NonResourceURLs, false},
 	}
 	var star, parts []string
 	for _, f := range fields {

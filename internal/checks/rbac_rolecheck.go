@@ -8,6 +8,7 @@ import (
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/rbac"
 	"github.com/kubestride/kubestride/internal/source"
 )
 
@@ -18,9 +19,9 @@ type rbacRoleView struct {
 	// kind is "Role" or "ClusterRole".
 	kind  string
 	rules []rbacRule
-	ix    *rbacIndex
+	inv   *inventory.Inventory
 
-	holders    []rbacHolding
+	holders    []rbac.Holding
 	holdersSet bool
 	held       string // describeHolders(holders), once computed
 }
@@ -33,11 +34,19 @@ func (r *rbacRoleView) String() string {
 	return namespacedNoun("Role", r.obj.Namespace(), r.obj.Name())
 }
 
+// ref returns the role's rbac.Ref.
+func (r *rbacRoleView) ref() rbac.Ref {
+	if r.kind == "ClusterRole" {
+		return rbac.Ref{Kind: r.kind, Name: r.obj.Name()}
+	}
+	return rbac.Ref{Kind: r.kind, Namespace: r.obj.Namespace(), Name: r.obj.Name()}
+}
+
 // bindings returns who holds the role in the scanned set, computed once.
-func (r *rbacRoleView) bindings() []rbacHolding {
+func (r *rbacRoleView) bindings() []rbac.Holding {
 	if !r.holdersSet {
-		r.holders, r.holdersSet = r.ix.holders(r.kind, r.obj.Namespace(), r.obj.Name()), true
-		r.held = describeHolders(r.holders)
+		r.holders, r.holdersSet = rbacModel(r.inv).Holders(r.ref()), true
+		r.held = describeHolders(r.holders, serviceAccountUsers(r.inv))
 	}
 	return r.holders
 }
@@ -103,19 +112,29 @@ func perRole(meta check.Meta, fn func(r *rbacRoleView) []check.Finding) check.Ch
 		if len(inv.Roles) == 0 && len(inv.ClusterRoles) == 0 {
 			return nil
 		}
-		ix := newRBACIndex(inv)
 		var out []check.Finding
 		for _, it := range inv.Roles {
 			if builtinRole("Role", it.Name()) {
 				continue
 			}
-			out = append(out, fn(&rbacRoleView{obj: it.Object, kind: "Role", rules: ownRules(it.Value.Rules), ix: ix})...)
+			out = append(out, fn(&rbacRoleView{obj: it.Object, kind: "Role", rules: ownRules(it.Value.Rules), inv: inv})...)
 		}
+		m := rbacModel(inv)
 		for _, it := range inv.ClusterRoles {
 			if builtinRole("ClusterRole", it.Name()) {
 				continue
 			}
-			out = append(out, fn(&rbacRoleView{obj: it.Object, kind: "ClusterRole", rules: ix.clusterRoleRules(it.Value), ix: ix})...)
+			rules := ownRules(it.Value.Rules)
+			if it.Value.AggregationRule != nil {
+				// The rules aggregation gives it (the last ClusterRole of
+				// that name, when several are scanned).
+				rrs, _ := m.Rules(rbac.Ref{Kind: "ClusterRole", Name: it.Name()})
+				rules = make([]rbacRule, len(rrs))
+				for i, rr := range rrs {
+					rules[i] = rbacRule{rr}
+				}
+			}
+			out = append(out, fn(&rbacRoleView{obj: it.Object, kind: "ClusterRole", rules: rules, inv: inv})...)
 		}
 		return out
 	}}
@@ -128,7 +147,7 @@ func grantCheck(meta check.Meta, g rbacGrant, field, reason string, named check.
 	return perRole(meta, func(r *rbacRoleView) []check.Finding {
 		var out []check.Finding
 		for _, rr := range r.rules {
-			verbs, targets, isNamed := g.match(rr.rule)
+			verbs, targets, isNamed := g.match(rr.Rule)
 			if len(verbs) == 0 {
 				continue
 			}
@@ -136,7 +155,7 @@ func grantCheck(meta check.Meta, g rbacGrant, field, reason string, named check.
 			if isNamed {
 				sev = named
 			}
-			out = append(out, r.finding(meta.Severity, sev, rr, field, reason, grantPhrase(verbs, targets, rr.rule, isNamed)))
+			out = append(out, r.finding(meta.Severity, sev, rr, field, reason, grantPhrase(verbs, targets, rr.Rule, isNamed)))
 		}
 		return out
 	})

@@ -4,10 +4,13 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/rbac"
 	"github.com/kubestride/kubestride/internal/source"
 )
 
@@ -155,21 +158,23 @@ func TestRBACHolders(t *testing.T) {
 	} {
 		inv.Add(o)
 	}
-	ix := newRBACIndex(inv)
+	m := rbac.Build(inv)
+	users := saUsers{rbac.ServiceAccount("dev", "ci"): {"Deployment dev/runner", "CronJob dev/nightly"}}
 	tests := []struct {
 		kind, ns, name string
 		want           string
 	}{
 		{"Role", "dev", "reader", `bound to User "alice" via RoleBinding dev/read`},
 		{"Role", "other", "reader", `not bound in the scanned manifests`},
-		{"ClusterRole", "", "ops", `bound to ServiceAccount kube-system/ci, Group "devs" via ClusterRoleBinding "ops", ServiceAccount dev/ci via RoleBinding dev/ops`},
+		{"ClusterRole", "", "ops", `bound to ServiceAccount kube-system/ci, Group "devs" via ClusterRoleBinding "ops", ` +
+			`ServiceAccount dev/ci (used by Deployment dev/runner and 1 more workload) via RoleBinding dev/ops`},
 		{"ClusterRole", "", "extra", `bound to User "carol" via ClusterRoleBinding "mon" through ClusterRole "monitoring"`},
 		{"ClusterRole", "", "editor-extra", `bound to Group "devs" via RoleBinding dev/edit through ClusterRole "edit"`},
 		{"ClusterRole", "", "nobody", `not bound in the scanned manifests`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.kind+"/"+tc.name, func(t *testing.T) {
-			got := describeHolders(ix.holders(tc.kind, tc.ns, tc.name))
+			got := describeHolders(m.Holders(rbac.Ref{Kind: tc.kind, Namespace: tc.ns, Name: tc.name}), users)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("holders (-want +got):\n%s", diff)
 			}
@@ -178,79 +183,49 @@ func TestRBACHolders(t *testing.T) {
 }
 
 func TestDescribeHoldersLimits(t *testing.T) {
-	var hs []rbacHolding
+	var hs []rbac.Holding
 	for _, name := range []string{"a", "b", "c", "d", "e"} {
-		b := &rbacBinding{obj: objectMeta("ClusterRoleBinding", "", name), cluster: true}
+		h := rbac.Holding{Binding: rbac.Ref{Kind: "ClusterRoleBinding", Name: name}}
 		for _, u := range []string{"u1", "u2", "u3", "u4"} {
-			b.subjects = append(b.subjects, userSubject(u))
+			h.Subjects = append(h.Subjects, rbac.User(u))
 		}
-		hs = append(hs, rbacHolding{binding: b})
+		hs = append(hs, h)
 	}
 	want := `bound to User "u1", User "u2", User "u3" and 1 more subject via ClusterRoleBinding "a", ` +
 		`User "u1", User "u2", User "u3" and 1 more subject via ClusterRoleBinding "b", ` +
 		`User "u1", User "u2", User "u3" and 1 more subject via ClusterRoleBinding "c", and 2 more bindings`
-	if diff := cmp.Diff(want, describeHolders(hs)); diff != "" {
+	if diff := cmp.Diff(want, describeHolders(hs, nil)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
 
-func TestClusterRoleRulesAggregation(t *testing.T) {
+func TestServiceAccountUsers(t *testing.T) {
+	off, on := false, true
+	deploy := func(ns, name, sa string, mount *bool) *source.Object {
+		v := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
+		v.Spec.Template.Spec.ServiceAccountName = sa
+		v.Spec.Template.Spec.AutomountServiceAccountToken = mount
+		return &source.Object{APIVersion: "apps/v1", Kind: "Deployment", Typed: v, Meta: &v.ObjectMeta}
+	}
+	quiet := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: "dev", Name: "quiet"}, AutomountServiceAccountToken: &off}
 	inv := inventory.New()
-	a := aggregatedClusterRoleObj("a", map[string]string{"to": "a"})
-	b := aggregatedClusterRoleObj("b", map[string]string{"to": "b"})
-	b.Meta.Labels = map[string]string{"to": "a"}
-	c := clusterRoleObj("c", map[string]string{"to": "b"})
-	c.Typed.(*rbacv1.ClusterRole).Rules = []rbacv1.PolicyRule{rule([]string{"get"}, []string{""}, []string{"pods"}), rule([]string{"list"}, []string{""}, []string{"pods"})}
-	d := clusterRoleObj("d", map[string]string{"to": "a"})
-	d.Typed.(*rbacv1.ClusterRole).Rules = []rbacv1.PolicyRule{rule([]string{"watch"}, []string{""}, []string{"pods"})}
-	// a selects e, which selects a: a cycle. The rules e writes itself are
-	// the controller's to overwrite, so they count nowhere.
-	e := aggregatedClusterRoleObj("e", map[string]string{"to": "e"})
-	e.Meta.Labels = map[string]string{"to": "a"}
-	e.Typed.(*rbacv1.ClusterRole).Rules = []rbacv1.PolicyRule{rule([]string{"delete"}, []string{""}, []string{"pods"})}
-	a.Meta.Labels = map[string]string{"to": "e"}
-	// An aggregated role that matches nothing keeps its own rules.
-	f := aggregatedClusterRoleObj("f", map[string]string{"to": "nothing"})
-	f.Typed.(*rbacv1.ClusterRole).Rules = []rbacv1.PolicyRule{rule([]string{"patch"}, []string{""}, []string{"pods"})}
-	for _, o := range []*source.Object{a, b, c, d, e, f} {
+	for _, o := range []*source.Object{
+		deploy("dev", "web", "", nil),        // the default ServiceAccount
+		deploy("dev", "api", "ci", nil),      // mounts ci's token
+		deploy("dev", "batch", "ci", &off),   // does not
+		deploy("dev", "job", "quiet", nil),   // the ServiceAccount turns mounting off
+		deploy("dev", "agent", "quiet", &on), // and the pod turns it back on
+		{APIVersion: "v1", Kind: "ServiceAccount", Typed: quiet, Meta: &quiet.ObjectMeta},
+	} {
 		inv.Add(o)
 	}
-	ix := newRBACIndex(inv)
-	type got struct{ Verb, Ref, Path string }
-	rulesOf := func(o *source.Object) []got {
-		var out []got
-		for _, r := range ix.clusterRoleRules(o.Typed.(*rbacv1.ClusterRole)) {
-			out = append(out, got{r.rule.Verbs[0], r.ref(), r.path("verbs")})
-		}
-		return out
+	want := saUsers{
+		rbac.ServiceAccount("dev", "default"): {"Deployment dev/web"},
+		rbac.ServiceAccount("dev", "ci"):      {"Deployment dev/api"},
+		rbac.ServiceAccount("dev", "quiet"):   {"Deployment dev/agent"},
 	}
-	sel := "aggregationRule.clusterRoleSelectors[0]"
-	tests := []struct {
-		role *source.Object
-		want []got
-	}{
-		{a, []got{
-			{"get", `rules[0] of aggregated ClusterRole "c"`, sel},
-			{"list", `rules[1] of aggregated ClusterRole "c"`, sel},
-			{"watch", `rules[0] of aggregated ClusterRole "d"`, sel},
-		}},
-		{b, []got{
-			{"get", `rules[0] of aggregated ClusterRole "c"`, sel},
-			{"list", `rules[1] of aggregated ClusterRole "c"`, sel},
-		}},
-		{e, []got{
-			{"get", `rules[0] of aggregated ClusterRole "c"`, sel},
-			{"list", `rules[1] of aggregated ClusterRole "c"`, sel},
-			{"watch", `rules[0] of aggregated ClusterRole "d"`, sel},
-		}},
-		{f, []got{{"patch", "rules[0]", "rules[0].verbs"}}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.role.Name(), func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, rulesOf(tc.role)); diff != "" {
-				t.Errorf("rules (-want +got):\n%s", diff)
-			}
-		})
+	if diff := cmp.Diff(want, serviceAccountUsers(inv)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
 

@@ -1,6 +1,8 @@
 package inventory
 
 import (
+	"sync"
+
 	admissionv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -39,6 +41,35 @@ type Inventory struct {
 	MutatingWebhooks    []Item[admissionv1.MutatingWebhookConfiguration]
 
 	namespaces map[string]*Namespace
+
+	// derived holds the values Derived computed.
+	derivedMu sync.Mutex
+	derived   map[any]*derivedValue
+}
+
+// derivedValue is a value computed once from an inventory.
+type derivedValue struct {
+	once sync.Once
+	v    any
+}
+
+// Derived returns build(inv), computed on the first call with key and
+// shared by every later one, so that checks needing the same index of the
+// inventory (the RBAC model, for one) build it once per scan. It is safe for
+// concurrent use; the inventory must not change once it is called.
+func (inv *Inventory) Derived(key any, build func(*Inventory) any) any {
+	inv.derivedMu.Lock()
+	d := inv.derived[key]
+	if d == nil {
+		if inv.derived == nil {
+			inv.derived = map[any]*derivedValue{}
+		}
+		d = &derivedValue{}
+		inv.derived[key] = d
+	}
+	inv.derivedMu.Unlock()
+	d.once.Do(func() { d.v = build(inv) })
+	return d.v
 }
 
 // Namespace gathers what the inventory holds for one namespace name.

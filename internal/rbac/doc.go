@@ -10,7 +10,21 @@
 // aggregation controller would give it: the rules of every other ClusterRole
 // that one of its label selectors selects, transitively through other
 // aggregated ClusterRoles and without looping; its own listed rules are
-// replaced, as the controller replaces them.
+// replaced, as the controller replaces them (an aggregated ClusterRole that
+// selects nothing grants nothing).
+//
+// The API server's bootstrap ClusterRoles that manifests bind to without
+// carrying are assumed when the inventory lacks them: cluster-admin with its
+// rules, and admin, edit and view with their aggregation rules and labels,
+// so that a binding to edit grants what the scanned roles labelled
+// aggregate-to-edit (or aggregate-to-view) grant. Their own bootstrap rules
+// are not assumed: the answer is what a real cluster allows at least.
+//
+// Rules lists what a role grants with where each rule is written (its own
+// rules, or the aggregated ClusterRole and selector it came through), and
+// Holders lists the bindings that give a role to someone, directly or
+// through the ClusterRoles that aggregate it; the scanner's RBAC checks use
+// both to report a risky rule with who actually holds it.
 //
 // A subject is a User, a Group or a ServiceAccount, and asks with the
 // identity the authenticators would give it: a user is also in

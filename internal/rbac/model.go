@@ -26,10 +26,26 @@ func (r Ref) String() string {
 	return r.Kind + " " + r.Name
 }
 
-// rule is a rule of a role with the ClusterRole it was aggregated from.
+// rule is a rule a role grants, with where it is written.
 type rule struct {
 	rbacv1.PolicyRule
+	// from is the ClusterRole the rule was aggregated from; "" for the
+	// role's own rules.
 	from string
+	// index is the rule's position in the rules of the role that writes it.
+	index int
+	// selector is the aggregationRule.clusterRoleSelectors entry of the
+	// aggregated role that pulled the rule in; -1 for the role's own rules.
+	selector int
+}
+
+// ownRules returns rules as a role's own.
+func ownRules(rules []rbacv1.PolicyRule) []rule {
+	out := make([]rule, len(rules))
+	for i, pr := range rules {
+		out[i] = rule{PolicyRule: pr, index: i, selector: -1}
+	}
+	return out
 }
 
 // binding is a RoleBinding or ClusterRoleBinding with its role resolved.
@@ -54,21 +70,59 @@ type Model struct {
 	candidates []Subject
 	// keys of each candidate (index-aligned).
 	candidateKeys [][]string
+
+	// clusterRules and roleRules are the rules each role grants, with
+	// aggregation resolved.
+	clusterRules map[string][]rule
+	roleRules    map[nsName][]rule
+	// aggregatedBy maps a ClusterRole to the ClusterRoles whose
+	// aggregationRule selects it, in name order.
+	aggregatedBy map[string][]string
+	// byRole indexes the bindings that have subjects by the role they
+	// reference.
+	byRole map[Ref][]*binding
 }
 
 type nsName struct{ ns, name string }
 
-// clusterAdmin is the API server's bootstrap cluster-admin ClusterRole,
-// which the model assumes when the inventory does not hold it: bindings to
-// it are common in manifests, and without its rules they would grant
-// nothing.
-var clusterAdmin = &rbacv1.ClusterRole{
-	ObjectMeta: metav1.ObjectMeta{Name: "cluster-admin"},
-	Rules: []rbacv1.PolicyRule{
-		{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"*"}},
-		{NonResourceURLs: []string{"*"}, Verbs: []string{"*"}},
+// bootstrapRoles are ClusterRoles of the API server's bootstrap policy that
+// the model assumes when the inventory does not hold them, as bindings to
+// them are common in manifests that do not carry them: cluster-admin with
+// its rules, and the user-facing admin, edit and view with their
+// aggregation rules and labels (edit is aggregated into admin, view into
+// edit). Without their bootstrap rules, which kubestride does not carry,
+// admin, edit and view grant what the scanned ClusterRoles labelled for
+// them grant: less than a real cluster, never more.
+var bootstrapRoles = []*rbacv1.ClusterRole{
+	{
+		ObjectMeta: metav1.ObjectMeta{Name: "cluster-admin"},
+		Rules: []rbacv1.PolicyRule{
+			{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"*"}},
+			{NonResourceURLs: []string{"*"}, Verbs: []string{"*"}},
+		},
 	},
+	aggregatedBootstrapRole("admin", ""),
+	aggregatedBootstrapRole("edit", "admin"),
+	aggregatedBootstrapRole("view", "edit"),
 }
+
+// aggregatedBootstrapRole returns the bootstrap ClusterRole name, which
+// aggregates the roles labelled aggregate-to-<name> and is itself labelled
+// aggregate-to-<into> (unless into is "").
+func aggregatedBootstrapRole(name, into string) *rbacv1.ClusterRole {
+	r := &rbacv1.ClusterRole{
+		ObjectMeta: metav1.ObjectMeta{Name: name},
+		AggregationRule: &rbacv1.AggregationRule{ClusterRoleSelectors: []metav1.LabelSelector{
+			{MatchLabels: map[string]string{aggregateLabel + name: "true"}},
+		}},
+	}
+	if into != "" {
+		r.Labels = map[string]string{aggregateLabel + into: "true"}
+	}
+	return r
+}
+
+const aggregateLabel = "rbac.authorization.k8s.io/aggregate-to-"
 
 // Build resolves the RBAC objects of inv. Of several objects with the same
 // kind, namespace and name, the last one counts.
@@ -77,31 +131,29 @@ func Build(inv *inventory.Inventory) *Model {
 	for _, it := range inv.ClusterRoles {
 		clusterRoles[it.Value.Name] = it.Value
 	}
-	if _, ok := clusterRoles[clusterAdmin.Name]; !ok {
-		// Every cluster has it; manifests rarely carry it.
-		clusterRoles[clusterAdmin.Name] = clusterAdmin
+	// Every cluster has these; manifests rarely carry them.
+	for _, r := range bootstrapRoles {
+		if _, ok := clusterRoles[r.Name]; !ok {
+			clusterRoles[r.Name] = r
+		}
 	}
-	roles := map[nsName]*rbacv1.Role{}
+	m := &Model{namespaced: map[string][]*binding{}, roleRules: map[nsName][]rule{}, byRole: map[Ref][]*binding{}}
 	for _, it := range inv.Roles {
-		roles[nsName{it.Value.Namespace, it.Value.Name}] = it.Value
+		if it.Value.Namespace != "" {
+			m.roleRules[nsName{it.Value.Namespace, it.Value.Name}] = ownRules(it.Value.Rules)
+		}
 	}
-	effective := aggregate(clusterRoles)
+	m.clusterRules, m.aggregatedBy = aggregate(clusterRoles)
 
-	m := &Model{namespaced: map[string][]*binding{}}
 	resolve := func(b *binding, ref rbacv1.RoleRef, ns string) {
 		switch ref.Kind {
 		case "ClusterRole":
 			b.role = Ref{Kind: ref.Kind, Name: ref.Name}
-			if _, ok := clusterRoles[ref.Name]; ok {
-				b.rules, b.found = effective[ref.Name], true
-			}
+			b.rules, b.found = m.clusterRules[ref.Name]
 		case "Role":
 			b.role = Ref{Kind: ref.Kind, Name: ref.Name, Namespace: ns}
-			if r, ok := roles[nsName{ns, ref.Name}]; ok && ns != "" {
-				b.found = true
-				for _, pr := range r.Rules {
-					b.rules = append(b.rules, rule{PolicyRule: pr})
-				}
+			if ns != "" {
+				b.rules, b.found = m.roleRules[nsName{ns, ref.Name}]
 			}
 		default:
 			b.role = Ref{Kind: ref.Kind, Name: ref.Name, Namespace: ns}
@@ -133,6 +185,13 @@ func Build(inv *inventory.Inventory) *Model {
 	}
 	for _, bs := range m.namespaced {
 		slices.SortFunc(bs, func(a, b *binding) int { return cmp.Compare(a.ref.Name, b.ref.Name) })
+	}
+	for _, bs := range append([][]*binding{m.cluster}, mapValues(m.namespaced)...) {
+		for _, b := range bs {
+			if (b.role.Kind == "ClusterRole" || b.role.Kind == "Role" && b.ref.Namespace != "") && len(b.subjects) > 0 {
+				m.byRole[b.role] = append(m.byRole[b.role], b)
+			}
+		}
 	}
 
 	seen := map[Subject]bool{}
@@ -220,57 +279,184 @@ func identityKeys(s Subject) []string {
 }
 
 // aggregate returns the effective rules of every ClusterRole: its own, or,
-// with an aggregationRule, those of the ClusterRoles it selects.
-func aggregate(roles map[string]*rbacv1.ClusterRole) map[string][]rule {
+// with an aggregationRule, the rules of the ClusterRoles it selects (the
+// aggregation controller overwrites the role's own rules with them, with
+// nothing when nothing matches), followed through selected roles that are
+// aggregated themselves, each distinct rule once. An aggregation cycle adds
+// nothing.
+// It also returns, for every ClusterRole, the aggregated ClusterRoles that
+// select it.
+func aggregate(roles map[string]*rbacv1.ClusterRole) (map[string][]rule, map[string][]string) {
 	names := make([]string, 0, len(roles))
 	for n := range roles {
 		names = append(names, n)
 	}
 	slices.Sort(names)
-	out := map[string][]rule{}
+	// selects lists, for each aggregated ClusterRole, the ClusterRoles
+	// each of its selectors matches (a selector that does not parse
+	// matches nothing, as for the controller).
+	selects := map[string][][]string{}
+	aggregatedBy := map[string][]string{}
 	for _, n := range names {
-		r := roles[n]
-		if r.AggregationRule == nil {
-			rules := make([]rule, len(r.Rules))
-			for i, pr := range r.Rules {
-				rules[i] = rule{PolicyRule: pr}
-			}
-			out[n] = rules
+		ar := roles[n].AggregationRule
+		if ar == nil {
+			continue
 		}
+		per := make([][]string, len(ar.ClusterRoleSelectors))
+		for i := range ar.ClusterRoleSelectors {
+			sel, err := metav1.LabelSelectorAsSelector(&ar.ClusterRoleSelectors[i])
+			if err != nil {
+				continue
+			}
+			for _, sn := range names {
+				if sn != n && sel.Matches(labels.Set(roles[sn].Labels)) {
+					per[i] = append(per[i], sn)
+					if by := aggregatedBy[sn]; len(by) == 0 || by[len(by)-1] != n {
+						aggregatedBy[sn] = append(by, n)
+					}
+				}
+			}
+		}
+		selects[n] = per
 	}
+	out := make(map[string][]rule, len(names))
 	for _, n := range names {
-		if roles[n].AggregationRule == nil {
+		per, ok := selects[n]
+		if !ok {
+			out[n] = ownRules(roles[n].Rules)
 			continue
 		}
 		var rules []rule
 		visited := map[string]bool{n: true}
-		var walk func(r *rbacv1.ClusterRole)
-		walk = func(r *rbacv1.ClusterRole) {
-			for i := range r.AggregationRule.ClusterRoleSelectors {
-				sel, err := metav1.LabelSelectorAsSelector(&r.AggregationRule.ClusterRoleSelectors[i])
-				if err != nil {
-					continue // the controller cannot aggregate it either
+		var walk func(name string, selector int)
+		walk = func(name string, selector int) {
+			if visited[name] {
+				return
+			}
+			visited[name] = true
+			if next, ok := selects[name]; ok {
+				for _, sel := range next {
+					for _, sn := range sel {
+						walk(sn, selector)
+					}
 				}
-				for _, sn := range names {
-					s := roles[sn]
-					if visited[sn] || !sel.Matches(labels.Set(s.Labels)) {
-						continue
-					}
-					if s.AggregationRule != nil {
-						visited[sn] = true
-						walk(s)
-						continue
-					}
-					for _, pr := range s.Rules {
-						if !slices.ContainsFunc(rules, func(have rule) bool { return equality.Semantic.DeepEqual(have.PolicyRule, pr) }) {
-							rules = append(rules, rule{PolicyRule: pr, from: sn})
-						}
-					}
+				return
+			}
+			for i, pr := range roles[name].Rules {
+				if !slices.ContainsFunc(rules, func(have rule) bool { return equality.Semantic.DeepEqual(have.PolicyRule, pr) }) {
+					rules = append(rules, rule{PolicyRule: pr, from: name, index: i, selector: selector})
 				}
 			}
 		}
-		walk(roles[n])
+		for i, sel := range per {
+			for _, sn := range sel {
+				walk(sn, i)
+			}
+		}
 		out[n] = rules
 	}
+	return out, aggregatedBy
+}
+
+// RoleRule is a rule a role grants, with where it is written.
+type RoleRule struct {
+	Rule *rbacv1.PolicyRule
+	// Index is the rule's position in the rules of the role that writes it.
+	Index int
+	// From is the ClusterRole that writes the rule when the role is an
+	// aggregated ClusterRole; "" for the role's own rules.
+	From string
+	// Selector is the aggregationRule.clusterRoleSelectors entry of the
+	// aggregated role that pulled the rule in; -1 for the role's own rules.
+	Selector int
+}
+
+// Rules returns the rules the role (a Role or ClusterRole Ref) grants, with
+// aggregation resolved, and whether the role exists.
+func (m *Model) Rules(role Ref) ([]RoleRule, bool) {
+	var rules []rule
+	var ok bool
+	switch role.Kind {
+	case "ClusterRole":
+		rules, ok = m.clusterRules[role.Name]
+	case "Role":
+		rules, ok = m.roleRules[nsName{role.Namespace, role.Name}]
+	}
+	out := make([]RoleRule, len(rules))
+	for i := range rules {
+		r := &rules[i]
+		out[i] = RoleRule{Rule: &r.PolicyRule, Index: r.index, From: r.from, Selector: r.selector}
+	}
+	return out, ok
+}
+
+// Holding is a binding that gives a role to subjects.
+type Holding struct {
+	Binding Ref
+	// Subjects are the binding's subjects that name someone (a
+	// ServiceAccount without a namespace in a ClusterRoleBinding names
+	// nobody), in the binding's order; never empty.
+	Subjects []Subject
+	// Through is the aggregated ClusterRole the binding references when
+	// it gives the role by aggregation; "" when it references the role.
+	Through string
+}
+
+// Holders returns the bindings that give role (a Role or ClusterRole Ref)
+// to someone: those that reference it, then, for a ClusterRole, those that
+// reference a ClusterRole that aggregates it, transitively. Bindings that
+// reference the role come first, then ClusterRoleBindings before
+// RoleBindings, then by namespace, name and aggregated role.
+func (m *Model) Holders(role Ref) []Holding {
+	if role.Kind != "Role" {
+		role.Namespace = ""
+	}
+	var out []Holding
+	add := func(role Ref, through string) {
+		for _, b := range m.byRole[role] {
+			var subs []Subject
+			for _, s := range b.subjects {
+				if sub, ok := subjectOf(s, b.ref.Namespace); ok {
+					subs = append(subs, sub)
+				}
+			}
+			if len(subs) > 0 {
+				out = append(out, Holding{Binding: b.ref, Subjects: subs, Through: through})
+			}
+		}
+	}
+	add(role, "")
+	if role.Kind == "ClusterRole" {
+		seen := map[string]bool{role.Name: true}
+		queue := slices.Clone(m.aggregatedBy[role.Name])
+		for len(queue) > 0 {
+			agg := queue[0]
+			queue = queue[1:]
+			if seen[agg] {
+				continue
+			}
+			seen[agg] = true
+			add(Ref{Kind: "ClusterRole", Name: agg}, agg)
+			queue = append(queue, m.aggregatedBy[agg]...)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Holding) int {
+		if (a.Through == "") != (b.Through == "") {
+			if a.Through == "" {
+				return -1
+			}
+			return 1
+		}
+		if ac, bc := a.Binding.Kind == "ClusterRoleBinding", b.Binding.Kind == "ClusterRoleBinding"; ac != bc {
+			if ac {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(
+			cmp.Compare(a.Binding.Namespace, b.Binding.Namespace),
+			cmp.Compare(a.Binding.Name, b.Binding.Name),
+			cmp.Compare(a.Through, b.Through))
+	})
 	return out
 }
