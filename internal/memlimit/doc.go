@@ -8,8 +8,10 @@
 // pages sooner, and re-computes it after every collection so that it follows
 // the live heap: never below a floor, and always with headroom above what is
 // live, so a scan that genuinely needs more memory gets it without the
-// collector running continuously.
+// collector running continuously. Because the limit bounds the heap, Start
+// also raises GOGC (to GCPercent), so that a scan whose live heap is small
+// does not collect each time the heap doubles from a few megabytes.
 //
 // A GOMEMLIMIT set in the environment takes precedence; Start then does
-// nothing.
+// nothing. A GOGC set in the environment is kept.
 package memlimit

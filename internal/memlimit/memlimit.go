@@ -18,13 +18,24 @@ const (
 
 var startOnce sync.Once
 
+// GCPercent is the GOGC value Start sets. The soft limit, not GOGC, is what
+// bounds the heap: above the floor the limit (1.6x live) comes before a
+// collection at 5x live would, and below it the heap may grow to the floor
+// before the collector runs, instead of collecting every time it doubles
+// from a few megabytes.
+const GCPercent = 400
+
 // Start sets the soft memory limit and keeps it following the live heap,
-// unless GOMEMLIMIT is set. It is safe to call more than once.
+// and sets GOGC to GCPercent, unless GOMEMLIMIT is set; a GOGC set in the
+// environment is kept. It is safe to call more than once.
 func Start() {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
 	startOnce.Do(func() {
+		if os.Getenv("GOGC") == "" {
+			debug.SetGCPercent(GCPercent)
+		}
 		adjust()
 		arm()
 	})

@@ -240,18 +240,29 @@ func jsonStringFrom(b []byte, start int) []byte {
 }
 
 // appendJSONString appends s as encoding/json does with HTML escaping off:
-// plain printable ASCII directly, anything else through encoding/json.
+// printable ASCII directly, quotes and backslashes escaped with a
+// backslash, and anything else (control characters, non-ASCII bytes, which
+// encoding/json validates as UTF-8) through encoding/json.
 func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', c)
+			start = i + 1
+		case c < 0x20 || c >= 0x7f:
 			var buf bytes.Buffer
 			enc := json.NewEncoder(&buf)
 			enc.SetEscapeHTML(false)
-			_ = enc.Encode(s) // a string always encodes
-			return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+			_ = enc.Encode(s[i:]) // a string always encodes
+			enc2 := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+			b = append(b, s[start:i]...)
+			return append(b, enc2[1:]...) // without its opening quote
 		}
 	}
-	b = append(b, '"')
-	b = append(b, s...)
+	b = append(b, s[start:]...)
 	return append(b, '"')
 }

@@ -170,7 +170,9 @@ type Notice struct {
 // Finalize sorts the findings, errors and notices and computes the summary.
 // Package scan calls it once; renderers expect a finalized report.
 func (r *Report) Finalize() {
-	sortFindings(r.Findings)
+	if !findingsSorted(r.Findings) {
+		sortFindings(r.Findings) // a scan presorts them; others may not
+	}
 	sort.SliceStable(r.Errors, func(i, j int) bool {
 		a, b := r.Errors[i], r.Errors[j]
 		if a.File != b.File {
@@ -179,6 +181,12 @@ func (r *Report) Finalize() {
 		return a.Line < b.Line
 	})
 	s := Summary{BySeverity: map[string]int{}, ByCategory: map[string]int{}}
+	var bySeverity [check.Critical + 1]int
+	type categoryCount struct {
+		category check.Category
+		n        int
+	}
+	var byCategory []categoryCount // a handful: counted without hashing
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		if f.Suppressed != nil {
@@ -186,8 +194,25 @@ func (r *Report) Finalize() {
 			continue
 		}
 		s.Findings++
-		s.BySeverity[f.Severity.String()]++
-		s.ByCategory[string(f.Category)]++
+		if f.Severity >= 0 && f.Severity <= check.Critical {
+			bySeverity[f.Severity]++
+		} else {
+			s.BySeverity[f.Severity.String()]++
+		}
+		j := slices.IndexFunc(byCategory, func(c categoryCount) bool { return c.category == f.Category })
+		if j < 0 {
+			j = len(byCategory)
+			byCategory = append(byCategory, categoryCount{category: f.Category})
+		}
+		byCategory[j].n++
+	}
+	for sev, n := range bySeverity {
+		if n > 0 {
+			s.BySeverity[check.Severity(sev).String()] += n
+		}
+	}
+	for _, c := range byCategory {
+		s.ByCategory[string(c.category)] = c.n
 	}
 	r.Summary = s
 	if r.Findings == nil {
@@ -199,6 +224,16 @@ func (r *Report) Finalize() {
 	if r.Notices == nil {
 		r.Notices = []Notice{}
 	}
+}
+
+// findingsSorted reports whether fs is in report order.
+func findingsSorted(fs []Finding) bool {
+	for i := 1; i < len(fs); i++ {
+		if compareFindings(&fs[i-1], &fs[i]) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // sortFindings sorts by the report order. It sorts indexes and moves each

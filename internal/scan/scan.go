@@ -57,7 +57,7 @@ type Scanner struct {
 	retained *inventory.Inventory
 	singles  sync.Pool // of *inventory.Inventory, for CheckLocal
 	j        joiner
-	findings []compact
+	findings findingList
 	unless   []pending
 	pods     map[types.UID]int
 	// localMeta and localRule (and the global ones) hold each check's
@@ -139,9 +139,9 @@ func (s *Scanner) collect(meta *check.Meta, rule int, res result) {
 	}
 	for _, f := range res.findings {
 		if f.Unless != nil {
-			s.unless = append(s.unless, pending{len(s.findings), f.Unless})
+			s.unless = append(s.unless, pending{s.findings.len(), f.Unless})
 		}
-		s.findings = append(s.findings, s.j.join(meta, rule, f))
+		s.findings.add(s.j.join(meta, rule, f))
 	}
 }
 
@@ -163,10 +163,14 @@ func (s *Scanner) settle() {
 			drop[p.index] = true
 		}
 	}
-	kept := s.findings[:0]
-	for i, f := range s.findings {
+	if len(drop) == 0 {
+		s.unless = nil
+		return
+	}
+	var kept findingList
+	for i := range s.findings.len() {
 		if !drop[i] {
-			kept = append(kept, f)
+			kept.add(*s.findings.at(i))
 		}
 	}
 	s.findings, s.unless = kept, nil
@@ -330,6 +334,9 @@ type objectRef struct {
 	resource report.Resource
 	file     string
 	uid      types.UID
+	// rank orders the object among the others once the findings are
+	// sorted: 0 until then.
+	rank int32
 }
 
 func (j *joiner) intern(s string) string {
@@ -402,93 +409,162 @@ func (j *joiner) join(meta *check.Meta, rule int, f check.Finding) compact {
 	return out
 }
 
-// presort puts the kept findings in report order, or very nearly (objects
-// that share a namespace, name and kind but not a file may still swap
-// places), comparing small integers where it can: the check by its index
-// (rules are sorted by ID) and the object by a rank computed once per
-// object. report.Finalize then only has to confirm an order that is already
-// there, which is much cheaper than sorting from scratch.
-func (s *Scanner) presort() {
-	refs := map[*objectRef]int32{}
-	var order []*objectRef
-	for i := range s.findings {
-		if r := s.findings[i].ref; r != nil {
-			if _, ok := refs[r]; !ok {
-				refs[r] = 0
-				order = append(order, r)
-			}
-		}
-	}
-	slices.SortFunc(order, func(a, b *objectRef) int {
-		if c := strings.Compare(a.resource.Namespace, b.resource.Namespace); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.resource.Name, b.resource.Name); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.resource.Kind, b.resource.Kind); c != 0 {
-			return c
-		}
-		return strings.Compare(a.file, b.file)
-	})
-	for i, r := range order {
-		refs[r] = int32(i + 1)
-	}
-	slices.SortStableFunc(s.findings, func(a, b compact) int {
-		if c := cmp.Compare(b.severity, a.severity); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.rule, b.rule); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(refs[a.ref], refs[b.ref]); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.field, b.field); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.line, b.line); c != 0 {
-			return c
-		}
-		return strings.Compare(a.message, b.message)
-	})
+// sortKey orders one finding: key packs its severity (highest first), its
+// check's index (rules are sorted by ID) and its object's rank, so that most
+// comparisons are of one integer; idx is the finding's index.
+type sortKey struct {
+	key uint64
+	idx int32
 }
 
-// materialize turns the kept findings into the report's, emptying the
-// scanner's list as it goes.
+// order returns the indexes of the kept findings in report order, the order
+// report.Finalize confirms: severity, check ID, the object's namespace,
+// name and kind, then field, file, line and message. Objects are ranked once
+// and the comparison of everything else is left to the findings that tie on
+// the packed key. On more than one CPU the two halves are sorted at once and
+// merged.
+func (s *Scanner) order() []sortKey {
+	n := s.findings.len()
+	var refs []*objectRef
+	for i := range n {
+		if r := s.findings.at(i).ref; r != nil && r.rank == 0 {
+			r.rank = -1 // seen
+			refs = append(refs, r)
+		}
+	}
+	sameObject := func(a, b *objectRef) int {
+		return cmp.Or(
+			strings.Compare(a.resource.Namespace, b.resource.Namespace),
+			strings.Compare(a.resource.Name, b.resource.Name),
+			strings.Compare(a.resource.Kind, b.resource.Kind))
+	}
+	slices.SortFunc(refs, sameObject)
+	var rank int32
+	for i, r := range refs {
+		if i == 0 || sameObject(refs[i-1], r) != 0 {
+			rank++
+		}
+		r.rank = rank
+	}
+	keys := make([]sortKey, n)
+	for i := range n {
+		c := s.findings.at(i)
+		sev := uint64(check.Critical - min(max(c.severity, 0), check.Critical))
+		var rank uint64
+		if c.ref != nil {
+			rank = uint64(c.ref.rank)
+		}
+		keys[i] = sortKey{key: sev<<56 | uint64(c.rule)<<32 | rank, idx: int32(i)}
+	}
+	compare := func(a, b sortKey) int {
+		if a.key != b.key {
+			return cmp.Compare(a.key, b.key)
+		}
+		fa, fb := s.findings.at(int(a.idx)), s.findings.at(int(b.idx))
+		if c := strings.Compare(fa.field, fb.field); c != 0 {
+			return c
+		}
+		if fa.ref != nil && fb.ref != nil && fa.ref.file != "" && fb.ref.file != "" {
+			if c := strings.Compare(fa.ref.file, fb.ref.file); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(fa.line, fb.line); c != 0 {
+				return c
+			}
+		}
+		return cmp.Or(strings.Compare(fa.message, fb.message), cmp.Compare(a.idx, b.idx))
+	}
+	if runtime.GOMAXPROCS(0) < 2 || n < 1<<14 {
+		slices.SortFunc(keys, compare)
+		return keys
+	}
+	half := n / 2
+	var wg sync.WaitGroup
+	wg.Go(func() { slices.SortFunc(keys[:half], compare) })
+	slices.SortFunc(keys[half:], compare)
+	wg.Wait()
+	out := make([]sortKey, 0, n)
+	a, b := keys[:half], keys[half:]
+	for len(a) > 0 && len(b) > 0 {
+		if compare(b[0], a[0]) < 0 {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	out = append(append(out, a...), b...)
+	return out
+}
+
+// materialize turns the kept findings into the report's, in report order,
+// emptying the scanner's list. Large lists are built on every CPU.
 func (s *Scanner) materialize() []report.Finding {
-	s.presort()
-	n := len(s.findings)
+	keys := s.order()
+	n := len(keys)
 	out := make([]report.Finding, n)
 	locs := make([]report.Location, n)
-	for i := range s.findings {
-		c := &s.findings[i]
-		m := &s.rules[c.rule]
-		out[i] = report.Finding{
-			ID:          m.ID,
-			Category:    m.Category,
-			Severity:    c.severity,
-			Title:       m.Title,
-			Message:     c.message,
-			Field:       c.field,
-			Remediation: m.Remediation,
-			PSS:         c.pss,
-			Suppressed:  c.suppressed,
-		}
-		if c.ref != nil {
-			out[i].Resource = c.ref.resource
-			if c.ref.uid != "" {
-				out[i].Resource.Pods = s.pods[c.ref.uid]
+	build := func(from, to int) {
+		for i := from; i < to; i++ {
+			c := s.findings.at(int(keys[i].idx))
+			m := &s.rules[c.rule]
+			out[i] = report.Finding{
+				ID:          m.ID,
+				Category:    m.Category,
+				Severity:    c.severity,
+				Title:       m.Title,
+				Message:     c.message,
+				Field:       c.field,
+				Remediation: m.Remediation,
+				PSS:         c.pss,
+				Suppressed:  c.suppressed,
 			}
-			if c.ref.file != "" {
-				locs[i] = report.Location{File: c.ref.file, Line: int(c.line)}
-				out[i].Location = &locs[i]
+			if c.ref != nil {
+				out[i].Resource = c.ref.resource
+				if c.ref.uid != "" {
+					out[i].Resource.Pods = s.pods[c.ref.uid]
+				}
+				if c.ref.file != "" {
+					locs[i] = report.Location{File: c.ref.file, Line: int(c.line)}
+					out[i].Location = &locs[i]
+				}
 			}
 		}
 	}
-	s.findings = nil
+	workers := runtime.GOMAXPROCS(0)
+	if n < 1<<14 {
+		workers = 1
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		from, to := n*w/workers, n*(w+1)/workers
+		wg.Go(func() { build(from, to) })
+	}
+	wg.Wait()
+	s.findings = findingList{}
 	return out
 }
+
+// findingList is an append-only list of compact findings held in blocks of
+// a fixed size, so that growing it never copies what it holds.
+type findingList struct {
+	blocks [][]compact
+	n      int
+}
+
+const findingBlock = 4096
+
+func (l *findingList) add(c compact) {
+	if l.n%findingBlock == 0 {
+		l.blocks = append(l.blocks, make([]compact, 0, findingBlock))
+	}
+	b := &l.blocks[len(l.blocks)-1]
+	*b = append(*b, c)
+	l.n++
+}
+
+func (l *findingList) at(i int) *compact { return &l.blocks[i/findingBlock][i%findingBlock] }
+
+func (l *findingList) len() int { return l.n }
 
 // suppression finds an annotation or a live exemption covering the finding.
 func (j *joiner) suppression(id check.ID, o *source.Object) *report.Suppression {
