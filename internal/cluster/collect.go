@@ -108,7 +108,9 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 		items:  make(chan item, 256),
 		// Room for two pages, so fetching the next page does not wait for
 		// this one to be checked.
-		prep: make(chan *source.Object, 2*opts.PageSize),
+		prep:              make(chan *source.Object, 2*opts.PageSize),
+		controllersListed: make(chan struct{}),
+		ownersListed:      make(chan struct{}),
 	}
 	var jobs [3][]job
 	for _, r := range resources {
@@ -140,9 +142,38 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 	}
 	go func() {
 		defer close(done)
-		for _, phaseJobs := range jobs {
-			c.run(ctx, phaseJobs)
+		// The lists of what controllers own (ReplicaSets and Jobs, then
+		// pods) start at once, beside the controllers' own, each on its
+		// own goroutine: an object whose controller is not known yet waits
+		// in add until every list that could hold that controller is
+		// complete, so the long pod list is not held back by the many short
+		// ones when pods have no controller or a known one.
+		var owned, phase1 sync.WaitGroup
+		for i, wait := range []chan struct{}{1: c.controllersListed, 2: c.ownersListed} {
+			if i == 0 {
+				continue
+			}
+			for _, j := range jobs[i] {
+				j.wait = wait
+				owned.Add(1)
+				if i == 1 {
+					phase1.Add(1)
+				}
+				go func() {
+					defer owned.Done()
+					c.list(ctx, j)
+					c.items <- item{} // one list done
+					if i == 1 {
+						phase1.Done()
+					}
+				}()
+			}
 		}
+		c.run(ctx, jobs[0])
+		close(c.controllersListed)
+		phase1.Wait()
+		close(c.ownersListed)
+		owned.Wait()
 		close(c.prep)
 		preparers.Wait()
 		close(c.items)
@@ -169,8 +200,9 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 	return c.res, ctx.Err()
 }
 
-// phase orders the lists: controllers first, then the controllers other
-// controllers own (ReplicaSets, Jobs), then pods.
+// phase groups the lists by what an object may be owned by: controllers
+// (phase 0), the controllers other controllers own (ReplicaSets and Jobs,
+// phase 1), and pods (phase 2).
 func phase(r resource) int {
 	switch r.Name {
 	case "replicasets.apps", "jobs.batch":
@@ -186,6 +218,9 @@ type job struct {
 	ns      string
 	get     string // read one named object instead of listing
 	secrets bool
+	// wait, when set, is closed once every list that could hold the
+	// controller of an object of this list is complete.
+	wait chan struct{}
 }
 
 // owner is what the collector remembers of a controller.
@@ -202,6 +237,9 @@ type collector struct {
 	res      *Result
 	owners   map[types.UID]owner
 	progress Progress
+	// controllersListed is closed when the lists of phase 0 are complete,
+	// ownersListed when those of phase 1 are too.
+	controllersListed, ownersListed chan struct{}
 }
 
 // run runs a phase's lists on the worker pool and waits for them.
@@ -290,6 +328,17 @@ func (c *collector) add(ctx context.Context, j job, name string, it listed) {
 	owned := false
 	if ref != nil {
 		parent, owned = c.owners[ref.UID]
+		if !owned && j.wait != nil && !closed(j.wait) {
+			// Its controller may be in a list not yet complete.
+			c.mu.Unlock()
+			select {
+			case <-j.wait:
+			case <-ctx.Done():
+				return
+			}
+			c.mu.Lock()
+			parent, owned = c.owners[ref.UID]
+		}
 	}
 	if isController(gvk.Kind) {
 		top := meta.UID
@@ -324,6 +373,16 @@ func (c *collector) prepare(ctx context.Context) {
 		case c.items <- item{obj: obj, prepared: prepared}:
 		case <-ctx.Done():
 		}
+	}
+}
+
+// closed reports whether ch is closed.
+func closed(ch chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
 	}
 }
 

@@ -102,7 +102,7 @@ func (j *jsonWriter) findings(fs []Finding) {
 		return
 	}
 	if len(fs) <= findingChunk {
-		j.scratch = appendFindings(j.scratch[:0], fs, len(fs))
+		j.scratch = appendFindings(j.scratch[:0], fs, len(fs), new(jsonRepeats))
 		_, j.err = j.w.Write(j.scratch)
 		return
 	}
@@ -123,7 +123,7 @@ func (j *jsonWriter) findings(fs []Finding) {
 				case buf = <-free:
 				default:
 				}
-				c.out <- appendFindings(buf[:0], part, len(fs)-start)
+				c.out <- appendFindings(buf[:0], part, len(fs)-start, new(jsonRepeats))
 			}(fs[start:end])
 		}
 	}()
@@ -142,10 +142,10 @@ func (j *jsonWriter) findings(fs []Finding) {
 // appendFindings appends the list items for fs; remaining is the number of
 // findings from fs[0] to the end of the whole list, so the last item gets no
 // comma.
-func appendFindings(b []byte, fs []Finding, remaining int) []byte {
+func appendFindings(b []byte, fs []Finding, remaining int, rep *jsonRepeats) []byte {
 	for i := range fs {
 		b = append(b, "    "...)
-		b = appendFinding(b, &fs[i])
+		b = appendFinding(b, &fs[i], rep)
 		if i < remaining-1 {
 			b = append(b, ',')
 		}
@@ -154,21 +154,49 @@ func appendFindings(b []byte, fs []Finding, remaining int) []byte {
 	return b
 }
 
+// jsonRepeats remembers, for the fields whose values run on from one
+// finding to the next (findings are sorted by check, whose title and
+// remediation repeat, as do its messages and the objects' kinds and
+// namespaces), the JSON form of the previous value, so that a repeat is
+// copied rather than escaped again.
+type jsonRepeats struct {
+	id, category, title, message, apiVersion, kind, namespace, field, remediation lastString
+}
+
+// lastString is the last value of one field and its JSON form.
+type lastString struct {
+	s   string
+	enc []byte
+}
+
+// appendString appends s in JSON, copying the remembered form when s is
+// the value remembered.
+func (l *lastString) appendString(b []byte, s string) []byte {
+	if l.enc != nil && s == l.s {
+		return append(b, l.enc...)
+	}
+	start := len(b)
+	b = appendJSONString(b, s)
+	l.s, l.enc = s, append(l.enc[:0], b[start:]...)
+	return b
+}
+
 // appendFinding appends one finding at the indentation of the findings list.
 // It writes what encoding/json writes for a Finding (TestJSONFindingMatchesEncoder
 // holds it to that) without reflection, since a large scan writes hundreds of
-// thousands of them.
-func appendFinding(b []byte, f *Finding) []byte {
+// thousands of them. rep carries repeated values over from the findings
+// appended before with it.
+func appendFinding(b []byte, f *Finding, rep *jsonRepeats) []byte {
 	b = append(b, "{\n"...)
-	b = appendField(b, "      ", "id", string(f.ID), true)
-	b = appendField(b, "      ", "category", string(f.Category), true)
+	b = appendRepeatedField(b, "      ", "id", string(f.ID), true, &rep.id)
+	b = appendRepeatedField(b, "      ", "category", string(f.Category), true, &rep.category)
 	b = appendField(b, "      ", "severity", f.Severity.String(), true)
-	b = appendField(b, "      ", "title", f.Title, true)
-	b = appendField(b, "      ", "message", f.Message, true)
+	b = appendRepeatedField(b, "      ", "title", f.Title, true, &rep.title)
+	b = appendRepeatedField(b, "      ", "message", f.Message, true, &rep.message)
 	b = append(b, "      \"resource\": {\n"...)
-	b = appendField(b, "        ", "apiVersion", f.Resource.APIVersion, true)
-	b = appendField(b, "        ", "kind", f.Resource.Kind, true)
-	b = appendField(b, "        ", "namespace", f.Resource.Namespace, true)
+	b = appendRepeatedField(b, "        ", "apiVersion", f.Resource.APIVersion, true, &rep.apiVersion)
+	b = appendRepeatedField(b, "        ", "kind", f.Resource.Kind, true, &rep.kind)
+	b = appendRepeatedField(b, "        ", "namespace", f.Resource.Namespace, true, &rep.namespace)
 	b = appendField(b, "        ", "name", f.Resource.Name, f.Resource.Pods != 0)
 	if f.Resource.Pods != 0 {
 		b = append(b, "        \"pods\": "...)
@@ -186,8 +214,8 @@ func appendFinding(b []byte, f *Finding) []byte {
 		}
 		b = append(b, "      },\n"...)
 	}
-	b = appendField(b, "      ", "field", f.Field, true)
-	b = appendField(b, "      ", "remediation", f.Remediation, true)
+	b = appendRepeatedField(b, "      ", "field", f.Field, true, &rep.field)
+	b = appendRepeatedField(b, "      ", "remediation", f.Remediation, true, &rep.remediation)
 	if p := f.PSS; p != nil {
 		b = append(b, "      \"pss\": {\n"...)
 		b = appendField(b, "        ", "level", p.Level, true)
@@ -218,6 +246,20 @@ func appendField(b []byte, indent, name, value string, comma bool) []byte {
 	b = append(b, name...)
 	b = append(b, `": `...)
 	b = appendJSONString(b, value)
+	if comma {
+		b = append(b, ',')
+	}
+	return append(b, '\n')
+}
+
+// appendRepeatedField is appendField with the value's JSON form taken from
+// l when it repeats.
+func appendRepeatedField(b []byte, indent, name, value string, comma bool, l *lastString) []byte {
+	b = append(b, indent...)
+	b = append(b, '"')
+	b = append(b, name...)
+	b = append(b, `": `...)
+	b = l.appendString(b, value)
 	if comma {
 		b = append(b, ',')
 	}

@@ -25,7 +25,7 @@ func encoderFinding(t *testing.T, f *Finding) string {
 
 func writerFinding(t *testing.T, f *Finding) string {
 	t.Helper()
-	return string(appendFinding(nil, f))
+	return string(appendFinding(nil, f, new(jsonRepeats)))
 }
 
 func TestJSONFindingMatchesEncoder(t *testing.T) {
