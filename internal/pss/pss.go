@@ -77,8 +77,7 @@ var versionNames = func() []string {
 var (
 	checksOnce sync.Once
 	checks     []policy.Check
-	cacheMu    sync.Mutex
-	cache      = map[api.LevelVersion]*Evaluator{}
+	cache      sync.Map // api.LevelVersion -> *Evaluator; read without a lock, as every check asks for every pod
 )
 
 // DefaultChecks returns the library's default checks, fetched once.
@@ -89,14 +88,11 @@ func DefaultChecks() []policy.Check {
 
 // For returns the evaluator for lv, building it on first use.
 func For(lv api.LevelVersion) *Evaluator {
-	cacheMu.Lock()
-	defer cacheMu.Unlock()
-	if e := cache[lv]; e != nil {
-		return e
+	if e, ok := cache.Load(lv); ok {
+		return e.(*Evaluator)
 	}
-	e := newEvaluator(lv, DefaultChecks())
-	cache[lv] = e
-	return e
+	e, _ := cache.LoadOrStore(lv, newEvaluator(lv, DefaultChecks()))
+	return e.(*Evaluator)
 }
 
 func newEvaluator(lv api.LevelVersion, all []policy.Check) *Evaluator {
