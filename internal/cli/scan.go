@@ -177,6 +177,9 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		Now:      now,
 		Tool:     report.Tool{Name: "kubestride", Version: version()},
 		Settings: report.Settings{FailOn: failOn, PSSLevel: level, PSSVersion: pss.VersionString(lv.Version), AllowPartial: o.AllowPartial},
+		// The JSON renderer turns findings into report form a chunk at a
+		// time; the other renderers materialize them.
+		SourceFindings: true,
 	})
 	var rep *report.Report
 	if o.Cluster {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -78,6 +79,7 @@ var (
 	checksOnce sync.Once
 	checks     []policy.Check
 	cache      sync.Map // api.LevelVersion -> *Evaluator; read without a lock, as every check asks for every pod
+	last       atomic.Pointer[Evaluator]
 )
 
 // DefaultChecks returns the library's default checks, fetched once.
@@ -88,11 +90,16 @@ func DefaultChecks() []policy.Check {
 
 // For returns the evaluator for lv, building it on first use.
 func For(lv api.LevelVersion) *Evaluator {
-	if e, ok := cache.Load(lv); ok {
-		return e.(*Evaluator)
+	if e := last.Load(); e != nil && e.LevelVersion == lv {
+		return e // a scan asks for one level and version over and over
 	}
-	e, _ := cache.LoadOrStore(lv, newEvaluator(lv, DefaultChecks()))
-	return e.(*Evaluator)
+	v, ok := cache.Load(lv)
+	if !ok {
+		v, _ = cache.LoadOrStore(lv, newEvaluator(lv, DefaultChecks()))
+	}
+	e := v.(*Evaluator)
+	last.Store(e)
+	return e
 }
 
 func newEvaluator(lv api.LevelVersion, all []policy.Check) *Evaluator {

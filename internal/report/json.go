@@ -23,11 +23,15 @@ func renderJSON(w io.Writer, r *Report, _ Options) error {
 	jw.field("tool", r.Tool, false)
 	jw.field("summary", r.Summary, false)
 	jw.raw(`  "findings": `)
-	if len(r.Findings) == 0 {
+	src := r.Source
+	if src == nil {
+		src = sliceSource(r.Findings)
+	}
+	if src.Len() == 0 {
 		jw.raw("[],\n")
 	} else {
 		jw.raw("[\n")
-		jw.findings(r.Findings)
+		jw.findings(src)
 		jw.raw("  ],\n")
 	}
 	jw.field("errors", r.Errors, false)
@@ -94,37 +98,72 @@ func (j *jsonWriter) value(v any, prefix string) {
 // findingChunk is how many findings one formatting step writes.
 const findingChunk = 2048
 
+// sliceSource is a FindingSource over findings held in report form.
+type sliceSource []Finding
+
+func (s sliceSource) Len() int                     { return len(s) }
+func (s sliceSource) Fill(dst []Finding, from int) { copy(dst, s[from:]) }
+func (s sliceSource) Summary() Summary             { return summarize(s) }
+
+// chunk returns findings [from, to) of src: a view of the slice itself for
+// a sliceSource, else src's findings filled into buf (reallocated when too
+// small).
+func chunk(src FindingSource, from, to int, buf []Finding) []Finding {
+	if s, ok := src.(sliceSource); ok {
+		return s[from:to]
+	}
+	if cap(buf) < to-from {
+		buf = make([]Finding, to-from)
+	}
+	buf = buf[:to-from]
+	src.Fill(buf, from)
+	return buf
+}
+
 // findings writes the findings list. Large lists are formatted in chunks on
 // two goroutines while the chunks are written in order, so formatting (the
-// costly part) overlaps writing; at most a few chunks are in memory at once.
-func (j *jsonWriter) findings(fs []Finding) {
+// costly part, with turning a Source's findings into report form) overlaps
+// writing; at most a few chunks are in memory at once.
+func (j *jsonWriter) findings(src FindingSource) {
 	if j.err != nil {
 		return
 	}
-	if len(fs) <= findingChunk {
-		j.scratch = appendFindings(j.scratch[:0], fs, len(fs), new(jsonRepeats))
+	n := src.Len()
+	if n <= findingChunk {
+		j.scratch = appendFindings(j.scratch[:0], chunk(src, 0, n, nil), n, new(jsonRepeats))
 		_, j.err = j.w.Write(j.scratch)
 		return
 	}
-	type chunk struct {
+	type pending struct {
 		out chan []byte
 	}
-	chunks := make(chan chunk, 2)
+	chunks := make(chan pending, 2)
 	free := make(chan []byte, 4)
+	parts := make(chan []Finding, 4)
 	go func() {
 		defer close(chunks)
-		for start := 0; start < len(fs); start += findingChunk {
-			end := min(start+findingChunk, len(fs))
-			c := chunk{out: make(chan []byte, 1)}
+		for start := 0; start < n; start += findingChunk {
+			end := min(start+findingChunk, n)
+			c := pending{out: make(chan []byte, 1)}
 			chunks <- c // blocks while two chunks wait to be written
-			go func(part []Finding) {
+			go func() {
 				var buf []byte
 				select {
 				case buf = <-free:
 				default:
 				}
-				c.out <- appendFindings(buf[:0], part, len(fs)-start, new(jsonRepeats))
-			}(fs[start:end])
+				var part []Finding
+				select {
+				case part = <-parts:
+				default:
+				}
+				part = chunk(src, start, end, part)
+				c.out <- appendFindings(buf[:0], part, n-start, new(jsonRepeats))
+				select {
+				case parts <- part:
+				default:
+				}
+			}()
 		}
 	}()
 	for c := range chunks {

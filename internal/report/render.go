@@ -36,5 +36,8 @@ func Render(w io.Writer, format string, r *Report, opts Options) error {
 	if !ok {
 		return fmt.Errorf("unknown format %q (want one of %v)", format, Formats())
 	}
+	if r.Source != nil && format != "json" {
+		r.Materialize() // only the JSON renderer reads a Source
+	}
 	return render(w, r, opts)
 }

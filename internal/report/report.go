@@ -44,6 +44,33 @@ type Report struct {
 	Rules []check.Meta `json:"-"`
 	// Settings records how the scan was run, for renderers that show it.
 	Settings Settings `json:"-"`
+	// Source, when set, produces the findings in place of Findings, which
+	// is then nil: a scan with hundreds of thousands of findings hands them
+	// over this way, and the JSON renderer turns them into report form a
+	// chunk at a time instead of all at once. Materialize fills Findings
+	// from it for everything else.
+	Source FindingSource `json:"-"`
+}
+
+// FindingSource produces a report's findings, already in report order.
+type FindingSource interface {
+	// Len is the number of findings.
+	Len() int
+	// Fill writes the findings from index from on into dst, len(dst) of
+	// them. It may be called from several goroutines at once.
+	Fill(dst []Finding, from int)
+	// Summary counts the findings as Finalize does.
+	Summary() Summary
+}
+
+// Materialize moves the findings of r.Source into r.Findings.
+func (r *Report) Materialize() {
+	if r.Source == nil {
+		return
+	}
+	r.Findings = make([]Finding, r.Source.Len())
+	r.Source.Fill(r.Findings, 0)
+	r.Source = nil
 }
 
 // Settings are the scan parameters a renderer may show.
@@ -167,10 +194,11 @@ type Notice struct {
 	Message string `json:"message"`
 }
 
-// Finalize sorts the findings, errors and notices and computes the summary.
-// Package scan calls it once; renderers expect a finalized report.
+// Finalize sorts the findings, errors and notices and computes the summary
+// (a Source gives its findings sorted and its summary). Package scan calls
+// it once; renderers expect a finalized report.
 func (r *Report) Finalize() {
-	if !findingsSorted(r.Findings) {
+	if r.Source == nil && !findingsSorted(r.Findings) {
 		sortFindings(r.Findings) // a scan presorts them; others may not
 	}
 	sort.SliceStable(r.Errors, func(i, j int) bool {
@@ -180,6 +208,24 @@ func (r *Report) Finalize() {
 		}
 		return a.Line < b.Line
 	})
+	if r.Source != nil {
+		r.Summary = r.Source.Summary()
+	} else {
+		r.Summary = summarize(r.Findings)
+	}
+	if r.Findings == nil && r.Source == nil {
+		r.Findings = []Finding{}
+	}
+	if r.Errors == nil {
+		r.Errors = []Error{}
+	}
+	if r.Notices == nil {
+		r.Notices = []Notice{}
+	}
+}
+
+// summarize counts fs for the report's summary.
+func summarize(fs []Finding) Summary {
 	s := Summary{BySeverity: map[string]int{}, ByCategory: map[string]int{}}
 	var bySeverity [check.Critical + 1]int
 	type categoryCount struct {
@@ -187,8 +233,8 @@ func (r *Report) Finalize() {
 		n        int
 	}
 	var byCategory []categoryCount // a handful: counted without hashing
-	for i := range r.Findings {
-		f := &r.Findings[i]
+	for i := range fs {
+		f := &fs[i]
 		if f.Suppressed != nil {
 			s.Suppressed++
 			continue
@@ -214,16 +260,7 @@ func (r *Report) Finalize() {
 	for _, c := range byCategory {
 		s.ByCategory[string(c.category)] = c.n
 	}
-	r.Summary = s
-	if r.Findings == nil {
-		r.Findings = []Finding{}
-	}
-	if r.Errors == nil {
-		r.Errors = []Error{}
-	}
-	if r.Notices == nil {
-		r.Notices = []Notice{}
-	}
+	return s
 }
 
 // findingsSorted reports whether fs is in report order.
@@ -301,8 +338,8 @@ func (r *Report) ExitCode(failOn check.Severity) int {
 	if r.Coverage != nil && len(r.Coverage.Gaps) > 0 && !r.Settings.AllowPartial {
 		return ExitError
 	}
-	for i := range r.Findings {
-		if r.Findings[i].Suppressed == nil && r.Findings[i].Severity >= failOn {
+	for sev := failOn; sev <= check.Critical; sev++ {
+		if sev.Valid() && r.Summary.BySeverity[sev.String()] > 0 {
 			return ExitFindings
 		}
 	}

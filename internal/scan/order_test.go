@@ -49,7 +49,9 @@ func TestMaterializeIsInReportOrder(t *testing.T) {
 				}
 				s.collect(&s.rules[rule], rule, result{findings: []check.Finding{f}})
 			}
-			got := s.materialize()
+			src := s.source()
+			got := make([]report.Finding, src.Len())
+			src.Fill(got, 0)
 			if len(got) != n {
 				t.Fatalf("materialized %d findings, want %d", len(got), n)
 			}
@@ -57,6 +59,17 @@ func TestMaterializeIsInReportOrder(t *testing.T) {
 			r.Finalize()
 			if diff := cmp.Diff(r.Findings, got); diff != "" {
 				t.Errorf("the scanner's order differs from the report's (-report +scanner):\n%s", diff)
+			}
+			if diff := cmp.Diff(r.Summary, src.Summary()); diff != "" {
+				t.Errorf("the scanner's summary differs from the report's (-report +scanner):\n%s", diff)
+			}
+			// Filled a piece at a time, at any offset, the same findings.
+			for _, from := range []int{0, 1, n / 3, n - 7} {
+				part := make([]report.Finding, min(4096, n-from))
+				src.Fill(part, from)
+				if diff := cmp.Diff(got[from:from+len(part)], part); diff != "" {
+					t.Errorf("Fill(%d): (-whole +part):\n%s", from, diff)
+				}
 			}
 		})
 	}

@@ -41,6 +41,10 @@ type Options struct {
 	Tool report.Tool
 	// Settings are recorded in the report for renderers.
 	Settings report.Settings
+	// SourceFindings makes Report hand the findings over as a
+	// report.FindingSource instead of in Findings, so that they are turned
+	// into report form a chunk at a time as they are written.
+	SourceFindings bool
 }
 
 // Scanner is a streaming scan. Add runs the local checks on each object as
@@ -197,7 +201,12 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []source.Error) *report.R
 		Tool:          s.opts.Tool,
 		Settings:      s.opts.Settings,
 		Rules:         s.rules,
-		Findings:      s.materialize(),
+	}
+	if src := s.source(); s.opts.SourceFindings {
+		r.Source = src
+	} else {
+		r.Findings = make([]report.Finding, src.Len())
+		src.Fill(r.Findings, 0)
 	}
 	for _, e := range loadErrs {
 		r.Errors = append(r.Errors, report.Error{File: e.File, Line: e.Line, Message: e.Message})
@@ -496,18 +505,75 @@ func (s *Scanner) order() []sortKey {
 	return out
 }
 
-// materialize turns the kept findings into the report's, in report order,
-// emptying the scanner's list. Large lists are built on every CPU.
-func (s *Scanner) materialize() []report.Finding {
-	keys := s.order()
-	n := len(keys)
-	out := make([]report.Finding, n)
-	locs := make([]report.Location, n)
-	build := func(from, to int) {
-		for i := from; i < to; i++ {
-			c := s.findings.at(int(keys[i].idx))
-			m := &s.rules[c.rule]
-			out[i] = report.Finding{
+// source puts the kept findings in report order and hands them over as a
+// report.FindingSource; the scanner keeps none of them.
+func (s *Scanner) source() *findingSource {
+	src := &findingSource{keys: s.order(), findings: s.findings, rules: s.rules}
+	s.findings = findingList{}
+	// Each object's pod count, and its location's file, once per object.
+	src.locs = make([]report.Location, len(src.keys))
+	for i := range src.keys {
+		c := src.findings.at(int(src.keys[i].idx))
+		if c.ref != nil {
+			if c.ref.uid != "" && c.ref.resource.Pods == 0 {
+				c.ref.resource.Pods = s.pods[c.ref.uid]
+			}
+			if c.ref.file != "" {
+				src.locs[i] = report.Location{File: c.ref.file, Line: int(c.line)}
+			}
+		}
+	}
+	src.summary = report.Summary{BySeverity: map[string]int{}, ByCategory: map[string]int{}}
+	var bySeverity [check.Critical + 1]int
+	byRule := make([]int, len(s.rules))
+	for i := range src.keys {
+		c := src.findings.at(int(src.keys[i].idx))
+		if c.suppressed != nil {
+			src.summary.Suppressed++
+			continue
+		}
+		src.summary.Findings++
+		bySeverity[min(max(c.severity, 0), check.Critical)]++
+		byRule[c.rule]++
+	}
+	for sev, n := range bySeverity {
+		if n > 0 {
+			src.summary.BySeverity[check.Severity(sev).String()] += n
+		}
+	}
+	for i, n := range byRule {
+		if n > 0 {
+			src.summary.ByCategory[string(s.rules[i].Category)] += n
+		}
+	}
+	return src
+}
+
+// findingSource is the report.FindingSource of a scan: the compact findings
+// in report order, turned into report form on demand.
+type findingSource struct {
+	keys     []sortKey
+	findings findingList
+	rules    []check.Meta
+	// locs holds each finding's location (in report order), which the
+	// report's findings point at.
+	locs    []report.Location
+	summary report.Summary
+}
+
+func (f *findingSource) Len() int { return len(f.keys) }
+
+func (f *findingSource) Summary() report.Summary { return f.summary }
+
+// Fill builds findings [from, from+len(dst)); on many of them at once it
+// works on every CPU.
+func (f *findingSource) Fill(dst []report.Finding, from int) {
+	build := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			k := from + i
+			c := f.findings.at(int(f.keys[k].idx))
+			m := &f.rules[c.rule]
+			dst[i] = report.Finding{
 				ID:          m.ID,
 				Category:    m.Category,
 				Severity:    c.severity,
@@ -519,29 +585,24 @@ func (s *Scanner) materialize() []report.Finding {
 				Suppressed:  c.suppressed,
 			}
 			if c.ref != nil {
-				out[i].Resource = c.ref.resource
-				if c.ref.uid != "" {
-					out[i].Resource.Pods = s.pods[c.ref.uid]
-				}
+				dst[i].Resource = c.ref.resource
 				if c.ref.file != "" {
-					locs[i] = report.Location{File: c.ref.file, Line: int(c.line)}
-					out[i].Location = &locs[i]
+					dst[i].Location = &f.locs[k]
 				}
 			}
 		}
 	}
+	n := len(dst)
 	workers := runtime.GOMAXPROCS(0)
 	if n < 1<<14 {
 		workers = 1
 	}
 	var wg sync.WaitGroup
 	for w := range workers {
-		from, to := n*w/workers, n*(w+1)/workers
-		wg.Go(func() { build(from, to) })
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Go(func() { build(lo, hi) })
 	}
 	wg.Wait()
-	s.findings = findingList{}
-	return out
 }
 
 // findingList is an append-only list of compact findings held in blocks of

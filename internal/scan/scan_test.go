@@ -195,11 +195,22 @@ func TestStreamingMatchesWholeInventory(t *testing.T) {
 	errs := source.Load(context.Background(), files, nil, whole.Add)
 	want := Run(context.Background(), whole, errs, opts)
 
-	s := New(opts)
+	// The streaming scan hands its findings over as a Source, as the CLI
+	// has it do.
+	sourced := opts
+	sourced.SourceFindings = true
+	s := New(sourced)
 	errs = source.Stream(context.Background(), files, source.Options{Prepare: func(o *source.Object) any {
 		return s.CheckLocal(context.Background(), o)
 	}}, func(o *source.Object, local any) { s.Add(context.Background(), o, local.(*Local)) })
 	got := s.Report(context.Background(), errs)
+	if got.Source == nil || got.Findings != nil {
+		t.Fatalf("SourceFindings: Source = %v, %d Findings; want a Source and no Findings", got.Source, len(got.Findings))
+	}
+	if code, wantCode := got.ExitCode(check.Low), want.ExitCode(check.Low); code != wantCode {
+		t.Errorf("exit code %d before the findings are materialized, want %d", code, wantCode)
+	}
+	got.Materialize()
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("streaming scan differs from the whole-inventory scan (-whole +streaming):\n%s", diff)
 	}
