@@ -264,41 +264,50 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		adminGrant[i] = first
 	}
 
-	// Expand the capabilities of each key to edges, and index them by
-	// target.
-	type keyEdge struct {
-		key string
-		e   int
-	}
-	keyEdges := map[string][]edge{}
-	rev := make([][]keyEdge, len(g.nodes))
+	// Expand the capabilities of each key and index, by target, the keys
+	// that reach it. The edges themselves are not kept: a key with broad
+	// rights reaches most nodes, and keeping every edge would cost memory
+	// in keys times nodes. A path's hops are expanded again below.
 	keys := sortedKeys(keyCaps)
-	seen, stamp := make([]int, len(g.nodes)), 0 // seen[to] == stamp: an edge of this key goes to
-	for _, k := range keys {
+	rev := make([][]int32, len(g.nodes))
+	seen, stamp := make([]int, len(g.nodes)), 0 // seen[to] == stamp: this key reaches to
+	for ki, k := range keys {
 		if len(nodesByKey[k]) == 0 {
 			continue
 		}
-		var edges []edge
 		stamp++
 		for _, c := range keyCaps[k] {
-			g.expand(c, func(to int) bool { return seen[to] == stamp }, func(e edge) {
+			g.expand(c, false, func(to int) bool { return seen[to] == stamp }, func(e edge) {
 				if seen[e.to] != stamp {
 					seen[e.to] = stamp
-					edges = append(edges, e)
+					rev[e.to] = append(rev[e.to], int32(ki))
 				}
 			})
 		}
-		keyEdges[k] = edges
-		for i, e := range edges {
-			rev[e.to] = append(rev[e.to], keyEdge{k, i})
+	}
+	// firstEdge returns the first edge key k's capabilities enable to to.
+	firstEdge := func(k string, to int) edge {
+		var out edge
+		found := false
+		for _, c := range keyCaps[k] {
+			g.expand(c, true, func(n int) bool { return found || n != to }, func(e edge) {
+				if !found && e.to == to {
+					out, found = e, true
+				}
+			})
+			if found {
+				break
+			}
 		}
+		return out
 	}
 
 	// Breadth-first search backwards from ClusterAdmin and the
 	// cluster-admin-equivalent subjects.
 	const unset = -1
+	type step struct{ key, to int32 }
 	dist := make([]int, len(g.nodes))
-	next := make([]keyEdge, len(g.nodes))
+	next := make([]step, len(g.nodes))
 	var queue []int
 	for i := range dist {
 		dist[i] = unset
@@ -307,19 +316,19 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 			queue = append(queue, i)
 		}
 	}
-	keyDone := map[string]bool{}
+	keyDone := make([]bool, len(keys))
 	for len(queue) > 0 {
 		t := queue[0]
 		queue = queue[1:]
-		for _, ke := range rev[t] {
-			if keyDone[ke.key] {
+		for _, ki := range rev[t] {
+			if keyDone[ki] {
 				continue
 			}
-			keyDone[ke.key] = true
-			for _, n := range nodesByKey[ke.key] {
+			keyDone[ki] = true
+			for _, n := range nodesByKey[keys[ki]] {
 				if dist[n] == unset {
 					dist[n] = dist[t] + 1
-					next[n] = ke
+					next[n] = step{ki, int32(t)}
 					queue = append(queue, n)
 				}
 			}
@@ -333,7 +342,7 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		}
 		p := Path{Subject: g.nodes[i]}
 		for n := i; dist[n] > 0; {
-			e := keyEdges[next[n].key][next[n].e]
+			e := firstEdge(keys[next[n].key], int(next[n].to))
 			p.Hops = append(p.Hops, Hop{Edge: e.kind, Action: e.action, To: g.nodes[e.to], Via: e.via()})
 			n = e.to
 			if gr := adminGrant[n]; gr != nil {
@@ -503,8 +512,9 @@ func impersonationTargets(rule *rbacv1.PolicyRule, ns, name string) []Subject {
 }
 
 // expand calls emit with every edge c enables to a node that has is
-// false for (has saves building edges that are dropped).
-func (g *graph) expand(c capability, has func(int) bool, emit func(edge)) {
+// false for (has saves building edges that are dropped). Unless full, the
+// edges carry no action, which only the hops of a path need.
+func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(edge)) {
 	inScope := func(ns string) bool { return c.ns == "" || c.ns == ns }
 	switch c.kind {
 	case EdgeRunsPodAs:
@@ -514,7 +524,7 @@ func (g *graph) expand(c capability, has func(int) bool, emit func(edge)) {
 					if has(sa) {
 						continue
 					}
-					emit(edge{c.kind, c.action + " in " + ns, sa, c.b, ns})
+					emit(edge{c.kind, label(full, func() string { return c.action + " in " + ns }), sa, c.b, ns})
 				}
 			}
 		}
@@ -525,7 +535,7 @@ func (g *graph) expand(c capability, has func(int) bool, emit func(edge)) {
 			}
 			for _, verb := range []string{"get", "list"} {
 				if RuleAllows(c.rule, Request{Verb: verb, Resource: "secrets", Namespace: t.ns, Name: nameIf(verb == "get", t.name)}) {
-					emit(edge{c.kind, verb + " secret " + t.ns + "/" + t.name, t.sa, c.b, t.ns})
+					emit(edge{c.kind, label(full, func() string { return verb + " secret " + t.ns + "/" + t.name }), t.sa, c.b, t.ns})
 					break
 				}
 			}
@@ -537,7 +547,7 @@ func (g *graph) expand(c capability, has func(int) bool, emit func(edge)) {
 			}
 			for _, sa := range g.saByNS[ns] {
 				if !has(sa) && RuleAllows(c.rule, Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token", Namespace: ns, Name: g.nodes[sa].Name}) {
-					emit(edge{c.kind, "create serviceaccounts/token " + ns + "/" + g.nodes[sa].Name, sa, c.b, ns})
+					emit(edge{c.kind, label(full, func() string { return "create serviceaccounts/token " + ns + "/" + g.nodes[sa].Name }), sa, c.b, ns})
 				}
 			}
 		}
@@ -545,7 +555,7 @@ func (g *graph) expand(c capability, has func(int) bool, emit func(edge)) {
 		if c.ns == "" && !has(0) && RuleAllows(c.rule, Request{Verb: "impersonate", Resource: "groups", Name: SystemMasters}) {
 			// The authorizer allows everything to system:masters,
 			// whatever RBAC says.
-			emit(edge{c.kind, "impersonate groups " + SystemMasters, 0, c.b, ""})
+			emit(edge{c.kind, label(full, func() string { return "impersonate groups " + SystemMasters }), 0, c.b, ""})
 		}
 		for i, s := range g.nodes {
 			if i == 0 || has(i) {
@@ -567,7 +577,7 @@ func (g *graph) expand(c capability, has func(int) bool, emit func(edge)) {
 				continue // users and groups are cluster-scoped
 			}
 			if RuleAllows(c.rule, req) {
-				emit(edge{c.kind, "impersonate " + req.Resource + " " + s.Name, i, c.b, req.Namespace})
+				emit(edge{c.kind, label(full, func() string { return "impersonate " + req.Resource + " " + s.Name }), i, c.b, req.Namespace})
 			}
 		}
 	case EdgeBindsRoles:
@@ -577,7 +587,7 @@ func (g *graph) expand(c capability, has func(int) bool, emit func(edge)) {
 			if has(w.sa) {
 				continue
 			}
-			emit(edge{c.kind, c.action + " to exec in " + w.ns + "/" + w.name, w.sa, c.b, ""})
+			emit(edge{c.kind, label(full, func() string { return c.action + " to exec in " + w.ns + "/" + w.name }), w.sa, c.b, ""})
 		}
 	case EdgeExecsIntoPod:
 		for _, w := range g.workloads {
@@ -586,7 +596,7 @@ func (g *graph) expand(c capability, has func(int) bool, emit func(edge)) {
 			}
 			for _, sub := range []string{"exec", "attach"} {
 				if RuleAllows(c.rule, Request{Verb: "create", Resource: "pods", Subresource: sub, Namespace: w.ns, Name: nameIf(w.pod, w.name)}) {
-					emit(edge{c.kind, "create pods/" + sub + " in " + w.ns + " (" + w.resource + " " + w.name + ")", w.sa, c.b, w.ns})
+					emit(edge{c.kind, label(full, func() string { return "create pods/" + sub + " in " + w.ns + " (" + w.resource + " " + w.name + ")" }), w.sa, c.b, w.ns})
 					break
 				}
 			}
@@ -598,12 +608,20 @@ func (g *graph) expand(c capability, has func(int) bool, emit func(edge)) {
 			}
 			for _, verb := range []string{"update", "patch"} {
 				if RuleAllows(c.rule, Request{Verb: verb, Group: w.group, Resource: w.resource, Namespace: w.ns, Name: w.name}) {
-					emit(edge{c.kind, describe(verb, w.group, w.resource) + " " + w.ns + "/" + w.name, w.sa, c.b, w.ns})
+					emit(edge{c.kind, label(full, func() string { return describe(verb, w.group, w.resource) + " " + w.ns + "/" + w.name }), w.sa, c.b, w.ns})
 					break
 				}
 			}
 		}
 	}
+}
+
+// label returns action() when full, else "".
+func label(full bool, action func() string) string {
+	if full {
+		return action()
+	}
+	return ""
 }
 
 func nameIf(ok bool, name string) string {
