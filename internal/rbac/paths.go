@@ -2,7 +2,9 @@ package rbac
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -268,21 +270,40 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 	// that reach it. The edges themselves are not kept: a key with broad
 	// rights reaches most nodes, and keeping every edge would cost memory
 	// in keys times nodes. A path's hops are expanded again below.
+	// The keys are split in ranges expanded on every CPU, and each range's
+	// index appended in key order.
 	keys := sortedKeys(keyCaps)
-	rev := make([][]int32, len(g.nodes))
-	seen, stamp := make([]int, len(g.nodes)), 0 // seen[to] == stamp: this key reaches to
-	for ki, k := range keys {
-		if len(nodesByKey[k]) == 0 {
-			continue
+	index := func(from, to int) [][]int32 {
+		rev := make([][]int32, len(g.nodes))
+		seen, stamp := make([]int, len(g.nodes)), 0 // seen[n] == stamp: this key reaches n
+		for ki := from; ki < to; ki++ {
+			k := keys[ki]
+			if len(nodesByKey[k]) == 0 {
+				continue
+			}
+			stamp++
+			for _, c := range keyCaps[k] {
+				g.expand(c, false, func(n int) bool { return seen[n] == stamp }, func(e edge) {
+					if seen[e.to] != stamp {
+						seen[e.to] = stamp
+						rev[e.to] = append(rev[e.to], int32(ki))
+					}
+				})
+			}
 		}
-		stamp++
-		for _, c := range keyCaps[k] {
-			g.expand(c, false, func(to int) bool { return seen[to] == stamp }, func(e edge) {
-				if seen[e.to] != stamp {
-					seen[e.to] = stamp
-					rev[e.to] = append(rev[e.to], int32(ki))
-				}
-			})
+		return rev
+	}
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(keys)/64))
+	parts := make([][][]int32, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() { parts[w] = index(len(keys)*w/workers, len(keys)*(w+1)/workers) })
+	}
+	wg.Wait()
+	rev := parts[0]
+	for _, part := range parts[1:] {
+		for n := range rev {
+			rev[n] = append(rev[n], part[n]...)
 		}
 	}
 	// firstEdge returns the first edge key k's capabilities enable to to.
