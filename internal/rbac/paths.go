@@ -61,9 +61,12 @@ type Via struct {
 type Hop struct {
 	Edge EdgeKind `json:"edge"`
 	// Action is the request that the grant allows, such as "create pods".
-	Action string  `json:"action"`
-	To     Subject `json:"to"`
-	Via    Via     `json:"via"`
+	Action string `json:"action"`
+	// Request is that request; nil on the last hop, a cluster admin's
+	// grant of every verb.
+	Request *Request `json:"request,omitempty"`
+	To      Subject  `json:"to"`
+	Via     Via      `json:"via"`
 }
 
 // Path is a shortest chain of hops from Subject to ClusterAdmin.
@@ -94,16 +97,21 @@ type capability struct {
 	ns     string // "" for every namespace (a ClusterRoleBinding)
 	rule   *rbacv1.PolicyRule
 	action string // for capabilities decided without a target
-	b      *binding
+	// req is the request, for capabilities decided without a target (the
+	// namespace is the target's).
+	req Request
+	b   *binding
 }
 
-// edge is an expanded edge from a key to a node, granted by b in ns.
+// edge is an expanded edge from a key to a node, granted by b in ns for
+// the request req.
 type edge struct {
 	kind   EdgeKind
 	action string
 	to     int
 	b      *binding
 	ns     string
+	req    Request
 }
 
 func (e *edge) via() Via { return Via{Binding: e.b.ref, Role: e.b.role, Namespace: e.ns} }
@@ -364,7 +372,8 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		p := Path{Subject: g.nodes[i]}
 		for n := i; dist[n] > 0; {
 			e := firstEdge(keys[next[n].key], int(next[n].to))
-			p.Hops = append(p.Hops, Hop{Edge: e.kind, Action: e.action, To: g.nodes[e.to], Via: e.via()})
+			req := e.req
+			p.Hops = append(p.Hops, Hop{Edge: e.kind, Action: e.action, Request: &req, To: g.nodes[e.to], Via: e.via()})
 			n = e.to
 			if gr := adminGrant[n]; gr != nil {
 				p.Hops = append(p.Hops, Hop{Edge: EdgeIsClusterAdmin, Action: `create, update, delete, get, list "*" resources in API group "*"`,
@@ -444,8 +453,8 @@ func describe(verb, group, resource string) string {
 // appendCapabilities appends what rule, granted in ns ("" everywhere),
 // enables.
 func appendCapabilities(caps []capability, rule *rbacv1.PolicyRule, ns string, b *binding) []capability {
-	add := func(kind EdgeKind, action string) {
-		caps = append(caps, capability{kind: kind, ns: ns, rule: rule, action: action, b: b})
+	add := func(kind EdgeKind, action string, req Request) {
+		caps = append(caps, capability{kind: kind, ns: ns, rule: rule, action: action, req: req, b: b})
 	}
 	scope := ns
 	if scope == "" {
@@ -453,7 +462,7 @@ func appendCapabilities(caps []capability, rule *rbacv1.PolicyRule, ns string, b
 	}
 	for _, wk := range workloadKinds {
 		if RuleAllows(rule, Request{Verb: "create", Group: wk.group, Resource: wk.resource, Namespace: scope}) {
-			add(EdgeRunsPodAs, describe("create", wk.group, wk.resource))
+			add(EdgeRunsPodAs, describe("create", wk.group, wk.resource), Request{Verb: "create", Group: wk.group, Resource: wk.resource})
 			break
 		}
 	}
@@ -461,27 +470,27 @@ func appendCapabilities(caps []capability, rule *rbacv1.PolicyRule, ns string, b
 		return allowsAnyName(rule, Request{Verb: verb, Resource: "secrets", Namespace: scope})
 	}
 	if secrets("get") || secrets("list") {
-		add(EdgeReadsTokenSecret, "")
+		add(EdgeReadsTokenSecret, "", Request{})
 	}
 	if allowsAnyName(rule, Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token", Namespace: scope}) {
-		add(EdgeCreatesToken, "")
+		add(EdgeCreatesToken, "", Request{})
 	}
 	for _, r := range []string{"users", "groups", "serviceaccounts"} {
 		if allowsAnyName(rule, Request{Verb: "impersonate", Resource: r, Namespace: scope}) {
-			add(EdgeImpersonates, "")
+			add(EdgeImpersonates, "", Request{})
 			break
 		}
 	}
 	for _, sub := range []string{"exec", "attach"} {
 		if allowsAnyName(rule, Request{Verb: "create", Resource: "pods", Subresource: sub, Namespace: scope}) {
-			add(EdgeExecsIntoPod, "")
+			add(EdgeExecsIntoPod, "", Request{})
 			break
 		}
 	}
 	for _, wk := range workloadKinds {
 		if allowsAnyName(rule, Request{Verb: "update", Group: wk.group, Resource: wk.resource, Namespace: scope}) ||
 			allowsAnyName(rule, Request{Verb: "patch", Group: wk.group, Resource: wk.resource, Namespace: scope}) {
-			add(EdgeUpdatesWorkload, "")
+			add(EdgeUpdatesWorkload, "", Request{})
 			break
 		}
 	}
@@ -502,13 +511,13 @@ func appendCapabilities(caps []capability, rule *rbacv1.PolicyRule, ns string, b
 		{Verb: "patch", Group: rbacGroup, Resource: "rolebindings"},
 	} {
 		if RuleAllows(rule, rq) {
-			add(EdgeBindsRoles, describe(rq.Verb, rq.Group, rq.Resource))
+			add(EdgeBindsRoles, describe(rq.Verb, rq.Group, rq.Resource), rq)
 			break
 		}
 	}
 	for _, verb := range []string{"get", "create"} {
 		if allowsAnyName(rule, Request{Verb: verb, Resource: "nodes", Subresource: "proxy"}) {
-			add(EdgeNodeProxy, verb+" nodes/proxy")
+			add(EdgeNodeProxy, verb+" nodes/proxy", Request{Verb: verb, Resource: "nodes", Subresource: "proxy"})
 			break
 		}
 	}
@@ -545,7 +554,9 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 					if has(sa) {
 						continue
 					}
-					emit(edge{c.kind, label(full, func() string { return c.action + " in " + ns }), sa, c.b, ns})
+					req := c.req
+					req.Namespace = ns
+					emit(edge{c.kind, label(full, func() string { return c.action + " in " + ns }), sa, c.b, ns, req})
 				}
 			}
 		}
@@ -555,8 +566,8 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 				continue
 			}
 			for _, verb := range []string{"get", "list"} {
-				if RuleAllows(c.rule, Request{Verb: verb, Resource: "secrets", Namespace: t.ns, Name: nameIf(verb == "get", t.name)}) {
-					emit(edge{c.kind, label(full, func() string { return verb + " secret " + t.ns + "/" + t.name }), t.sa, c.b, t.ns})
+				if req := (Request{Verb: verb, Resource: "secrets", Namespace: t.ns, Name: nameIf(verb == "get", t.name)}); RuleAllows(c.rule, req) {
+					emit(edge{c.kind, label(full, func() string { return verb + " secret " + t.ns + "/" + t.name }), t.sa, c.b, t.ns, req})
 					break
 				}
 			}
@@ -567,16 +578,19 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 				continue
 			}
 			for _, sa := range g.saByNS[ns] {
-				if !has(sa) && RuleAllows(c.rule, Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token", Namespace: ns, Name: g.nodes[sa].Name}) {
-					emit(edge{c.kind, label(full, func() string { return "create serviceaccounts/token " + ns + "/" + g.nodes[sa].Name }), sa, c.b, ns})
+				if has(sa) {
+					continue
+				}
+				if req := (Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token", Namespace: ns, Name: g.nodes[sa].Name}); RuleAllows(c.rule, req) {
+					emit(edge{c.kind, label(full, func() string { return "create serviceaccounts/token " + ns + "/" + g.nodes[sa].Name }), sa, c.b, ns, req})
 				}
 			}
 		}
 	case EdgeImpersonates:
-		if c.ns == "" && !has(0) && RuleAllows(c.rule, Request{Verb: "impersonate", Resource: "groups", Name: SystemMasters}) {
+		if req := (Request{Verb: "impersonate", Resource: "groups", Name: SystemMasters}); c.ns == "" && !has(0) && RuleAllows(c.rule, req) {
 			// The authorizer allows everything to system:masters,
 			// whatever RBAC says.
-			emit(edge{c.kind, label(full, func() string { return "impersonate groups " + SystemMasters }), 0, c.b, ""})
+			emit(edge{c.kind, label(full, func() string { return "impersonate groups " + SystemMasters }), 0, c.b, "", req})
 		}
 		for i, s := range g.nodes {
 			if i == 0 || has(i) {
@@ -598,17 +612,17 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 				continue // users and groups are cluster-scoped
 			}
 			if RuleAllows(c.rule, req) {
-				emit(edge{c.kind, label(full, func() string { return "impersonate " + req.Resource + " " + s.Name }), i, c.b, req.Namespace})
+				emit(edge{c.kind, label(full, func() string { return "impersonate " + req.Resource + " " + s.Name }), i, c.b, req.Namespace, req})
 			}
 		}
 	case EdgeBindsRoles:
-		emit(edge{c.kind, c.action, 0, c.b, ""})
+		emit(edge{c.kind, c.action, 0, c.b, "", c.req})
 	case EdgeNodeProxy:
 		for _, w := range g.workloads {
 			if has(w.sa) {
 				continue
 			}
-			emit(edge{c.kind, label(full, func() string { return c.action + " to exec in " + w.ns + "/" + w.name }), w.sa, c.b, ""})
+			emit(edge{c.kind, label(full, func() string { return c.action + " to exec in " + w.ns + "/" + w.name }), w.sa, c.b, "", c.req})
 		}
 	case EdgeExecsIntoPod:
 		for _, w := range g.workloads {
@@ -616,8 +630,8 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 				continue
 			}
 			for _, sub := range []string{"exec", "attach"} {
-				if RuleAllows(c.rule, Request{Verb: "create", Resource: "pods", Subresource: sub, Namespace: w.ns, Name: nameIf(w.pod, w.name)}) {
-					emit(edge{c.kind, label(full, func() string { return "create pods/" + sub + " in " + w.ns + " (" + w.resource + " " + w.name + ")" }), w.sa, c.b, w.ns})
+				if req := (Request{Verb: "create", Resource: "pods", Subresource: sub, Namespace: w.ns, Name: nameIf(w.pod, w.name)}); RuleAllows(c.rule, req) {
+					emit(edge{c.kind, label(full, func() string { return "create pods/" + sub + " in " + w.ns + " (" + w.resource + " " + w.name + ")" }), w.sa, c.b, w.ns, req})
 					break
 				}
 			}
@@ -628,8 +642,8 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 				continue
 			}
 			for _, verb := range []string{"update", "patch"} {
-				if RuleAllows(c.rule, Request{Verb: verb, Group: w.group, Resource: w.resource, Namespace: w.ns, Name: w.name}) {
-					emit(edge{c.kind, label(full, func() string { return describe(verb, w.group, w.resource) + " " + w.ns + "/" + w.name }), w.sa, c.b, w.ns})
+				if req := (Request{Verb: verb, Group: w.group, Resource: w.resource, Namespace: w.ns, Name: w.name}); RuleAllows(c.rule, req) {
+					emit(edge{c.kind, label(full, func() string { return describe(verb, w.group, w.resource) + " " + w.ns + "/" + w.name }), w.sa, c.b, w.ns, req})
 					break
 				}
 			}

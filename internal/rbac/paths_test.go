@@ -121,7 +121,7 @@ func TestPathsEdges(t *testing.T) {
 			name:  "runs-pod-as: create a workload in the namespace",
 			extra: grantTo("kube-system", "deploy", mallory, `- {apiGroups: [batch], resources: [cronjobs], verbs: [create]}`),
 			want: []Path{{Subject: User("mallory"), Hops: []Hop{
-				{Edge: EdgeRunsPodAs, Action: "create cronjobs.batch in kube-system", To: adminSA, Via: roleVia("kube-system", "deploy")},
+				{Edge: EdgeRunsPodAs, Action: "create cronjobs.batch in kube-system", Request: &Request{Verb: "create", Group: "batch", Resource: "cronjobs", Namespace: "kube-system"}, To: adminSA, Via: roleVia("kube-system", "deploy")},
 				adminHop,
 			}}},
 		},
@@ -133,7 +133,7 @@ func TestPathsEdges(t *testing.T) {
 			name:  "reads-token-secret: get the token Secret by name",
 			extra: grantTo("kube-system", "peek", mallory, `- {apiGroups: [""], resources: [secrets], verbs: [get], resourceNames: [admin-token]}`),
 			want: []Path{{Subject: User("mallory"), Hops: []Hop{
-				{Edge: EdgeReadsTokenSecret, Action: "get secret kube-system/admin-token", To: adminSA, Via: roleVia("kube-system", "peek")},
+				{Edge: EdgeReadsTokenSecret, Action: "get secret kube-system/admin-token", Request: &Request{Verb: "get", Resource: "secrets", Namespace: "kube-system", Name: "admin-token"}, To: adminSA, Via: roleVia("kube-system", "peek")},
 				adminHop,
 			}}},
 		},
@@ -141,7 +141,7 @@ func TestPathsEdges(t *testing.T) {
 			name:  "reads-token-secret: list secrets",
 			extra: grantTo("", "peek", mallory, `- {apiGroups: [""], resources: [secrets], verbs: [list]}`),
 			want: []Path{{Subject: User("mallory"), Hops: []Hop{
-				{Edge: EdgeReadsTokenSecret, Action: "list secret kube-system/admin-token", To: adminSA, Via: clusterVia("peek", "kube-system")},
+				{Edge: EdgeReadsTokenSecret, Action: "list secret kube-system/admin-token", Request: &Request{Verb: "list", Resource: "secrets", Namespace: "kube-system"}, To: adminSA, Via: clusterVia("peek", "kube-system")},
 				adminHop,
 			}}},
 		},
@@ -153,7 +153,7 @@ func TestPathsEdges(t *testing.T) {
 			name:  "creates-token: on that ServiceAccount",
 			extra: grantTo("kube-system", "mint", mallory, `- {apiGroups: [""], resources: [serviceaccounts/token], verbs: [create], resourceNames: [admin]}`),
 			want: []Path{{Subject: User("mallory"), Hops: []Hop{
-				{Edge: EdgeCreatesToken, Action: "create serviceaccounts/token kube-system/admin", To: adminSA, Via: roleVia("kube-system", "mint")},
+				{Edge: EdgeCreatesToken, Action: "create serviceaccounts/token kube-system/admin", Request: &Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token", Namespace: "kube-system", Name: "admin"}, To: adminSA, Via: roleVia("kube-system", "mint")},
 				adminHop,
 			}}},
 		},
@@ -165,7 +165,7 @@ func TestPathsEdges(t *testing.T) {
 			name:  "impersonates: a user by name",
 			extra: grantTo("", "sudo", mallory, `- {apiGroups: [""], resources: [users], verbs: [impersonate], resourceNames: [root]}`),
 			want: []Path{{Subject: User("mallory"), Hops: []Hop{
-				{Edge: EdgeImpersonates, Action: "impersonate users root", To: User("root"), Via: clusterVia("sudo", "")},
+				{Edge: EdgeImpersonates, Action: "impersonate users root", Request: &Request{Verb: "impersonate", Resource: "users", Name: "root"}, To: User("root"), Via: clusterVia("sudo", "")},
 				adminHop,
 			}}},
 		},
@@ -173,7 +173,7 @@ func TestPathsEdges(t *testing.T) {
 			name:  "impersonates: any ServiceAccount",
 			extra: grantTo("", "sudo", mallory, `- {apiGroups: [""], resources: [serviceaccounts], verbs: [impersonate]}`),
 			want: []Path{{Subject: User("mallory"), Hops: []Hop{
-				{Edge: EdgeImpersonates, Action: "impersonate serviceaccounts admin", To: adminSA, Via: clusterVia("sudo", "kube-system")},
+				{Edge: EdgeImpersonates, Action: "impersonate serviceaccounts admin", Request: &Request{Verb: "impersonate", Resource: "serviceaccounts", Namespace: "kube-system", Name: "admin"}, To: adminSA, Via: clusterVia("sudo", "kube-system")},
 				adminHop,
 			}}},
 		},
@@ -181,7 +181,7 @@ func TestPathsEdges(t *testing.T) {
 			name:  "impersonates: any group, system:masters included",
 			extra: grantTo("", "sudo", mallory, `- {apiGroups: [""], resources: [groups], verbs: [impersonate]}`),
 			want: []Path{{Subject: User("mallory"), Hops: []Hop{
-				{Edge: EdgeImpersonates, Action: "impersonate groups system:masters", To: ClusterAdmin, Via: clusterVia("sudo", "")},
+				{Edge: EdgeImpersonates, Action: "impersonate groups system:masters", Request: &Request{Verb: "impersonate", Resource: "groups", Name: "system:masters"}, To: ClusterAdmin, Via: clusterVia("sudo", "")},
 			}}},
 		},
 		{
@@ -192,14 +192,14 @@ func TestPathsEdges(t *testing.T) {
 			name:  "binds-roles: bind clusterroles",
 			extra: grantTo("", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind]}`),
 			want: []Path{{Subject: User("mallory"), Hops: []Hop{
-				{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("binder", "")},
+				{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", Request: &Request{Verb: "bind", Group: "rbac.authorization.k8s.io", Resource: "clusterroles"}, To: ClusterAdmin, Via: clusterVia("binder", "")},
 			}}},
 		},
 		{
 			name:  "binds-roles: create clusterrolebindings",
 			extra: grantTo("", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterrolebindings], verbs: [create]}`),
 			want: []Path{{Subject: User("mallory"), Hops: []Hop{
-				{Edge: EdgeBindsRoles, Action: "create clusterrolebindings.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("binder", "")},
+				{Edge: EdgeBindsRoles, Action: "create clusterrolebindings.rbac.authorization.k8s.io", Request: &Request{Verb: "create", Group: "rbac.authorization.k8s.io", Resource: "clusterrolebindings"}, To: ClusterAdmin, Via: clusterVia("binder", "")},
 			}}},
 		},
 		{
@@ -210,7 +210,7 @@ func TestPathsEdges(t *testing.T) {
 			name:  "node-proxy: get nodes/proxy",
 			extra: grantTo("", "kubelet", mallory, `- {apiGroups: [""], resources: [nodes/proxy], verbs: [get]}`),
 			want: []Path{{Subject: User("mallory"), Hops: []Hop{
-				{Edge: EdgeNodeProxy, Action: "get nodes/proxy to exec in kube-system/controller", To: adminSA, Via: clusterVia("kubelet", "")},
+				{Edge: EdgeNodeProxy, Action: "get nodes/proxy to exec in kube-system/controller", Request: &Request{Verb: "get", Resource: "nodes", Subresource: "proxy"}, To: adminSA, Via: clusterVia("kubelet", "")},
 				adminHop,
 			}}},
 		},
@@ -218,7 +218,7 @@ func TestPathsEdges(t *testing.T) {
 			name:  "execs-into-pod: pods/attach in the namespace",
 			extra: grantTo("kube-system", "debug", mallory, `- {apiGroups: [""], resources: [pods/attach], verbs: [create]}`),
 			want: []Path{{Subject: User("mallory"), Hops: []Hop{
-				{Edge: EdgeExecsIntoPod, Action: "create pods/attach in kube-system (deployments controller)", To: adminSA, Via: roleVia("kube-system", "debug")},
+				{Edge: EdgeExecsIntoPod, Action: "create pods/attach in kube-system (deployments controller)", Request: &Request{Verb: "create", Resource: "pods", Subresource: "attach", Namespace: "kube-system"}, To: adminSA, Via: roleVia("kube-system", "debug")},
 				adminHop,
 			}}},
 		},
@@ -230,7 +230,7 @@ func TestPathsEdges(t *testing.T) {
 			name:  "updates-workload: patch the Deployment by name",
 			extra: grantTo("kube-system", "rollout", mallory, `- {apiGroups: [apps], resources: [deployments], verbs: [patch], resourceNames: [controller]}`),
 			want: []Path{{Subject: User("mallory"), Hops: []Hop{
-				{Edge: EdgeUpdatesWorkload, Action: "patch deployments.apps kube-system/controller", To: adminSA, Via: roleVia("kube-system", "rollout")},
+				{Edge: EdgeUpdatesWorkload, Action: "patch deployments.apps kube-system/controller", Request: &Request{Verb: "patch", Group: "apps", Resource: "deployments", Namespace: "kube-system", Name: "controller"}, To: adminSA, Via: roleVia("kube-system", "rollout")},
 				adminHop,
 			}}},
 		},
@@ -245,11 +245,11 @@ func TestPathsEdges(t *testing.T) {
 				grantTo("", "zz-kubelet", mallory, `- {apiGroups: [""], resources: [nodes/proxy], verbs: [create]}`),
 			want: []Path{
 				{Subject: User("mallory"), Hops: []Hop{
-					{Edge: EdgeNodeProxy, Action: "create nodes/proxy to exec in kube-system/controller", To: adminSA, Via: clusterVia("zz-kubelet", "")},
+					{Edge: EdgeNodeProxy, Action: "create nodes/proxy to exec in kube-system/controller", Request: &Request{Verb: "create", Resource: "nodes", Subresource: "proxy"}, To: adminSA, Via: clusterVia("zz-kubelet", "")},
 					adminHop,
 				}},
 				{Subject: ServiceAccount("shop", "builder"), Hops: []Hop{
-					{Edge: EdgeUpdatesWorkload, Action: "update deployments.apps kube-system/controller", To: adminSA, Via: roleVia("kube-system", "rollout")},
+					{Edge: EdgeUpdatesWorkload, Action: "update deployments.apps kube-system/controller", Request: &Request{Verb: "update", Group: "apps", Resource: "deployments", Namespace: "kube-system", Name: "controller"}, To: adminSA, Via: roleVia("kube-system", "rollout")},
 					adminHop,
 				}},
 			},
@@ -266,13 +266,13 @@ spec: {serviceAccountName: admin, containers: [{name: c, image: c:1}]}
 				`- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind]}`),
 			want: []Path{
 				{Subject: Group("system:serviceaccounts"), Hops: []Hop{
-					{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("sa-binder", "")},
+					{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", Request: &Request{Verb: "bind", Group: "rbac.authorization.k8s.io", Resource: "clusterroles"}, To: ClusterAdmin, Via: clusterVia("sa-binder", "")},
 				}},
 				{Subject: ServiceAccount("shop", "app"), Hops: []Hop{
-					{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("sa-binder", "")},
+					{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", Request: &Request{Verb: "bind", Group: "rbac.authorization.k8s.io", Resource: "clusterroles"}, To: ClusterAdmin, Via: clusterVia("sa-binder", "")},
 				}},
 				{Subject: ServiceAccount("shop", "builder"), Hops: []Hop{
-					{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("sa-binder", "")},
+					{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", Request: &Request{Verb: "bind", Group: "rbac.authorization.k8s.io", Resource: "clusterroles"}, To: ClusterAdmin, Via: clusterVia("sa-binder", "")},
 				}},
 			},
 		},
@@ -282,12 +282,12 @@ spec: {serviceAccountName: admin, containers: [{name: c, image: c:1}]}
 				grantTo("kube-system", "rollout", `{kind: ServiceAccount, name: builder, namespace: shop}`, `- {apiGroups: [apps], resources: [deployments], verbs: [update]}`),
 			want: []Path{
 				{Subject: Group("devs"), Hops: []Hop{
-					{Edge: EdgeRunsPodAs, Action: "create pods in shop", To: ServiceAccount("shop", "builder"), Via: roleVia("shop", "deploy")},
-					{Edge: EdgeUpdatesWorkload, Action: "update deployments.apps kube-system/controller", To: adminSA, Via: roleVia("kube-system", "rollout")},
+					{Edge: EdgeRunsPodAs, Action: "create pods in shop", Request: &Request{Verb: "create", Resource: "pods", Namespace: "shop"}, To: ServiceAccount("shop", "builder"), Via: roleVia("shop", "deploy")},
+					{Edge: EdgeUpdatesWorkload, Action: "update deployments.apps kube-system/controller", Request: &Request{Verb: "update", Group: "apps", Resource: "deployments", Namespace: "kube-system", Name: "controller"}, To: adminSA, Via: roleVia("kube-system", "rollout")},
 					adminHop,
 				}},
 				{Subject: ServiceAccount("shop", "builder"), Hops: []Hop{
-					{Edge: EdgeUpdatesWorkload, Action: "update deployments.apps kube-system/controller", To: adminSA, Via: roleVia("kube-system", "rollout")},
+					{Edge: EdgeUpdatesWorkload, Action: "update deployments.apps kube-system/controller", Request: &Request{Verb: "update", Group: "apps", Resource: "deployments", Namespace: "kube-system", Name: "controller"}, To: adminSA, Via: roleVia("kube-system", "rollout")},
 					adminHop,
 				}},
 			},
@@ -315,11 +315,11 @@ func TestPathsCycles(t *testing.T) {
 		`- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate]}`)
 	want := []Path{
 		{Subject: ServiceAccount("shop", "app"), Hops: []Hop{
-			{Edge: EdgeBindsRoles, Action: "escalate clusterroles.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("binder", "")},
+			{Edge: EdgeBindsRoles, Action: "escalate clusterroles.rbac.authorization.k8s.io", Request: &Request{Verb: "escalate", Group: "rbac.authorization.k8s.io", Resource: "clusterroles"}, To: ClusterAdmin, Via: clusterVia("binder", "")},
 		}},
 		{Subject: ServiceAccount("shop", "builder"), Hops: []Hop{
-			{Edge: EdgeRunsPodAs, Action: "create pods in shop", To: ServiceAccount("shop", "app"), Via: roleVia("shop", "deploy")},
-			{Edge: EdgeBindsRoles, Action: "escalate clusterroles.rbac.authorization.k8s.io", To: ClusterAdmin, Via: clusterVia("binder", "")},
+			{Edge: EdgeRunsPodAs, Action: "create pods in shop", Request: &Request{Verb: "create", Resource: "pods", Namespace: "shop"}, To: ServiceAccount("shop", "app"), Via: roleVia("shop", "deploy")},
+			{Edge: EdgeBindsRoles, Action: "escalate clusterroles.rbac.authorization.k8s.io", Request: &Request{Verb: "escalate", Group: "rbac.authorization.k8s.io", Resource: "clusterroles"}, To: ClusterAdmin, Via: clusterVia("binder", "")},
 		}},
 	}
 	if diff := cmp.Diff(want, pathsOf(t, pathsBase+out)); diff != "" {
