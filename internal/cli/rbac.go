@@ -54,9 +54,9 @@ included.
 
 Exit codes: 0 answered, 1 (rbac paths only) a path to cluster-admin-equivalent exists,
 2 a usage error, input that could not be read, or a cluster list that failed (the answer is
-then printed, but may miss grants).`,
+then printed, but may miss grants). rbac risky has the exit codes of kubestride scan.`,
 	}
-	cmd.AddCommand(newWhoCanCommand(s), newCanCommand(s), newPathsCommand(s))
+	cmd.AddCommand(newWhoCanCommand(s), newCanCommand(s), newPathsCommand(s), newRiskyCommand(s))
 	return cmd
 }
 

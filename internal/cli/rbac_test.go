@@ -72,3 +72,22 @@ func TestRBACUnreadableInput(t *testing.T) {
 		t.Errorf("exit code %d, stdout %q, stderr %q; want 2, an answer and the error", code, out, stderr)
 	}
 }
+
+// TestRBACRiskyGolden: rbac risky is the scan limited to the RBAC checks,
+// with its exit code, on the examples (whose workloads the full scan
+// reports under many other checks).
+func TestRBACRiskyGolden(t *testing.T) {
+	chdirRoot(t)
+	out, stderr, code := run(t, "", "rbac", "risky", "examples", "--format", "table", "--color", "never")
+	if code != report.ExitFindings {
+		t.Fatalf("exit code = %d, want 1 (high findings); stderr:\n%s", code, stderr)
+	}
+	golden.Check(t, filepath.Join("internal", "cli", "testdata", "rbac", "risky.table.golden"), []byte(out))
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) > 1 && (f[0] == "CRITICAL" || f[0] == "HIGH" || f[0] == "MEDIUM" || f[0] == "LOW" || f[0] == "INFO") &&
+			!strings.HasPrefix(f[1], "rbac-") && f[1] != "cluster-admin-binding" {
+			t.Errorf("rbac risky reports check %s, not an RBAC one", f[1])
+		}
+	}
+}

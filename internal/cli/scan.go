@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/config"
@@ -67,21 +68,28 @@ scanned, and what could not.`,
 			return runScan(cmd.Context(), s, o, flags.Changed("fail-on"), flags.Changed("pss-level"), flags.Changed("pss-version"))
 		},
 	}
-	f := cmd.Flags()
+	addScanFlags(cmd.Flags(), o, true)
+	return cmd
+}
+
+// addScanFlags registers the flags of kubestride scan on f; withChecks adds
+// the ones that choose checks and Pod Security Standards settings.
+func addScanFlags(f *pflag.FlagSet, o *ScanOptions, withChecks bool) {
 	f.StringVarP(&o.Format, "format", "f", "", "output format: "+strings.Join(report.Formats(), "|")+" (default table on a terminal, json otherwise)")
 	f.StringVarP(&o.Output, "output", "o", "", "write the report to this file instead of standard output")
 	f.StringVar(&o.FailOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical|high|medium|low|info")
 	f.StringVar(&o.ConfigFile, "config", "", "configuration file (severity overrides, disabled checks, exemptions)")
-	f.StringVar(&o.PSSLevel, "pss-level", "restricted", "Pod Security Standards level: baseline|restricted")
-	f.StringVar(&o.PSSVersion, "pss-version", "latest", "Pod Security Standards version: v1.N|latest")
+	if withChecks {
+		f.StringVar(&o.PSSLevel, "pss-level", "restricted", "Pod Security Standards level: baseline|restricted")
+		f.StringVar(&o.PSSVersion, "pss-version", "latest", "Pod Security Standards version: v1.N|latest")
+		f.StringSliceVar(&o.Only, "check", nil, "run only these checks (repeatable, comma-separated)")
+	}
 	f.StringVar(&o.Color, "color", "auto", "colour in the table format: auto|always|never (auto honours NO_COLOR)")
-	f.StringSliceVar(&o.Only, "check", nil, "run only these checks (repeatable, comma-separated)")
 	f.BoolVar(&o.Cluster, "cluster", false, "scan the live cluster of the kubeconfig's context (or the in-cluster service account)")
 	f.BoolVar(&o.IncludeSecrets, "include-secrets", false, "with --cluster, read Secret contents (by default only their metadata and type)")
 	f.BoolVar(&o.NoSecrets, "no-secrets", false, "with --cluster, do not list Secrets at all (for an identity that may not; reported as skipped)")
 	f.BoolVar(&o.AllowPartial, "allow-partial", false, "with --cluster, do not exit 2 when some lists are forbidden, time out or are unavailable")
 	o.Kube.addFlags(f)
-	return cmd
 }
 
 func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, versionSet bool) error {
