@@ -43,6 +43,9 @@ func TestRenderAllocationPerFinding(t *testing.T) {
 	if testing.Short() {
 		t.Skip("renders 20,000 findings per format")
 	}
+	if raceDetector {
+		t.Skip("the race detector allocates for itself")
+	}
 	const (
 		findings = 20_000
 		// maxPerFinding is the allocation allowed per finding, output
