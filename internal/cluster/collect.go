@@ -149,12 +149,10 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 		// complete, so the long pod list is not held back by the many short
 		// ones when pods have no controller or a known one.
 		var owned, phase1 sync.WaitGroup
-		for i, wait := range []chan struct{}{1: c.controllersListed, 2: c.ownersListed} {
-			if i == 0 {
-				continue
-			}
+		waits := [len(jobs)]chan struct{}{1: c.controllersListed, 2: c.ownersListed}
+		for i := 1; i < len(jobs); i++ {
 			for _, j := range jobs[i] {
-				j.wait = wait
+				j.wait = waits[i]
 				owned.Add(1)
 				if i == 1 {
 					phase1.Add(1)

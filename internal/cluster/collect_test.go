@@ -5,9 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
+	"k8s.io/utils/ptr"
+
+	"github.com/kubestride/kubestride/internal/source"
 )
 
 // TestReason classifies the errors a list can end with; the end-to-end tests
@@ -50,5 +62,43 @@ func TestPhases(t *testing.T) {
 		if got := phase(r); got != want {
 			t.Errorf("phase(%s) = %d, want %d: controllers must be listed before what they own", r.Name, got, want)
 		}
+	}
+}
+
+// TestOwnedListsStartAtOnce: pods are listed beside the controllers; a pod
+// without a controller is passed on before a slow controller list ends, and
+// a pod whose controller is not known yet waits for it and is then counted
+// on its top-level owner.
+func TestOwnedListsStartAtOnce(t *testing.T) {
+	ctrl := func(kind, name string, uid types.UID) []metav1.OwnerReference {
+		return []metav1.OwnerReference{{APIVersion: "apps/v1", Kind: kind, Name: name, UID: uid, Controller: ptr.To(true)}}
+	}
+	cs := fake.NewClientset(
+		&appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "web", UID: "d1"}},
+		&appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "web-1", UID: "r1", OwnerReferences: ctrl("Deployment", "web", "d1")}},
+		&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "web-1-a", UID: "p1", OwnerReferences: ctrl("ReplicaSet", "web-1", "r1")}},
+		&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "bare", UID: "p2"}},
+		&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "orphan", UID: "p3", OwnerReferences: ctrl("ReplicaSet", "gone", "x")}},
+	)
+	cs.PrependReactor("list", "deployments", func(k8stesting.Action) (bool, runtime.Object, error) {
+		time.Sleep(300 * time.Millisecond) // a slow controller list
+		return false, nil, nil
+	})
+	var emitted []string
+	res, err := Collect(context.Background(), cs, Options{SkipSecrets: true}, func(o *source.Object, _ any) {
+		emitted = append(emitted, o.Kind+" "+o.Name())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Gaps) > 0 {
+		t.Fatalf("gaps: %+v", res.Gaps)
+	}
+	want := []string{"Pod bare", "Deployment web", "Pod orphan"}
+	if diff := cmp.Diff(want, emitted); diff != "" {
+		t.Errorf("emitted (-want +got):\n%s", diff)
+	}
+	if got := res.OwnedPods["d1"]; got != 1 {
+		t.Errorf("pods counted on the Deployment: %d, want 1 (%v)", got, res.OwnedPods)
 	}
 }
