@@ -1,8 +1,12 @@
 package checks
 
-// The RBAC rule matcher and the binding index shared by the rbac-* checks.
+// What the rbac-* checks share: grants matched against rules, bindings as
+// the per-binding checks see them, and the wording of who holds a role. Who
+// holds a role, and the rules an aggregated ClusterRole grants, come from
+// package rbac's model (rbacModel), the one the SubjectAccessReview oracle
+// verifies.
 //
-// Matching follows the RBAC authorizer of kube-apiserver exactly
+// Matching (package rbac) follows the RBAC authorizer of kube-apiserver exactly
 // (k8s.io/kubernetes/pkg/apis/rbac/v1/evaluation_helpers.go and
 // plugin/pkg/auth/authorizer/rbac): "*" in verbs, apiGroups and resources
 // matches everything; "*/x" in resources matches subresource x of every
