@@ -258,6 +258,7 @@ func (d document) finish(c *converter, line int, apiVersion, kind string, node f
 			return []Error{d.fieldError(obj, node(), merr)}
 		}
 		obj.Meta = meta
+		obj.Raw = bytes.Clone(c.buf)
 		emit(obj)
 		return nil
 	}

@@ -39,6 +39,9 @@ type Object struct {
 	// Typed is the object decoded into its k8s.io/api type, or nil when the
 	// kind is not a built-in one (a custom resource, say).
 	Typed runtime.Object
+	// Raw is the object as JSON, as the API server would receive it, for
+	// objects whose kind is not a built-in one (Typed is nil); nil otherwise.
+	Raw []byte
 	// Meta is the object's metadata. For typed objects it points into Typed;
 	// for others it holds what the document's metadata said.
 	Meta *metav1.ObjectMeta
