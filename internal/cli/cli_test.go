@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -247,23 +248,34 @@ data:
 }
 
 // TestManyErrorsOnStderr: stderr lists the first errors and refers to the
-// report for the rest, which lists them all.
+// report for the rest, which lists them all (one file keeps 20, then one
+// that counts the others).
 func TestManyErrorsOnStderr(t *testing.T) {
 	var in strings.Builder
-	for i := 0; i < 30; i++ {
+	for i := 0; i < 25; i++ {
 		in.WriteString("---\nkind: Pod\nmetadata: {name: p}\n")
 	}
-	out, stderr, code := run(t, in.String(), "scan", "-f", "json", "-")
+	f := filepath.Join(t.TempDir(), "more.yaml")
+	if err := os.WriteFile(f, []byte(strings.Repeat("---\nkind: Pod\nmetadata: {name: p}\n", 5)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := run(t, in.String(), "scan", "-f", "json", "-", f)
 	if code != report.ExitError {
 		t.Fatalf("exit code = %d, want %d", code, report.ExitError)
 	}
 	if got := strings.Count(stderr, "Pod has no apiVersion"); got != maxStderrErrors {
 		t.Errorf("stderr lists %d errors, want %d", got, maxStderrErrors)
 	}
-	if !strings.Contains(stderr, "... and 10 more (the report lists them all)") {
+	if !strings.Contains(stderr, "... and 6 more (the report lists them all)") {
 		t.Errorf("stderr does not refer to the report for the rest:\n%s", stderr)
 	}
-	if r := decodeReport(t, out); len(r.Errors) != 30 {
-		t.Errorf("report lists %d errors, want 30", len(r.Errors))
+	r := decodeReport(t, out)
+	if len(r.Errors) != 26 {
+		t.Errorf("report lists %d errors, want 26", len(r.Errors))
+	}
+	if !slices.ContainsFunc(r.Errors, func(e report.Error) bool {
+		return e.Message == "5 more errors in this file not shown, from this line on"
+	}) {
+		t.Errorf("no error counts the errors not shown: %v", r.Errors)
 	}
 }

@@ -12,30 +12,21 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// Limits that keep hostile documents from hanging or exhausting memory.
-const (
-	// maxExpandedNodes caps the nodes one document may expand to once aliases
-	// are resolved (a "billion laughs" document expands exponentially).
-	maxExpandedNodes = 1 << 20
-	// maxDepth caps the nesting depth of one document.
-	maxDepth = 1000
-)
-
-var (
-	errAliasBomb = errors.New("document expands YAML aliases to more than 1048576 nodes")
-	errTooDeep   = fmt.Errorf("document nests deeper than %d levels", maxDepth)
-)
-
-// converter turns one YAML parse tree into JSON text and a line index, in one
-// walk. Scalars are resolved with YAML 1.1 rules, as kubectl's YAML reader
-// resolves them (yes/no/on/off are booleans, 0777 is octal), so the JSON is
-// what the API server would receive.
+// converter holds the buffers that turn one document into JSON text and a
+// line index: the fast path writes both, and index walks yaml.v3's parse
+// tree for the lines of the slow path.
 type converter struct {
 	buf      []byte
 	lines    lineBuilder
-	expanded int
 	lineBase int    // added to node lines: the document's first line - 1
 	scratch  []byte // the fast path's buffer for scalars with escapes or folds
+	path     []pathSeg
+}
+
+// pathSeg is one segment of the path index is at.
+type pathSeg struct {
+	key   string
+	index int // -1 for a key
 }
 
 // converters reuses converters' buffers from one document to the next: the
@@ -45,156 +36,81 @@ var converters = sync.Pool{New: func() any { return &converter{} }}
 func (c *converter) reset(lineBase int) {
 	c.buf = c.buf[:0]
 	c.lines.entries = c.lines.entries[:0]
-	c.expanded = 0
 	c.lineBase = lineBase
+	c.path = c.path[:0]
 }
 
-// convert writes n as JSON. h is the path hash of n; index tells whether
-// line entries are recorded (false inside alias expansions, whose lines
-// belong to the anchor).
-func (c *converter) convert(n *yaml.Node, h uint64, depth int, index bool) error {
-	c.expanded++
-	if c.expanded > maxExpandedNodes {
-		return errAliasBomb
-	}
+// index records the line of every field of the object n (a mapping), and
+// returns the keys set twice in one mapping. It does not follow aliases or
+// merge keys: their fields are written where the anchor is, and a lookup
+// falls back to the line of the alias.
+func (c *converter) index(n *yaml.Node) []IgnoredField {
+	var dups []IgnoredField
+	c.walk(n, hashSeed, 0, &dups)
+	return dups
+}
+
+func (c *converter) walk(n *yaml.Node, h uint64, depth int, dups *[]IgnoredField) {
 	if depth > maxDepth {
-		return errTooDeep
+		return
 	}
 	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			c.buf = append(c.buf, "null"...)
-			return nil
-		}
-		return c.convert(n.Content[0], h, depth, index)
-	case yaml.AliasNode:
-		if n.Alias == nil {
-			return fmt.Errorf("line %d: unresolved alias", c.lineBase+n.Line)
-		}
-		return c.convert(n.Alias, h, depth+1, false)
-	case yaml.ScalarNode:
-		return c.scalar(n)
 	case yaml.SequenceNode:
-		c.buf = append(c.buf, '[')
 		for i, item := range n.Content {
-			if i > 0 {
-				c.buf = append(c.buf, ',')
-			}
 			ih := hashIndex(h, i)
-			if index {
-				c.lines.add(ih, c.lineBase+item.Line)
-			}
-			if err := c.convert(item, ih, depth+1, index); err != nil {
-				return err
-			}
+			c.lines.add(ih, c.lineBase+item.Line)
+			c.path = append(c.path, pathSeg{index: i})
+			c.walk(item, ih, depth+1, dups)
+			c.path = c.path[:len(c.path)-1]
 		}
-		c.buf = append(c.buf, ']')
-		return nil
 	case yaml.MappingNode:
-		return c.mapping(n, h, depth, index)
+		var seen map[string]bool
+		if len(n.Content) > 2 {
+			seen = make(map[string]bool, len(n.Content)/2)
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if isMergeKey(k) {
+				continue
+			}
+			key, err := keyString(k)
+			if err != nil {
+				continue
+			}
+			c.path = append(c.path, pathSeg{key: key, index: -1})
+			if seen != nil {
+				if seen[key] {
+					*dups = append(*dups, IgnoredField{Path: c.pathString(), Duplicate: true})
+				}
+				seen[key] = true
+			}
+			kh := hashKey(h, key)
+			c.lines.add(kh, c.lineBase+k.Line)
+			c.walk(v, kh, depth+1, dups)
+			c.path = c.path[:len(c.path)-1]
+		}
 	}
-	return fmt.Errorf("line %d: unsupported YAML node", c.lineBase+n.Line)
 }
 
-func (c *converter) mapping(n *yaml.Node, h uint64, depth int, index bool) error {
-	pairs := n.Content
-	if hasMerge(n) {
-		var err error
-		if pairs, err = mergedPairs(n, depth); err != nil {
-			return fmt.Errorf("line %d: %w", c.lineBase+n.Line, err)
-		}
-	}
-	c.buf = append(c.buf, '{')
-	for i := 0; i+1 < len(pairs); i += 2 {
-		k, v := pairs[i], pairs[i+1]
-		key, err := keyString(k)
-		if err != nil {
-			return fmt.Errorf("line %d: %w", c.lineBase+k.Line, err)
+// pathString writes the current path as strict JSON decoding names fields:
+// spec.containers[0].name.
+func (c *converter) pathString() string {
+	var b strings.Builder
+	for i, s := range c.path {
+		if s.index >= 0 {
+			fmt.Fprintf(&b, "[%d]", s.index)
+			continue
 		}
 		if i > 0 {
-			c.buf = append(c.buf, ',')
+			b.WriteByte('.')
 		}
-		c.buf = strconv.AppendQuote(c.buf, key)
-		c.buf = append(c.buf, ':')
-		kh := hashKey(h, key)
-		if index {
-			c.lines.add(kh, c.lineBase+k.Line)
-		}
-		if err := c.convert(v, kh, depth+1, index); err != nil {
-			return err
-		}
+		b.WriteString(s.key)
 	}
-	c.buf = append(c.buf, '}')
-	return nil
+	return b.String()
 }
 
 func isMergeKey(k *yaml.Node) bool {
-	return k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Style&^yaml.TaggedStyle == 0 && (k.Style&yaml.TaggedStyle == 0 || k.ShortTag() == "!!merge")
-}
-
-func hasMerge(n *yaml.Node) bool {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if isMergeKey(n.Content[i]) {
-			return true
-		}
-	}
-	return false
-}
-
-// mergedPairs resolves YAML merge keys (<<): keys written in the mapping win
-// over merged ones, and earlier merge sources win over later ones.
-func mergedPairs(n *yaml.Node, depth int) ([]*yaml.Node, error) {
-	if depth > maxDepth {
-		return nil, errTooDeep
-	}
-	var out []*yaml.Node
-	seen := map[string]bool{}
-	add := func(k, v *yaml.Node) {
-		key, err := keyString(k)
-		if err != nil || seen[key] {
-			return
-		}
-		seen[key] = true
-		out = append(out, k, v)
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if !isMergeKey(n.Content[i]) {
-			add(n.Content[i], n.Content[i+1])
-		}
-	}
-	var sources []*yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if !isMergeKey(n.Content[i]) {
-			continue
-		}
-		v := deref(n.Content[i+1])
-		switch v.Kind {
-		case yaml.MappingNode:
-			sources = append(sources, v)
-		case yaml.SequenceNode:
-			for _, s := range v.Content {
-				sources = append(sources, deref(s))
-			}
-		default:
-			return nil, errors.New("merge key << needs a mapping or a list of mappings")
-		}
-	}
-	for _, s := range sources {
-		if s.Kind != yaml.MappingNode {
-			return nil, errors.New("merge key << needs a mapping or a list of mappings")
-		}
-		pairs := s.Content
-		if hasMerge(s) {
-			var err error
-			if pairs, err = mergedPairs(s, depth+1); err != nil {
-				return nil, err
-			}
-		}
-		for i := 0; i+1 < len(pairs); i += 2 {
-			add(pairs[i], pairs[i+1])
-		}
-	}
-	return out, nil
+	return k.Kind == yaml.ScalarNode && k.Value == "<<" && (k.Style&^yaml.TaggedStyle == 0 && (k.Style&yaml.TaggedStyle == 0 || k.ShortTag() == "!!merge"))
 }
 
 func deref(n *yaml.Node) *yaml.Node {
@@ -229,62 +145,54 @@ func keyString(k *yaml.Node) (string, error) {
 	return k.Value, nil
 }
 
-func (c *converter) scalar(n *yaml.Node) error {
-	quoted := n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0
-	// The parser fills Tag with its own (YAML 1.2) resolution; only a tag
-	// written in the document counts.
-	tag := ""
-	if n.Style&yaml.TaggedStyle != 0 {
-		tag = n.ShortTag()
-		if tag != "!" && !strings.HasPrefix(tag, "!!") {
-			tag = "" // a local or URI tag: read the value as if untagged
-		}
-	}
-	if quoted || tag == "!!str" || tag == "!!binary" || tag == "!" || tag == "!!timestamp" {
-		c.appendString(n.Value)
-		return nil
-	}
-	v := resolvePlain(n.Value)
-	switch tag {
-	case "!!int", "!!float":
-		switch v.(type) {
-		case int64, uint64, float64:
-		default:
-			return fmt.Errorf("line %d: value tagged %s is not a number", c.lineBase+n.Line, tag)
-		}
-	case "!!bool":
-		if _, ok := v.(bool); !ok {
-			return fmt.Errorf("line %d: value tagged !!bool is not a boolean", c.lineBase+n.Line)
-		}
-	case "!!null":
-		v = nil
-	}
-	switch v := v.(type) {
-	case nil:
-		c.buf = append(c.buf, "null"...)
-	case bool:
-		c.buf = strconv.AppendBool(c.buf, v)
-	case int64:
-		c.buf = strconv.AppendInt(c.buf, v, 10)
-	case uint64:
-		c.buf = strconv.AppendUint(c.buf, v, 10)
-	case float64:
-		if math.IsInf(v, 0) || math.IsNaN(v) {
-			return fmt.Errorf("line %d: infinite or NaN numbers have no JSON representation", c.lineBase+n.Line)
-		}
-		c.buf = strconv.AppendFloat(c.buf, v, 'g', -1, 64)
-	default:
-		c.appendString(n.Value)
-	}
-	return nil
+// appendString writes s as a JSON string, as encoding/json writes it
+// (control characters escaped, invalid UTF-8 replaced), so that the text is
+// valid JSON whatever a document's escapes produced.
+func (c *converter) appendString(s string) {
+	c.buf = appendJSONString(c.buf, s)
 }
 
-func (c *converter) appendString(s string) {
-	if utf8.ValidString(s) {
-		c.buf = strconv.AppendQuote(c.buf, s)
-		return
+const hexDigits = "0123456789abcdef"
+
+func appendJSONString(buf []byte, s string) []byte {
+	buf = append(buf, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if b >= 0x20 && b != '"' && b != '\\' {
+				i++
+				continue
+			}
+			buf = append(buf, s[start:i]...)
+			switch b {
+			case '"', '\\':
+				buf = append(buf, '\\', b)
+			case '\n':
+				buf = append(buf, '\\', 'n')
+			case '\r':
+				buf = append(buf, '\\', 'r')
+			case '\t':
+				buf = append(buf, '\\', 't')
+			default:
+				buf = append(buf, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, "\\ufffd"...)
+			i++
+			start = i
+			continue
+		}
+		i += size
 	}
-	c.buf = strconv.AppendQuote(c.buf, strings.ToValidUTF8(s, "\uFFFD"))
+	buf = append(buf, s[start:]...)
+	return append(buf, '"')
 }
 
 // resolvePlain resolves an unquoted scalar with YAML 1.1 rules. It returns

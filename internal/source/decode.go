@@ -2,108 +2,433 @@ package source
 
 import (
 	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
 	sigsjson "sigs.k8s.io/json"
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // Decode reads every object in data, which came from file, and passes each to
 // emit. It returns the problems found; a bad document never stops the ones
-// after it.
+// after it. It reads data as Load reads a file, with the same limits.
 func Decode(file string, data []byte, emit func(*Object)) []Error {
-	if i := bytes.IndexByte(data, 0); i >= 0 || !utf8.Valid(data) {
-		return []Error{{File: file, Message: "not a YAML or JSON text file (binary or not UTF-8)"}}
+	var errs errorList
+	data, err := prepare(file, data)
+	if err != nil {
+		return []Error{*err}
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	var errs []Error
-	for docNum, doc := range splitDocuments(data) {
-		d := document{file: file, doc: docNum + 1, line: doc.line}
-		errs = append(errs, d.decode(doc.text, emit)...)
+	b := newBudget(len(data))
+	n := 0
+	for raw := range documents(data) {
+		n++
+		d := document{file: file, doc: n, line: raw.line}
+		d.tree = d.preparse(raw.text, b)
+		errs.add(d.decode(raw.text, emit)...)
 	}
-	return errs
+	return errs.done(file)
 }
 
-type rawDocument struct {
-	text []byte
-	line int // 1-based line of the document's first line
+// prepare checks that a file's bytes are text and turns them into UTF-8.
+func prepare(file string, data []byte) ([]byte, *Error) {
+	if binary(data) {
+		return nil, &Error{File: file, Message: "not a YAML or JSON text file (binary)"}
+	}
+	return transcode(data), nil
 }
 
-// splitDocuments cuts a YAML stream at its "---" separators, so that a
-// document with a syntax error does not take the rest of the file with it.
-func splitDocuments(data []byte) []rawDocument {
-	var docs []rawDocument
-	start, startLine, line := 0, 1, 1
-	for pos := 0; pos < len(data); {
-		end := bytes.IndexByte(data[pos:], '\n')
-		next := len(data)
-		if end >= 0 {
-			next = pos + end + 1
-		}
-		l := data[pos:next]
-		if isSeparator(l) && pos > start {
-			docs = append(docs, rawDocument{data[start:pos], startLine})
-			start, startLine = pos, line
-		}
-		pos = next
-		line++
-	}
-	if start < len(data) {
-		docs = append(docs, rawDocument{data[start:], startLine})
-	}
-	return docs
-}
-
-func isSeparator(l []byte) bool {
-	if !bytes.HasPrefix(l, []byte("---")) {
+// binary reports whether data looks like a binary file rather than text
+// with a stray NUL: its first 512 bytes hold two NULs, or a NUL and no line
+// break. A stray NUL costs only its document.
+func binary(data []byte) bool {
+	if utf16BOM(data) {
 		return false
 	}
-	rest := l[3:]
-	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r'
+	sample := data[:min(len(data), 512)]
+	nuls := bytes.Count(sample, []byte{0})
+	return nuls >= 2 || nuls == 1 && bytes.IndexAny(sample, "\n\r") < 0
+}
+
+func utf16BOM(data []byte) bool {
+	return bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff"))
+}
+
+// errorList keeps the errors of one file, up to maxErrorsPerFile, and counts
+// the rest.
+type errorList struct {
+	errs    []Error
+	dropped int
+	from    int // the line of the first error not kept
+}
+
+func (l *errorList) add(errs ...Error) {
+	for _, e := range errs {
+		if len(l.errs) < maxErrorsPerFile {
+			l.errs = append(l.errs, e)
+		} else {
+			if l.dropped == 0 {
+				l.from = e.Line
+			}
+			l.dropped++
+		}
+	}
+}
+
+// done returns the errors kept, and one more that counts the others.
+func (l *errorList) done(file string) []Error {
+	if l.dropped > 0 {
+		l.errs = append(l.errs, Error{File: file, Line: l.from, Message: fmt.Sprintf("%d more errors in this file not shown, from this line on", l.dropped)})
+	}
+	return l.errs
 }
 
 type document struct {
 	file string
 	doc  int
 	line int
+	// tree is the document's parse tree when the loader parsed it first, to
+	// charge its alias expansion to the input's budget.
+	tree *parsed
+}
+
+// parsed is a document's yaml.v3 parse tree and what it expands to.
+type parsed struct {
+	// root is the document's top node; nil for an empty document.
+	root *yaml.Node
+	// err is why the document cannot be read; the other fields are unset.
+	err *Error
+	// size is about what the document expands to, in JSON bytes.
+	size int64
+	// refused is set when the input's alias budget does not cover size.
+	refused bool
+	left    int64
 }
 
 func (d document) errorf(line int, format string, args ...any) Error {
 	return Error{File: d.file, Line: line, Doc: d.doc, Message: fmt.Sprintf(format, args...)}
 }
 
+// preparse parses a document that may hold aliases, measures its expansion
+// and charges it to b, in document order. It returns nil for a document
+// that cannot expand: that one is parsed where it is decoded.
+func (d document) preparse(text []byte, b *budget) *parsed {
+	if !mayAlias(text) {
+		return nil
+	}
+	p := d.parse(text)
+	if p.err == nil && p.root != nil && !b.charge(p.size, len(text)) {
+		p.refused, p.left = true, b.left
+	}
+	return p
+}
+
+// parse parses a document with yaml.v3 and measures its expansion.
+func (d document) parse(text []byte) *parsed {
+	if line, what := checkText(text); line > 0 {
+		e := d.errorf(d.line-1+line, "%s; the document is not read", what)
+		return &parsed{err: &e}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(text))
+	var root yaml.Node
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return &parsed{} // only comments or blank lines
+		}
+		e := d.yamlError(err)
+		return &parsed{err: &e}
+	}
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil {
+		// Not expected: splitDocuments cuts at every document marker.
+		e := d.errorf(d.line-1+next.Line, "invalid YAML: a second document starts here without a document marker")
+		return &parsed{err: &e}
+	}
+	if root.Kind == 0 || len(root.Content) == 0 {
+		return &parsed{}
+	}
+	body := root.Content[0]
+	if body.Kind == yaml.ScalarNode && body.Tag == "!!null" && body.Style&yaml.TaggedStyle == 0 && body.Value == "" {
+		return &parsed{} // an empty document ("---" then nothing)
+	}
+	if line := dedentedAfter(text, body); line > 0 {
+		e := d.errorf(d.line-1+line, "invalid YAML: this line is indented less than the document's first line (column %d), so the parser would drop it and everything after it", body.Column)
+		return &parsed{err: &e}
+	}
+	size, err := measure(body)
+	if err != nil {
+		line := body.Line
+		var ne *nodeError
+		if errors.As(err, &ne) {
+			line = ne.line
+		}
+		format := "invalid YAML: %v"
+		if errors.Is(err, errTooDeep) {
+			format = "%v"
+		}
+		e := d.errorf(d.line-1+line, format, err)
+		return &parsed{err: &e}
+	}
+	return &parsed{root: body, size: size}
+}
+
+// lineRelative shifts a "line N: " prefix from document to file lines.
+func lineRelative(msg string, base int) string {
+	if n, rest, ok := yamlLine.cut(msg); ok && strings.HasPrefix(msg, "line ") {
+		return fmt.Sprintf("line %d: %s", base+n, rest)
+	}
+	return msg
+}
+
 // decode decodes one document: by the fast path when the document is in the
-// part of YAML it reads, else from yaml.v3's parse tree.
+// part of YAML it reads, else as kubectl reads it.
 func (d document) decode(text []byte, emit func(*Object)) []Error {
-	if errs, ok := d.decodeFast(text, emit); ok {
-		return errs
+	if d.tree == nil {
+		if line, what := checkText(text); line > 0 {
+			return []Error{d.errorf(d.line-1+line, "%s; the document is not read", what)}
+		}
+		switch line, what := trivial(text); what {
+		case "empty":
+			return nil
+		case "scalar", "list":
+			return []Error{d.errorf(d.line-1+line, "document is not a Kubernetes object (a %s, not a mapping)", what)}
+		}
+		if errs, ok := d.decodeFast(text, emit); ok {
+			return errs
+		}
 	}
 	return d.decodeYAML(text, emit)
 }
 
-// decodeYAML decodes a document from yaml.v3's parse tree.
+// trivial recognises, without a parser, a document that holds nothing (only
+// blank lines, comments and a "---" line), or one line that is a plain
+// scalar or a block sequence entry, and so is no object: a file of millions of
+// such documents then costs little. It returns the content's 1-based line and
+// "empty", "scalar" or "list"; "" when it is not sure.
+func trivial(text []byte) (int, string) {
+	line, found, what := 0, 0, "empty"
+	for pos := 0; pos < len(text); {
+		end, next := nextLine(text, pos)
+		l := text[pos:end]
+		pos = next
+		line++
+		t := bytes.TrimLeft(l, " ")
+		switch {
+		case len(t) == 0 || t[0] == '#':
+			continue
+		case line == 1 || found == 0:
+			if start, _ := marker(l); start {
+				rest := bytes.TrimLeft(l[3:], " \t")
+				if len(rest) == 0 || rest[0] == '#' {
+					continue
+				}
+				return 0, ""
+			}
+		}
+		if found > 0 {
+			return 0, "" // more than one line of content
+		}
+		found = line
+		switch {
+		case len(t) >= 2 && t[0] == '-' && t[1] == ' ' || len(t) == 1 && t[0] == '-':
+			what = "list"
+			if bytes.ContainsAny(t, ":#\t") {
+				return 0, "" // "- a: b" is a list too, but let the parser say
+			}
+		case plainStart(string(t), 0) && t[0] != '-' && t[0] != '?' && t[0] != ':' && t[0] != '.':
+			if bytes.ContainsAny(t, ":#\t") {
+				return 0, ""
+			}
+			what = "scalar"
+		default:
+			return 0, ""
+		}
+	}
+	return found, what
+}
+
+// decodeYAML decodes a document the fast path does not read. Its meaning
+// comes from sigs.k8s.io/yaml, the reader kubectl and Helm decode manifests
+// with (YAML 1.1 scalars, merge keys applied in order, tags resolved,
+// !!binary decoded); yaml.v3's parse tree gives the lines of its fields, the
+// keys set twice, and what its aliases expand to, measured before anything
+// is expanded.
 func (d document) decodeYAML(text []byte, emit func(*Object)) []Error {
-	var root yaml.Node
-	if err := yaml.Unmarshal(text, &root); err != nil {
-		return []Error{d.yamlError(err)}
+	p := d.tree
+	if p == nil {
+		p = d.parse(text)
+		// A document without aliases expands to about its own size: it
+		// needs no budget.
 	}
-	if root.Kind == 0 || len(root.Content) == 0 {
-		return nil // only comments or blank lines
+	switch {
+	case p.err != nil:
+		return []Error{*p.err}
+	case p.root == nil:
+		return nil
+	case p.refused:
+		return []Error{d.errorf(d.line-1+p.root.Line, "document expands YAML aliases and merge keys to about %d bytes, beyond the %d bytes this input may still expand to; the document is not read", p.size, p.left)}
 	}
-	body := root.Content[0]
-	if body.Kind == yaml.ScalarNode && body.Tag == "!!null" {
-		return nil // an empty document ("---" then nothing)
+	line := d.line - 1 + p.root.Line
+	if p.root.Kind != yaml.MappingNode && !(p.root.Kind == yaml.AliasNode && deref(p.root).Kind == yaml.MappingNode) {
+		return []Error{d.errorf(line, "document is not a Kubernetes object (a %s, not a mapping)", nodeKindName(deref(p.root)))}
 	}
-	if line := dedentedAfter(text, body); line > 0 {
-		return []Error{d.errorf(d.line-1+line, "invalid YAML: this line is indented less than the document's first line (column %d), so the parser would drop it and everything after it", body.Column)}
+	data, err := kubectlJSON(text)
+	if err != nil {
+		return []Error{d.errorf(line, "%s", lineRelative(err.Error(), d.line-1))}
 	}
-	return d.object(body, d.line-1+body.Line, emit)
+	return d.object(data, p.root, line, 0, emit)
+}
+
+// kubectlJSON converts a YAML document to JSON as kubectl does.
+func kubectlJSON(text []byte) (data []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the YAML reader failed: %v", r)
+		}
+	}()
+	data, err = sigsyaml.YAMLToJSON(text)
+	if err != nil {
+		return nil, fmt.Errorf("invalid YAML: %s", redact(err.Error()))
+	}
+	return data, nil
+}
+
+// quotedValue is a value the YAML reader quotes in an error message.
+var quotedValue = regexp.MustCompile("`[^`]*`")
+
+// redact drops the values that the YAML reader's errors quote: the value
+// may be a secret.
+func redact(msg string) string {
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = strings.TrimPrefix(msg, "json: ")
+	if i := strings.Index(msg, "unsupported map key of type: "); i >= 0 {
+		typ, _, _ := strings.Cut(msg[i+len("unsupported map key of type: "):], ",")
+		return fmt.Sprintf("a mapping key of type %s has no JSON form (null keys, lists and mappings as keys, integers beyond int64 are rejected)", typ)
+	}
+	return quotedValue.ReplaceAllString(msg, "(value not shown)")
+}
+
+// object decodes one object from its JSON (a document, or an item of a
+// List); n is its parse tree when known, for lines.
+func (d document) object(data []byte, n *yaml.Node, line, depth int, emit func(*Object)) []Error {
+	if depth > maxDepth {
+		return []Error{d.errorf(line, "%v", errTooDeep)}
+	}
+	if n != nil {
+		n = deref(n)
+		if n.Kind != yaml.MappingNode {
+			n = nil
+		}
+	}
+	var head struct {
+		APIVersion json.RawMessage `json:"apiVersion"`
+		Kind       json.RawMessage `json:"kind"`
+		Items      json.RawMessage `json:"items"`
+	}
+	if bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{")) {
+		if err := sigsjson.UnmarshalCaseSensitivePreserveInts(data, &head); err != nil {
+			return []Error{d.errorf(line, "%v", err)}
+		}
+	} else {
+		return []Error{d.errorf(line, "document is not a Kubernetes object (not a mapping)")}
+	}
+	apiVersion, aerr := jsonString(head.APIVersion, "apiVersion")
+	kind, kerr := jsonString(head.Kind, "kind")
+	if err := errors.Join(aerr, kerr); err != nil {
+		return []Error{d.errorf(line, "%v", err)}
+	}
+	if len(head.Items) > 0 && string(head.Items) != "null" {
+		// kubectl applies the items of anything that has them, whatever its
+		// kind, and not the object itself.
+		return d.list(head.Items, n, line, depth, emit)
+	}
+	if errs := d.kindErrors(line, apiVersion, kind); errs != nil {
+		return errs
+	}
+	var lines *LineIndex
+	var dups []IgnoredField
+	if n != nil {
+		c := converters.Get().(*converter)
+		defer converters.Put(c)
+		c.reset(d.line - 1)
+		dups = c.index(n)
+		lines, _ = c.lines.build()
+	}
+	return d.finish(data, lines, dups, line, apiVersion, kind, func() *yaml.Node { return n }, emit)
+}
+
+// jsonString reads a field that must be a string (or absent).
+func jsonString(raw json.RawMessage, name string) (string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", fmt.Errorf("%s must be a string, not %s", name, raw)
+	}
+	return s, nil
+}
+
+func (d document) list(items json.RawMessage, n *yaml.Node, line, depth int, emit func(*Object)) []Error {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(items, &raws); err != nil {
+		return []Error{d.errorf(line, "items: a list is required")}
+	}
+	var nodes []*yaml.Node
+	if n != nil {
+		if in := field(n, "items"); in != nil {
+			if in = deref(in); in.Kind == yaml.SequenceNode && len(in.Content) == len(raws) {
+				nodes = in.Content
+			}
+		}
+	}
+	var errs []Error
+	for i, raw := range raws {
+		var node *yaml.Node
+		itemLine := line
+		if nodes != nil {
+			node = nodes[i]
+			itemLine = d.line - 1 + node.Line
+		}
+		errs = append(errs, d.object(raw, node, itemLine, depth+1, emit)...)
+	}
+	return errs
+}
+
+// decodeFast decodes a document that the fast path reads; ok is false when
+// the document must take the yaml.v3 path.
+func (d document) decodeFast(text []byte, emit func(*Object)) (errs []Error, ok bool) {
+	c := converters.Get().(*converter)
+	defer converters.Put(c)
+	c.reset(d.line - 1)
+	r, lines, ok := c.fastDocument(text)
+	if !ok {
+		return nil, false
+	}
+	line := d.line - 1 + r.line
+	if errs := d.kindErrors(line, r.apiVersion, r.kind); errs != nil {
+		return errs, true
+	}
+	// Errors name the object and find the lines of fields in the parse
+	// tree: parse the text again, only then.
+	node := func() *yaml.Node {
+		var root yaml.Node
+		if err := yaml.Unmarshal(text, &root); err != nil || len(root.Content) == 0 {
+			return nil
+		}
+		return root.Content[0]
+	}
+	return d.finish(c.buf, lines, nil, line, r.apiVersion, r.kind, node, emit), true
 }
 
 // dedentedAfter returns the first line (1-based, in text) below an indented
@@ -173,55 +498,18 @@ func parserError(msg string) bool {
 	return false
 }
 
-// object decodes one top-level node (or an item of a List).
-func (d document) object(n *yaml.Node, line int, emit func(*Object)) []Error {
-	if n.Kind == yaml.AliasNode {
-		n = deref(n)
-	}
-	if n.Kind != yaml.MappingNode {
-		return []Error{d.errorf(line, "document is not a Kubernetes object (a %s, not a mapping)", nodeKindName(n))}
-	}
-	apiVersion, kind := scalarField(n, "apiVersion"), scalarField(n, "kind")
-	if errs := d.kindErrors(line, apiVersion, kind); errs != nil {
-		return errs
-	}
-	if items := field(n, "items"); items != nil && strings.HasSuffix(kind, "List") {
-		return d.list(items, line, emit)
-	}
-
-	c := converters.Get().(*converter)
-	defer converters.Put(c)
-	c.reset(d.line - 1)
-	if err := c.convert(n, hashSeed, 0, true); err != nil {
-		return []Error{d.errorf(line, "%v", err)}
-	}
-	return d.finish(c, line, apiVersion, kind, func() *yaml.Node { return n }, emit)
-}
-
-// decodeFast decodes a document that the fast path reads; ok is false when
-// the document must take the yaml.v3 path.
-func (d document) decodeFast(text []byte, emit func(*Object)) (errs []Error, ok bool) {
-	c := converters.Get().(*converter)
-	defer converters.Put(c)
-	c.reset(d.line - 1)
+// fastDocument runs the fast path and builds the line index. It gives up
+// on a document that sets a key twice: the slow path reports that.
+func (c *converter) fastDocument(text []byte) (fastResult, *LineIndex, bool) {
 	r, ok := c.fast(text)
 	if !ok {
-		return nil, false
+		return r, nil, false
 	}
-	line := d.line - 1 + r.line
-	if errs := d.kindErrors(line, r.apiVersion, r.kind); errs != nil {
-		return errs, true
+	lines, dup := c.lines.build()
+	if dup {
+		return r, nil, false
 	}
-	// Errors name the object and find the lines of fields in the parse
-	// tree: parse the text again, only then.
-	node := func() *yaml.Node {
-		var root yaml.Node
-		if err := yaml.Unmarshal(text, &root); err != nil || len(root.Content) == 0 {
-			return nil
-		}
-		return root.Content[0]
-	}
-	return d.finish(c, line, r.apiVersion, r.kind, node, emit), true
+	return r, lines, true
 }
 
 // kindErrors reports a missing apiVersion or kind.
@@ -237,14 +525,15 @@ func (d document) kindErrors(line int, apiVersion, kind string) []Error {
 	return nil
 }
 
-// finish decodes the JSON text and line index in c into a typed object.
+// finish decodes an object's JSON text into a typed object; lines indexes
+// its fields, and dups lists the keys its YAML sets twice.
 // node gives the object's parse tree, for error messages only.
-func (d document) finish(c *converter, line int, apiVersion, kind string, node func() *yaml.Node, emit func(*Object)) []Error {
+func (d document) finish(data []byte, lines *LineIndex, dups []IgnoredField, line int, apiVersion, kind string, node func() *yaml.Node, emit func(*Object)) []Error {
 	obj := &Object{
 		Origin:     Origin{File: d.file, Doc: d.doc, Line: line},
 		APIVersion: apiVersion,
 		Kind:       kind,
-		Lines:      c.lines.build(),
+		Lines:      lines,
 	}
 	gv, err := schema.ParseGroupVersion(apiVersion)
 	if err != nil {
@@ -253,30 +542,33 @@ func (d document) finish(c *converter, line int, apiVersion, kind string, node f
 	typed, err := scheme.Scheme.New(gv.WithKind(kind))
 	if err != nil {
 		// Not a built-in kind: keep it with its metadata only.
-		meta, merr := decodeMeta(c.buf)
+		meta, merr := decodeMeta(data)
 		if merr != nil {
 			return []Error{d.fieldError(obj, node(), merr)}
 		}
 		obj.Meta = meta
-		obj.Raw = bytes.Clone(c.buf)
+		obj.Raw = bytes.Clone(data)
+		obj.Ignored = dups
 		emit(obj)
 		return nil
 	}
-	strict, err := sigsjson.UnmarshalStrict(c.buf, typed)
+	strict, err := sigsjson.UnmarshalStrict(data, typed)
 	if err != nil {
 		return []Error{d.fieldError(obj, node(), err)}
 	}
+	obj.Ignored = append(obj.Ignored, dups...)
 	for _, s := range strict {
 		if f, ok := ignoredField(s); ok {
 			obj.Ignored = append(obj.Ignored, f)
 		}
 	}
+	sortIgnored(obj)
 	if modern, ok := modernKinds[gv.WithKind(kind)]; ok {
 		// A deprecated version: strictness was judged against the version
 		// written; the checks read the current version of the same kind,
 		// whose fields the old one shares.
 		current, err := scheme.Scheme.New(modern)
-		if err == nil && sigsjson.UnmarshalCaseSensitivePreserveInts(c.buf, current) == nil {
+		if err == nil && sigsjson.UnmarshalCaseSensitivePreserveInts(data, current) == nil {
 			typed = current
 		}
 	}
@@ -288,6 +580,20 @@ func (d document) finish(c *converter, line int, apiVersion, kind string, node f
 	obj.Typed = typed
 	emit(obj)
 	return nil
+}
+
+// sortIgnored puts an object's ignored fields in document order, whatever
+// order its JSON text had its keys in.
+func sortIgnored(obj *Object) {
+	if len(obj.Ignored) < 2 {
+		return
+	}
+	slices.SortStableFunc(obj.Ignored, func(a, b IgnoredField) int {
+		if c := cmp.Compare(obj.Line(a.Path), obj.Line(b.Path)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Path, b.Path)
+	})
 }
 
 // modernKinds maps deprecated versions of the kinds checks read to the
@@ -315,21 +621,6 @@ var modernKinds = func() map[schema.GroupVersionKind]schema.GroupVersionKind {
 		schema.GroupVersion{Group: "admissionregistration.k8s.io", Version: "v1beta1"})
 	return m
 }()
-
-func (d document) list(items *yaml.Node, line int, emit func(*Object)) []Error {
-	items = deref(items)
-	if items.Kind == yaml.ScalarNode && items.Tag == "!!null" {
-		return nil
-	}
-	if items.Kind != yaml.SequenceNode {
-		return []Error{d.errorf(d.line-1+items.Line, "items: a list is required")}
-	}
-	var errs []Error
-	for _, item := range items.Content {
-		errs = append(errs, d.object(item, d.line-1+item.Line, emit)...)
-	}
-	return errs
-}
 
 // decodeMeta reads the metadata of an object whose kind is not built in.
 func decodeMeta(data []byte) (*metav1.ObjectMeta, error) {

@@ -45,8 +45,8 @@ func TestDecodeDocuments(t *testing.T) {
 			name: "multi-document YAML with comments and empty documents",
 			text: "# leading comment\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n---\n---\n# only a comment\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ci\n  namespace: payments\n",
 			want: []summary{
-				{"Namespace", "payments", "", 2, 3, true},
-				{"ServiceAccount", "ci", "payments", 5, 11, true},
+				{"Namespace", "payments", "", 1, 3, true},
+				{"ServiceAccount", "ci", "payments", 4, 11, true},
 			},
 		},
 		{
@@ -98,7 +98,7 @@ func TestDecodeDocuments(t *testing.T) {
 		{
 			name:     "binary input",
 			text:     "\x00\x01\x02kind: Pod",
-			wantErrs: []Error{{File: "f.yaml", Message: "not a YAML or JSON text file (binary or not UTF-8)"}},
+			wantErrs: []Error{{File: "f.yaml", Message: "not a YAML or JSON text file (binary)"}},
 		},
 	}
 	for _, tc := range tests {
@@ -275,7 +275,7 @@ func TestHostileInput(t *testing.T) {
 	tests := []struct {
 		name, text, wantMsg string
 	}{
-		{"alias bomb", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\n" + bomb, "expands YAML aliases"},
+		{"alias bomb", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\n" + bomb, "document expands YAML aliases"},
 		{"deep nesting", deep, "deeper than"},
 		{"self-referencing alias", "apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: x, self: *m}\n", ""},
 	}

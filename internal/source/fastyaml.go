@@ -287,7 +287,11 @@ func (p *fastParser) scanKey(i int) (k keyTok, found, ok bool) {
 				if raw == "<<" {
 					return k, false, false
 				}
-				return keyTok{raw: raw, json: plainKey(raw), next: j + 1}, true, true
+				key, ok := plainKey(raw)
+				if !ok {
+					return k, false, false
+				}
+				return keyTok{raw: raw, json: key, next: j + 1}, true, true
 			}
 		}
 		last = j + 1
@@ -516,6 +520,11 @@ scan:
 		last = j + 1
 	}
 	v := src[i:last]
+	if wantRaw && !plainIsString(v) {
+		if _, ok := resolvePlain(v).(string); !ok {
+			return "", false // apiVersion or kind not a string: the slow path explains
+		}
+	}
 	if !p.plain(v) || !p.finishLine(last) {
 		return "", false
 	}
@@ -554,24 +563,27 @@ func (p *fastParser) plain(s string) bool {
 	return true
 }
 
-// plainKey gives the JSON key of a plain mapping key, as keyString does.
-func plainKey(s string) string {
+// plainKey gives the JSON key of a plain mapping key, as sigs.k8s.io/yaml
+// writes it; ok is false for keys it rejects (null, integers beyond int64)
+// and for those the fast path leaves to it (infinities and NaN).
+func plainKey(s string) (string, bool) {
 	if plainIsString(s) {
-		return s
+		return s, true
 	}
 	switch v := resolvePlain(s).(type) {
 	case bool:
-		return strconv.FormatBool(v)
-	case nil:
-		return "null"
+		return strconv.FormatBool(v), true
 	case int64:
-		return strconv.FormatInt(v, 10)
-	case uint64:
-		return strconv.FormatUint(v, 10)
+		return strconv.FormatInt(v, 10), true
 	case float64:
-		return strconv.FormatFloat(v, 'g', -1, 32)
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return "", false
+		}
+		return strconv.FormatFloat(v, 'g', -1, 32), true
+	case string:
+		return v, true
 	}
-	return s
+	return "", false
 }
 
 // plainIsString reports, cheaply, that resolvePlain(s) is s itself. False
@@ -943,7 +955,11 @@ func (p *fastParser) flow(i int, h uint64, depth int) (int, bool) {
 				if !ok || end >= len(src) || src[end] != ':' || end-j > maxFastKey || raw == "<<" {
 					return 0, false
 				}
-				key, j = plainKey(raw), end+1
+				pk, ok := plainKey(raw)
+				if !ok {
+					return 0, false
+				}
+				key, j = pk, end+1
 			}
 			kh := hashKey(h, key)
 			c.lines.add(kh, line)
@@ -1071,10 +1087,10 @@ func appendKey(buf []byte, s string) []byte {
 		buf = append(buf, s...)
 		return append(buf, '"')
 	}
-	return strconv.AppendQuote(buf, s)
+	return appendJSONString(buf, s)
 }
 
-// plainASCII reports whether strconv.AppendQuote copies s as it is: printable
+// plainASCII reports whether appendJSONString copies s as it is: printable
 // ASCII without quotes or backslashes.
 func plainASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -58,7 +58,9 @@ func (b *lineBuilder) add(h uint64, line int) {
 	b.entries = append(b.entries, lineEntry{h, int32(line)})
 }
 
-func (b *lineBuilder) build() *LineIndex {
+// build makes the index; dup reports a path recorded twice (a key set twice
+// in one mapping).
+func (b *lineBuilder) build() (idx *LineIndex, dup bool) {
 	// By hash, then line: of a key set twice, the later one sorts last.
 	slices.SortFunc(b.entries, func(a, b lineEntry) int {
 		if c := cmp.Compare(a.hash, b.hash); c != 0 {
@@ -66,16 +68,17 @@ func (b *lineBuilder) build() *LineIndex {
 		}
 		return cmp.Compare(a.line, b.line)
 	})
-	idx := &LineIndex{hashes: make([]uint64, 0, len(b.entries)), lines: make([]int32, 0, len(b.entries))}
+	idx = &LineIndex{hashes: make([]uint64, 0, len(b.entries)), lines: make([]int32, 0, len(b.entries))}
 	for _, e := range b.entries {
 		if n := len(idx.hashes); n > 0 && idx.hashes[n-1] == e.hash {
 			idx.lines[n-1] = e.line // a key set twice: the last one wins, as in Kubernetes
+			dup = true
 			continue
 		}
 		idx.hashes = append(idx.hashes, e.hash)
 		idx.lines = append(idx.lines, e.line)
 	}
-	return idx
+	return idx, dup
 }
 
 func (x *LineIndex) lookup(h uint64) int {
@@ -140,5 +143,6 @@ func (x *LineIndex) Keep(paths ...string) *LineIndex {
 			b.add(h, l)
 		}
 	}
-	return b.build()
+	idx, _ := b.build()
+	return idx
 }

@@ -1,7 +1,6 @@
 package source
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode/utf8"
 )
 
 // MaxFileSize is the largest file Load reads; a larger one is reported, not read.
@@ -80,7 +78,15 @@ func Stream(ctx context.Context, paths []string, opts Options, emit func(*Object
 	}()
 
 	// Emit in sequence order, holding early finishers until their turn.
+	// Errors are kept per file up to a cap, so that a file of a million
+	// broken documents costs one summary error, not a million.
 	var errs []Error
+	var fileErrs errorList
+	file := ""
+	flush := func() {
+		errs = append(errs, fileErrs.done(file)...)
+		fileErrs = errorList{}
+	}
 	pending := map[int]*job{}
 	next := 0
 	for j := range done {
@@ -99,28 +105,45 @@ func Stream(ctx context.Context, paths []string, opts Options, emit func(*Object
 				}
 				emit(o, prepared)
 			}
-			errs = append(errs, j.errs...)
+			if j.file != file {
+				flush()
+				file = j.file
+			}
+			fileErrs.add(j.errs...)
 		}
 	}
+	flush()
 	return errs
 }
 
-// job is one document to decode, or a file-level error to pass on in order.
+// job is a run of documents of one file to decode, or a file-level error
+// to pass on in order.
 type job struct {
 	seq      int
-	doc      document
-	text     []byte
+	file     string
+	docs     []jobDoc
 	objs     []*Object
 	prepared []any
 	errs     []Error
 }
 
+type jobDoc struct {
+	doc  document
+	text []byte
+}
+
+// A job holds documents until it has about this much text or this many
+// documents, so that small documents do not cost a hand-over each.
+const (
+	jobBytes = 64 << 10
+	jobDocs  = 256
+)
+
 func (j *job) run(prepare func(*Object) any) {
-	if j.text == nil {
-		return // an error only
+	for _, d := range j.docs {
+		j.errs = append(j.errs, d.doc.decode(d.text, func(o *Object) { j.objs = append(j.objs, o) })...)
 	}
-	j.errs = append(j.errs, j.doc.decode(j.text, func(o *Object) { j.objs = append(j.objs, o) })...)
-	j.text = nil
+	j.docs = nil
 	if prepare != nil {
 		j.prepared = make([]any, len(j.objs))
 		for i, o := range j.objs {
@@ -145,18 +168,34 @@ func (l *loader) send(j *job) {
 }
 
 func (l *loader) fail(file, format string, args ...any) {
-	l.send(&job{errs: []Error{{File: file, Message: fmt.Sprintf(format, args...)}}})
+	l.send(&job{file: file, errs: []Error{{File: file, Message: fmt.Sprintf(format, args...)}}})
 }
 
-// decode splits a file's content into documents and queues them.
+// decode splits a file's content into documents and queues them, a run of
+// documents at a time. Documents that may expand through aliases are parsed
+// here, in order, to charge the file's budget before any is expanded.
 func (l *loader) decode(file string, data []byte) {
-	if i := bytes.IndexByte(data, 0); i >= 0 || !utf8.Valid(data) {
-		l.fail(file, "not a YAML or JSON text file (binary or not UTF-8)")
+	data, err := prepare(file, data)
+	if err != nil {
+		l.send(&job{file: file, errs: []Error{*err}})
 		return
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	for n, doc := range splitDocuments(data) {
-		l.send(&job{doc: document{file: file, doc: n + 1, line: doc.line}, text: doc.text})
+	b := newBudget(len(data))
+	j := &job{file: file}
+	size, n := 0, 0
+	for raw := range documents(data) {
+		n++
+		d := document{file: file, doc: n, line: raw.line}
+		d.tree = d.preparse(raw.text, b)
+		j.docs = append(j.docs, jobDoc{doc: d, text: raw.text})
+		size += len(raw.text)
+		if size >= jobBytes || len(j.docs) >= jobDocs {
+			l.send(j)
+			j, size = &job{file: file}, 0
+		}
+	}
+	if len(j.docs) > 0 {
+		l.send(j)
 	}
 }
 

@@ -1,0 +1,217 @@
+package source
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// adversarial is a manifest built to make a reader see other than what
+// kubectl applies; want is what kubectl's reader (sigs.k8s.io/yaml) makes of
+// the pod it holds.
+type adversarial struct {
+	name, text string
+	// check inspects the pod named "p" and reports what is wrong.
+	check func(*corev1.Pod) string
+}
+
+func privileged(p *corev1.Pod) string {
+	c := p.Spec.Containers
+	if len(c) == 0 || c[0].SecurityContext == nil || c[0].SecurityContext.Privileged == nil || !*c[0].SecurityContext.Privileged {
+		return "the container is not read as privileged"
+	}
+	return ""
+}
+
+func hostPID(p *corev1.Pod) string {
+	if !p.Spec.HostPID {
+		return "hostPID is not read as true"
+	}
+	return ""
+}
+
+const podHead = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+
+// AdversarialManifests are the manifests of issue-style attacks on the
+// reader, shared with the end-to-end test that applies them to a real API
+// server.
+var adversarialManifests = []adversarial{
+	{"merge key after an explicit key", podHead + "spec:\n  containers:\n  - name: a\n    image: b\n    securityContext: {privileged: false, <<: {privileged: true}}\n", privileged},
+	{"two merge keys, the later one true", podHead + "spec:\n  containers:\n  - name: a\n    image: b\n    securityContext:\n      <<: {privileged: false}\n      <<: {privileged: true}\n", privileged},
+	{"merge list, the earlier source wins", podHead + "spec:\n  containers:\n  - name: a\n    image: b\n    securityContext:\n      privileged: false\n      <<: [{privileged: true}, {privileged: false}]\n", privileged},
+	{"merge through an alias", podHead + "x: &sc {privileged: true}\nspec:\n  containers:\n  - name: a\n    image: b\n    securityContext: {privileged: false, <<: *sc}\n", privileged},
+	{"kind in !!binary", "apiVersion: v1\nkind: !!binary UG9k\nmetadata: {name: p}\nspec:\n  hostPID: true\n  containers: [{name: a, image: b}]\n", hostPID},
+	{"apiVersion in !!binary", "apiVersion: !!binary djE=\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  containers: [{name: a, image: b}]\n", hostPID},
+	{"%TAG alias of the core schema", "%TAG !e! tag:yaml.org,2002:\n---\napiVersion: v1\nkind: !e!binary UG9k\nmetadata: {name: p}\nspec:\n  hostPID: !e!bool \"true\"\n  containers: [{name: a, image: b}]\n", hostPID},
+	{"a key in !!binary", podHead + "spec:\n  !!binary aG9zdFBJRA==: true\n  containers: [{name: a, image: b}]\n", hostPID},
+	{"!!bool on a quoted string", podHead + "spec:\n  hostPID: !!bool \"true\"\n  containers: [{name: a, image: b}]\n", hostPID},
+	{"!!int on a quoted string", podHead + "spec:\n  hostPID: true\n  containers:\n  - name: a\n    image: b\n    securityContext: {runAsUser: !!int \"0\", privileged: true}\n", privileged},
+	{"YAML 1.1 boolean", podHead + "spec:\n  hostPID: yes\n  containers: [{name: a, image: b}]\n", hostPID},
+	{"escape \\e in an annotation", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {a: \"\\e[2J\"}}\nspec:\n  hostPID: true\n  containers: [{name: a, image: b}]\n", hostPID},
+	{"escapes \\a \\x7f \\0", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {a: \"\\a\\x7f\\0\\x01\"}}\nspec:\n  hostPID: true\n  containers: [{name: a, image: b}]\n", hostPID},
+	{"JSON with \\u001b", `{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "annotations": {"a": "\u001b]0;x\u0007"}}, "spec": {"hostPID": true, "containers": [{"name": "a", "image": "b"}]}}` + "\n", hostPID},
+	{"a non-printing rune beyond the BMP", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {a: \"\\U000e0001\"}}\nspec:\n  hostPID: true\n  containers: [{name: a, image: b}]\n", hostPID},
+	{"duplicate key, the last true", podHead + "spec:\n  hostPID: false\n  hostPID: true\n  containers: [{name: a, image: b}]\n", hostPID},
+	{"items on a kind that is not a List", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nitems:\n- " + strings.ReplaceAll(strings.TrimSuffix(podHead, "\n"), "\n", "\n  ") + "\n  spec:\n    hostPID: true\n    containers: [{name: a, image: b}]\n", hostPID},
+}
+
+func TestAdversarialManifests(t *testing.T) {
+	for _, tc := range adversarialManifests {
+		t.Run(tc.name, func(t *testing.T) {
+			objs, errs := decodeAll(t, "f.yaml", tc.text)
+			if len(errs) > 0 {
+				t.Fatalf("errors: %v", errs)
+			}
+			var pod *corev1.Pod
+			for _, o := range objs {
+				if p, ok := o.Typed.(*corev1.Pod); ok && p.Name == "p" {
+					pod = p
+				}
+			}
+			if pod == nil {
+				t.Fatalf("no Pod \"p\" read from:\n%s\ngot %v", tc.text, summarize(objs))
+			}
+			if msg := tc.check(pod); msg != "" {
+				t.Errorf("%s:\n%s", msg, tc.text)
+			}
+		})
+	}
+}
+
+// TestKubectlRejects checks that what kubectl's reader rejects or turns into
+// a value the API server rejects is an error here too, never a pass.
+func TestKubectlRejects(t *testing.T) {
+	for _, text := range []string{
+		podHead + "spec:\n  hostPID: ! true\n  containers: [{name: a, image: b}]\n", // "!" keeps the string
+		podHead + "spec:\n  hostPID: true\n  containers: [{name: \"a\\/b\", image: b}]\n",
+		podHead + "spec:\n  ~: true\n  containers: [{name: a, image: b}]\n",
+		podHead + "spec:\n  hostPID: !!binary \"not base64!\"\n",
+		"apiVersion: v1\nkind: 5\nmetadata: {name: p}\n",
+	} {
+		objs, errs := decodeAll(t, "f.yaml", text)
+		if len(errs) != 1 || len(objs) != 0 {
+			t.Errorf("objects %v, errors %v, want one error for:\n%s", summarize(objs), errs, text)
+		}
+	}
+}
+
+// TestDuplicateKeysReported checks that a key set twice is reported even
+// where it decides nothing, and that the last value is the one read.
+func TestDuplicateKeysReported(t *testing.T) {
+	text := podHead + "spec:\n  hostPID: true\n  hostPID: false\n  containers: [{name: a, image: b}]\n"
+	objs, errs := decodeAll(t, "f.yaml", text)
+	if len(errs) > 0 || len(objs) != 1 {
+		t.Fatalf("objects %v, errors %v", summarize(objs), errs)
+	}
+	if objs[0].Typed.(*corev1.Pod).Spec.HostPID {
+		t.Error("hostPID read as true; kubectl reads the last value, false")
+	}
+	want := IgnoredField{Path: "spec.hostPID", Duplicate: true}
+	if len(objs[0].Ignored) != 1 || objs[0].Ignored[0] != want {
+		t.Errorf("Ignored = %v, want [%v]", objs[0].Ignored, want)
+	}
+}
+
+// TestDocumentSplitting checks that every document is read, whatever line
+// breaks and document markers separate them, and that a broken one costs
+// only itself.
+func TestDocumentSplitting(t *testing.T) {
+	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+	pod := podHead + "spec:\n  hostPID: true\n  containers: [{name: a, image: b}]\n"
+	tests := []struct {
+		name, text  string
+		wantPodLine int
+		wantErr     string
+	}{
+		{"CR-only line ends", strings.ReplaceAll(cm+"---\n"+pod, "\n", "\r"), 5, ""},
+		{"NEL line ends", strings.ReplaceAll(cm+"---\n"+pod, "\n", "\u0085"), 5, ""},
+		{"LS line ends", strings.ReplaceAll(cm+"---\n"+pod, "\n", "\u2028"), 5, ""},
+		{"a bare document after ...", cm + "...\n" + pod, 5, ""},
+		{"directives after ...", cm + "...\n%YAML 1.1\n---\n" + pod, 7, ""},
+		{"invalid UTF-8 in the document before", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"c\xff\"}\n---\n" + pod, 5, "f.yaml:3: a byte that is not UTF-8 (0xff); the document is not read"},
+		{"a NUL in the document before", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"c\x00\"}\n---\n" + pod, 5, "f.yaml:3: a NUL byte; the document is not read"},
+		{"UTF-16 with a byte order mark", utf16LE(cm + "---\n" + pod), 5, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			objs, errs := decodeAll(t, "f.yaml", tc.text)
+			var got []string
+			for _, e := range errs {
+				got = append(got, e.Error())
+			}
+			if tc.wantErr == "" && len(errs) > 0 || tc.wantErr != "" && (len(errs) != 1 || got[0] != tc.wantErr) {
+				t.Errorf("errors = %q, want %q", got, tc.wantErr)
+			}
+			for _, o := range objs {
+				if p, ok := o.Typed.(*corev1.Pod); ok {
+					if !p.Spec.HostPID {
+						t.Error("the pod's hostPID is not read")
+					}
+					if o.Origin.Line != tc.wantPodLine {
+						t.Errorf("pod at line %d, want %d", o.Origin.Line, tc.wantPodLine)
+					}
+					return
+				}
+			}
+			t.Errorf("the pod is not read; objects %v", summarize(objs))
+		})
+	}
+}
+
+func utf16LE(s string) string {
+	out := []byte{0xff, 0xfe}
+	for _, r := range s {
+		out = append(out, byte(r), byte(r>>8))
+	}
+	return string(out)
+}
+
+// TestHostileInputs checks that every bomb, flood and cycle gives its error
+// and leaves the privileged pod after it read.
+func TestHostileInputs(t *testing.T) {
+	for _, h := range HostileInputs() {
+		t.Run(h.Name, func(t *testing.T) {
+			objs, errs := decodeAll(t, "f.yaml", h.Text)
+			found := false
+			for _, e := range errs {
+				found = found || strings.Contains(e.Message, h.Err)
+			}
+			if !found {
+				t.Errorf("no error mentions %q; errors: %v", h.Err, errs[:min(len(errs), 3)])
+			}
+			if len(errs) > maxErrorsPerFile+1 {
+				t.Errorf("%d errors kept, want at most %d", len(errs), maxErrorsPerFile+1)
+			}
+			survived := false
+			for _, o := range objs {
+				survived = survived || o.Kind == "Pod" && o.Name() == "survivor"
+			}
+			if !survived {
+				t.Error("the pod after the hostile input was not read")
+			}
+		})
+	}
+}
+
+// TestJSONStringEscaping checks the fast path's JSON strings against
+// encoding/json's decoder for every control character and a few others.
+func TestJSONStringEscaping(t *testing.T) {
+	var b strings.Builder
+	for r := rune(0); r < 0x100; r++ {
+		b.WriteRune(r)
+	}
+	b.WriteString("\u2028\u2029\U000e0001\ufeff\"\\\xff")
+	s := b.String()
+	data := appendJSONString(nil, s)
+	var got string
+	if err := jsonUnmarshal(data, &got); err != nil {
+		t.Fatalf("invalid JSON %q: %v", data, err)
+	}
+	if want := strings.ToValidUTF8(s, "\ufffd"); got != want {
+		t.Errorf("round trip = %q, want %q", got, want)
+	}
+}
+
+func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
