@@ -13,11 +13,11 @@ const (
 	maxDepth = 1000
 	// aliasAllowance is the expansion every input may spend on YAML aliases
 	// and merge keys beyond its own size, whatever its size.
-	aliasAllowance = 4 << 20
+	aliasAllowance = 1 << 20
 	// aliasPerByte is the further expansion allowed per byte of input: a
 	// manifest that reuses anchors expands to a few times its size, an alias
 	// bomb to millions.
-	aliasPerByte = 4
+	aliasPerByte = 2
 	// maxErrorsPerFile caps the errors kept for one file; the rest are
 	// counted in one last error.
 	maxErrorsPerFile = 20

@@ -25,9 +25,9 @@ import (
 // after it. It reads data as Load reads a file, with the same limits.
 func Decode(file string, data []byte, emit func(*Object)) []Error {
 	var errs errorList
-	data, err := prepare(file, data)
-	if err != nil {
-		return []Error{*err}
+	data, perr := prepare(file, data)
+	if perr != nil {
+		return []Error{*perr}
 	}
 	b := newBudget(len(data))
 	n := 0
@@ -35,7 +35,8 @@ func Decode(file string, data []byte, emit func(*Object)) []Error {
 		n++
 		d := document{file: file, doc: n, line: raw.line}
 		d.tree = d.preparse(raw.text, b)
-		errs.add(d.decode(raw.text, emit)...)
+		d.mute = errs.full()
+		d.decode(raw.text, emit, &errs)
 	}
 	return errs.done(file)
 }
@@ -85,6 +86,20 @@ func (l *errorList) add(errs ...Error) {
 	}
 }
 
+// full reports whether further errors are only counted.
+func (l *errorList) full() bool { return len(l.errs) >= maxErrorsPerFile }
+
+// merge adds the errors of a later part of the same file.
+func (l *errorList) merge(o *errorList) {
+	l.add(o.errs...)
+	if o.dropped > 0 {
+		if l.dropped == 0 {
+			l.from = o.from
+		}
+		l.dropped += o.dropped
+	}
+}
+
 // done returns the errors kept, and one more that counts the others.
 func (l *errorList) done(file string) []Error {
 	if l.dropped > 0 {
@@ -97,6 +112,9 @@ type document struct {
 	file string
 	doc  int
 	line int
+	// mute, when set, leaves the messages of errors unwritten: they are
+	// only counted.
+	mute bool
 	// tree is the document's parse tree when the loader parsed it first, to
 	// charge its alias expansion to the input's budget.
 	tree *parsed
@@ -115,7 +133,18 @@ type parsed struct {
 	left    int64
 }
 
+// error is errorf without formatting, for the errors that floods repeat.
+func (d document) error(line int, msg string) Error {
+	if d.mute {
+		msg = ""
+	}
+	return Error{File: d.file, Line: line, Doc: d.doc, Message: msg}
+}
+
 func (d document) errorf(line int, format string, args ...any) Error {
+	if d.mute {
+		return Error{File: d.file, Line: line, Doc: d.doc}
+	}
 	return Error{File: d.file, Line: line, Doc: d.doc, Message: fmt.Sprintf(format, args...)}
 }
 
@@ -190,24 +219,31 @@ func lineRelative(msg string, base int) string {
 	return msg
 }
 
-// decode decodes one document: by the fast path when the document is in the
-// part of YAML it reads, else as kubectl reads it.
-func (d document) decode(text []byte, emit func(*Object)) []Error {
+// decode decodes one document, adding its errors to errs: by the fast path
+// when the document is in the part of YAML it reads, else as kubectl reads
+// it.
+func (d document) decode(text []byte, emit func(*Object), errs *errorList) {
 	if d.tree == nil {
 		if line, what := checkText(text); line > 0 {
-			return []Error{d.errorf(d.line-1+line, "%s; the document is not read", what)}
+			errs.add(d.errorf(d.line-1+line, "%s; the document is not read", what))
+			return
 		}
 		switch line, what := trivial(text); what {
 		case "empty":
-			return nil
-		case "scalar", "list":
-			return []Error{d.errorf(d.line-1+line, "document is not a Kubernetes object (a %s, not a mapping)", what)}
+			return
+		case "scalar":
+			errs.add(d.error(d.line-1+line, "document is not a Kubernetes object (a scalar, not a mapping)"))
+			return
+		case "list":
+			errs.add(d.error(d.line-1+line, "document is not a Kubernetes object (a list, not a mapping)"))
+			return
 		}
-		if errs, ok := d.decodeFast(text, emit); ok {
-			return errs
+		if e, ok := d.decodeFast(text, emit); ok {
+			errs.add(e...)
+			return
 		}
 	}
-	return d.decodeYAML(text, emit)
+	errs.add(d.decodeYAML(text, emit)...)
 }
 
 // trivial recognises, without a parser, a document that holds nothing (only

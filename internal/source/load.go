@@ -100,7 +100,7 @@ func Stream(ctx context.Context, paths []string, opts Options, emit func(*Object
 			next++
 			for i, o := range j.objs {
 				var prepared any
-				if j.prepared != nil {
+				if i < len(j.prepared) {
 					prepared = j.prepared[i]
 				}
 				emit(o, prepared)
@@ -109,7 +109,8 @@ func Stream(ctx context.Context, paths []string, opts Options, emit func(*Object
 				flush()
 				file = j.file
 			}
-			fileErrs.add(j.errs...)
+			fileErrs.merge(&j.errs)
+			j.release()
 		}
 	}
 	flush()
@@ -117,14 +118,15 @@ func Stream(ctx context.Context, paths []string, opts Options, emit func(*Object
 }
 
 // job is a run of documents of one file to decode, or a file-level error
-// to pass on in order.
+// to pass on in order. Jobs are reused, so that a file of millions of tiny
+// documents does not leave millions of them to collect.
 type job struct {
 	seq      int
 	file     string
 	docs     []jobDoc
 	objs     []*Object
 	prepared []any
-	errs     []Error
+	errs     errorList
 }
 
 type jobDoc struct {
@@ -139,15 +141,37 @@ const (
 	jobDocs  = 256
 )
 
+var jobs = sync.Pool{New: func() any { return new(job) }}
+
+func newJob(file string) *job {
+	j := jobs.Get().(*job)
+	j.file = file
+	return j
+}
+
+// release returns a job, once emitted, for reuse.
+func (j *job) release() {
+	clear(j.docs)
+	clear(j.objs)
+	clear(j.prepared)
+	*j = job{docs: j.docs[:0], objs: j.objs[:0], prepared: j.prepared[:0], errs: errorList{errs: j.errs.errs[:0]}}
+	jobs.Put(j)
+}
+
 func (j *job) run(prepare func(*Object) any) {
-	for _, d := range j.docs {
-		j.errs = append(j.errs, d.doc.decode(d.text, func(o *Object) { j.objs = append(j.objs, o) })...)
+	emit := func(o *Object) { j.objs = append(j.objs, o) }
+	for i := range j.docs {
+		d := &j.docs[i]
+		// Past the errors a file keeps, a document's errors are only
+		// counted: they need no words.
+		d.doc.mute = j.errs.full()
+		d.doc.decode(d.text, emit, &j.errs)
 	}
-	j.docs = nil
+	clear(j.docs)
+	j.docs = j.docs[:0]
 	if prepare != nil {
-		j.prepared = make([]any, len(j.objs))
-		for i, o := range j.objs {
-			j.prepared[i] = prepare(o)
+		for _, o := range j.objs {
+			j.prepared = append(j.prepared, prepare(o))
 		}
 	}
 }
@@ -168,7 +192,9 @@ func (l *loader) send(j *job) {
 }
 
 func (l *loader) fail(file, format string, args ...any) {
-	l.send(&job{file: file, errs: []Error{{File: file, Message: fmt.Sprintf(format, args...)}}})
+	j := newJob(file)
+	j.errs.add(Error{File: file, Message: fmt.Sprintf(format, args...)})
+	l.send(j)
 }
 
 // decode splits a file's content into documents and queues them, a run of
@@ -177,11 +203,13 @@ func (l *loader) fail(file, format string, args ...any) {
 func (l *loader) decode(file string, data []byte) {
 	data, err := prepare(file, data)
 	if err != nil {
-		l.send(&job{file: file, errs: []Error{*err}})
+		j := newJob(file)
+		j.errs.add(*err)
+		l.send(j)
 		return
 	}
 	b := newBudget(len(data))
-	j := &job{file: file}
+	j := newJob(file)
 	size, n := 0, 0
 	for raw := range documents(data) {
 		n++
@@ -191,7 +219,7 @@ func (l *loader) decode(file string, data []byte) {
 		size += len(raw.text)
 		if size >= jobBytes || len(j.docs) >= jobDocs {
 			l.send(j)
-			j, size = &job{file: file}, 0
+			j, size = newJob(file), 0
 		}
 	}
 	if len(j.docs) > 0 {
