@@ -25,7 +25,9 @@ type Workload struct {
 	Spec *corev1.PodSpec
 	// SpecPath is where Spec sits in the object: "spec",
 	// "spec.template.spec", "spec.jobTemplate.spec.template.spec" or
-	// "template.spec".
+	// "template.spec". For an Argo Workflows template, whose pod is
+	// assembled from several places, it is the template
+	// ("spec.templates[1]"), and Path places each field.
 	SpecPath string
 	// MetaPath is where PodMeta sits in the object.
 	MetaPath string
