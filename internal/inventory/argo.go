@@ -50,7 +50,7 @@ type argoWorkflowSpec struct {
 
 type argoTemplate struct {
 	argoPodFields
-	Metadata     *argoMeta      `json:"metadata"`
+	Metadata     *argoMeta         `json:"metadata"`
 	Container    *corev1.Container `json:"container"`
 	Script       *corev1.Container `json:"script"`
 	ContainerSet *struct {

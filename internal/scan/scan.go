@@ -61,11 +61,11 @@ type Scanner struct {
 	retained *inventory.Inventory
 	// templates is the table of custom resources that embed pods.
 	templates *inventory.PodTemplates
-	singles  sync.Pool // of *inventory.Inventory, for CheckLocal
-	j        joiner
-	findings findingList
-	unless   []pending
-	pods     map[types.UID]int
+	singles   sync.Pool // of *inventory.Inventory, for CheckLocal
+	j         joiner
+	findings  findingList
+	unless    []pending
+	pods      map[types.UID]int
 	// localMeta and localRule (and the global ones) hold each check's
 	// metadata and its index in rules, read once.
 	localMeta, globalMeta []check.Meta
