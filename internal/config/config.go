@@ -12,6 +12,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/fieldpath"
+	"github.com/kubestride/kubestride/internal/inventory"
 )
 
 // Config is the content of a kubestride configuration file.
@@ -26,6 +28,19 @@ type Config struct {
 	Checks map[check.ID]CheckConfig `json:"checks,omitempty"`
 	// Exemptions suppress findings that match them.
 	Exemptions []Exemption `json:"exemptions,omitempty"`
+	// PodTemplates adds to the built-in table of custom resources that
+	// embed pods (inventory.DefaultPodTemplates); an entry for a group, kind
+	// and path the table holds replaces it.
+	PodTemplates []inventory.PodTemplate `json:"podTemplates,omitempty"`
+}
+
+// Templates returns the table of custom resources that embed pods: the
+// built-in one with the configured entries.
+func (c *Config) Templates() *inventory.PodTemplates {
+	if c == nil || len(c.PodTemplates) == 0 {
+		return nil
+	}
+	return inventory.NewPodTemplates(c.PodTemplates...)
 }
 
 // PSS holds Pod Security Standards defaults.
@@ -167,10 +182,37 @@ func Parse(data []byte, reg *check.Registry) (*Config, error) {
 			e.expires = t
 		}
 	}
+	for i, t := range c.PodTemplates {
+		errs = append(errs, validTemplate(fmt.Sprintf("podTemplates[%d]", i), t)...)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// validTemplate reports what is missing or malformed in a podTemplates entry.
+func validTemplate(at string, t inventory.PodTemplate) []error {
+	var errs []error
+	if t.Group == "" {
+		errs = append(errs, fmt.Errorf("%s.group is required (custom resources have an API group, as in argoproj.io)", at))
+	} else if strings.Contains(t.Group, "/") {
+		errs = append(errs, fmt.Errorf("%s.group: %q must be a group without a version (set versions for that)", at, t.Group))
+	}
+	if t.Kind == "" {
+		errs = append(errs, fmt.Errorf("%s.kind is required", at))
+	}
+	if t.Path == "" {
+		errs = append(errs, fmt.Errorf("%s.path is required (the pod template or pod spec, as in spec.template)", at))
+	} else if p := fieldpath.Parse(t.Path); len(p) == 0 || strings.HasPrefix(t.Path, ".") || strings.HasSuffix(t.Path, ".") || strings.Contains(t.Path, "..") || strings.ContainsAny(t.Path, " \t") {
+		errs = append(errs, fmt.Errorf("%s.path: %q is not a field path (write it as spec.template)", at, t.Path))
+	}
+	for _, v := range t.Versions {
+		if v == "" || strings.Contains(v, "/") {
+			errs = append(errs, fmt.Errorf("%s.versions: %q must be a version alone, as in v1alpha1", at, v))
+		}
+	}
+	return errs
 }
 
 // exemptionLines finds the line of each "- " item under "exemptions:", for

@@ -86,6 +86,13 @@ func TestParseErrors(t *testing.T) {
 		{"bad pattern", "exemptions:\n  - reason: r\n    name: \"[\"\n", `bad pattern "["`},
 		{"unknown exempted check", "exemptions:\n  - reason: r\n    checks: [nope]\n", `no such check "nope"`},
 		{"not YAML", "\x00\x01", ""},
+		{"template without group", "podTemplates:\n  - {kind: Rollout, path: spec.template}\n", "podTemplates[0].group is required"},
+		{"template group with version", "podTemplates:\n  - {group: argoproj.io/v1alpha1, kind: Rollout, path: spec.template}\n", `podTemplates[0].group: "argoproj.io/v1alpha1" must be a group without a version`},
+		{"template without kind", "podTemplates:\n  - {group: example.com, path: spec.template}\n", "podTemplates[0].kind is required"},
+		{"template without path", "podTemplates:\n  - {group: example.com, kind: Runner}\n", "podTemplates[0].path is required"},
+		{"template bad path", "podTemplates:\n  - {group: example.com, kind: Runner, path: spec..template}\n", `podTemplates[0].path: "spec..template" is not a field path`},
+		{"template bad version", "podTemplates:\n  - {group: example.com, kind: Runner, path: spec.template, versions: [example.com/v1]}\n", `podTemplates[0].versions: "example.com/v1" must be a version alone`},
+		{"template unknown field", "podTemplates:\n  - {group: example.com, kind: Runner, paths: spec.template}\n", `unknown field "paths"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -97,6 +104,39 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("Parse error = %q, want it to contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestPodTemplates(t *testing.T) {
+	c, err := Parse([]byte(`podTemplates:
+  - group: example.com
+    kind: Runner
+    versions: [v1beta1]
+    path: spec.workers[0].podTemplate
+  - group: example.com
+    kind: Pipeline
+    path: spec
+    workflow: true
+`), registry(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := c.Templates()
+	got := tab.For("example.com/v1beta1", "Runner")
+	if len(got) != 1 || got[0].Path != "spec.workers[0].podTemplate" {
+		t.Errorf("Runner v1beta1 entries = %+v, want the configured one", got)
+	}
+	if got := tab.For("example.com/v1", "Runner"); len(got) != 0 {
+		t.Errorf("Runner v1 entries = %+v, want none (versions: [v1beta1])", got)
+	}
+	if got := tab.For("example.com/v1", "Pipeline"); len(got) != 1 || !got[0].Workflow {
+		t.Errorf("Pipeline entries = %+v, want one workflow entry", got)
+	}
+	if got := tab.For("argoproj.io/v1alpha1", "Rollout"); len(got) != 1 || got[0].Path != "spec.template" {
+		t.Errorf("built-in Rollout entry = %+v, want spec.template kept", got)
+	}
+	if (&Config{}).Templates() != nil {
+		t.Error("a configuration without podTemplates must leave the built-in table (nil)")
 	}
 }
 

@@ -40,7 +40,12 @@ type Inventory struct {
 	ValidatingWebhooks  []Item[admissionv1.ValidatingWebhookConfiguration]
 	MutatingWebhooks    []Item[admissionv1.MutatingWebhookConfiguration]
 
+	// Errors lists the custom resources whose embedded pod could not be
+	// read, so that no check evaluated it.
+	Errors []source.Error
+
 	namespaces map[string]*Namespace
+	templates  *PodTemplates
 
 	// derived holds the values Derived computed.
 	derivedMu sync.Mutex
@@ -86,9 +91,17 @@ type Namespace struct {
 	Workloads       []*Workload
 }
 
-// New returns an empty inventory.
-func New() *Inventory {
-	return &Inventory{namespaces: map[string]*Namespace{}}
+// New returns an empty inventory that finds pods in custom resources with
+// the built-in table (DefaultPodTemplates).
+func New() *Inventory { return NewWith(nil) }
+
+// NewWith returns an empty inventory that finds pods in custom resources
+// with the table t; nil means the built-in table.
+func NewWith(t *PodTemplates) *Inventory {
+	if t == nil {
+		t = defaultTemplates
+	}
+	return &Inventory{namespaces: map[string]*Namespace{}, templates: t}
 }
 
 // Build returns an inventory of objs.
@@ -125,11 +138,13 @@ func (inv *Inventory) ServiceAccount(ns, name string) *Item[corev1.ServiceAccoun
 // Add files obj under its kind. Objects of kinds the inventory has no view
 // of are kept in Objects only.
 func (inv *Inventory) Add(obj *source.Object) {
-	if w := newWorkload(obj); w != nil {
-		inv.addWorkload(w)
+	inv.Objects = append(inv.Objects, obj)
+	if ws := inv.workloads(obj); len(ws) > 0 {
+		for _, w := range ws {
+			inv.addWorkload(w)
+		}
 		return
 	}
-	inv.Objects = append(inv.Objects, obj)
 	switch v := obj.Typed.(type) {
 	case *corev1.Namespace:
 		it := Item[corev1.Namespace]{obj, v}
@@ -177,8 +192,23 @@ func (inv *Inventory) Add(obj *source.Object) {
 	}
 }
 
+// workloads returns the workloads obj holds: one for a built-in kind with a
+// pod spec, any number for a custom resource in the pod template table. It
+// records a custom resource's pod that could not be read in Errors.
+func (inv *Inventory) workloads(obj *source.Object) []*Workload {
+	if w := newWorkload(obj); w != nil {
+		return []*Workload{w}
+	}
+	t := inv.templates
+	if t == nil {
+		t = defaultTemplates
+	}
+	ws, errs := customWorkloads(obj, t)
+	inv.Errors = append(inv.Errors, errs...)
+	return ws
+}
+
 func (inv *Inventory) addWorkload(w *Workload) {
-	inv.Objects = append(inv.Objects, w.Object)
 	inv.Workloads = append(inv.Workloads, w)
 	n := inv.ns(w.Namespace())
 	n.Workloads = append(n.Workloads, w)
@@ -199,6 +229,7 @@ func NewSingle(reuse *Inventory, obj *source.Object) *Inventory {
 			Objects:    reuse.Objects[:0],
 			Workloads:  reuse.Workloads[:0],
 			namespaces: keep,
+			templates:  reuse.templates,
 		}
 	}
 	reuse.Add(obj)

@@ -32,8 +32,12 @@ import (
 // must read only what is kept; the test comparing streaming and
 // whole-inventory scans guards that.
 func (inv *Inventory) AddSummary(obj *source.Object) {
-	if w := newWorkload(obj); w != nil {
-		inv.addWorkload(summarizeWorkload(w))
+	if ws := inv.workloads(obj); len(ws) > 0 {
+		kept := summarizeObject(obj, ws)
+		inv.Objects = append(inv.Objects, kept)
+		for _, w := range ws {
+			inv.addWorkload(summarizeWorkload(w, kept))
+		}
 		return
 	}
 	switch v := obj.Typed.(type) {
@@ -52,9 +56,21 @@ func (inv *Inventory) AddSummary(obj *source.Object) {
 	inv.Add(obj)
 }
 
-func summarizeWorkload(w *Workload) *Workload {
-	o, m, pm, s := w.Object, w.Object.Meta, w.PodMeta, w.Spec
-	kept := &source.Object{
+// summarizeObject keeps of a workload object its identity, owners and
+// suppression annotations, with the lines of the fields its workloads' kept
+// fields sit at.
+func summarizeObject(o *source.Object, ws []*Workload) *source.Object {
+	m := o.Meta
+	paths := []string{"metadata.labels", "metadata.annotations"}
+	for _, w := range ws {
+		paths = append(paths,
+			fieldpath.Join(w.MetaPath, "labels"),
+			w.Path("serviceAccountName"), w.Path("serviceAccount"),
+			w.Path("automountServiceAccountToken"), w.Path("nodeName"),
+			w.Path("hostNetwork"), w.Path("hostPID"), w.Path("hostIPC"), w.Path("hostUsers"),
+		)
+	}
+	return &source.Object{
 		Origin:     o.Origin,
 		APIVersion: o.APIVersion,
 		Kind:       o.Kind,
@@ -62,19 +78,18 @@ func summarizeWorkload(w *Workload) *Workload {
 			Name: m.Name, Namespace: m.Namespace, UID: m.UID,
 			Annotations: ignoreAnnotations(m.Annotations), OwnerReferences: m.OwnerReferences,
 		},
-		Lines: o.Lines.Keep(
-			"metadata.labels", "metadata.annotations",
-			fieldpath.Join(w.MetaPath, "labels"),
-			w.Path("serviceAccountName"), w.Path("serviceAccount"),
-			w.Path("automountServiceAccountToken"), w.Path("nodeName"),
-			w.Path("hostNetwork"), w.Path("hostPID"), w.Path("hostIPC"), w.Path("hostUsers"),
-		),
+		Lines: o.Lines.Keep(paths...),
 	}
+}
+
+func summarizeWorkload(w *Workload, kept *source.Object) *Workload {
+	pm, s := w.PodMeta, w.Spec
 	return &Workload{
 		Object:   kept,
 		PodMeta:  &metav1.ObjectMeta{Labels: pm.Labels},
 		SpecPath: w.SpecPath,
 		MetaPath: w.MetaPath,
+		paths:    w.paths,
 		Spec: &corev1.PodSpec{
 			ServiceAccountName:           s.ServiceAccountName,
 			DeprecatedServiceAccount:     s.DeprecatedServiceAccount,

@@ -12,8 +12,10 @@ import (
 	"github.com/kubestride/kubestride/internal/source"
 )
 
-// Workload is an object that holds a pod spec: a Pod, a PodTemplate, or a
-// controller with a pod template.
+// Workload is an object that holds a pod spec: a Pod, a PodTemplate, a
+// controller with a pod template, or a custom resource that embeds one (see
+// PodTemplate). One custom resource may hold several: an Argo Workflow
+// holds one per template that runs containers.
 type Workload struct {
 	*source.Object
 	// PodMeta is the metadata of the pods it makes (the template's, or the
@@ -23,16 +25,28 @@ type Workload struct {
 	Spec *corev1.PodSpec
 	// SpecPath is where Spec sits in the object: "spec",
 	// "spec.template.spec", "spec.jobTemplate.spec.template.spec" or
-	// "template.spec".
+	// "template.spec". For an Argo Workflows template, whose pod is
+	// assembled from several places, it is the template
+	// ("spec.templates[1]"), and Path places each field.
 	SpecPath string
 	// MetaPath is where PodMeta sits in the object.
 	MetaPath string
 
 	containers []Container
+	// paths, when set, places pod-spec fields that are not written under
+	// SpecPath (an Argo Workflows template takes pod-level fields from the
+	// workflow spec).
+	paths func(rel string) string
 }
 
-// Path returns the path of a field given relative to the pod spec.
-func (w *Workload) Path(rel string) string { return fieldpath.Join(w.SpecPath, rel) }
+// Path returns the path in the object of a field given relative to the pod
+// spec.
+func (w *Workload) Path(rel string) string {
+	if w.paths != nil {
+		return w.paths(rel)
+	}
+	return fieldpath.Join(w.SpecPath, rel)
+}
 
 // ContainerKind tells which list of the pod spec a container is in.
 type ContainerKind int

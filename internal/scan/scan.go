@@ -59,11 +59,13 @@ type Scanner struct {
 	local    []check.Check
 	global   []check.Check
 	retained *inventory.Inventory
-	singles  sync.Pool // of *inventory.Inventory, for CheckLocal
-	j        joiner
-	findings findingList
-	unless   []pending
-	pods     map[types.UID]int
+	// templates is the table of custom resources that embed pods.
+	templates *inventory.PodTemplates
+	singles   sync.Pool // of *inventory.Inventory, for CheckLocal
+	j         joiner
+	findings  findingList
+	unless    []pending
+	pods      map[types.UID]int
 	// localMeta and localRule (and the global ones) hold each check's
 	// metadata and its index in rules, read once.
 	localMeta, globalMeta []check.Meta
@@ -82,7 +84,8 @@ func New(opts Options) *Scanner {
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
-	s := &Scanner{opts: opts, cfg: cfg, retained: inventory.New()}
+	s := &Scanner{opts: opts, cfg: cfg, templates: cfg.Templates()}
+	s.retained = inventory.NewWith(s.templates)
 	s.j = joiner{cfg: cfg, now: opts.Now, notes: map[string]bool{}, interned: map[string]string{}, pss: map[check.PSS]*check.PSS{}}
 	for _, c := range selectChecks(reg, cfg, opts.Only) {
 		m := c.Meta()
@@ -106,6 +109,9 @@ func (s *Scanner) CheckLocal(ctx context.Context, obj *source.Object) *Local {
 		return &Local{}
 	}
 	single, _ := s.singles.Get().(*inventory.Inventory)
+	if single == nil {
+		single = inventory.NewWith(s.templates)
+	}
 	single = inventory.NewSingle(single, obj)
 	l := &Local{results: make([]result, len(s.local))}
 	for i, c := range s.local {
@@ -195,6 +201,7 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []source.Error) *report.R
 		s.collect(&s.globalMeta[i], s.globalRule[i], res)
 	}
 	s.settle()
+	podErrs := s.retained.Errors
 	s.retained = nil // the summaries are not needed past this point
 	r := &report.Report{
 		SchemaVersion: report.SchemaVersion,
@@ -211,6 +218,9 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []source.Error) *report.R
 	for _, e := range loadErrs {
 		r.Errors = append(r.Errors, report.Error{File: e.File, Line: e.Line, Message: e.Message})
 	}
+	for _, e := range podErrs {
+		r.Errors = append(r.Errors, report.Error{File: e.File, Line: e.Line, Message: e.Message})
+	}
 	r.Errors = append(r.Errors, s.errs...)
 	for i := range s.cfg.Exemptions {
 		e := &s.cfg.Exemptions[i]
@@ -224,6 +234,8 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []source.Error) *report.R
 }
 
 // Run scans a whole inventory at once, running every check on all of it.
+// inv finds pods in custom resources with the table it was made with
+// (inventory.NewWith(opts.Config.Templates()) for a configured one).
 // It gives the same report as streaming the same objects through a Scanner;
 // it is the reference the streaming scan is tested against, and the entry
 // point for callers that already hold every object.
