@@ -11,6 +11,7 @@ import (
 
 	"github.com/kubestride/kubestride/internal/golden"
 	"github.com/kubestride/kubestride/internal/report"
+	"github.com/kubestride/kubestride/internal/textsafe"
 )
 
 // run executes kubestride in-process, from the repository root, with a
@@ -265,5 +266,79 @@ func TestManyErrorsOnStderr(t *testing.T) {
 	}
 	if r := decodeReport(t, out); len(r.Errors) != 30 {
 		t.Errorf("report lists %d errors, want 30", len(r.Errors))
+	}
+}
+
+// TestStderrShowsControls: values from the input reach standard error (a
+// kind, a file name, a name in a notice, a flag's value) with their control
+// and bidi characters shown as escapes, never sent to the terminal.
+func TestStderrShowsControls(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "no\x1b[2Jpe\u2028.yaml")
+	notice := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"p\u202eevil\u2066\"\n  annotations: {kubestride.io/ignore.pss-privileged: \"\"}\n" +
+		"spec:\n  containers:\n  - name: app\n    image: nginx\n    securityContext: {privileged: true}\n"
+	noticeFile := filepath.Join(dir, "notice\u200f.yaml")
+	if err := os.WriteFile(noticeFile, []byte(notice), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, stdin string
+		args        []string
+		want        []string
+	}{
+		{"kind in an error", "apiVersion: v1\nkind: \"\\e]0;pwned\\a\"\nmetadata: {name: x}\n", []string{"scan", "-f", "json", "-"},
+			[]string{`<stdin>:1: \x1b]0;pwned\x07`}},
+		{"file name in an error", "", []string{"scan", "-f", "json", missing},
+			[]string{`no\x1b[2Jpe\u2028.yaml`}},
+		{"name in a notice", "", []string{"scan", "-f", "json", noticeFile},
+			[]string{"kubestride: 1 notice:", `notice\u200f.yaml:5: Pod "p\u202eevil\u2066": annotation kubestride.io/ignore.pss-privileged has no reason`}},
+		{"flag value in a usage error", "", []string{"scan", "--format", "\x1b[2J\u202e", "-"},
+			[]string{`kubestride: --format: unknown format "\x1b[2J\u202e"`}},
+		{"file name in an rbac error", "", []string{"rbac", "can", "user:alice", missing},
+			[]string{`no\x1b[2Jpe\u2028.yaml`}},
+		{"error in markdown", "apiVersion: v1\nkind: \"\\e[2J\"\nmetadata: {name: x}\n", []string{"scan", "-f", "markdown", "-"},
+			[]string{`<stdin>:1: \x1b[2J`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, code := run(t, tc.stdin, tc.args...)
+			if code != report.ExitError && code != report.ExitFindings {
+				t.Errorf("exit code = %d", code)
+			}
+			for _, r := range stderr {
+				if textsafe.Unsafe(r) && r != '\n' {
+					t.Errorf("stderr holds a raw U+%04X:\n%q", r, stderr)
+				}
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr does not show %q:\n%s", want, stderr)
+				}
+			}
+		})
+	}
+}
+
+// TestRBACAnswerShowsControls: names in an rbac answer table come from the
+// input and are shown escaped.
+func TestRBACAnswerShowsControls(t *testing.T) {
+	manifest := "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: \"r\u202eeg\"}\n" +
+		"rules: [{apiGroups: [\"\"], resources: [secrets], verbs: [get]}]\n---\n" +
+		"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: \"b\u2066\"}\n" +
+		"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: \"r\u202eeg\"}\n" +
+		"subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: \"al\u200fice\"}]\n"
+	out, stderr, code := run(t, manifest, "rbac", "who-can", "get", "secrets", "-")
+	if code != report.ExitOK {
+		t.Fatalf("exit code = %d; stderr:\n%s", code, stderr)
+	}
+	for _, r := range out {
+		if textsafe.Unsafe(r) && r != '\n' {
+			t.Errorf("answer holds a raw U+%04X:\n%q", r, out)
+		}
+	}
+	for _, want := range []string{`al\u200fice`, `ClusterRoleBinding b\u2066`, `ClusterRole r\u202eeg`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("answer does not show %q:\n%s", want, out)
+		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/kubestride/kubestride/internal/rbac"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/textsafe"
 )
 
 // RBACOptions are the flags shared by the rbac commands.
@@ -169,9 +170,9 @@ func runRBACInventory(ctx context.Context, s IO, o *RBACOptions, answer func(*in
 		return fmt.Errorf("write answer: %w", err)
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(s.Err, "kubestride: %d %s could not be read; the answer may miss what they hold:\n", len(problems), plural(len(problems), "input", "inputs"))
+		errLinef(s.Err, "kubestride: %d %s could not be read; the answer may miss what they hold:", len(problems), plural(len(problems), "input", "inputs"))
 		for _, p := range problems {
-			fmt.Fprintf(s.Err, "  %s\n", p)
+			errLinef(s.Err, "  %s", p)
 		}
 		return exitError{report.ExitError}
 	}
@@ -214,7 +215,7 @@ func writeWhoCan(w io.Writer, format string, req rbac.Request, subjects []rbac.S
 			if g.AggregatedFrom != "" {
 				via = strings.TrimPrefix(via+", aggregated from "+g.AggregatedFrom, ", ")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", kind, dash(ns), name, g.Binding, g.Role, dash(via))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cells(kind, dash(ns), name, g.Binding.String(), g.Role.String(), dash(via))...)
 		}
 	}
 	return tw.Flush()
@@ -225,7 +226,7 @@ func writeCan(w io.Writer, format string, mx rbac.Matrix) error {
 		return writeJSON(w, mx)
 	}
 	if len(mx.Scopes) == 0 {
-		_, err := fmt.Fprintf(w, "%s is allowed nothing\n", mx.Subject)
+		_, err := fmt.Fprintf(w, "%s is allowed nothing\n", textsafe.Line(mx.Subject.String()))
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -242,10 +243,20 @@ func writeCan(w io.Writer, format string, mx rbac.Matrix) error {
 			} else if group == "" {
 				group = `""`
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ns, group, resource, dash(strings.Join(r.ResourceNames, ",")), strings.Join(r.Verbs, ","))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", cells(ns, group, resource, dash(strings.Join(r.ResourceNames, ",")), strings.Join(r.Verbs, ","))...)
 		}
 	}
 	return tw.Flush()
+}
+
+// cells are the cells of a table row, each on one line with its control
+// characters shown as escapes (textsafe.Line): names come from the input.
+func cells(values ...string) []any {
+	out := make([]any, len(values))
+	for i, v := range values {
+		out[i] = textsafe.Line(v)
+	}
+	return out
 }
 
 func dash(s string) string {

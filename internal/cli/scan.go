@@ -215,19 +215,29 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		}
 	}
 	if cov := rep.Coverage; cov != nil && len(cov.Gaps) > 0 && (format != "table" || o.Output != "") {
-		fmt.Fprintf(s.Err, "kubestride: %d %s could not be listed; what they hold was not evaluated:\n", len(cov.Gaps), plural(len(cov.Gaps), "resource", "resources"))
+		errLinef(s.Err, "kubestride: %d %s could not be listed; what they hold was not evaluated:", len(cov.Gaps), plural(len(cov.Gaps), "resource", "resources"))
 		for _, g := range cov.Gaps {
-			fmt.Fprintf(s.Err, "  %s\n", gapLine(g))
+			errLinef(s.Err, "  %s", gapLine(g))
 		}
 	}
 	if n := len(rep.Errors); n > 0 && (format != "table" || o.Output != "") {
-		fmt.Fprintf(s.Err, "kubestride: %d %s could not be read or evaluated:\n", n, plural(n, "input", "inputs"))
+		errLinef(s.Err, "kubestride: %d %s could not be read or evaluated:", n, plural(n, "input", "inputs"))
 		for i, e := range rep.Errors {
 			if i == maxStderrErrors {
-				fmt.Fprintf(s.Err, "  ... and %d more (the report lists them all)\n", n-i)
+				errLinef(s.Err, "  ... and %d more (the report lists them all)", n-i)
 				break
 			}
-			fmt.Fprintf(s.Err, "  %s\n", errorLine(e))
+			errLinef(s.Err, "  %s", errorLine(e.File, e.Line, e.Message))
+		}
+	}
+	if n := len(rep.Notices); n > 0 && (format != "table" || o.Output != "") {
+		errLinef(s.Err, "kubestride: %d %s:", n, plural(n, "notice", "notices"))
+		for i, e := range rep.Notices {
+			if i == maxStderrErrors {
+				errLinef(s.Err, "  ... and %d more (the report lists them all)", n-i)
+				break
+			}
+			errLinef(s.Err, "  %s", errorLine(e.File, e.Line, e.Message))
 		}
 	}
 	if code := rep.ExitCode(failOn); code != report.ExitOK {
@@ -236,21 +246,22 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 	return nil
 }
 
-// maxStderrErrors is how many input errors stderr lists before it refers to
-// the report for the rest.
+// maxStderrErrors is how many input errors (or notices) stderr lists before
+// it refers to the report for the rest.
 const maxStderrErrors = 20
 
 // fixedNow, when set (by tests), replaces the clock for exemptions.
 var fixedNow time.Time
 
-func errorLine(e report.Error) string {
+// errorLine is an error's or a notice's line: "file:line: message".
+func errorLine(file string, line int, msg string) string {
 	switch {
-	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Message)
-	case e.File != "":
-		return fmt.Sprintf("%s: %s", e.File, e.Message)
+	case line > 0:
+		return fmt.Sprintf("%s:%d: %s", file, line, msg)
+	case file != "":
+		return fmt.Sprintf("%s: %s", file, msg)
 	}
-	return e.Message
+	return msg
 }
 
 func plural(n int, one, many string) string {
