@@ -342,3 +342,116 @@ func TestRBACAnswerShowsControls(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyInput: input that holds no Kubernetes object is an input error
+// (exit 2) unless --allow-empty, so that a failed `helm template | kubestride
+// scan -` does not pass; standard input that yields nothing is one even
+// beside other paths.
+func TestEmptyInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	empty := write("empty.yaml", "")
+	comments := write("comments.yaml", "# generated\n---\n# nothing here\n---\n")
+	clean := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: app}\ndata: {LOG_LEVEL: info}\n"
+	cleanFile := write("clean.yaml", clean)
+	emptyDir := filepath.Join(dir, "nothing")
+	if err := os.Mkdir(emptyDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const msg = "no Kubernetes objects in the input"
+	tests := []struct {
+		name, stdin string
+		args        []string
+		want        int
+		// errFile is the file the error names ("" for none expected,
+		// "-" for an error without a file).
+		errFile string
+	}{
+		{"empty stdin", "", []string{"scan", "-f", "json", "-"}, report.ExitError, "<stdin>"},
+		{"stdin with only comments", "# nothing\n---\n---\n", []string{"scan", "-f", "json", "-"}, report.ExitError, "<stdin>"},
+		{"empty file", "", []string{"scan", "-f", "json", empty}, report.ExitError, empty},
+		{"file with only comments", "", []string{"scan", "-f", "json", comments}, report.ExitError, comments},
+		{"empty directory", "", []string{"scan", "-f", "json", emptyDir}, report.ExitError, emptyDir},
+		{"empty files", "", []string{"scan", "-f", "json", empty, comments}, report.ExitError, "-"},
+		{"empty stdin beside a file with objects", "", []string{"scan", "-f", "json", cleanFile, "-"}, report.ExitError, "<stdin>"},
+		{"an empty file beside one with objects", "", []string{"scan", "-f", "json", cleanFile, empty}, report.ExitOK, ""},
+		{"stdin with objects beside an empty file", clean, []string{"scan", "-f", "json", "-", empty}, report.ExitOK, ""},
+		{"allowed empty stdin", "", []string{"scan", "-f", "json", "--allow-empty", "-"}, report.ExitOK, ""},
+		{"allowed empty file", "", []string{"scan", "-f", "json", "--allow-empty", empty}, report.ExitOK, ""},
+		{"rbac risky on empty stdin", "", []string{"rbac", "risky", "-f", "json", "-"}, report.ExitError, "<stdin>"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, stderr, code := run(t, tc.stdin, tc.args...)
+			if code != tc.want {
+				t.Errorf("exit code = %d, want %d; stderr:\n%s", code, tc.want, stderr)
+			}
+			r := decodeReport(t, out)
+			var got []report.Error
+			for _, e := range r.Errors {
+				if strings.HasPrefix(e.Message, msg) {
+					got = append(got, e)
+				}
+			}
+			switch {
+			case tc.errFile == "" && len(got) > 0:
+				t.Errorf("errors = %+v, want none about empty input", got)
+			case tc.errFile == "":
+			case len(got) != 1 || len(r.Errors) != 1:
+				t.Errorf("errors = %+v, want one about empty input", r.Errors)
+			case tc.errFile == "-" && got[0].File != "", tc.errFile != "-" && got[0].File != tc.errFile:
+				t.Errorf("error names %q, want %q", got[0].File, tc.errFile)
+			case !strings.Contains(stderr, msg):
+				t.Errorf("stderr does not say %q:\n%s", msg, stderr)
+			}
+		})
+	}
+
+	// A file with objects beside empty stdin is still scanned.
+	out, _, _ := run(t, "", "scan", "-f", "json", filepath.Join("..", "..", "examples", "payments", "ledger.yaml"), "-")
+	if r := decodeReport(t, out); len(r.Findings) == 0 {
+		t.Error("the file beside empty standard input was not scanned")
+	}
+}
+
+// TestEmptyInputRBAC: the rbac questions read manifests the same way.
+func TestEmptyInputRBAC(t *testing.T) {
+	binding := "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: b}\n" +
+		"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\n" +
+		"subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]\n"
+	tests := []struct {
+		name, stdin string
+		args        []string
+		want        int
+	}{
+		{"can on empty stdin", "", []string{"rbac", "can", "user:alice", "-"}, report.ExitError},
+		{"who-can on stdin with only comments", "# helm failed\n", []string{"rbac", "who-can", "get", "pods", "-"}, report.ExitError},
+		{"paths on empty stdin", "", []string{"rbac", "paths", "-"}, report.ExitError},
+		{"can, allowed empty", "", []string{"rbac", "can", "user:alice", "--allow-empty", "-"}, report.ExitOK},
+		{"can on objects", binding, []string{"rbac", "can", "user:alice", "-"}, report.ExitOK},
+		{"allow-empty with --cluster", "", []string{"rbac", "can", "user:alice", "--allow-empty", "--cluster"}, report.ExitError},
+		{"scan allow-empty with --cluster", "", []string{"scan", "--allow-empty", "--cluster"}, report.ExitError},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, code := run(t, tc.stdin, tc.args...)
+			if code != tc.want {
+				t.Errorf("exit code = %d, want %d; stderr:\n%s", code, tc.want, stderr)
+			}
+			if tc.want == report.ExitError && !strings.Contains(stderr, "kubestride:") {
+				t.Errorf("stderr does not say why:\n%s", stderr)
+			}
+			if tc.want == report.ExitError && !strings.Contains(tc.name, "--cluster") {
+				if !strings.Contains(stderr, "<stdin>: no Kubernetes objects in the input") {
+					t.Errorf("stderr does not name the empty input:\n%s", stderr)
+				}
+			}
+		})
+	}
+}

@@ -41,6 +41,9 @@ type ScanOptions struct {
 	// AllowPartial keeps a cluster scan's coverage gaps from making the
 	// exit code 2.
 	AllowPartial bool
+	// AllowEmpty accepts manifests that hold no Kubernetes object; without
+	// it they are an input error (exit code 2).
+	AllowEmpty bool
 	// Now is the time exemptions are judged against; zero means time.Now().
 	Now time.Time
 }
@@ -59,8 +62,9 @@ standard input. With --cluster, kubestride lists what is running through the kub
 once, on their top-level owner.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 a usage error,
-input that could not be read, or (unless --allow-partial) a cluster list that was
-forbidden, timed out or unavailable. The report still lists everything that could be
+input that could not be read, input that holds no Kubernetes object (unless
+--allow-empty; standard input that yields none is an error even beside other paths), or
+(unless --allow-partial) a cluster list that was forbidden, timed out or unavailable. The report still lists everything that could be
 scanned, and what could not.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Paths = args
@@ -89,6 +93,7 @@ func addScanFlags(f *pflag.FlagSet, o *ScanOptions, withChecks bool) {
 	f.BoolVar(&o.IncludeSecrets, "include-secrets", false, "with --cluster, read Secret contents (by default only their metadata and type)")
 	f.BoolVar(&o.NoSecrets, "no-secrets", false, "with --cluster, do not list Secrets at all (for an identity that may not; reported as skipped)")
 	f.BoolVar(&o.AllowPartial, "allow-partial", false, "with --cluster, do not exit 2 when some lists are forbidden, time out or are unavailable")
+	f.BoolVar(&o.AllowEmpty, "allow-empty", false, "do not exit 2 when the input holds no Kubernetes object (empty files or standard input, only comments)")
 	o.Kube.addFlags(f)
 }
 
@@ -105,6 +110,8 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		return usagef("--include-secrets, --no-secrets, --allow-partial and the kubeconfig flags need --cluster")
 	case o.IncludeSecrets && o.NoSecrets:
 		return usagef("give --include-secrets or --no-secrets, not both")
+	case o.Cluster && o.AllowEmpty:
+		return usagef("--allow-empty is for manifests, not --cluster")
 	}
 	reg := check.Default()
 	cfg := &config.Config{}
@@ -195,10 +202,17 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 			return err
 		}
 	} else {
+		var count inputCount
 		loadErrs := source.Stream(ctx, o.Paths, source.Options{
 			Stdin:   s.In,
 			Prepare: func(obj *source.Object) any { return scanner.CheckLocal(ctx, obj) },
-		}, func(obj *source.Object, local any) { scanner.Add(ctx, obj, local.(*scan.Local)) })
+		}, func(obj *source.Object, local any) {
+			count.add(obj)
+			scanner.Add(ctx, obj, local.(*scan.Local))
+		})
+		if !o.AllowEmpty {
+			loadErrs = count.emptyErrors(o.Paths, loadErrs)
+		}
 		rep = scanner.Report(ctx, loadErrs)
 	}
 
