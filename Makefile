@@ -8,9 +8,12 @@ build:
 
 # The whole test suite; .ci/run calls this. The end-to-end tests need a real
 # kube-apiserver and etcd: hack/cluster-bins.sh builds them once (about 15
-# CPU-minutes) and caches them outside the clone.
+# CPU-minutes) and caches them outside the clone. The HTML report is loaded in
+# a headless Chromium, which hack/chromium.sh installs (Debian's package) when
+# none is there.
 test:
 	$(GO) vet ./...
+	KUBESTRIDE_CHROMIUM="$$(bash hack/chromium.sh | tail -n 1)" \
 	KUBESTRIDE_CLUSTER_BINS="$$(bash hack/cluster-bins.sh | tail -n 1)" $(GO) test ./...
 
 # Rewrite golden files and docs/checks.md after an intended output change.

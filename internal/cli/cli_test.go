@@ -12,6 +12,7 @@ import (
 
 	"github.com/kubestride/kubestride/internal/golden"
 	"github.com/kubestride/kubestride/internal/report"
+	"github.com/kubestride/kubestride/internal/textsafe"
 )
 
 // run executes kubestride in-process, from the repository root, with a
@@ -277,5 +278,192 @@ func TestManyErrorsOnStderr(t *testing.T) {
 		return e.Message == "5 more errors in this file not shown, from this line on"
 	}) {
 		t.Errorf("no error counts the errors not shown: %v", r.Errors)
+	}
+}
+
+// TestStderrShowsControls: values from the input reach standard error (a
+// kind, a file name, a name in a notice, a flag's value) with their control
+// and bidi characters shown as escapes, never sent to the terminal.
+func TestStderrShowsControls(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "no\x1b[2Jpe\u2028.yaml")
+	notice := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"p\u202eevil\u2066\"\n  annotations: {kubestride.io/ignore.pss-privileged: \"\"}\n" +
+		"spec:\n  containers:\n  - name: app\n    image: nginx\n    securityContext: {privileged: true}\n"
+	noticeFile := filepath.Join(dir, "notice\u200f.yaml")
+	if err := os.WriteFile(noticeFile, []byte(notice), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, stdin string
+		args        []string
+		want        []string
+	}{
+		{"kind in an error", "apiVersion: v1\nkind: \"\\e]0;pwned\\a\"\nmetadata: {name: x}\n", []string{"scan", "-f", "json", "-"},
+			[]string{`<stdin>:1: \x1b]0;pwned\x07`}},
+		{"file name in an error", "", []string{"scan", "-f", "json", missing},
+			[]string{`no\x1b[2Jpe\u2028.yaml`}},
+		{"name in a notice", "", []string{"scan", "-f", "json", noticeFile},
+			[]string{"kubestride: 1 notice:", `notice\u200f.yaml:5: Pod "p\u202eevil\u2066": annotation kubestride.io/ignore.pss-privileged has no reason`}},
+		{"flag value in a usage error", "", []string{"scan", "--format", "\x1b[2J\u202e", "-"},
+			[]string{`kubestride: --format: unknown format "\x1b[2J\u202e"`}},
+		{"file name in an rbac error", "", []string{"rbac", "can", "user:alice", missing},
+			[]string{`no\x1b[2Jpe\u2028.yaml`}},
+		{"error in markdown", "apiVersion: v1\nkind: \"\\e[2J\"\nmetadata: {name: x}\n", []string{"scan", "-f", "markdown", "-"},
+			[]string{`<stdin>:1: \x1b[2J`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, code := run(t, tc.stdin, tc.args...)
+			if code != report.ExitError && code != report.ExitFindings {
+				t.Errorf("exit code = %d", code)
+			}
+			for _, r := range stderr {
+				if textsafe.Unsafe(r) && r != '\n' {
+					t.Errorf("stderr holds a raw U+%04X:\n%q", r, stderr)
+				}
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr does not show %q:\n%s", want, stderr)
+				}
+			}
+		})
+	}
+}
+
+// TestRBACAnswerShowsControls: names in an rbac answer table come from the
+// input and are shown escaped.
+func TestRBACAnswerShowsControls(t *testing.T) {
+	manifest := "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: \"r\u202eeg\"}\n" +
+		"rules: [{apiGroups: [\"\"], resources: [secrets], verbs: [get]}]\n---\n" +
+		"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: \"b\u2066\"}\n" +
+		"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: \"r\u202eeg\"}\n" +
+		"subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: \"al\u200fice\"}]\n"
+	out, stderr, code := run(t, manifest, "rbac", "who-can", "get", "secrets", "-")
+	if code != report.ExitOK {
+		t.Fatalf("exit code = %d; stderr:\n%s", code, stderr)
+	}
+	for _, r := range out {
+		if textsafe.Unsafe(r) && r != '\n' {
+			t.Errorf("answer holds a raw U+%04X:\n%q", r, out)
+		}
+	}
+	for _, want := range []string{`al\u200fice`, `ClusterRoleBinding b\u2066`, `ClusterRole r\u202eeg`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("answer does not show %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestEmptyInput: input that holds no Kubernetes object is an input error
+// (exit 2) unless --allow-empty, so that a failed `helm template | kubestride
+// scan -` does not pass; standard input that yields nothing is one even
+// beside other paths.
+func TestEmptyInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	empty := write("empty.yaml", "")
+	comments := write("comments.yaml", "# generated\n---\n# nothing here\n---\n")
+	clean := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: app}\ndata: {LOG_LEVEL: info}\n"
+	cleanFile := write("clean.yaml", clean)
+	emptyDir := filepath.Join(dir, "nothing")
+	if err := os.Mkdir(emptyDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const msg = "no Kubernetes objects in the input"
+	tests := []struct {
+		name, stdin string
+		args        []string
+		want        int
+		// errFile is the file the error names ("" for none expected,
+		// "-" for an error without a file).
+		errFile string
+	}{
+		{"empty stdin", "", []string{"scan", "-f", "json", "-"}, report.ExitError, "<stdin>"},
+		{"stdin with only comments", "# nothing\n---\n---\n", []string{"scan", "-f", "json", "-"}, report.ExitError, "<stdin>"},
+		{"empty file", "", []string{"scan", "-f", "json", empty}, report.ExitError, empty},
+		{"file with only comments", "", []string{"scan", "-f", "json", comments}, report.ExitError, comments},
+		{"empty directory", "", []string{"scan", "-f", "json", emptyDir}, report.ExitError, emptyDir},
+		{"empty files", "", []string{"scan", "-f", "json", empty, comments}, report.ExitError, "-"},
+		{"empty stdin beside a file with objects", "", []string{"scan", "-f", "json", cleanFile, "-"}, report.ExitError, "<stdin>"},
+		{"an empty file beside one with objects", "", []string{"scan", "-f", "json", cleanFile, empty}, report.ExitOK, ""},
+		{"stdin with objects beside an empty file", clean, []string{"scan", "-f", "json", "-", empty}, report.ExitOK, ""},
+		{"allowed empty stdin", "", []string{"scan", "-f", "json", "--allow-empty", "-"}, report.ExitOK, ""},
+		{"allowed empty file", "", []string{"scan", "-f", "json", "--allow-empty", empty}, report.ExitOK, ""},
+		{"rbac risky on empty stdin", "", []string{"rbac", "risky", "-f", "json", "-"}, report.ExitError, "<stdin>"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, stderr, code := run(t, tc.stdin, tc.args...)
+			if code != tc.want {
+				t.Errorf("exit code = %d, want %d; stderr:\n%s", code, tc.want, stderr)
+			}
+			r := decodeReport(t, out)
+			var got []report.Error
+			for _, e := range r.Errors {
+				if strings.HasPrefix(e.Message, msg) {
+					got = append(got, e)
+				}
+			}
+			switch {
+			case tc.errFile == "" && len(got) > 0:
+				t.Errorf("errors = %+v, want none about empty input", got)
+			case tc.errFile == "":
+			case len(got) != 1 || len(r.Errors) != 1:
+				t.Errorf("errors = %+v, want one about empty input", r.Errors)
+			case tc.errFile == "-" && got[0].File != "", tc.errFile != "-" && got[0].File != tc.errFile:
+				t.Errorf("error names %q, want %q", got[0].File, tc.errFile)
+			case !strings.Contains(stderr, msg):
+				t.Errorf("stderr does not say %q:\n%s", msg, stderr)
+			}
+		})
+	}
+
+	// A file with objects beside empty stdin is still scanned.
+	out, _, _ := run(t, "", "scan", "-f", "json", filepath.Join("..", "..", "examples", "payments", "ledger.yaml"), "-")
+	if r := decodeReport(t, out); len(r.Findings) == 0 {
+		t.Error("the file beside empty standard input was not scanned")
+	}
+}
+
+// TestEmptyInputRBAC: the rbac questions read manifests the same way.
+func TestEmptyInputRBAC(t *testing.T) {
+	binding := "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: b}\n" +
+		"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}\n" +
+		"subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]\n"
+	tests := []struct {
+		name, stdin string
+		args        []string
+		want        int
+	}{
+		{"can on empty stdin", "", []string{"rbac", "can", "user:alice", "-"}, report.ExitError},
+		{"who-can on stdin with only comments", "# helm failed\n", []string{"rbac", "who-can", "get", "pods", "-"}, report.ExitError},
+		{"paths on empty stdin", "", []string{"rbac", "paths", "-"}, report.ExitError},
+		{"can, allowed empty", "", []string{"rbac", "can", "user:alice", "--allow-empty", "-"}, report.ExitOK},
+		{"can on objects", binding, []string{"rbac", "can", "user:alice", "-"}, report.ExitOK},
+		{"allow-empty with --cluster", "", []string{"rbac", "can", "user:alice", "--allow-empty", "--cluster"}, report.ExitError},
+		{"scan allow-empty with --cluster", "", []string{"scan", "--allow-empty", "--cluster"}, report.ExitError},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, code := run(t, tc.stdin, tc.args...)
+			if code != tc.want {
+				t.Errorf("exit code = %d, want %d; stderr:\n%s", code, tc.want, stderr)
+			}
+			if tc.want == report.ExitError && !strings.Contains(stderr, "kubestride:") {
+				t.Errorf("stderr does not say why:\n%s", stderr)
+			}
+			if tc.want == report.ExitError && !strings.Contains(tc.name, "--cluster") {
+				if !strings.Contains(stderr, "<stdin>: no Kubernetes objects in the input") {
+					t.Errorf("stderr does not name the empty input:\n%s", stderr)
+				}
+			}
+		})
 	}
 }

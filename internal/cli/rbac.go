@@ -19,6 +19,7 @@ import (
 	"github.com/kubestride/kubestride/internal/rbac"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/textsafe"
 )
 
 // RBACOptions are the flags shared by the rbac commands.
@@ -27,6 +28,8 @@ type RBACOptions struct {
 	Format  string
 	Cluster bool
 	Kube    KubeOptions
+	// AllowEmpty accepts manifests that hold no Kubernetes object.
+	AllowEmpty bool
 
 	// formats are the formats the command writes; nil means table and json.
 	formats []string
@@ -38,6 +41,7 @@ type RBACOptions struct {
 func (o *RBACOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.Format, "format", "f", "table", "output format: table|json")
 	f.BoolVar(&o.Cluster, "cluster", false, "read the RBAC objects of the live cluster of the kubeconfig's context")
+	f.BoolVar(&o.AllowEmpty, "allow-empty", false, "do not exit 2 when the input holds no Kubernetes object (empty files or standard input, only comments)")
 	f.StringVar(&o.Kube.Kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config; in a pod, its service account)")
 	f.StringVar(&o.Kube.Context, "context", "", "kubeconfig context to use")
 	f.DurationVar(&o.Kube.RequestTimeout, "request-timeout", 60*time.Second, "time limit of each request to the API server")
@@ -53,8 +57,9 @@ manifests (PATH arguments: files, directories, - for standard input) or of a liv
 included.
 
 Exit codes: 0 answered, 1 (rbac paths only) a path to cluster-admin-equivalent exists,
-2 a usage error, input that could not be read, or a cluster list that failed (the answer is
-then printed, but may miss grants). rbac risky has the exit codes of kubestride scan.`,
+2 a usage error, input that could not be read, input that holds no Kubernetes object
+(unless --allow-empty), or a cluster list that failed (the answer is then printed, but
+may miss grants). rbac risky has the exit codes of kubestride scan.`,
 	}
 	cmd.AddCommand(newWhoCanCommand(s), newCanCommand(s), newPathsCommand(s), newRiskyCommand(s))
 	return cmd
@@ -141,6 +146,8 @@ func runRBACInventory(ctx context.Context, s IO, o *RBACOptions, answer func(*in
 		return usagef("no input: give files, directories, - for standard input, or --cluster")
 	case !o.Cluster && (o.Kube.Kubeconfig != "" || o.Kube.Context != ""):
 		return usagef("the kubeconfig flags need --cluster")
+	case o.Cluster && o.AllowEmpty:
+		return usagef("--allow-empty is for manifests, not --cluster")
 	}
 	inv := inventory.New()
 	var problems []string
@@ -161,7 +168,15 @@ func runRBACInventory(ctx context.Context, s IO, o *RBACOptions, answer func(*in
 			problems = append(problems, gapLine(report.Gap{Resource: g.Resource, Namespace: g.Namespace, Reason: g.Reason, Message: g.Message, Partial: g.Partial}))
 		}
 	} else {
-		for _, e := range source.Load(ctx, o.Paths, s.In, inv.Add) {
+		var count inputCount
+		errs := source.Load(ctx, o.Paths, s.In, func(obj *source.Object) {
+			count.add(obj)
+			inv.Add(obj)
+		})
+		if !o.AllowEmpty {
+			errs = count.emptyErrors(o.Paths, errs)
+		}
+		for _, e := range errs {
 			problems = append(problems, e.Error())
 		}
 	}
@@ -169,9 +184,9 @@ func runRBACInventory(ctx context.Context, s IO, o *RBACOptions, answer func(*in
 		return fmt.Errorf("write answer: %w", err)
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(s.Err, "kubestride: %d %s could not be read; the answer may miss what they hold:\n", len(problems), plural(len(problems), "input", "inputs"))
+		errLinef(s.Err, "kubestride: %d %s could not be read; the answer may miss what they hold:", len(problems), plural(len(problems), "input", "inputs"))
 		for _, p := range problems {
-			fmt.Fprintf(s.Err, "  %s\n", p)
+			errLinef(s.Err, "  %s", p)
 		}
 		return exitError{report.ExitError}
 	}
@@ -214,7 +229,7 @@ func writeWhoCan(w io.Writer, format string, req rbac.Request, subjects []rbac.S
 			if g.AggregatedFrom != "" {
 				via = strings.TrimPrefix(via+", aggregated from "+g.AggregatedFrom, ", ")
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", kind, dash(ns), name, g.Binding, g.Role, dash(via))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cells(kind, dash(ns), name, g.Binding.String(), g.Role.String(), dash(via))...)
 		}
 	}
 	return tw.Flush()
@@ -225,7 +240,7 @@ func writeCan(w io.Writer, format string, mx rbac.Matrix) error {
 		return writeJSON(w, mx)
 	}
 	if len(mx.Scopes) == 0 {
-		_, err := fmt.Fprintf(w, "%s is allowed nothing\n", mx.Subject)
+		_, err := fmt.Fprintf(w, "%s is allowed nothing\n", textsafe.Line(mx.Subject.String()))
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -242,10 +257,20 @@ func writeCan(w io.Writer, format string, mx rbac.Matrix) error {
 			} else if group == "" {
 				group = `""`
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ns, group, resource, dash(strings.Join(r.ResourceNames, ",")), strings.Join(r.Verbs, ","))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", cells(ns, group, resource, dash(strings.Join(r.ResourceNames, ",")), strings.Join(r.Verbs, ","))...)
 		}
 	}
 	return tw.Flush()
+}
+
+// cells are the cells of a table row, each on one line with its control
+// characters shown as escapes (textsafe.Line): names come from the input.
+func cells(values ...string) []any {
+	out := make([]any, len(values))
+	for i, v := range values {
+		out[i] = textsafe.Line(v)
+	}
+	return out
 }
 
 func dash(s string) string {

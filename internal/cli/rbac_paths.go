@@ -10,6 +10,7 @@ import (
 	"github.com/kubestride/kubestride/internal/inventory"
 	"github.com/kubestride/kubestride/internal/rbac"
 	"github.com/kubestride/kubestride/internal/report"
+	"github.com/kubestride/kubestride/internal/textsafe"
 )
 
 func newPathsCommand(s IO) *cobra.Command {
@@ -76,7 +77,8 @@ func writePaths(w io.Writer, format string, paths []rbac.Path) error {
 			fmt.Fprintf(&b, "  %d. %s -> %s\n     %s, via %s\n", i+1, h.Edge, h.To.String(), h.Action, viaText(h.Via))
 		}
 	}
-	_, err := io.WriteString(w, b.String())
+	// Names come from the input: their control characters are shown.
+	_, err := io.WriteString(w, textsafe.Text(b.String()))
 	return err
 }
 
@@ -122,7 +124,7 @@ func pathGraph(paths []rbac.Path) ([]rbac.Subject, []pathEdge) {
 // dotQuote quotes s as a Graphviz string; newlines become \n.
 func dotQuote(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
-	return `"` + r.Replace(s) + `"`
+	return `"` + r.Replace(textsafe.Text(s)) + `"`
 }
 
 func writePathsDOT(w io.Writer, paths []rbac.Path) error {
@@ -160,7 +162,7 @@ func nodeText(s rbac.Subject) string {
 // the characters Mermaid reads as markup become entity codes, newlines <br>.
 func mermaidQuote(s string) string {
 	r := strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "#", "#35;", "\n", "<br>")
-	return `"` + r.Replace(s) + `"`
+	return `"` + r.Replace(textsafe.Text(s)) + `"`
 }
 
 func writePathsMermaid(w io.Writer, paths []rbac.Path) error {

@@ -100,6 +100,6 @@ func Main(args []string, s IO) int {
 	case errors.As(err, &ee):
 		return ee.code
 	}
-	fmt.Fprintf(s.Err, "kubestride: %v\n", err)
+	errLinef(s.Err, "kubestride: %v", err)
 	return report.ExitError
 }

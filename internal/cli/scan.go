@@ -41,6 +41,9 @@ type ScanOptions struct {
 	// AllowPartial keeps a cluster scan's coverage gaps from making the
 	// exit code 2.
 	AllowPartial bool
+	// AllowEmpty accepts manifests that hold no Kubernetes object; without
+	// it they are an input error (exit code 2).
+	AllowEmpty bool
 	// Now is the time exemptions are judged against; zero means time.Now().
 	Now time.Time
 }
@@ -59,8 +62,9 @@ standard input. With --cluster, kubestride lists what is running through the kub
 once, on their top-level owner.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 a usage error,
-input that could not be read, or (unless --allow-partial) a cluster list that was
-forbidden, timed out or unavailable. The report still lists everything that could be
+input that could not be read, input that holds no Kubernetes object (unless
+--allow-empty; standard input that yields none is an error even beside other paths), or
+(unless --allow-partial) a cluster list that was forbidden, timed out or unavailable. The report still lists everything that could be
 scanned, and what could not.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Paths = args
@@ -89,6 +93,7 @@ func addScanFlags(f *pflag.FlagSet, o *ScanOptions, withChecks bool) {
 	f.BoolVar(&o.IncludeSecrets, "include-secrets", false, "with --cluster, read Secret contents (by default only their metadata and type)")
 	f.BoolVar(&o.NoSecrets, "no-secrets", false, "with --cluster, do not list Secrets at all (for an identity that may not; reported as skipped)")
 	f.BoolVar(&o.AllowPartial, "allow-partial", false, "with --cluster, do not exit 2 when some lists are forbidden, time out or are unavailable")
+	f.BoolVar(&o.AllowEmpty, "allow-empty", false, "do not exit 2 when the input holds no Kubernetes object (empty files or standard input, only comments)")
 	o.Kube.addFlags(f)
 }
 
@@ -105,6 +110,8 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		return usagef("--include-secrets, --no-secrets, --allow-partial and the kubeconfig flags need --cluster")
 	case o.IncludeSecrets && o.NoSecrets:
 		return usagef("give --include-secrets or --no-secrets, not both")
+	case o.Cluster && o.AllowEmpty:
+		return usagef("--allow-empty is for manifests, not --cluster")
 	}
 	reg := check.Default()
 	cfg := &config.Config{}
@@ -195,10 +202,17 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 			return err
 		}
 	} else {
+		var count inputCount
 		loadErrs := source.Stream(ctx, o.Paths, source.Options{
 			Stdin:   s.In,
 			Prepare: func(obj *source.Object) any { return scanner.CheckLocal(ctx, obj) },
-		}, func(obj *source.Object, local any) { scanner.Add(ctx, obj, local.(*scan.Local)) })
+		}, func(obj *source.Object, local any) {
+			count.add(obj)
+			scanner.Add(ctx, obj, local.(*scan.Local))
+		})
+		if !o.AllowEmpty {
+			loadErrs = count.emptyErrors(o.Paths, loadErrs)
+		}
 		rep = scanner.Report(ctx, loadErrs)
 	}
 
@@ -215,19 +229,29 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		}
 	}
 	if cov := rep.Coverage; cov != nil && len(cov.Gaps) > 0 && (format != "table" || o.Output != "") {
-		fmt.Fprintf(s.Err, "kubestride: %d %s could not be listed; what they hold was not evaluated:\n", len(cov.Gaps), plural(len(cov.Gaps), "resource", "resources"))
+		errLinef(s.Err, "kubestride: %d %s could not be listed; what they hold was not evaluated:", len(cov.Gaps), plural(len(cov.Gaps), "resource", "resources"))
 		for _, g := range cov.Gaps {
-			fmt.Fprintf(s.Err, "  %s\n", gapLine(g))
+			errLinef(s.Err, "  %s", gapLine(g))
 		}
 	}
 	if n := len(rep.Errors); n > 0 && (format != "table" || o.Output != "") {
-		fmt.Fprintf(s.Err, "kubestride: %d %s could not be read or evaluated:\n", n, plural(n, "input", "inputs"))
+		errLinef(s.Err, "kubestride: %d %s could not be read or evaluated:", n, plural(n, "input", "inputs"))
 		for i, e := range rep.Errors {
 			if i == maxStderrErrors {
-				fmt.Fprintf(s.Err, "  ... and %d more (the report lists them all)\n", n-i)
+				errLinef(s.Err, "  ... and %d more (the report lists them all)", n-i)
 				break
 			}
-			fmt.Fprintf(s.Err, "  %s\n", errorLine(e))
+			errLinef(s.Err, "  %s", errorLine(e.File, e.Line, e.Message))
+		}
+	}
+	if n := len(rep.Notices); n > 0 && (format != "table" || o.Output != "") {
+		errLinef(s.Err, "kubestride: %d %s:", n, plural(n, "notice", "notices"))
+		for i, e := range rep.Notices {
+			if i == maxStderrErrors {
+				errLinef(s.Err, "  ... and %d more (the report lists them all)", n-i)
+				break
+			}
+			errLinef(s.Err, "  %s", errorLine(e.File, e.Line, e.Message))
 		}
 	}
 	if code := rep.ExitCode(failOn); code != report.ExitOK {
@@ -236,21 +260,22 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 	return nil
 }
 
-// maxStderrErrors is how many input errors stderr lists before it refers to
-// the report for the rest.
+// maxStderrErrors is how many input errors (or notices) stderr lists before
+// it refers to the report for the rest.
 const maxStderrErrors = 20
 
 // fixedNow, when set (by tests), replaces the clock for exemptions.
 var fixedNow time.Time
 
-func errorLine(e report.Error) string {
+// errorLine is an error's or a notice's line: "file:line: message".
+func errorLine(file string, line int, msg string) string {
 	switch {
-	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Message)
-	case e.File != "":
-		return fmt.Sprintf("%s: %s", e.File, e.Message)
+	case line > 0:
+		return fmt.Sprintf("%s:%d: %s", file, line, msg)
+	case file != "":
+		return fmt.Sprintf("%s: %s", file, msg)
 	}
-	return e.Message
+	return msg
 }
 
 func plural(n int, one, many string) string {

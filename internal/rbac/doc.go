@@ -11,7 +11,10 @@
 // that one of its label selectors selects, transitively through other
 // aggregated ClusterRoles and without looping; its own listed rules are
 // replaced, as the controller replaces them (an aggregated ClusterRole that
-// selects nothing grants nothing).
+// selects nothing grants nothing). In an aggregation cycle, where what the
+// controller leaves depends on the order it syncs the roles, every role of
+// the cycle gets the union of the rules written in the cycle's roles and of
+// what they select: never less than the controller may grant (see aggregate).
 //
 // The API server's bootstrap ClusterRoles that manifests bind to without
 // carrying are assumed when the inventory lacks them: cluster-admin with its

@@ -282,8 +282,21 @@ func identityKeys(s Subject) []string {
 // with an aggregationRule, the rules of the ClusterRoles it selects (the
 // aggregation controller overwrites the role's own rules with them, with
 // nothing when nothing matches), followed through selected roles that are
-// aggregated themselves, each distinct rule once. An aggregation cycle adds
-// nothing.
+// aggregated themselves, each distinct rule once.
+//
+// Aggregation cycles (A's aggregationRule selects B and B's selects A,
+// possibly through more roles) have no single answer. The controller sets an
+// aggregated role's rules to the union of the CURRENT rules of every other
+// ClusterRole its selectors match, so in a cycle what each role ends with
+// depends on the order the controller syncs them: syncing A then B leaves
+// both with B's written rules, B then A both with A's. Every order's result
+// is a subset of the union of the rules written in the cycle's roles and of
+// what the cycle's roles select. Each role of a cycle (and each role that
+// selects one) gets that union: the model never sees less than the
+// controller may grant, which for a security answer is the side to err on.
+// An acyclic aggregated role's own written rules stay replaced, as the
+// controller replaces them for good once it has synced.
+//
 // It also returns, for every ClusterRole, the aggregated ClusterRoles that
 // select it.
 func aggregate(roles map[string]*rbacv1.ClusterRole) (map[string][]rule, map[string][]string) {
@@ -319,6 +332,7 @@ func aggregate(roles map[string]*rbacv1.ClusterRole) (map[string][]rule, map[str
 		}
 		selects[n] = per
 	}
+	inCycle := aggregationCycles(names, selects)
 	out := make(map[string][]rule, len(names))
 	for _, n := range names {
 		per, ok := selects[n]
@@ -327,6 +341,20 @@ func aggregate(roles map[string]*rbacv1.ClusterRole) (map[string][]rule, map[str
 			continue
 		}
 		var rules []rule
+		add := func(name string, selector int) {
+			from := name
+			if name == n {
+				from = "" // the role's own rules, come back round the cycle
+			}
+			for i, pr := range roles[name].Rules {
+				if !slices.ContainsFunc(rules, func(have rule) bool { return equality.Semantic.DeepEqual(have.PolicyRule, pr) }) {
+					rules = append(rules, rule{PolicyRule: pr, from: from, index: i, selector: selector})
+				}
+			}
+		}
+		if inCycle[n] {
+			add(n, -1)
+		}
 		visited := map[string]bool{n: true}
 		var walk func(name string, selector int)
 		walk = func(name string, selector int) {
@@ -334,17 +362,15 @@ func aggregate(roles map[string]*rbacv1.ClusterRole) (map[string][]rule, map[str
 				return
 			}
 			visited[name] = true
-			if next, ok := selects[name]; ok {
-				for _, sel := range next {
-					for _, sn := range sel {
-						walk(sn, selector)
-					}
-				}
-				return
+			next, aggregated := selects[name]
+			if !aggregated || inCycle[name] {
+				// A role of a cycle may hold its written rules
+				// (see above); any other aggregated role's are replaced.
+				add(name, selector)
 			}
-			for i, pr := range roles[name].Rules {
-				if !slices.ContainsFunc(rules, func(have rule) bool { return equality.Semantic.DeepEqual(have.PolicyRule, pr) }) {
-					rules = append(rules, rule{PolicyRule: pr, from: name, index: i, selector: selector})
+			for _, sel := range next {
+				for _, sn := range sel {
+					walk(sn, selector)
 				}
 			}
 		}
@@ -356,6 +382,63 @@ func aggregate(roles map[string]*rbacv1.ClusterRole) (map[string][]rule, map[str
 		out[n] = rules
 	}
 	return out, aggregatedBy
+}
+
+// aggregationCycles returns the aggregated ClusterRoles that are in an
+// aggregation cycle: a strongly connected component, of two roles or more,
+// of the graph in which each aggregated role points to the aggregated roles
+// its selectors match (selects; a role never selects itself, as the
+// controller leaves a role out of its own aggregation). It is Tarjan's
+// algorithm over names, in name order.
+func aggregationCycles(names []string, selects map[string][][]string) map[string]bool {
+	index := map[string]int{}
+	low := map[string]int{}
+	onStack := map[string]bool{}
+	var stack []string
+	cyclic := map[string]bool{}
+	var visit func(n string)
+	visit = func(n string) {
+		index[n] = len(index)
+		low[n] = index[n]
+		stack = append(stack, n)
+		onStack[n] = true
+		for _, sel := range selects[n] {
+			for _, sn := range sel {
+				if _, aggregated := selects[sn]; !aggregated {
+					continue
+				}
+				if _, seen := index[sn]; !seen {
+					visit(sn)
+					low[n] = min(low[n], low[sn])
+				} else if onStack[sn] {
+					low[n] = min(low[n], index[sn])
+				}
+			}
+		}
+		if low[n] != index[n] {
+			return
+		}
+		i := len(stack) - 1
+		for stack[i] != n {
+			i--
+		}
+		component := stack[i:]
+		stack = stack[:i]
+		for _, c := range component {
+			onStack[c] = false
+			if len(component) > 1 {
+				cyclic[c] = true
+			}
+		}
+	}
+	for _, n := range names {
+		if _, aggregated := selects[n]; aggregated {
+			if _, seen := index[n]; !seen {
+				visit(n)
+			}
+		}
+	}
+	return cyclic
 }
 
 // RoleRule is a rule a role grants, with where it is written.

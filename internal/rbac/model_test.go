@@ -1,6 +1,7 @@
 package rbac
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -299,5 +300,136 @@ func TestSystemMasters(t *testing.T) {
 	}
 	if ok, _ := m.Allowed(Group("ops"), req); ok {
 		t.Error("another group is allowed without a grant")
+	}
+}
+
+// TestAggregationCycles: in an aggregation cycle every role gets the union of
+// the rules written in the cycle's roles and of what they select, the most
+// any order of the aggregation controller's syncs can leave any of them with.
+// A role that selects a cycle gets that union too; an aggregated role
+// outside a cycle still has its own written rules replaced.
+func TestAggregationCycles(t *testing.T) {
+	pods := pr(l("get"), l(""), l("pods"))
+	secrets := pr(l("get"), l(""), l("secrets"))
+	nodes := pr(l("get"), l(""), l("nodes"))
+	logs := pr(l("get"), l(""), l("pods/log"))
+	written := func(r *rbacv1.ClusterRole, rules ...rbacv1.PolicyRule) *rbacv1.ClusterRole {
+		r.Rules = rules
+		return r
+	}
+	lbl := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for _, k := range kv {
+			m[k] = "true"
+		}
+		return m
+	}
+	tests := []struct {
+		name  string
+		roles []runtime.Object
+		// want maps a ClusterRole to the resources of the rules it grants.
+		want map[string][]string
+	}{
+		{
+			name: "two roles select each other",
+			roles: []runtime.Object{
+				written(aggregated("a", lbl("to-b"), lbl("to-a")), pods),
+				written(aggregated("b", lbl("to-a"), lbl("to-b")), secrets),
+			},
+			want: map[string][]string{"a": {"pods", "secrets"}, "b": {"pods", "secrets"}},
+		},
+		{
+			name: "three roles in a ring",
+			roles: []runtime.Object{
+				written(aggregated("a", lbl("to-c"), lbl("to-a")), pods),
+				written(aggregated("b", lbl("to-a"), lbl("to-b")), secrets),
+				written(aggregated("c", lbl("to-b"), lbl("to-c")), nodes),
+			},
+			want: map[string][]string{"a": {"pods", "secrets", "nodes"}, "b": {"pods", "secrets", "nodes"}, "c": {"pods", "secrets", "nodes"}},
+		},
+		{
+			// The controller leaves a role out of its own aggregation: a
+			// role that selects only itself grants nothing, whatever it
+			// lists, and one that also selects a leaf grants the leaf's.
+			name: "a role selects itself",
+			roles: []runtime.Object{
+				written(aggregated("self", lbl("to-self"), lbl("to-self")), secrets),
+				written(aggregated("self-and-leaf", lbl("to-mix"), lbl("to-mix")), secrets),
+				clusterRole("leaf", lbl("to-mix"), pods),
+			},
+			want: map[string][]string{"self": nil, "self-and-leaf": {"pods"}, "leaf": {"pods"}},
+		},
+		{
+			name: "a cycle with a leaf, a role above it and an aggregated role below it",
+			roles: []runtime.Object{
+				written(aggregated("a", lbl("to-b", "to-top"), lbl("to-a")), pods),
+				written(aggregated("b", lbl("to-a"), lbl("to-b")), secrets),
+				clusterRole("leaf", lbl("to-a"), logs),
+				// below is selected by a but is in no cycle: its
+				// written rule is replaced by what it selects (nothing).
+				written(aggregated("below", lbl("to-b"), lbl("to-below")), nodes),
+				// top selects a, and so may hold all a may hold.
+				written(aggregated("top", nil, lbl("to-top")), nodes),
+			},
+			want: map[string][]string{
+				"a":     {"pods", "secrets", "pods/log"},
+				"b":     {"pods", "secrets", "pods/log"},
+				"below": nil,
+				"top":   {"pods", "secrets", "pods/log"},
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := build(tc.roles...)
+			for name, want := range tc.want {
+				rules, ok := m.Rules(Ref{Kind: "ClusterRole", Name: name})
+				if !ok {
+					t.Fatalf("no ClusterRole %s", name)
+				}
+				var got []string
+				for _, r := range rules {
+					got = append(got, r.Rule.Resources...)
+				}
+				slices.Sort(got)
+				want = slices.Sorted(slices.Values(want))
+				if !slices.Equal(got, want) {
+					t.Errorf("%s grants %v, want %v", name, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestAggregationCycleAnswers: a subject bound to a role of a cycle is
+// allowed what the cycle may grant, and the grant names the role that writes
+// the rule.
+func TestAggregationCycleAnswers(t *testing.T) {
+	pods := pr(l("get"), l(""), l("pods"))
+	secrets := pr(l("get"), l(""), l("secrets"))
+	a := aggregated("a", map[string]string{"to-b": "true"}, map[string]string{"to-a": "true"})
+	a.Rules = []rbacv1.PolicyRule{pods}
+	b := aggregated("b", map[string]string{"to-a": "true"}, map[string]string{"to-b": "true"})
+	b.Rules = []rbacv1.PolicyRule{secrets}
+	m := build(a, b, crb("a", "a", user("alice")))
+	for _, req := range []Request{{Verb: "get", Resource: "pods"}, {Verb: "get", Resource: "secrets"}} {
+		if ok, _ := m.Allowed(User("alice"), req); !ok {
+			t.Errorf("alice may not %s %s through the cycle", req.Verb, req.Resource)
+		}
+	}
+	_, grants := m.Allowed(User("alice"), Request{Verb: "get", Resource: "secrets"})
+	if len(grants) != 1 || grants[0].AggregatedFrom != "b" {
+		t.Errorf("grants = %+v, want one aggregated from b", grants)
+	}
+	_, grants = m.Allowed(User("alice"), Request{Verb: "get", Resource: "pods"})
+	if len(grants) != 1 || grants[0].AggregatedFrom != "" {
+		t.Errorf("grants = %+v, want one of a's own rules", grants)
+	}
+	if mx := m.Can(User("alice")); len(mx.Scopes) == 0 {
+		t.Error("alice is allowed nothing")
+	}
+	holders := m.Holders(Ref{Kind: "ClusterRole", Name: "b"})
+	if len(holders) != 1 || holders[0].Through != "a" {
+		t.Errorf("holders of b = %+v, want the binding of a", holders)
 	}
 }

@@ -10,8 +10,10 @@
 //
 // Each format is one file that registers its renderer in init. Renderers
 // print values of the report only (never a raw object, a file's contents or
-// anything from the environment), escape them for their format (terminal
-// controls in the table, Markdown and HTML markup, XML), keep suppressed
+// anything from the environment), escape them for their format (control and
+// bidi characters shown as escapes by package textsafe in every format, then
+// Markdown and HTML markup, XML; JSON and SARIF write them as \u escapes,
+// which decode to the same values), keep suppressed
 // findings apart from live ones, and produce the same bytes for the same
 // report. They write the document as they go, one finding at a time, so that
 // rendering a large report takes little memory beyond the report itself

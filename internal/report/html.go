@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"io"
 	"iter"
+
+	"github.com/kubestride/kubestride/internal/textsafe"
 )
 
 func init() { registerFormat("html", renderHTML) }
@@ -32,7 +34,8 @@ func renderHTML(w io.Writer, r *Report, _ Options) error {
 }
 
 // htmlView is what the template shows; it holds only strings and numbers taken
-// from the report, and iterators over the findings' rows.
+// from the report, with their control characters shown as escapes, and
+// iterators over the findings' rows.
 type htmlView struct {
 	Version    string
 	Summary    string
@@ -83,9 +86,9 @@ type htmlProblem struct {
 
 func buildHTMLView(r *Report) htmlView {
 	v := htmlView{
-		Version:  r.Tool.Version,
+		Version:  textsafe.Line(r.Tool.Version),
 		Summary:  summaryString(r),
-		Settings: settingsString(r.Settings),
+		Settings: textsafe.Line(settingsString(r.Settings)),
 		Total:    r.Summary.Findings,
 	}
 	for _, s := range severitiesDesc {
@@ -98,10 +101,10 @@ func buildHTMLView(r *Report) htmlView {
 	v.SuppressedCount = countSuppressed(r)
 	v.Suppressed = htmlRows(suppressed(r))
 	for _, e := range problems(r) {
-		v.Errors = append(v.Errors, htmlProblem{Location: fileLine(e.File, e.Line), Message: e.Message})
+		v.Errors = append(v.Errors, htmlProblem{Location: textsafe.Line(fileLine(e.File, e.Line)), Message: textsafe.Text(e.Message)})
 	}
 	for _, n := range r.Notices {
-		v.Notices = append(v.Notices, htmlProblem{Location: fileLine(n.File, n.Line), Message: n.Message})
+		v.Notices = append(v.Notices, htmlProblem{Location: textsafe.Line(fileLine(n.File, n.Line)), Message: textsafe.Text(n.Message)})
 	}
 	v.ErrorsOnly = len(v.Categories) == 0 && len(v.Errors) > 0
 	return v
@@ -118,17 +121,19 @@ func htmlRows(fs iter.Seq[*Finding]) iter.Seq[htmlFinding] {
 	}
 }
 
+// htmlFindingOf is the row of f. html/template escapes markup; control
+// characters, which it leaves as they are, are shown as escapes here.
 func htmlFindingOf(f *Finding) htmlFinding {
 	return htmlFinding{
 		Severity:    f.Severity.String(),
-		ID:          string(f.ID),
-		Title:       f.Title,
-		Resource:    resourceString(f.Resource),
-		Location:    locationString(f.Location),
-		Field:       f.Field,
-		Message:     f.Message,
-		PSS:         pssString(f.PSS),
-		Remediation: f.Remediation,
-		Suppression: suppressionString(f.Suppressed),
+		ID:          textsafe.Line(string(f.ID)),
+		Title:       textsafe.Text(f.Title),
+		Resource:    textsafe.Line(resourceString(f.Resource)),
+		Location:    textsafe.Line(locationString(f.Location)),
+		Field:       textsafe.Line(f.Field),
+		Message:     textsafe.Text(f.Message),
+		PSS:         textsafe.Line(pssString(f.PSS)),
+		Remediation: textsafe.Text(f.Remediation),
+		Suppression: textsafe.Text(suppressionString(f.Suppressed)),
 	}
 }

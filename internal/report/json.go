@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"strconv"
+
+	"github.com/kubestride/kubestride/internal/textsafe"
 )
 
 func init() { registerFormat("json", renderJSON) }
@@ -14,9 +16,12 @@ func init() { registerFormat("json", renderJSON) }
 // trailing newline. It writes one finding at a time rather than building the
 // whole document in memory, which for a large scan would cost several times
 // the report's size; the bytes are those encoding/json would write for the
-// whole Report with two-space indentation.
+// whole Report with two-space indentation, except that the characters
+// textsafe escapes and encoding/json does not (DEL, C1 and bidi controls) are
+// written as \u escapes, which decode to the same values.
 func renderJSON(w io.Writer, r *Report, _ Options) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
+	safe := textsafe.NewJSONWriter(w)
+	bw := bufio.NewWriterSize(safe, 64<<10)
 	jw := jsonWriter{w: bw}
 	jw.raw("{\n")
 	jw.field("schemaVersion", r.SchemaVersion, false)
@@ -46,7 +51,10 @@ func renderJSON(w io.Writer, r *Report, _ Options) error {
 	if jw.err != nil {
 		return jw.err
 	}
-	return bw.Flush()
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	return safe.Close()
 }
 
 type jsonWriter struct {

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/textsafe"
 )
 
 func init() { registerFormat("junit", renderJUnit) }
@@ -359,12 +360,14 @@ func appendJUnitFinding(b []byte, f *Finding) []byte {
 	return append(b, '\n')
 }
 
-// appendXMLEscape appends s escaped as encoding/xml escapes attribute values
-// and character data: markup characters, quotes, carriage returns, line
-// feeds and tabs become references, and characters XML cannot hold become
-// U+FFFD. With keepBreaks, line feeds and tabs stay as they are, so that
-// multi-line text stays readable in the file.
+// appendXMLEscape appends textsafe.Text(s) escaped as encoding/xml escapes
+// attribute values and character data: control characters are shown as
+// escapes (a CI system shows these values on terminals and web pages),
+// markup characters, quotes, line feeds and tabs become references, and
+// characters XML cannot hold become U+FFFD. With keepBreaks, line feeds and
+// tabs stay as they are, so that multi-line text stays readable in the file.
 func appendXMLEscape(b []byte, s string, keepBreaks bool) []byte {
+	s = textsafe.Text(s)
 	last := 0
 	for i := 0; i < len(s); {
 		if c := s[i]; c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\'' && c != '&' && c != '<' && c != '>' {

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/textsafe"
 )
 
 // The JUnit document as encoding/xml types. The renderer writes it by hand;
@@ -58,11 +59,12 @@ type junitCharData struct {
 	Text string `xml:",innerxml"`
 }
 
-// encoderXMLText is what the JUnit document holds for text: encoding/xml's
-// escaping, less that of line breaks and tabs.
+// encoderXMLText is what the JUnit document holds for text: the text with its
+// control characters shown (textsafe.Text), then encoding/xml's escaping,
+// less that of line breaks and tabs.
 func encoderXMLText(s string) string {
 	var b strings.Builder
-	_ = xml.EscapeText(&b, []byte(s)) // a strings.Builder does not fail
+	_ = xml.EscapeText(&b, []byte(textsafe.Text(s))) // a strings.Builder does not fail
 	return strings.NewReplacer("&#xA;", "\n", "&#x9;", "\t").Replace(b.String())
 }
 
@@ -177,6 +179,25 @@ func encoderJUnit(t *testing.T, r *Report) []byte {
 		doc.Skipped += s.Skipped
 	}
 
+	// Attribute values show their control characters too.
+	doc.Name = textsafe.Text(doc.Name)
+	for i := range doc.Suites {
+		s := &doc.Suites[i]
+		s.Name = textsafe.Text(s.Name)
+		for j := range s.Cases {
+			c := &s.Cases[j]
+			c.Name, c.Classname = textsafe.Text(c.Name), textsafe.Text(c.Classname)
+			for _, p := range []*junitProblem{c.Failure, c.Error} {
+				if p != nil {
+					p.Message, p.Type = textsafe.Text(p.Message), textsafe.Text(p.Type)
+				}
+			}
+			if c.Skipped != nil {
+				c.Skipped.Message = textsafe.Text(c.Skipped.Message)
+			}
+		}
+	}
+
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
@@ -240,7 +261,7 @@ func FuzzXMLEscape(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		var want strings.Builder
-		_ = xml.EscapeText(&want, []byte(s))
+		_ = xml.EscapeText(&want, []byte(textsafe.Text(s)))
 		if got := string(appendXMLEscape(nil, s, false)); got != want.String() {
 			t.Errorf("appendXMLEscape(%q, false) = %q, want %q", s, got, want.String())
 		}

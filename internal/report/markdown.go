@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/textsafe"
 )
 
 func init() { registerFormat("markdown", renderMarkdown) }
@@ -187,7 +188,7 @@ func (m *mdWriter) commonCells(b []byte, f *Finding) []byte {
 // (kebab-case) go there: Markdown cannot escape a backtick inside one, so
 // free text never does.
 func appendMDCode(b []byte, s string) []byte {
-	if strings.ContainsAny(s, "`|\n\r") {
+	if strings.ContainsAny(s, "`|") || strings.ContainsFunc(s, textsafe.Unsafe) {
 		return appendMDEscape(b, s)
 	}
 	b = append(b, '`')
@@ -198,14 +199,13 @@ func appendMDCode(b []byte, s string) []byte {
 // mdReplacer escapes text for a GitHub-flavoured Markdown table cell or list
 // item: HTML is written as entities, Markdown punctuation is
 // backslash-escaped, and line breaks become <br>, so the text stays in its
-// cell and renders literally.
+// cell and renders literally. Control characters are shown as escapes
+// (textsafe.Text) before it runs, so none reaches it but line feeds and tabs.
 var mdReplacer = strings.NewReplacer(
 	"&", "&amp;",
 	"<", "&lt;",
 	">", "&gt;",
-	"\r\n", "<br>",
 	"\n", "<br>",
-	"\r", "<br>",
 	`\`, `\\`,
 	"`", "\\`",
 	"*", `\*`,
@@ -218,11 +218,21 @@ var mdReplacer = strings.NewReplacer(
 	"!", `\!`,
 )
 
-func mdEscape(s string) string { return mdReplacer.Replace(s) }
+// mdEscape shows the control characters of s as escapes and escapes the
+// result for Markdown.
+func mdEscape(s string) string { return mdReplacer.Replace(textsafe.Text(s)) }
 
-// mdSpecial marks the bytes mdReplacer replaces.
+// mdSpecial marks the bytes mdEscape may change: those mdReplacer replaces,
+// the C0 controls, DEL and every byte of a non-ASCII character (which may be
+// a control textsafe shows).
 var mdSpecial = func() (t [256]bool) {
-	for _, c := range []byte("&<>\r\n\\`*_[]|~#!") {
+	for _, c := range []byte("&<>\n\\`*_[]|~#!") {
+		t[c] = true
+	}
+	for c := range 0x20 {
+		t[c] = true
+	}
+	for c := 0x7f; c < 0x100; c++ {
 		t[c] = true
 	}
 	return t

@@ -15,6 +15,7 @@ import (
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/textsafe"
 )
 
 func init() { registerFormat("sarif", renderSARIF) }
@@ -36,7 +37,8 @@ const (
 // that could not be read or evaluated a tool execution notification.
 //
 // The bytes are those encoding/json writes for the log with two-space
-// indentation (sarif_test.go holds the writer to that). The envelope, the
+// indentation (sarif_test.go holds the writer to that), with DEL, the C1 and
+// the bidi controls written as \u escapes (textsafe.JSONWriter). The envelope, the
 // rules and the invocation go through encoding/json; the results, as many as
 // the findings, are written one at a time without reflection, so the log is
 // never held in memory.
@@ -49,7 +51,8 @@ func renderSARIF(w io.Writer, r *Report, _ Options) error {
 	for i, m := range r.Rules {
 		ruleIndex[m.ID] = i
 	}
-	bw := bufio.NewWriterSize(w, 64<<10)
+	safe := textsafe.NewJSONWriter(w)
+	bw := bufio.NewWriterSize(safe, 64<<10)
 	jw := jsonWriter{w: bw}
 	jw.raw("{\n")
 	jw.raw(`  "$schema": "` + sarifSchema + "\",\n")
@@ -91,7 +94,10 @@ func renderSARIF(w io.Writer, r *Report, _ Options) error {
 	if jw.err != nil {
 		return jw.err
 	}
-	return bw.Flush()
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	return safe.Close()
 }
 
 type sarifRule struct {

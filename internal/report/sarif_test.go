@@ -137,7 +137,7 @@ func encoderSARIF(t *testing.T, r *Report) []byte {
 	if err := enc.Encode(log); err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
+	return escapeJSONControls(buf.Bytes())
 }
 
 // testReports are reports with every kind of content, for tests that compare

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/textsafe"
 )
 
 func init() { registerFormat("table", renderTable) }
@@ -326,74 +327,23 @@ func appendSpaces(b []byte, n int) []byte {
 	return b
 }
 
+// The table escapes text from the input with package textsafe: control
+// characters and the Unicode controls that reorder text are shown as escapes
+// instead of being sent to the terminal, so a manifest cannot move the
+// cursor, change colours, set the window title or disguise text.
+
 // appendOneLine appends oneLine(s).
-func appendOneLine(b []byte, s string) []byte {
-	start := len(b)
-	return oneLineFrom(append(b, s...), start)
-}
+func appendOneLine(b []byte, s string) []byte { return textsafe.AppendLine(b, s) }
 
-// oneLineFrom replaces b[start:] with oneLine of it. Text that is printable
-// ASCII, as nearly all text is, stays as it is.
-func oneLineFrom(b []byte, start int) []byte {
-	for _, c := range b[start:] {
-		if c < 0x20 || c >= 0x7f {
-			return append(b[:start], oneLine(string(b[start:]))...)
-		}
-	}
-	return b
-}
+// oneLineFrom replaces b[start:] with oneLine of it.
+func oneLineFrom(b []byte, start int) []byte { return textsafe.LineFrom(b, start) }
 
-// cleanFrom replaces b[start:] with clean of it. Text that is printable
-// ASCII, line breaks and tabs, as nearly all text is, stays as it is.
-func cleanFrom(b []byte, start int) []byte {
-	for _, c := range b[start:] {
-		if (c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f {
-			return append(b[:start], clean(string(b[start:]))...)
-		}
-	}
-	return b
-}
+// cleanFrom replaces b[start:] with clean of it.
+func cleanFrom(b []byte, start int) []byte { return textsafe.TextFrom(b, start) }
 
-// oneLineReplacer shows line breaks and tabs as \n and \t.
-var oneLineReplacer = strings.NewReplacer("\n", `\n`, "\t", `\t`)
+// oneLine is textsafe.Line: escaped, with line breaks and tabs shown as \n
+// and \t, for fields that must stay on one line.
+func oneLine(s string) string { return textsafe.Line(s) }
 
-// oneLine is clean(s) with line breaks and tabs shown as \n and \t, for
-// fields that must stay on one line.
-func oneLine(s string) string {
-	return oneLineReplacer.Replace(clean(s))
-}
-
-// clean makes text from manifests safe to print on a terminal: control
-// characters (other than newline and tab), and the Unicode controls that
-// reorder text, are shown as escapes instead of being sent to the terminal,
-// so a manifest cannot move the cursor, change colours or disguise text.
-func clean(s string) string {
-	s = strings.ToValidUTF8(s, "\ufffd")
-	if !strings.ContainsFunc(s, unsafeRune) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case unsafeRune(r) && r < 0x80:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case unsafeRune(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func unsafeRune(r rune) bool {
-	switch {
-	case r == '\n' || r == '\t':
-		return false
-	case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
-		return true
-	case r == 0x200e || r == 0x200f || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069):
-		return true
-	}
-	return false
-}
+// clean is textsafe.Text: escaped, keeping line breaks and tabs.
+func clean(s string) string { return textsafe.Text(s) }

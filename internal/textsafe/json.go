@@ -1,0 +1,87 @@
+package textsafe
+
+import (
+	"io"
+	"unicode/utf8"
+)
+
+// JSONWriter passes JSON text through to its writer with the unsafe
+// characters that encoding/json leaves as they are (DEL, the C1 controls and
+// the bidi controls; it already escapes the C0 controls, U+2028 and U+2029)
+// written as \u escapes. JSON text holds bytes outside printable ASCII only
+// inside strings, where an escape stands for the very same character, so
+// the document decodes to the same values; but a terminal or an editor that
+// shows the file sees the escape, not the control.
+//
+// Writes may split a character; Close writes what is left of one (a valid
+// JSON document ends in ASCII, so nothing is).
+type JSONWriter struct {
+	w io.Writer
+	// carry is the start of a character split by the end of a Write.
+	carry []byte
+	buf   []byte
+}
+
+// NewJSONWriter returns a JSONWriter writing to w.
+func NewJSONWriter(w io.Writer) *JSONWriter { return &JSONWriter{w: w} }
+
+// Write writes p, escaping unsafe characters; it reports len(p) on success.
+func (j *JSONWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	if len(j.carry) > 0 {
+		// A new slice: the loop below may set carry again.
+		p = append(j.carry[:len(j.carry):len(j.carry)], p...)
+		j.carry = j.carry[:0]
+	}
+	last := 0
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if c != 0x7f && c != 0xc2 && c != 0xe2 {
+			continue
+		}
+		if !utf8.FullRune(p[i:]) {
+			if _, err := j.w.Write(p[last:i]); err != nil {
+				return 0, err
+			}
+			j.carry = append(j.carry[:0], p[i:]...)
+			return n, nil
+		}
+		r, width := utf8.DecodeRune(p[i:])
+		if !Unsafe(r) {
+			continue
+		}
+		if _, err := j.w.Write(p[last:i]); err != nil {
+			return 0, err
+		}
+		if err := j.emit(p[i:i+width], r); err != nil {
+			return 0, err
+		}
+		i += width - 1
+		last = i + 1
+	}
+	if _, err := j.w.Write(p[last:]); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// emit writes the character r, whose bytes are raw, escaped when unsafe.
+func (j *JSONWriter) emit(raw []byte, r rune) error {
+	if !Unsafe(r) || r == utf8.RuneError {
+		_, err := j.w.Write(raw)
+		return err
+	}
+	j.buf = append(j.buf[:0], '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+	_, err := j.w.Write(j.buf)
+	return err
+}
+
+// Close writes what is left of a character split by the last Write.
+func (j *JSONWriter) Close() error {
+	if len(j.carry) == 0 {
+		return nil
+	}
+	_, err := j.w.Write(j.carry)
+	j.carry = j.carry[:0]
+	return err
+}
