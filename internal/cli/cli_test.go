@@ -298,7 +298,7 @@ func TestStderrShowsControls(t *testing.T) {
 		args        []string
 		want        []string
 	}{
-		{"kind in an error", "apiVersion: v1\nkind: \"\\e]0;pwned\\a\"\nmetadata: {name: x}\n", []string{"scan", "-f", "json", "-"},
+		{"kind in an error", "kind: \"\\e]0;pwned\\a\"\nmetadata: {name: x}\n", []string{"scan", "-f", "json", "-"},
 			[]string{`<stdin>:1: \x1b]0;pwned\x07`}},
 		{"file name in an error", "", []string{"scan", "-f", "json", missing},
 			[]string{`no\x1b[2Jpe\u2028.yaml`}},
@@ -308,7 +308,7 @@ func TestStderrShowsControls(t *testing.T) {
 			[]string{`kubestride: --format: unknown format "\x1b[2J\u202e"`}},
 		{"file name in an rbac error", "", []string{"rbac", "can", "user:alice", missing},
 			[]string{`no\x1b[2Jpe\u2028.yaml`}},
-		{"error in markdown", "apiVersion: v1\nkind: \"\\e[2J\"\nmetadata: {name: x}\n", []string{"scan", "-f", "markdown", "-"},
+		{"error in markdown", "kind: \"\\e[2J\"\nmetadata: {name: x}\n", []string{"scan", "-f", "markdown", "-"},
 			[]string{`<stdin>:1: \x1b[2J`}},
 	}
 	for _, tc := range tests {
