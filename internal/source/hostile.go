@@ -76,3 +76,38 @@ func HostileInputs() []HostileInput {
 	add("deep nesting", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\nx: "+strings.Repeat("[", 5000)+strings.Repeat("]", 5000)+"\n", "deeper than")
 	return in
 }
+
+// Adversarial is a manifest built to make a reader see other than what
+// kubectl applies. Each holds a Pod "p" that kubectl applies with Want
+// ("privileged": its first container privileged, or "hostPID").
+type Adversarial struct {
+	Name, Text, Want string
+}
+
+const podHead = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n"
+
+// AdversarialManifests returns the manifests that once made the loader see
+// a different pod than kubectl applies: merge keys, tags, escapes, keys set
+// twice, items on a kind that is not a List. The loader's tests and the
+// end-to-end test that applies them to a real API server share the list.
+func AdversarialManifests() []Adversarial {
+	return []Adversarial{
+		{"merge key after an explicit key", podHead + "spec:\n  containers:\n  - name: a\n    image: b\n    securityContext: {privileged: false, <<: {privileged: true}}\n", "privileged"},
+		{"two merge keys, the later one true", podHead + "spec:\n  containers:\n  - name: a\n    image: b\n    securityContext:\n      <<: {privileged: false}\n      <<: {privileged: true}\n", "privileged"},
+		{"merge list, the earlier source wins", podHead + "spec:\n  containers:\n  - name: a\n    image: b\n    securityContext:\n      privileged: false\n      <<: [{privileged: true}, {privileged: false}]\n", "privileged"},
+		{"merge through an alias", podHead + "x: &sc {privileged: true}\nspec:\n  containers:\n  - name: a\n    image: b\n    securityContext: {privileged: false, <<: *sc}\n", "privileged"},
+		{"kind in !!binary", "apiVersion: v1\nkind: !!binary UG9k\nmetadata: {name: p}\nspec:\n  hostPID: true\n  containers: [{name: a, image: b}]\n", "hostPID"},
+		{"apiVersion in !!binary", "apiVersion: !!binary djE=\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  containers: [{name: a, image: b}]\n", "hostPID"},
+		{"%TAG alias of the core schema", "%TAG !e! tag:yaml.org,2002:\n---\napiVersion: v1\nkind: !e!binary UG9k\nmetadata: {name: p}\nspec:\n  hostPID: !e!bool \"true\"\n  containers: [{name: a, image: b}]\n", "hostPID"},
+		{"a key in !!binary", podHead + "spec:\n  !!binary aG9zdFBJRA==: true\n  containers: [{name: a, image: b}]\n", "hostPID"},
+		{"!!bool on a quoted string", podHead + "spec:\n  hostPID: !!bool \"true\"\n  containers: [{name: a, image: b}]\n", "hostPID"},
+		{"!!int on a quoted string", podHead + "spec:\n  hostPID: true\n  containers:\n  - name: a\n    image: b\n    securityContext: {runAsUser: !!int \"0\", privileged: true}\n", "privileged"},
+		{"YAML 1.1 boolean", podHead + "spec:\n  hostPID: yes\n  containers: [{name: a, image: b}]\n", "hostPID"},
+		{"escape \\e in an annotation", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {a: \"\\e[2J\"}}\nspec:\n  hostPID: true\n  containers: [{name: a, image: b}]\n", "hostPID"},
+		{"escapes \\a \\x7f \\0", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {a: \"\\a\\x7f\\0\\x01\"}}\nspec:\n  hostPID: true\n  containers: [{name: a, image: b}]\n", "hostPID"},
+		{"JSON with \\u001b", `{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "annotations": {"a": "\u001b]0;x\u0007"}}, "spec": {"hostPID": true, "containers": [{"name": "a", "image": "b"}]}}` + "\n", "hostPID"},
+		{"a non-printing rune beyond the BMP", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {a: \"\\U000e0001\"}}\nspec:\n  hostPID: true\n  containers: [{name: a, image: b}]\n", "hostPID"},
+		{"duplicate key, the last true", podHead + "spec:\n  hostPID: false\n  hostPID: true\n  containers: [{name: a, image: b}]\n", "hostPID"},
+		{"items on a kind that is not a List", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nitems:\n- " + strings.ReplaceAll(strings.TrimSuffix(podHead, "\n"), "\n", "\n  ") + "\n  spec:\n    hostPID: true\n    containers: [{name: a, image: b}]\n", "hostPID"},
+	}
+}
