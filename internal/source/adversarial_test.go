@@ -98,6 +98,8 @@ func TestDocumentSplitting(t *testing.T) {
 		{"invalid UTF-8 in the document before", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"c\xff\"}\n---\n" + pod, 5, "f.yaml:3: a byte that is not UTF-8 (0xff); the document is not read"},
 		{"a NUL in the document before", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"c\x00\"}\n---\n" + pod, 5, "f.yaml:3: a NUL byte; the document is not read"},
 		{"UTF-16 with a byte order mark", utf16LE(cm + "---\n" + pod), 5, ""},
+		{"a JSON stream", "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"c\"}}\n" + podJSON, 2, ""},
+		{"JSON, then YAML", "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", \"metadata\": {\"name\": \"c\"}}\n---\n" + pod, 3, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,6 +124,29 @@ func TestDocumentSplitting(t *testing.T) {
 			}
 			t.Errorf("the pod is not read; objects %v", summarize(objs))
 		})
+	}
+}
+
+const podJSON = `{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+ "spec": {"hostPID": true, "containers": [{"name": "a", "image": "b"}]}}
+`
+
+// TestJSONKeysSetTwice checks that a JSON document is read as the API server
+// reads the text kubectl sends it: an object set twice is merged into, not
+// replaced, so the first one's fields stay.
+func TestJSONKeysSetTwice(t *testing.T) {
+	text := `{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+ "spec": {"hostPID": true, "containers": [{"name": "a", "image": "b"}]},
+ "spec": {"containers": [{"name": "a", "image": "b"}]}}`
+	objs, errs := decodeAll(t, "f.json", text)
+	if len(errs) > 0 || len(objs) != 1 {
+		t.Fatalf("objects %v, errors %v", summarize(objs), errs)
+	}
+	if !objs[0].Typed.(*corev1.Pod).Spec.HostPID {
+		t.Error("hostPID from the first spec is lost")
+	}
+	if len(objs[0].Ignored) != 1 || objs[0].Ignored[0] != (IgnoredField{Path: "spec", Duplicate: true}) {
+		t.Errorf("Ignored = %v, want spec set twice", objs[0].Ignored)
 	}
 }
 

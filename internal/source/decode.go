@@ -31,9 +31,9 @@ func Decode(file string, data []byte, emit func(*Object)) []Error {
 	}
 	b := newBudget(len(data))
 	n := 0
-	for raw := range documents(data) {
+	for raw := range streamDocuments(data) {
 		n++
-		d := document{file: file, doc: n, line: raw.line}
+		d := document{file: file, doc: n, line: raw.line, json: raw.json}
 		d.tree = d.preparse(raw.text, b)
 		d.mute = errs.full()
 		d.decode(raw.text, emit, &errs)
@@ -115,6 +115,8 @@ type document struct {
 	// mute, when set, leaves the messages of errors unwritten: they are
 	// only counted.
 	mute bool
+	// json is set for a value of a JSON stream: its text is the object.
+	json bool
 	// tree is the document's parse tree when the loader parsed it first, to
 	// charge its alias expansion to the input's budget.
 	tree *parsed
@@ -152,7 +154,7 @@ func (d document) errorf(line int, format string, args ...any) Error {
 // and charges it to b, in document order. It returns nil for a document
 // that cannot expand: that one is parsed where it is decoded.
 func (d document) preparse(text []byte, b *budget) *parsed {
-	if !mayAlias(text) {
+	if d.json || !mayAlias(text) {
 		return nil
 	}
 	p := d.parse(text)
@@ -223,6 +225,10 @@ func lineRelative(msg string, base int) string {
 // when the document is in the part of YAML it reads, else as kubectl reads
 // it.
 func (d document) decode(text []byte, emit func(*Object), errs *errorList) {
+	if d.json {
+		errs.add(d.decodeJSON(text, emit)...)
+		return
+	}
 	if d.tree == nil {
 		if line, what := checkText(text); line > 0 {
 			errs.add(d.errorf(d.line-1+line, "%s; the document is not read", what))
@@ -244,6 +250,18 @@ func (d document) decode(text []byte, emit func(*Object), errs *errorList) {
 		}
 	}
 	errs.add(d.decodeYAML(text, emit)...)
+}
+
+// decodeJSON decodes a value of a JSON stream. kubectl sends its text to the
+// API server as it is, so it is decoded as it is; yaml.v3 reads it too, for
+// the lines of its fields.
+func (d document) decodeJSON(text []byte, emit func(*Object)) []Error {
+	var node *yaml.Node
+	var root yaml.Node
+	if yaml.Unmarshal(text, &root) == nil && len(root.Content) > 0 {
+		node = root.Content[0]
+	}
+	return d.object(text, node, d.line, 0, emit)
 }
 
 // trivial recognises, without a parser, a document that holds nothing (only
@@ -619,7 +637,8 @@ func (d document) finish(data []byte, lines *LineIndex, dups []IgnoredField, lin
 }
 
 // sortIgnored puts an object's ignored fields in document order, whatever
-// order its JSON text had its keys in.
+// order its JSON text had its keys in, each once (the parse tree and strict
+// decoding both see a key set twice in JSON).
 func sortIgnored(obj *Object) {
 	if len(obj.Ignored) < 2 {
 		return
@@ -628,8 +647,12 @@ func sortIgnored(obj *Object) {
 		if c := cmp.Compare(obj.Line(a.Path), obj.Line(b.Path)); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.Path, b.Path)
+		if c := cmp.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return cmp.Compare(fmt.Sprint(a.Duplicate), fmt.Sprint(b.Duplicate))
 	})
+	obj.Ignored = slices.Compact(obj.Ignored)
 }
 
 // modernKinds maps deprecated versions of the kinds checks read to the

@@ -211,9 +211,9 @@ func (l *loader) decode(file string, data []byte) {
 	b := newBudget(len(data))
 	j := newJob(file)
 	size, n := 0, 0
-	for raw := range documents(data) {
+	for raw := range streamDocuments(data) {
 		n++
-		d := document{file: file, doc: n, line: raw.line}
+		d := document{file: file, doc: n, line: raw.line, json: raw.json}
 		d.tree = d.preparse(raw.text, b)
 		j.docs = append(j.docs, jobDoc{doc: d, text: raw.text})
 		size += len(raw.text)

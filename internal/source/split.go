@@ -2,9 +2,11 @@ package source
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"iter"
 	"slices"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -13,6 +15,57 @@ import (
 type rawDocument struct {
 	text []byte
 	line int // 1-based line of the document's first line
+	// json is set for a value of a JSON stream, which kubectl sends to the
+	// API server as it is written.
+	json bool
+}
+
+// streamDocuments yields the documents of a file as kubectl reads them: a
+// file whose first character (after white space) is '{' is a stream of JSON
+// values, read as JSON until one does not parse; the rest of the file, and
+// every other file, is a YAML stream.
+func streamDocuments(data []byte) iter.Seq[rawDocument] {
+	return func(yield func(rawDocument) bool) {
+		rest, line := data, 1
+		if t := bytes.TrimLeftFunc(data, unicode.IsSpace); len(t) > 0 && t[0] == '{' {
+			dec := json.NewDecoder(bytes.NewReader(data))
+			counted := 0 // bytes whose lines are counted in line
+			for {
+				var raw json.RawMessage
+				start := skipSpace(data, int(dec.InputOffset()))
+				if start >= len(data) {
+					return
+				}
+				if err := dec.Decode(&raw); err != nil {
+					line += bytes.Count(data[counted:start], []byte{'\n'})
+					rest = data[start:]
+					break
+				}
+				line += bytes.Count(data[counted:start], []byte{'\n'})
+				counted = start
+				if !yield(rawDocument{text: raw, line: line, json: true}) {
+					return
+				}
+			}
+		}
+		for d := range documents(rest) {
+			d.line += line - 1
+			if !yield(d) {
+				return
+			}
+		}
+	}
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) {
+		r, size := utf8.DecodeRune(data[i:])
+		if !unicode.IsSpace(r) {
+			break
+		}
+		i += size
+	}
+	return i
 }
 
 // lineBreak returns the length of the line break at data[i], or 0. YAML
@@ -89,14 +142,14 @@ func documents(data []byte) iter.Seq[rawDocument] {
 			switch {
 			case isStart:
 				if content {
-					if !yield(rawDocument{data[start:pos], startLine}) {
+					if !yield(rawDocument{text: data[start:pos], line: startLine}) {
 						return
 					}
 					start, startLine = pos, line
 				}
 				content = true
 			case isEnd:
-				if !yield(rawDocument{data[start:next], startLine}) {
+				if !yield(rawDocument{text: data[start:next], line: startLine}) {
 					return
 				}
 				start, startLine, content = next, line+1, false
@@ -106,7 +159,7 @@ func documents(data []byte) iter.Seq[rawDocument] {
 			pos = next
 		}
 		if start < len(data) {
-			yield(rawDocument{data[start:], startLine})
+			yield(rawDocument{text: data[start:], line: startLine})
 		}
 	}
 }
