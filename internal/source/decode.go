@@ -41,24 +41,11 @@ func Decode(file string, data []byte, emit func(*Object)) []Error {
 	return errs.done(file)
 }
 
-// prepare checks that a file's bytes are text and turns them into UTF-8.
+// prepare turns a file's bytes into UTF-8 text. Bytes that are not text
+// are reported per document (with the error cap of a file), never for the
+// whole file: a stray NUL must not hide the documents around it.
 func prepare(file string, data []byte) ([]byte, *Error) {
-	if binary(data) {
-		return nil, &Error{File: file, Message: "not a YAML or JSON text file (binary)"}
-	}
 	return transcode(data), nil
-}
-
-// binary reports whether data looks like a binary file rather than text
-// with a stray NUL: its first 512 bytes hold two NULs, or a NUL and no line
-// break. A stray NUL costs only its document.
-func binary(data []byte) bool {
-	if utf16BOM(data) {
-		return false
-	}
-	sample := data[:min(len(data), 512)]
-	nuls := bytes.Count(sample, []byte{0})
-	return nuls >= 2 || nuls == 1 && bytes.IndexAny(sample, "\n\r") < 0
 }
 
 func utf16BOM(data []byte) bool {

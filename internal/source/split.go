@@ -107,12 +107,13 @@ func nextLine(data []byte, pos int) (end, next int) {
 
 // marker reports whether line is a document marker ("---" or "...", at the
 // start of the line and followed by a blank or the end of the line), and
-// which.
+// which. kubectl also takes "---#comment" for a document start, so it is one
+// here too.
 func marker(line []byte) (start, end bool) {
 	if len(line) < 3 || !(bytes.HasPrefix(line, []byte("---")) || bytes.HasPrefix(line, []byte("..."))) {
 		return false, false
 	}
-	if len(line) > 3 && line[3] != ' ' && line[3] != '\t' {
+	if len(line) > 3 && line[3] != ' ' && line[3] != '\t' && !(line[3] == '#' && line[0] == '-') {
 		return false, false
 	}
 	return line[0] == '-', line[0] == '.'
