@@ -320,6 +320,15 @@ func (c *collector) list(ctx context.Context, j job) {
 			err = checkKinds(pg, want)
 		}
 		if err != nil {
+			if c.opts.Timeout > 0 && !c.timedOut() && strings.Contains(err.Error(), "would exceed context deadline") {
+				// client-go's rate limiter refuses a wait that would pass
+				// the deadline before the deadline comes. When the deadline
+				// is the collection's, it comes within that wait.
+				select {
+				case <-ctx.Done():
+				case <-time.After(limiterGrace):
+				}
+			}
 			if c.timedOut() {
 				c.timeoutGap(name, j.ns, pages > 0)
 			} else {
@@ -373,6 +382,10 @@ func checkKinds(pg page, want string) error {
 func (c *collector) timedOut() bool {
 	return c.opts.Timeout > 0 && errors.Is(c.lctx.Err(), context.DeadlineExceeded)
 }
+
+// limiterGrace is how long a list refused by the client's rate limiter for
+// want of time waits to see whether the collection's time limit passes.
+const limiterGrace = 5 * time.Second
 
 func (c *collector) timeoutGap(resource, ns string, partial bool) {
 	c.gapf(resource, ns, "scan-timeout", partial, "the collection's time limit of %s passed before the list was complete", c.opts.Timeout)
