@@ -138,6 +138,9 @@ func TestHiddenWorkloadsAreFound(t *testing.T) {
 		{key{"owner-reference-mismatch", "ReplicaSet", ns, "web-66f1"}, "spec.template.spec.", `claim Deployment "web"`},
 	} {
 		f, ok := found[want.key]
+		if ok && want.id == "owner-reference-mismatch" {
+			t.Logf("%s %s on %s %s/%s: %s: %s", f.Severity, want.id, want.kind, want.ns, want.name, f.Field, f.Message)
+		}
 		switch {
 		case !ok:
 			t.Errorf("no %s finding on %s %s/%s", want.id, want.kind, want.ns, want.name)
