@@ -130,7 +130,7 @@ func TestBadInput(t *testing.T) {
 		symlinkLoop             bool
 	}{
 		{name: "malformed YAML", content: "apiVersion: v1\nkind: Pod\nmetadata:\n  name: [broken\n", wantLine: "bad.yaml:4: invalid YAML"},
-		{name: "binary junk", content: "\x7fELF\x02\x01\x01\x00\x00\x00", wantLine: "bad.yaml: not a YAML or JSON text file"},
+		{name: "binary junk", content: "\x7fELF\x02\x01\x01\x00\x00\x00", wantLine: "bad.yaml:1: a NUL byte: not YAML or JSON text"},
 		{name: "wrong field type", content: "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: \"yes please\"\n", wantLine: `bad.yaml:5: Pod "p": field spec.hostNetwork: a boolean is required, not a string`},
 		{name: "no kind", content: "apiVersion: v1\nmetadata: {name: p}\n", wantLine: `bad.yaml:1: document with apiVersion "v1" has no kind`},
 		{name: "no apiVersion", content: "kind: Pod\nmetadata: {name: p}\n", wantLine: "bad.yaml:1: Pod has no apiVersion"},

@@ -71,6 +71,7 @@ func scanCluster(ctx context.Context, s IO, o *ScanOptions, scanner *scan.Scanne
 		Namespace:      o.Kube.Namespace,
 		IncludeSecrets: o.IncludeSecrets,
 		SkipSecrets:    o.NoSecrets,
+		Timeout:        o.ScanTimeout,
 		Prepare:        func(obj *source.Object) any { return scanner.CheckLocal(ctx, obj) },
 		Observe:        readiness.Add,
 		Progress:       bar.update,

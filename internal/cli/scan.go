@@ -38,6 +38,8 @@ type ScanOptions struct {
 	IncludeSecrets bool
 	// NoSecrets does not list Secrets in a cluster scan.
 	NoSecrets bool
+	// ScanTimeout bounds the whole listing of a cluster scan.
+	ScanTimeout time.Duration
 	// AllowPartial keeps a cluster scan's coverage gaps from making the
 	// exit code 2.
 	AllowPartial bool
@@ -59,12 +61,16 @@ STRIDE category.
 PATH is a file, a directory (walked recursively for .yaml, .yml and .json) or - for
 standard input. With --cluster, kubestride lists what is running through the kubeconfig
 (or the in-cluster service account) and scans that; pods run by a controller are reported
-once, on their top-level owner.
+once, on their top-level owner, when they really are what that controller makes (same
+namespace, owner listed by UID, pod spec equal to its template); any other pod is scanned
+on its own, and one that claims a controller it does not match is reported.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 a usage error,
 input that could not be read, input that holds no Kubernetes object (unless
 --allow-empty; standard input that yields none is an error even beside other paths), or
-(unless --allow-partial) a cluster list that was forbidden, timed out or unavailable. The report still lists everything that could be
+(unless --allow-partial) a cluster list that was forbidden, timed out, unavailable,
+answered with the wrong kind, paged without end or not complete within --scan-timeout.
+The report still lists everything that could be
 scanned, and what could not.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Paths = args
@@ -94,6 +100,7 @@ func addScanFlags(f *pflag.FlagSet, o *ScanOptions, withChecks bool) {
 	f.BoolVar(&o.NoSecrets, "no-secrets", false, "with --cluster, do not list Secrets at all (for an identity that may not; reported as skipped)")
 	f.BoolVar(&o.AllowPartial, "allow-partial", false, "with --cluster, do not exit 2 when some lists are forbidden, time out or are unavailable")
 	f.BoolVar(&o.AllowEmpty, "allow-empty", false, "do not exit 2 when the input holds no Kubernetes object (empty files or standard input, only comments)")
+	f.DurationVar(&o.ScanTimeout, "scan-timeout", 10*time.Minute, "with --cluster, time limit of the whole listing; lists not complete by then are reported as gaps (0: none)")
 	o.Kube.addFlags(f)
 }
 

@@ -3,11 +3,13 @@ package cluster
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -33,6 +35,13 @@ type Options struct {
 	PageSize int64
 	// Workers is the number of lists run at once; 0 means 8.
 	Workers int
+	// Timeout bounds the whole collection; a list not complete when it
+	// passes is a Gap with reason "scan-timeout". 0 means no bound beyond
+	// ctx's.
+	Timeout time.Duration
+	// MaxPages is the most pages read of one list; a list that would need
+	// more is a Gap with reason "paging". 0 means DefaultMaxPages.
+	MaxPages int
 	// Prepare, when set, runs on each object in the goroutine that listed it,
 	// before it is emitted; its result is passed to emit. It must be safe
 	// for concurrent use.
@@ -45,6 +54,10 @@ type Options struct {
 	// the listing goroutines and must be safe for concurrent use.
 	Observe func(*source.Object)
 }
+
+// DefaultMaxPages is the page limit per list when Options.MaxPages is 0:
+// with the default page size, a million objects of one kind.
+const DefaultMaxPages = 2000
 
 // Progress is how far a collection has come.
 type Progress struct {
@@ -61,7 +74,11 @@ type Gap struct {
 	Resource string `json:"resource"`
 	// Namespace is set when the list was of one namespace.
 	Namespace string `json:"namespace,omitempty"`
-	// Reason is "forbidden", "timeout", "unavailable" or "error".
+	// Reason is "forbidden", "timeout", "unavailable", "scan-timeout" (the
+	// whole collection's time limit passed), "paging" (the server kept
+	// returning continue tokens: one seen before, or more pages than the
+	// limit), "wrong-kind" (the response, or an item in it, was not of the
+	// kind asked for) or "error".
 	Reason string `json:"reason"`
 	// Message is the API server's or the client's explanation.
 	Message string `json:"message"`
@@ -101,10 +118,22 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 	if opts.Workers <= 0 {
 		opts.Workers = 8
 	}
+	if opts.MaxPages <= 0 {
+		opts.MaxPages = DefaultMaxPages
+	}
+	// Lists and the waits between them run under lctx, which the time limit
+	// ends; objects already listed still reach emit under ctx.
+	lctx, cancel := ctx, context.CancelFunc(func() {})
+	if opts.Timeout > 0 {
+		lctx, cancel = context.WithTimeout(ctx, opts.Timeout)
+	}
+	defer cancel()
 	c := &collector{
 		cs: cs, opts: opts,
 		res:    &Result{Listed: map[string]int{}, Skipped: map[string]string{}, OwnedPods: map[types.UID]int{}},
-		owners: map[types.UID]owner{},
+		owners: map[types.UID]*controller{},
+		ctx:    ctx,
+		lctx:   lctx,
 		items:  make(chan item, 256),
 		// Room for two pages, so fetching the next page does not wait for
 		// this one to be checked.
@@ -159,7 +188,7 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 				}
 				go func() {
 					defer owned.Done()
-					c.list(ctx, j)
+					c.list(lctx, j)
 					c.items <- item{} // one list done
 					if i == 1 {
 						phase1.Done()
@@ -167,7 +196,7 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 				}()
 			}
 		}
-		c.run(ctx, jobs[0])
+		c.run(lctx, jobs[0])
 		close(c.controllersListed)
 		phase1.Wait()
 		close(c.ownersListed)
@@ -221,11 +250,6 @@ type job struct {
 	wait chan struct{}
 }
 
-// owner is what the collector remembers of a controller.
-type owner struct {
-	top types.UID // its top-level owner (itself when it has none)
-}
-
 type collector struct {
 	cs       kubernetes.Interface
 	opts     Options
@@ -233,8 +257,11 @@ type collector struct {
 	prep     chan *source.Object
 	mu       sync.Mutex
 	res      *Result
-	owners   map[types.UID]owner
+	owners   map[types.UID]*controller
 	progress Progress
+	// ctx is Collect's; lctx, the context of the lists, is ctx with the
+	// time limit.
+	ctx, lctx context.Context
 	// controllersListed is closed when the lists of phase 0 are complete,
 	// ownersListed when those of phase 1 are too.
 	controllersListed, ownersListed chan struct{}
@@ -263,10 +290,11 @@ func (c *collector) run(ctx context.Context, jobs []job) {
 
 func (c *collector) list(ctx context.Context, j job) {
 	name := j.res.Name
+	want := j.res.GVK.Kind
 	var p pager
 	switch {
 	case j.secrets:
-		name = "secrets"
+		name, want = "secrets", secretGVK.Kind
 		p = c.secretPager(j.ns)
 	case j.get != "":
 		p = c.getNamespace(j.get)
@@ -274,22 +302,93 @@ func (c *collector) list(ctx context.Context, j job) {
 		p = func(ctx context.Context, o metav1.ListOptions) (page, error) { return j.res.list(ctx, c.cs, j.ns, o) }
 	}
 	opts := metav1.ListOptions{Limit: c.opts.PageSize}
+	seen := map[string]bool{}
 	pages := 0
 	for {
+		if ctx.Err() != nil {
+			if c.timedOut() {
+				c.timeoutGap(name, j.ns, pages > 0)
+			}
+			return
+		}
+		if pages == c.opts.MaxPages {
+			c.gapf(name, j.ns, "paging", true, "stopped after %d pages of %d: the server kept returning a continue token", pages, c.opts.PageSize)
+			return
+		}
 		pg, err := p(ctx, opts)
+		if err == nil {
+			err = checkKinds(pg, want)
+		}
 		if err != nil {
-			c.gap(name, j.ns, err, pages > 0)
+			if c.opts.Timeout > 0 && !c.timedOut() && strings.Contains(err.Error(), "would exceed context deadline") {
+				// client-go's rate limiter refuses a wait that would pass
+				// the deadline before the deadline comes. When the deadline
+				// is the collection's, it comes within that wait.
+				select {
+				case <-ctx.Done():
+				case <-time.After(limiterGrace):
+				}
+			}
+			if c.timedOut() {
+				c.timeoutGap(name, j.ns, pages > 0)
+			} else {
+				c.gap(name, j.ns, err, pages > 0)
+			}
 			return
 		}
 		pages++
 		for _, it := range pg.items {
-			c.add(ctx, j, name, it)
+			if !c.add(ctx, j, name, it) {
+				c.timeoutGap(name, j.ns, true)
+				return
+			}
 		}
 		if pg.continue_ == "" {
 			return
 		}
+		if seen[pg.continue_] {
+			c.gapf(name, j.ns, "paging", true, "stopped at page %d: the server returned a continue token it had returned before", pages)
+			return
+		}
+		seen[pg.continue_] = true
 		opts.Continue = pg.continue_
 	}
+}
+
+// wrongKindError is a response, or an item of one, of another kind than
+// the one asked for.
+type wrongKindError struct{ want, got string }
+
+func (e wrongKindError) Error() string {
+	return fmt.Sprintf("asked for %s, the server answered with %s", e.want, e.got)
+}
+
+// checkKinds returns a wrongKindError when the page, or an item in it,
+// says it is of another kind than want. Kinds left empty (as protobuf
+// lists leave their items') are taken as asked for.
+func checkKinds(pg page, want string) error {
+	if pg.kind != "" && pg.kind != want+"List" {
+		return wrongKindError{want + "List", pg.kind}
+	}
+	for _, it := range pg.items {
+		if k := it.obj.GetObjectKind().GroupVersionKind().Kind; k != "" && k != want {
+			return wrongKindError{want, "an item of kind " + k}
+		}
+	}
+	return nil
+}
+
+// timedOut reports whether the collection's time limit has passed.
+func (c *collector) timedOut() bool {
+	return c.opts.Timeout > 0 && errors.Is(c.lctx.Err(), context.DeadlineExceeded)
+}
+
+// limiterGrace is how long a list refused by the client's rate limiter for
+// want of time waits to see whether the collection's time limit passes.
+const limiterGrace = 5 * time.Second
+
+func (c *collector) timeoutGap(resource, ns string, partial bool) {
+	c.gapf(resource, ns, "scan-timeout", partial, "the collection's time limit of %s passed before the list was complete", c.opts.Timeout)
 }
 
 type pager func(ctx context.Context, o metav1.ListOptions) (page, error)
@@ -304,10 +403,11 @@ func (c *collector) getNamespace(name string) pager {
 	}
 }
 
-// add records one listed object and sends it on, unless it runs under a
-// controller that was listed, in which case it is counted on that
-// controller's top-level owner.
-func (c *collector) add(ctx context.Context, j job, name string, it listed) {
+// add records one listed object and sends it on, unless it is the product
+// of a controller that was listed (see fold.go), in which case it is counted
+// on that controller's top-level owner. It returns false when ctx ended
+// before the object could be judged.
+func (c *collector) add(ctx context.Context, j job, name string, it listed) bool {
 	meta := it.meta
 	meta.ManagedFields = nil
 	gvk := j.res.GVK
@@ -321,42 +421,76 @@ func (c *collector) add(ctx context.Context, j job, name string, it listed) {
 	}
 	c.mu.Lock()
 	c.res.Listed[name]++
-	ref := metav1.GetControllerOfNoCopy(meta)
-	var parent owner
-	owned := false
-	if ref != nil {
-		parent, owned = c.owners[ref.UID]
-		if !owned && j.wait != nil && !closed(j.wait) {
+	c.mu.Unlock()
+
+	var (
+		owner  *controller
+		claim  *source.OwnerClaim
+		folded bool
+	)
+	if ref, i := claimedController(meta); i >= 0 && makes[gvk.Kind] != nil {
+		owner = c.owner(ref.UID)
+		if owner == nil && j.wait != nil && !closed(j.wait) {
 			// Its controller may be in a list not yet complete.
-			c.mu.Unlock()
 			select {
 			case <-j.wait:
 			case <-ctx.Done():
-				return
+				return false
 			}
-			c.mu.Lock()
-			parent, owned = c.owners[ref.UID]
+			owner = c.owner(ref.UID)
+		}
+		// A controller whose list failed cannot be judged; that list is
+		// a Gap already, and the object is scanned on its own.
+		if owner != nil || !c.failed(ref.Kind) {
+			claim = judge(it.obj, meta, ref, i, owner)
+			folded = claim == nil
 		}
 	}
 	if isController(gvk.Kind) {
-		top := meta.UID
-		if owned {
-			top = parent.top
+		ctl := newController(it.obj, meta)
+		ctl.top = meta.UID
+		if folded {
+			ctl.top = owner.top
 		}
-		c.owners[meta.UID] = owner{top: top}
-	}
-	if owned {
-		if gvk.Kind == "Pod" {
-			c.res.OwnedPods[parent.top]++
-		}
+		c.mu.Lock()
+		c.owners[meta.UID] = ctl
 		c.mu.Unlock()
-		return
 	}
-	c.mu.Unlock()
+	if folded {
+		if gvk.Kind == "Pod" {
+			c.mu.Lock()
+			c.res.OwnedPods[owner.top]++
+			c.mu.Unlock()
+		}
+		return true
+	}
+	obj.Claim = claim
 	select {
 	case c.prep <- obj:
-	case <-ctx.Done():
+	case <-c.ctx.Done():
 	}
+	return true
+}
+
+// owner returns the listed controller with uid, or nil.
+func (c *collector) owner(uid types.UID) *controller {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.owners[uid]
+}
+
+// failed reports whether the list of kind could not be completed.
+func (c *collector) failed(kind string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, g := range c.res.Gaps {
+		for _, r := range resources {
+			if r.GVK.Kind == kind && r.Name == g.Resource {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // prepare runs Options.Prepare on listed objects on every core, apart from
@@ -384,24 +518,25 @@ func closed(ch chan struct{}) bool {
 	}
 }
 
-func isController(kind string) bool {
-	switch kind {
-	case "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController":
-		return true
-	}
-	return false
-}
-
 func (c *collector) gap(resource, ns string, err error, partial bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.res.Gaps = append(c.res.Gaps, Gap{Resource: resource, Namespace: ns, Reason: reason(err), Message: message(err), Partial: partial})
 }
 
+func (c *collector) gapf(resource, ns, reason string, partial bool, format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.res.Gaps = append(c.res.Gaps, Gap{Resource: resource, Namespace: ns, Reason: reason, Message: fmt.Sprintf(format, args...), Partial: partial})
+}
+
 // reason classifies a list error.
 func reason(err error) string {
 	var ne net.Error
+	var wk wrongKindError
 	switch {
+	case errors.As(err, &wk):
+		return "wrong-kind"
 	case apierrors.IsForbidden(err), apierrors.IsUnauthorized(err):
 		return "forbidden"
 	case apierrors.IsTimeout(err), apierrors.IsServerTimeout(err), errors.Is(err, context.DeadlineExceeded),

@@ -28,6 +28,9 @@ type resource struct {
 type page struct {
 	items     []listed
 	continue_ string
+	// kind is the list's kind as the response gave it ("PodList"), or
+	// empty when the decoder left it unset.
+	kind string
 }
 
 // listed is one item of a page, with its metadata.
@@ -51,6 +54,9 @@ func typedList[L any, T any, PT interface {
 		}
 		its := items(l)
 		p := page{items: make([]listed, len(its)), continue_: lm(l).Continue}
+		if o, ok := any(l).(runtime.Object); ok {
+			p.kind = o.GetObjectKind().GroupVersionKind().Kind
+		}
 		for i := range its {
 			p.items[i] = listed{obj: PT(&its[i]), meta: om(&its[i])}
 		}

@@ -140,7 +140,8 @@ type Coverage struct {
 type Gap struct {
 	Resource  string `json:"resource"`
 	Namespace string `json:"namespace,omitempty"`
-	// Reason is "forbidden", "timeout", "unavailable" or "error".
+	// Reason is "forbidden", "timeout", "unavailable", "scan-timeout",
+	// "paging", "wrong-kind" or "error" (see cluster.Gap).
 	Reason  string `json:"reason"`
 	Message string `json:"message"`
 	// Partial is true when some of the list was read (and scanned).

@@ -154,7 +154,7 @@ func (d document) preparse(text []byte, b *budget) *parsed {
 // parse parses a document with yaml.v3 and measures its expansion.
 func (d document) parse(text []byte) *parsed {
 	if line, what := checkText(text); line > 0 {
-		e := d.errorf(d.line-1+line, "%s; the document is not read", what)
+		e := d.errorf(d.line-1+line, "%s: not YAML or JSON text; the document is not read", what)
 		return &parsed{err: &e}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(text))
@@ -218,7 +218,7 @@ func (d document) decode(text []byte, emit func(*Object), errs *errorList) {
 	}
 	if d.tree == nil {
 		if line, what := checkText(text); line > 0 {
-			errs.add(d.errorf(d.line-1+line, "%s; the document is not read", what))
+			errs.add(d.errorf(d.line-1+line, "%s: not YAML or JSON text; the document is not read", what))
 			return
 		}
 		switch line, what := trivial(text); what {

@@ -98,7 +98,7 @@ func TestDecodeDocuments(t *testing.T) {
 		{
 			name:     "binary input",
 			text:     "\x00\x01\x02kind: Pod",
-			wantErrs: []Error{{File: "f.yaml", Line: 1, Doc: 1, Message: "a NUL byte; the document is not read"}},
+			wantErrs: []Error{{File: "f.yaml", Line: 1, Doc: 1, Message: "a NUL byte: not YAML or JSON text; the document is not read"}},
 		},
 	}
 	for _, tc := range tests {

@@ -51,6 +51,33 @@ type Object struct {
 	// Ignored lists the fields that strict decoding found and that
 	// Kubernetes would drop or overwrite: unknown and duplicate fields.
 	Ignored []IgnoredField
+	// Claim is set by the live-cluster collector on an object whose
+	// controller ownerReference it did not honour: the object is scanned on
+	// its own instead of being counted on that controller. Nil otherwise.
+	Claim *OwnerClaim
+}
+
+// OwnerClaim is a controller ownerReference the live-cluster collector
+// judged and did not honour.
+type OwnerClaim struct {
+	// Ref is the ownerReference (controller=true) as the object wrote it, and
+	// Index its position in metadata.ownerReferences.
+	Ref   metav1.OwnerReference
+	Index int
+	// Field is the first field where the object is not what the claimed
+	// controller would have made: "metadata.ownerReferences[0].uid" when no
+	// listed object has that UID, "metadata.namespace" for a controller in
+	// another namespace, or a field of the pod spec. Empty when the object
+	// matches but is kept apart for another reason (Why).
+	Field string
+	// Why says, in a few words, why the claim was not honoured: "no such
+	// controller", "different namespace", "different pod spec", "ephemeral
+	// containers".
+	Why string
+	// OwnerRevision is the claimed controller's
+	// deployment.kubernetes.io/revision annotation when it was found, to
+	// tell a Deployment's earlier ReplicaSets from impostors.
+	OwnerRevision string
 }
 
 // IgnoredField is a field that Kubernetes would not honour as written.
