@@ -20,9 +20,13 @@ test:
 golden:
 	$(GO) test ./internal/checks ./internal/report ./internal/cli -update
 
-# Fuzz the loader and the field-path parser for a while each.
+# Fuzz the loader for a while each: against kubectl's reader (FuzzKubectl),
+# for crashes and memory and time bounds (FuzzDecode), the fast path against
+# the slow one (FuzzFastPath); then the field-path parser.
 fuzz:
-	$(GO) test ./internal/source -run '^$$' -fuzz FuzzDecode -fuzztime 60s
+	$(GO) test ./internal/source -run '^$$' -fuzz '^FuzzKubectl$$' -fuzztime 120s
+	$(GO) test ./internal/source -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 60s
+	$(GO) test ./internal/source -run '^$$' -fuzz '^FuzzFastPath$$' -fuzztime 60s
 	$(GO) test ./internal/fieldpath -run '^$$' -fuzz FuzzParse -fuzztime 20s
 
 # Benchmarks, run on purpose (hack/bench.py times the CLI against the floor).

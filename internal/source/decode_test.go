@@ -5,8 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
@@ -341,6 +343,16 @@ func TestLoadPaths(t *testing.T) {
 	}
 }
 
+// The bounds FuzzDecode holds every input to.
+const (
+	maxFuzzInput = 64 << 10
+	fuzzMemory   = 256 << 20
+	fuzzTime     = 5 * time.Second
+)
+
+// FuzzDecode feeds the loader arbitrary input: it must never crash, hang
+// or blow up, every object it emits must have metadata and a kind, and every
+// error a file and a message.
 func FuzzDecode(f *testing.F) {
 	seeds := []string{
 		"apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: a, image: b}]}\n",
@@ -354,7 +366,31 @@ func FuzzDecode(f *testing.F) {
 	for _, s := range seeds {
 		f.Add([]byte(s))
 	}
+	for _, h := range HostileInputs() {
+		if len(h.Text) <= maxFuzzInput {
+			f.Add([]byte(h.Text))
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > maxFuzzInput {
+			return
+		}
+		// Bounded in memory and time: what one input of at most 64 KiB
+		// may cost, with room for a loaded machine. An alias or merge-key
+		// bomb that escaped the budget costs orders of magnitude more.
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		defer func() {
+			elapsed := time.Since(start)
+			runtime.ReadMemStats(&after)
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > fuzzMemory {
+				t.Errorf("decoding %d bytes allocated %d MiB", len(data), alloc>>20)
+			}
+			if elapsed > fuzzTime {
+				t.Errorf("decoding %d bytes took %v", len(data), elapsed)
+			}
+		}()
 		var n int
 		errs := Decode("fuzz.yaml", data, func(o *Object) {
 			n++
