@@ -7,7 +7,11 @@ deserializer. The scan runs every check and writes the JSON report to a file.
 Both run on the same corpus in the same invocation, RUNS times each,
 alternating; the median of each figure is printed.
 
-Usage: python3 hack/bench.py [--runs N] [--out DIR] [--gen PATH]
+With --baseline REV, kubestride as built at git revision REV runs too, in
+the same alternation, so that a change is compared with what came before it
+in one run.
+
+Usage: python3 hack/bench.py [--runs N] [--out DIR] [--gen PATH] [--baseline REV]
 Corpora (made once, by ../shared/bench/gen_corpus.py):
   single: one file of 10,000 documents   (gen_corpus.py OUT 0 --single-docs 10000 --seed 3)
   multi:  10,000 files, ~33,000 documents (gen_corpus.py OUT 10000 --seed 2)
@@ -15,9 +19,11 @@ Corpora (made once, by ../shared/bench/gen_corpus.py):
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -39,6 +45,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "out"))
     ap.add_argument("--gen", default=os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
+    ap.add_argument("--baseline", help="also time kubestride as built at this git revision")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
@@ -57,6 +64,18 @@ def main():
     floor = os.path.join(args.out, "benchfloor")
     subprocess.run(["go", "build", "-o", kubestride, "./cmd/kubestride"], cwd=ROOT, check=True)
     subprocess.run(["go", "build", "-o", floor, "./hack/benchfloor"], cwd=ROOT, check=True)
+    baseline = None
+    if args.baseline:
+        baseline = os.path.join(args.out, "kubestride-baseline")
+        tree = tempfile.mkdtemp(prefix="kubestride-baseline-")
+        try:
+            subprocess.run(["git", "worktree", "add", "--detach", tree, args.baseline], cwd=ROOT, check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(["go", "build", "-o", baseline, "./cmd/kubestride"], cwd=tree, check=True)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", tree], cwd=ROOT, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            shutil.rmtree(tree, ignore_errors=True)
 
     results = {}
     print(f"{'corpus':8} {'tool':10} {'cpu s':>7} {'wall s':>7} {'rss MiB':>8} {'cpu/floor':>9}")
@@ -67,12 +86,14 @@ def main():
             ("floor", [floor, path]),
             ("kubestride", [kubestride, "scan", "--format", "json", "--output", report, path]),
         ]
+        if baseline:
+            tools.append(("baseline", [baseline, "scan", "--format", "json", "--output", report + ".baseline", path]))
         # Alternate the tools run by run, so that both see the same machine.
         samples = {tool: [] for tool, _ in tools}
         for _ in range(args.runs):
             for tool, cmd in tools:
                 cpu, wall, rss, code = run_measured(cmd)
-                if tool == "floor" and code != 0 or tool == "kubestride" and code not in (0, 1):
+                if tool == "floor" and code != 0 or tool != "floor" and code not in (0, 1):
                     sys.exit(f"bench: {' '.join(cmd)} exited {code}")
                 samples[tool].append((cpu, wall, rss))
         for tool, _ in tools:
