@@ -1,9 +1,14 @@
 package source
 
 import (
+	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 )
@@ -205,3 +210,28 @@ func TestJSONStringEscaping(t *testing.T) {
 }
 
 func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+// TestFileTimeout checks that a file that takes too long to read is cut
+// with an error at the first document not read, and that the next input is
+// still read.
+func TestFileTimeout(t *testing.T) {
+	dir := t.TempDir()
+	slow := filepath.Join(dir, "a.yaml")
+	if err := os.WriteFile(slow, []byte(strings.Repeat("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n", 3)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	next := filepath.Join(dir, "b.yaml")
+	if err := os.WriteFile(next, []byte(podHead+"spec: {containers: [{name: a, image: b}]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	errs := Stream(context.Background(), []string{slow, next}, Options{FileTimeout: time.Nanosecond}, func(o *Object, _ any) {
+		kinds = append(kinds, o.Kind)
+	})
+	if len(errs) != 1 || errs[0].Line != 4 || !strings.Contains(errs[0].Message, "took longer than 1ns; the documents from this line on are not read") {
+		t.Errorf("errors = %v, want one at line 4", errs)
+	}
+	if want := []string{"ConfigMap", "Pod"}; !slices.Equal(kinds, want) {
+		t.Errorf("objects = %v, want %v", kinds, want)
+	}
+}

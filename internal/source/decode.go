@@ -25,10 +25,7 @@ import (
 // after it. It reads data as Load reads a file, with the same limits.
 func Decode(file string, data []byte, emit func(*Object)) []Error {
 	var errs errorList
-	data, perr := prepare(file, data)
-	if perr != nil {
-		return []Error{*perr}
-	}
+	data = transcode(data)
 	b := newBudget(len(data))
 	n := 0
 	for raw := range streamDocuments(data) {
@@ -39,17 +36,6 @@ func Decode(file string, data []byte, emit func(*Object)) []Error {
 		d.decode(raw.text, emit, &errs)
 	}
 	return errs.done(file)
-}
-
-// prepare turns a file's bytes into UTF-8 text. Bytes that are not text
-// are reported per document (with the error cap of a file), never for the
-// whole file: a stray NUL must not hide the documents around it.
-func prepare(file string, data []byte) ([]byte, *Error) {
-	return transcode(data), nil
-}
-
-func utf16BOM(data []byte) bool {
-	return bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff"))
 }
 
 // errorList keeps the errors of one file, up to maxErrorsPerFile, and counts

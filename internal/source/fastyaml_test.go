@@ -192,11 +192,7 @@ func compareDecode(t testing.TB, name string, d document, text []byte) {
 
 // documentsOf splits a file as Decode does.
 func documentsOf(data []byte) []rawDocument {
-	data, err := prepare("f", data)
-	if err != nil {
-		return nil
-	}
-	return splitDocuments(data)
+	return splitDocuments(transcode(data))
 }
 
 func manifestFiles(t testing.TB, root string) []string {

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // MaxFileSize is the largest file Load reads; a larger one is reported, not read.
@@ -28,7 +29,15 @@ type Options struct {
 	// it, before the object is emitted; its result is passed to emit. It
 	// must be safe for concurrent use.
 	Prepare func(*Object) any
+	// FileTimeout bounds the time one file may take to read; the documents
+	// not read by then are reported, and the next input is read. 0 means
+	// DefaultFileTimeout.
+	FileTimeout time.Duration
 }
+
+// DefaultFileTimeout is the time one file may take to read by default: far
+// more than the largest file allowed takes on a slow machine.
+const DefaultFileTimeout = 5 * time.Minute
 
 // Load reads every path (a file, a directory walked recursively for .yaml,
 // .yml and .json files, or "-" for stdin) and passes each object to emit, in
@@ -51,7 +60,10 @@ func Stream(ctx context.Context, paths []string, opts Options, emit func(*Object
 	jobs := make(chan *job, 4*workers)
 	done := make(chan *job, 4*workers)
 	go func() {
-		l := loader{ctx: ctx, stdin: opts.Stdin, visited: map[fileID]bool{}, jobs: jobs}
+		l := loader{ctx: ctx, stdin: opts.Stdin, visited: map[fileID]bool{}, jobs: jobs, timeout: opts.FileTimeout}
+		if l.timeout <= 0 {
+			l.timeout = DefaultFileTimeout
+		}
 		for _, p := range paths {
 			if ctx.Err() != nil {
 				l.fail(p, "not read: %v", ctx.Err())
@@ -177,6 +189,7 @@ func (j *job) run(prepare func(*Object) any) {
 }
 
 type loader struct {
+	timeout time.Duration
 	ctx     context.Context
 	stdin   io.Reader
 	visited map[fileID]bool // directories entered, to break symlink loops
@@ -201,17 +214,18 @@ func (l *loader) fail(file, format string, args ...any) {
 // documents at a time. Documents that may expand through aliases are parsed
 // here, in order, to charge the file's budget before any is expanded.
 func (l *loader) decode(file string, data []byte) {
-	data, err := prepare(file, data)
-	if err != nil {
-		j := newJob(file)
-		j.errs.add(*err)
-		l.send(j)
-		return
-	}
+	data = transcode(data)
 	b := newBudget(len(data))
 	j := newJob(file)
 	size, n := 0, 0
+	deadline := time.Now().Add(l.timeout)
 	for raw := range streamDocuments(data) {
+		if n > 0 && time.Now().After(deadline) {
+			// The loader waits for the workers when they are behind, so
+			// this bounds the time the whole file takes.
+			j.errs.add(Error{File: file, Line: raw.line, Doc: n + 1, Message: fmt.Sprintf("reading this file took longer than %v; the documents from this line on are not read", l.timeout)})
+			break
+		}
 		n++
 		d := document{file: file, doc: n, line: raw.line, json: raw.json}
 		d.tree = d.preparse(raw.text, b)
