@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -234,4 +235,31 @@ func TestFileTimeout(t *testing.T) {
 	if want := []string{"ConfigMap", "Pod"}; !slices.Equal(kinds, want) {
 		t.Errorf("objects = %v, want %v", kinds, want)
 	}
+}
+
+// TestLFSplitting checks that the fast search for LF splits every fixture,
+// as written and with CRLF breaks, as the search for every YAML break does.
+func TestLFSplitting(t *testing.T) {
+	n := 0
+	for _, f := range manifestFiles(t, "../checks/testdata") {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, text := range [][]byte{data, bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))} {
+			if !lfBreaks(text) {
+				t.Fatalf("%s: not taken for LF breaks", f)
+			}
+			want := slices.Collect(splitWith(text, nextLine))
+			got := slices.Collect(documents(text))
+			if !slices.EqualFunc(want, got, func(a, b rawDocument) bool { return bytes.Equal(a.text, b.text) && a.line == b.line }) {
+				t.Errorf("%s: documents differ", f)
+			}
+			n++
+		}
+	}
+	if lfBreaks([]byte("a\rb\n")) || lfBreaks([]byte("a\u2028b")) {
+		t.Error("lfBreaks takes text with other breaks")
+	}
+	t.Logf("%d texts", n)
 }

@@ -52,12 +52,23 @@ func (b *budget) charge(expanded int64, size int) bool {
 }
 
 // mayAlias reports, cheaply and conservatively, whether text may hold a
-// YAML alias (and so expand beyond its size): a '*' followed by a character
-// an anchor name may start with.
+// YAML alias (and so expand beyond its size): a '*' where a node may start
+// (at the start of a line or after a blank or a flow indicator) followed
+// by a character an anchor name may start with. "*/5 * * * *" in quotes
+// is no alias.
 func mayAlias(text []byte) bool {
 	for i := 0; i+1 < len(text); i++ {
 		if text[i] != '*' {
 			continue
+		}
+		if i > 0 {
+			switch text[i-1] {
+			case ' ', '\t', '\n', '\r', '[', '{', ',', ':', '-', '?', '>', '|':
+			default:
+				if text[i-1] < 0x80 {
+					continue // inside a word or a quoted string
+				}
+			}
 		}
 		switch text[i+1] {
 		case ' ', '\t', '\n', '\r', '"', '\'', ',', ']', '}', '*':
@@ -75,6 +86,8 @@ func mayAlias(text []byte) bool {
 type expansion struct {
 	sizes  map[*yaml.Node]int64
 	inWalk map[*yaml.Node]bool
+	// aliases counts the alias nodes met.
+	aliases int
 }
 
 // errAliasCycle is an alias inside the node it refers to: YAML readers
@@ -90,9 +103,11 @@ type nodeError struct {
 func (e *nodeError) Error() string { return e.err.Error() }
 func (e *nodeError) Unwrap() error { return e.err }
 
-func measure(n *yaml.Node) (int64, error) {
+// measure returns what n expands to and whether it holds an alias.
+func measure(n *yaml.Node) (size int64, aliases bool, err error) {
 	e := expansion{sizes: map[*yaml.Node]int64{}, inWalk: map[*yaml.Node]bool{}}
-	return e.size(n, 0)
+	size, err = e.size(n, 0)
+	return size, e.aliases > 0, err
 }
 
 // saturate keeps sizes from overflowing: anything this large is refused
@@ -114,6 +129,7 @@ func (e *expansion) size(n *yaml.Node, depth int) (int64, error) {
 	case yaml.ScalarNode:
 		return int64(len(n.Value)) + 3, nil
 	case yaml.AliasNode:
+		e.aliases++
 		if n.Alias == nil {
 			return 0, &nodeError{n.Line, fmt.Errorf("unknown anchor %q", n.Value)}
 		}

@@ -103,6 +103,8 @@ type parsed struct {
 	err *Error
 	// size is about what the document expands to, in JSON bytes.
 	size int64
+	// aliases is set when the document holds an alias.
+	aliases bool
 	// refused is set when the input's alias budget does not cover size.
 	refused bool
 	left    int64
@@ -131,6 +133,9 @@ func (d document) preparse(text []byte, b *budget) *parsed {
 		return nil
 	}
 	p := d.parse(text)
+	if p.err == nil && !p.aliases {
+		return nil // nothing to expand: decoded as any other document
+	}
 	if p.err == nil && p.root != nil && !b.charge(p.size, len(text)) {
 		p.refused, p.left = true, b.left
 	}
@@ -169,7 +174,7 @@ func (d document) parse(text []byte) *parsed {
 		e := d.errorf(d.line-1+line, "invalid YAML: this line is indented less than the document's first line (column %d), so the parser would drop it and everything after it", body.Column)
 		return &parsed{err: &e}
 	}
-	size, err := measure(body)
+	size, aliases, err := measure(body)
 	if err != nil {
 		line := body.Line
 		var ne *nodeError
@@ -183,7 +188,7 @@ func (d document) parse(text []byte) *parsed {
 		e := d.errorf(d.line-1+line, format, err)
 		return &parsed{err: &e}
 	}
-	return &parsed{root: body, size: size}
+	return &parsed{root: body, size: size, aliases: aliases}
 }
 
 // lineRelative shifts a "line N: " prefix from document to file lines.
@@ -203,9 +208,13 @@ func (d document) decode(text []byte, emit func(*Object), errs *errorList) {
 		return
 	}
 	if d.tree == nil {
-		if line, what := checkText(text); line > 0 {
-			errs.add(d.errorf(d.line-1+line, "%s: not YAML or JSON text; the document is not read", what))
-			return
+		// fastChars passes most documents in one quick look; the others
+		// are looked at again for what a YAML parser rejects.
+		if !fastChars(text) {
+			if line, what := checkText(text); line > 0 {
+				errs.add(d.errorf(d.line-1+line, "%s: not YAML or JSON text; the document is not read", what))
+				return
+			}
 		}
 		switch line, what := trivial(text); what {
 		case "empty":

@@ -133,11 +133,19 @@ func splitDocuments(data []byte) []rawDocument {
 // splitDocuments cuts them, so that a stream of millions of tiny documents
 // is never held as a list.
 func documents(data []byte) iter.Seq[rawDocument] {
+	if lfBreaks(data) {
+		return splitWith(data, nextLF)
+	}
+	return splitWith(data, nextLine)
+}
+
+// splitWith is documents with the given way to find lines.
+func splitWith(data []byte, next func(data []byte, pos int) (end, next int)) iter.Seq[rawDocument] {
 	return func(yield func(rawDocument) bool) {
 		start, startLine, line := 0, 1, 1
 		content := false // the current document has more than directives and comments
 		for pos := 0; pos < len(data); line++ {
-			end, next := nextLine(data, pos)
+			end, nextPos := next(data, pos)
 			l := data[pos:end]
 			isStart, isEnd := marker(l)
 			switch {
@@ -150,19 +158,41 @@ func documents(data []byte) iter.Seq[rawDocument] {
 				}
 				content = true
 			case isEnd:
-				if !yield(rawDocument{text: data[start:next], line: startLine}) {
+				if !yield(rawDocument{text: data[start:nextPos], line: startLine}) {
 					return
 				}
-				start, startLine, content = next, line+1, false
+				start, startLine, content = nextPos, line+1, false
 			case !content && !ignorable(l):
 				content = true
 			}
-			pos = next
+			pos = nextPos
 		}
 		if start < len(data) {
 			yield(rawDocument{text: data[start:], line: startLine})
 		}
 	}
+}
+
+// lfBreaks reports whether every line break in data is LF or CRLF, so that
+// lines can be found with a fast search for LF alone.
+func lfBreaks(data []byte) bool {
+	if cr := bytes.Count(data, []byte{'\r'}); cr > 0 && cr != bytes.Count(data, []byte("\r\n")) {
+		return false
+	}
+	return !bytes.Contains(data, []byte("\u0085")) && !bytes.Contains(data, []byte("\u2028")) && !bytes.Contains(data, []byte("\u2029"))
+}
+
+// nextLF is nextLine for text whose breaks are LF or CRLF.
+func nextLF(data []byte, pos int) (end, next int) {
+	i := bytes.IndexByte(data[pos:], '\n')
+	if i < 0 {
+		return len(data), len(data)
+	}
+	end, next = pos+i, pos+i+1
+	if end > pos && data[end-1] == '\r' {
+		end--
+	}
+	return end, next
 }
 
 // ignorable reports whether a line may stand before a document's "---"

@@ -1,6 +1,7 @@
 package textsafe
 
 import (
+	"encoding/binary"
 	"io"
 	"unicode/utf8"
 )
@@ -35,6 +36,10 @@ func (j *JSONWriter) Write(p []byte) (int, error) {
 	}
 	last := 0
 	for i := 0; i < len(p); i++ {
+		i += plainPrefix(p[i:])
+		if i >= len(p) {
+			break
+		}
 		c := p[i]
 		if c != 0x7f && c != 0xc2 && c != 0xe2 {
 			continue
@@ -63,6 +68,24 @@ func (j *JSONWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return n, nil
+}
+
+// plainPrefix returns the length of the run of ASCII below DEL that p
+// starts with, eight bytes at a time: JSON text is mostly that.
+func plainPrefix(p []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(p); i += 8 {
+		x := binary.LittleEndian.Uint64(p[i:])
+		del := x ^ (ones * 0x7f) // a zero byte where p holds DEL
+		if x&highs != 0 || (del-ones)&^del&highs != 0 {
+			break
+		}
+	}
+	for i < len(p) && p[i] < 0x7f {
+		i++
+	}
+	return i
 }
 
 // emit writes the character r, whose bytes are raw, escaped when unsafe.

@@ -3,6 +3,7 @@ package textsafe
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -126,6 +127,26 @@ func TestJSONWriter(t *testing.T) {
 		}
 		if !strings.Contains(out.String(), `evil\u202egpj.exe`) {
 			t.Errorf("writes of %d bytes: U+202E not escaped:\n%s", size, out.String())
+		}
+	}
+}
+
+func TestPlainPrefix(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n < 2000; n++ {
+		p := make([]byte, r.IntN(40))
+		for i := range p {
+			p[i] = byte(0x20 + r.IntN(0x5f))
+		}
+		if len(p) > 0 && r.IntN(2) == 0 {
+			p[r.IntN(len(p))] = []byte{0x7f, 0x80, 0xc2, 0xe2, 0xff}[r.IntN(5)]
+		}
+		want := 0
+		for want < len(p) && p[want] < 0x7f {
+			want++
+		}
+		if got := plainPrefix(p); got != want {
+			t.Fatalf("plainPrefix(%q) = %d, want %d", p, got, want)
 		}
 	}
 }
