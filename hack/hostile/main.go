@@ -4,11 +4,12 @@
 // on it and prints the wall time, the peak resident memory, the exit code,
 // and whether the privileged pod after the hostile part was still found.
 //
-//	go run ./hack/hostile [-bin PATH]
+//	go run ./hack/hostile [-bin PATH] [-timeout 1m]
 package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -24,9 +25,10 @@ import (
 func main() {
 	bin := flag.String("bin", "", "the kubestride binary (default: build ./cmd/kubestride)")
 	measure := flag.String("measure", "", "run the binary on this file and print the figures (used by the tool itself)")
+	timeout := flag.Duration("timeout", time.Minute, "stop a scan that runs longer than this")
 	flag.Parse()
 	if *measure != "" {
-		run(*bin, *measure)
+		run(*bin, *measure, *timeout)
 		return
 	}
 	dir, err := os.MkdirTemp("", "hostile")
@@ -52,7 +54,7 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
-		out, err := exec.Command(self, "-bin", *bin, "-measure", file).Output()
+		out, err := exec.Command(self, "-bin", *bin, "-timeout", timeout.String(), "-measure", file).Output()
 		if err != nil {
 			fail(err)
 		}
@@ -62,8 +64,10 @@ func main() {
 
 // run runs bin on file and prints its wall time, peak memory, exit code and
 // whether the pod after the hostile input was found.
-func run(bin, file string) {
-	cmd := exec.Command(bin, "scan", "--format", "json", file)
+func run(bin, file string, timeout time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "scan", "--format", "json", file)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	start := time.Now()
@@ -74,6 +78,11 @@ func run(bin, file string) {
 		code = ee.ExitCode()
 	} else if err != nil {
 		fail(err)
+	}
+	if ctx.Err() != nil {
+		rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+		fmt.Printf("%10s %7.1f MB  stopped after the timeout\n", wall.Round(time.Millisecond), float64(rss)/1024)
+		return
 	}
 	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
 	fmt.Printf("%10s %7.1f MB %5d %v\n", wall.Round(time.Millisecond), float64(rss)/1024, code, survived(out.Bytes()))

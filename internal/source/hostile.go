@@ -66,8 +66,10 @@ func HostileInputs() []HostileInput {
 	laughs += "---\n"
 	add("documents each under a per-document cap", strings.Repeat(laughs, 3000), "document expands YAML aliases")
 
-	// A List whose items alias the List itself.
-	add("list aliasing itself", "apiVersion: v1\nkind: List\nitems: &items\n- *items\n", "an alias refers to a node that contains it")
+	// A List whose items alias the items, and a List item that is a List
+	// holding itself.
+	add("list items aliasing themselves", "apiVersion: v1\nkind: List\nitems: &items\n- *items\n", "an alias refers to a node that contains it")
+	add("list item holding itself", "apiVersion: v1\nkind: List\nitems:\n- &self {apiVersion: v1, kind: List, items: [*self]}\n", "an alias refers to a node that contains it")
 
 	// 40 MiB of broken documents.
 	add("error flood", strings.Repeat("a\n---\n", 40<<20/6), "more errors in this file not shown")
