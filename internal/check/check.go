@@ -8,7 +8,7 @@ import (
 	"k8s.io/pod-security-admission/api"
 
 	"github.com/kubestride/kubestride/internal/inventory"
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // ID is a check's stable kebab-case identifier. It is never derived from the
@@ -130,7 +130,7 @@ type Finding struct {
 	// CheckID is the check that found it; set by the scan engine.
 	CheckID ID
 	// Object is the object at fault.
-	Object *source.Object
+	Object *object.Object
 	// Path is the field at fault, as in
 	// spec.template.spec.containers[0].securityContext.privileged, or the
 	// nearest field that exists when the fault is a missing field.

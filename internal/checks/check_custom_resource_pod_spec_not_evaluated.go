@@ -22,7 +22,7 @@ import (
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/fieldpath"
 	"github.com/kubestride/kubestride/internal/inventory"
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 func init() {
@@ -49,7 +49,7 @@ func init() {
 	})
 }
 
-func unevaluatedPodSpecs(obj *source.Object, workloads []*inventory.Workload) []check.Finding {
+func unevaluatedPodSpecs(obj *object.Object, workloads []*inventory.Workload) []check.Finding {
 	var covered []string
 	for _, w := range workloads {
 		if w.Object == obj {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/inventory"
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // The claims below are what internal/cluster records; its tests hold the
@@ -23,18 +23,18 @@ func TestOwnerReferenceMismatch(t *testing.T) {
 	rsRef := metav1.OwnerReference{APIVersion: "apps/v1", Kind: "ReplicaSet", Name: "web-5d8f", UID: "rs-1"}
 	depRef := metav1.OwnerReference{APIVersion: "apps/v1", Kind: "Deployment", Name: "web", UID: "d-1"}
 	cjRef := metav1.OwnerReference{APIVersion: "batch/v1", Kind: "CronJob", Name: "nightly", UID: "cj-1"}
-	pod := func() *source.Object {
+	pod := func() *object.Object {
 		p := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "web-5d8f-x"}}
 		return typedObject(p, &p.ObjectMeta, "", "Pod")
 	}
-	rs := func(rev string) func() *source.Object {
-		return func() *source.Object {
+	rs := func(rev string) func() *object.Object {
+		return func() *object.Object {
 			r := &appsv1.ReplicaSet{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "web-old", Annotations: map[string]string{"deployment.kubernetes.io/revision": rev}}}
 			return typedObject(r, &r.ObjectMeta, "apps", "ReplicaSet")
 		}
 	}
-	job := func(done bool) func() *source.Object {
-		return func() *source.Object {
+	job := func(done bool) func() *object.Object {
+		return func() *object.Object {
 			j := &batchv1.Job{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "nightly-1"}}
 			if done {
 				j.Status.Conditions = []batchv1.JobCondition{{Type: batchv1.JobComplete, Status: corev1.ConditionTrue}}
@@ -49,33 +49,33 @@ func TestOwnerReferenceMismatch(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		obj   func() *source.Object
-		claim *source.OwnerClaim
+		obj   func() *object.Object
+		claim *object.OwnerClaim
 		want  []want
 	}{
 		{name: "no claim", obj: pod},
-		{name: "ephemeral containers only", obj: pod, claim: &source.OwnerClaim{Ref: rsRef, Why: "ephemeral containers"}},
+		{name: "ephemeral containers only", obj: pod, claim: &object.OwnerClaim{Ref: rsRef, Why: "ephemeral containers"}},
 		{name: "a different pod spec", obj: pod,
-			claim: &source.OwnerClaim{Ref: rsRef, Field: "spec.hostPID", Why: "different pod spec"},
+			claim: &object.OwnerClaim{Ref: rsRef, Field: "spec.hostPID", Why: "different pod spec"},
 			want:  []want{{"spec.hostPID", `Pod must not claim ReplicaSet "web-5d8f" (uid rs-1) as its controller: different pod spec (spec.hostPID)`, 0}}},
 		{name: "a controller in another namespace", obj: pod,
-			claim: &source.OwnerClaim{Ref: rsRef, Field: "metadata.namespace", Why: "controller in another namespace"},
+			claim: &object.OwnerClaim{Ref: rsRef, Field: "metadata.namespace", Why: "controller in another namespace"},
 			want:  []want{{"metadata.namespace", `Pod must not claim ReplicaSet "web-5d8f" (uid rs-1) as its controller: controller in another namespace (metadata.namespace)`, check.High}}},
 		{name: "no such controller", obj: pod,
-			claim: &source.OwnerClaim{Ref: rsRef, Field: "metadata.ownerReferences[0].uid", Why: "no such controller"},
+			claim: &object.OwnerClaim{Ref: rsRef, Field: "metadata.ownerReferences[0].uid", Why: "no such controller"},
 			want:  []want{{"metadata.ownerReferences[0].uid", `Pod must not claim ReplicaSet "web-5d8f" (uid rs-1) as its controller: no such controller (metadata.ownerReferences[0].uid)`, check.High}}},
 		{name: "a ReplicaSet of an earlier revision", obj: rs("2"),
-			claim: &source.OwnerClaim{Ref: depRef, Field: "spec.template.spec.containers[0].image", Why: "different pod spec", OwnerRevision: "3"}},
+			claim: &object.OwnerClaim{Ref: depRef, Field: "spec.template.spec.containers[0].image", Why: "different pod spec", OwnerRevision: "3"}},
 		{name: "a ReplicaSet claiming a later revision", obj: rs("4"),
-			claim: &source.OwnerClaim{Ref: depRef, Field: "spec.template.spec.containers[0].image", Why: "different pod spec", OwnerRevision: "3"},
+			claim: &object.OwnerClaim{Ref: depRef, Field: "spec.template.spec.containers[0].image", Why: "different pod spec", OwnerRevision: "3"},
 			want:  []want{{"spec.template.spec.containers[0].image", `ReplicaSet must not claim Deployment "web" (uid d-1) as its controller: different pod spec (spec.template.spec.containers[0].image)`, 0}}},
 		{name: "an earlier revision does not excuse a foreign namespace", obj: rs("1"),
-			claim: &source.OwnerClaim{Ref: depRef, Field: "metadata.namespace", Why: "controller in another namespace", OwnerRevision: "3"},
+			claim: &object.OwnerClaim{Ref: depRef, Field: "metadata.namespace", Why: "controller in another namespace", OwnerRevision: "3"},
 			want:  []want{{"metadata.namespace", `ReplicaSet must not claim Deployment "web" (uid d-1) as its controller: controller in another namespace (metadata.namespace)`, check.High}}},
 		{name: "a finished Job of an earlier CronJob template", obj: job(true),
-			claim: &source.OwnerClaim{Ref: cjRef, Field: "spec.template.spec.containers[0].image", Why: "different pod spec"}},
+			claim: &object.OwnerClaim{Ref: cjRef, Field: "spec.template.spec.containers[0].image", Why: "different pod spec"}},
 		{name: "a running Job that is not its CronJob's", obj: job(false),
-			claim: &source.OwnerClaim{Ref: cjRef, Field: "spec.template.spec.hostNetwork", Why: "different pod spec"},
+			claim: &object.OwnerClaim{Ref: cjRef, Field: "spec.template.spec.hostNetwork", Why: "different pod spec"},
 			want:  []want{{"spec.template.spec.hostNetwork", `Job must not claim CronJob "nightly" (uid cj-1) as its controller: different pod spec (spec.template.spec.hostNetwork)`, 0}}},
 	}
 	c := registered(t, "owner-reference-mismatch")
@@ -100,7 +100,7 @@ func TestOwnerReferenceMismatch(t *testing.T) {
 }
 
 // typedObject wraps a typed object as the live collector does.
-func typedObject(o runtime.Object, meta *metav1.ObjectMeta, group, kind string) *source.Object {
+func typedObject(o runtime.Object, meta *metav1.ObjectMeta, group, kind string) *object.Object {
 	o.GetObjectKind().SetGroupVersionKind(schema.GroupVersionKind{Group: group, Version: "v1", Kind: kind})
-	return source.NewObject(o, meta)
+	return object.New(o, meta)
 }

@@ -20,8 +20,8 @@ import (
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/fieldpath"
 	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/rbac"
-	"github.com/kubestride/kubestride/internal/source"
 )
 
 func init() {
@@ -45,7 +45,7 @@ func rbacEscalationPaths(inv *inventory.Inventory, _ check.Options) []check.Find
 	if len(paths) == 0 {
 		return nil
 	}
-	bindings := map[rbac.Ref]*source.Object{}
+	bindings := map[rbac.Ref]*object.Object{}
 	subjects := map[rbac.Ref][]rbac.Subject{}
 	for _, it := range inv.ClusterRoleBindings {
 		ref := rbac.Ref{Kind: "ClusterRoleBinding", Name: it.Name()}

@@ -8,11 +8,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kubestride/kubestride/internal/fieldpath"
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // This file explains the fields that strict decoding found unknown or
-// duplicate (source.Object.Ignored) for the ignored-security-setting and
+// duplicate (object.Object.Ignored) for the ignored-security-setting and
 // unknown-field checks: where the field sits in the typed object, whether it
 // is a security setting, and how to word the finding.
 
@@ -85,7 +85,7 @@ var securityFieldNames = func() []string {
 
 // ignoredField is an unknown or duplicate field placed in its object.
 type ignoredField struct {
-	source.IgnoredField
+	object.IgnoredField
 	// Name is the field name, or the map key when InMap.
 	Name string
 	// InMap is true when the field is a key of a map (labels, data, …)
@@ -106,7 +106,7 @@ type ignoredField struct {
 // placeIgnored follows f.Path through obj's typed value. It rewrites map keys
 // in the path with fieldpath.Key (the loader joins them with dots), so that
 // the path finds the key's line.
-func placeIgnored(obj *source.Object, f source.IgnoredField) ignoredField {
+func placeIgnored(obj *object.Object, f object.IgnoredField) ignoredField {
 	out := ignoredField{IgnoredField: f, Rel: f.Path}
 	segs := fieldpath.Parse(f.Path)
 	if len(segs) > 0 && !segs[len(segs)-1].IsIndex {

@@ -8,14 +8,14 @@ import (
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/rbac"
-	"github.com/kubestride/kubestride/internal/source"
 )
 
 // rbacRoleView is one Role or ClusterRole under check, with the rules it
 // grants.
 type rbacRoleView struct {
-	obj *source.Object
+	obj *object.Object
 	// kind is "Role" or "ClusterRole".
 	kind  string
 	rules []rbacRule

@@ -26,8 +26,8 @@ import (
 
 	"github.com/kubestride/kubestride/internal/fieldpath"
 	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/rbac"
-	"github.com/kubestride/kubestride/internal/source"
 )
 
 // rbacResource is what a resource request acts on: an API group, a resource
@@ -211,7 +211,7 @@ type rbacModelKey struct{}
 
 // rbacBinding is a RoleBinding or ClusterRoleBinding.
 type rbacBinding struct {
-	obj *source.Object
+	obj *object.Object
 	// cluster is true for a ClusterRoleBinding.
 	cluster  bool
 	roleRef  rbacv1.RoleRef

@@ -10,8 +10,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/rbac"
-	"github.com/kubestride/kubestride/internal/source"
 )
 
 func TestRuleAllows(t *testing.T) {
@@ -141,7 +141,7 @@ func TestGrantMatch(t *testing.T) {
 
 func TestRBACHolders(t *testing.T) {
 	inv := inventory.New()
-	for _, o := range []*source.Object{
+	for _, o := range []*object.Object{
 		roleObj("dev", "reader"),
 		clusterRoleObj("ops", nil),
 		clusterRoleObj("extra", map[string]string{"agg": "mon"}),
@@ -201,15 +201,15 @@ func TestDescribeHoldersLimits(t *testing.T) {
 
 func TestServiceAccountUsers(t *testing.T) {
 	off, on := false, true
-	deploy := func(ns, name, sa string, mount *bool) *source.Object {
+	deploy := func(ns, name, sa string, mount *bool) *object.Object {
 		v := &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
 		v.Spec.Template.Spec.ServiceAccountName = sa
 		v.Spec.Template.Spec.AutomountServiceAccountToken = mount
-		return &source.Object{APIVersion: "apps/v1", Kind: "Deployment", Typed: v, Meta: &v.ObjectMeta}
+		return &object.Object{APIVersion: "apps/v1", Kind: "Deployment", Typed: v, Meta: &v.ObjectMeta}
 	}
 	quiet := &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Namespace: "dev", Name: "quiet"}, AutomountServiceAccountToken: &off}
 	inv := inventory.New()
-	for _, o := range []*source.Object{
+	for _, o := range []*object.Object{
 		deploy("dev", "web", "", nil),        // the default ServiceAccount
 		deploy("dev", "api", "ci", nil),      // mounts ci's token
 		deploy("dev", "batch", "ci", &off),   // does not
@@ -239,21 +239,21 @@ func ruleNamed(verbs, groups, resources []string, names ...string) rbacv1.Policy
 	return r
 }
 
-func objectMeta(kind, ns, name string) *source.Object {
-	return &source.Object{Kind: kind, Meta: &metav1.ObjectMeta{Namespace: ns, Name: name}}
+func objectMeta(kind, ns, name string) *object.Object {
+	return &object.Object{Kind: kind, Meta: &metav1.ObjectMeta{Namespace: ns, Name: name}}
 }
 
-func roleObj(ns, name string, rules ...rbacv1.PolicyRule) *source.Object {
+func roleObj(ns, name string, rules ...rbacv1.PolicyRule) *object.Object {
 	v := &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Rules: rules}
-	return &source.Object{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "Role", Typed: v, Meta: &v.ObjectMeta}
+	return &object.Object{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "Role", Typed: v, Meta: &v.ObjectMeta}
 }
 
-func clusterRoleObj(name string, labels map[string]string, rules ...rbacv1.PolicyRule) *source.Object {
+func clusterRoleObj(name string, labels map[string]string, rules ...rbacv1.PolicyRule) *object.Object {
 	v := &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels}, Rules: rules}
-	return &source.Object{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole", Typed: v, Meta: &v.ObjectMeta}
+	return &object.Object{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole", Typed: v, Meta: &v.ObjectMeta}
 }
 
-func aggregatedClusterRoleObj(name string, selector map[string]string) *source.Object {
+func aggregatedClusterRoleObj(name string, selector map[string]string) *object.Object {
 	o := clusterRoleObj(name, nil)
 	o.Typed.(*rbacv1.ClusterRole).AggregationRule = &rbacv1.AggregationRule{
 		ClusterRoleSelectors: []metav1.LabelSelector{{MatchLabels: selector}},
@@ -261,22 +261,22 @@ func aggregatedClusterRoleObj(name string, selector map[string]string) *source.O
 	return o
 }
 
-func roleBindingObj(ns, name, refKind, refName string, subjects ...rbacv1.Subject) *source.Object {
+func roleBindingObj(ns, name, refKind, refName string, subjects ...rbacv1.Subject) *object.Object {
 	v := &rbacv1.RoleBinding{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
 		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: refKind, Name: refName},
 		Subjects:   subjects,
 	}
-	return &source.Object{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding", Typed: v, Meta: &v.ObjectMeta}
+	return &object.Object{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding", Typed: v, Meta: &v.ObjectMeta}
 }
 
-func clusterRoleBindingObj(name, refKind, refName string, subjects ...rbacv1.Subject) *source.Object {
+func clusterRoleBindingObj(name, refKind, refName string, subjects ...rbacv1.Subject) *object.Object {
 	v := &rbacv1.ClusterRoleBinding{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
 		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: refKind, Name: refName},
 		Subjects:   subjects,
 	}
-	return &source.Object{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRoleBinding", Typed: v, Meta: &v.ObjectMeta}
+	return &object.Object{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRoleBinding", Typed: v, Meta: &v.ObjectMeta}
 }
 
 func userSubject(name string) rbacv1.Subject {

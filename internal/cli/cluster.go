@@ -12,9 +12,9 @@ import (
 	"k8s.io/pod-security-admission/api"
 
 	"github.com/kubestride/kubestride/internal/cluster"
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/scan"
-	"github.com/kubestride/kubestride/internal/source"
 )
 
 // KubeOptions are the kubectl connection flags.
@@ -72,10 +72,10 @@ func scanCluster(ctx context.Context, s IO, o *ScanOptions, scanner *scan.Scanne
 		IncludeSecrets: o.IncludeSecrets,
 		SkipSecrets:    o.NoSecrets,
 		Timeout:        o.ScanTimeout,
-		Prepare:        func(obj *source.Object) any { return scanner.CheckLocal(ctx, obj) },
+		Prepare:        func(obj *object.Object) any { return scanner.CheckLocal(ctx, obj) },
 		Observe:        readiness.Add,
 		Progress:       bar.update,
-	}, func(obj *source.Object, local any) { scanner.Add(ctx, obj, local.(*scan.Local)) })
+	}, func(obj *object.Object, local any) { scanner.Add(ctx, obj, local.(*scan.Local)) })
 	bar.done()
 	if err != nil {
 		return nil, fmt.Errorf("scan cluster %s: %w", cfg.Host, err)

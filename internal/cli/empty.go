@@ -1,6 +1,8 @@
 package cli
 
-import "github.com/kubestride/kubestride/internal/source"
+import (
+	"github.com/kubestride/kubestride/internal/object"
+)
 
 // emptyInputMessage is the error for input that holds no Kubernetes object.
 const emptyInputMessage = "no Kubernetes objects in the input (pass --allow-empty if that is expected)"
@@ -13,9 +15,9 @@ type inputCount struct {
 }
 
 // add counts obj; it is called from the goroutine that receives objects.
-func (c *inputCount) add(obj *source.Object) {
+func (c *inputCount) add(obj *object.Object) {
 	c.objects++
-	if obj.Origin.File == source.StdinName {
+	if obj.Origin.File == object.StdinName {
 		c.fromStdin++
 	}
 }
@@ -25,10 +27,10 @@ func (c *inputCount) add(obj *source.Object) {
 // other paths had some, since an empty pipe means that what fed it failed;
 // and the whole input when no path yielded any. An input already reported
 // as unreadable gets no second error.
-func (c *inputCount) emptyErrors(paths []string, loadErrs []source.Error) []source.Error {
+func (c *inputCount) emptyErrors(paths []string, loadErrs []object.Error) []object.Error {
 	stdinFailed := false
 	for _, e := range loadErrs {
-		if e.File == source.StdinName {
+		if e.File == object.StdinName {
 			stdinFailed = true
 		}
 	}
@@ -40,9 +42,9 @@ func (c *inputCount) emptyErrors(paths []string, loadErrs []source.Error) []sour
 	}
 	switch {
 	case hasStdin && c.fromStdin == 0 && !stdinFailed:
-		return append(loadErrs, source.Error{File: source.StdinName, Message: emptyInputMessage})
+		return append(loadErrs, object.Error{File: object.StdinName, Message: emptyInputMessage})
 	case c.objects == 0 && len(loadErrs) == 0:
-		e := source.Error{Message: emptyInputMessage}
+		e := object.Error{Message: emptyInputMessage}
 		if len(paths) == 1 {
 			e.File = paths[0]
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/kubestride/kubestride/internal/cluster"
 	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/rbac"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/source"
@@ -160,7 +161,7 @@ func runRBACInventory(ctx context.Context, s IO, o *RBACOptions, answer func(*in
 		if err != nil {
 			return usageError{fmt.Errorf("kubernetes client: %w", err)}
 		}
-		res, err := cluster.Collect(ctx, cs, cluster.Options{SkipSecrets: !o.secrets}, func(obj *source.Object, _ any) { inv.Add(obj) })
+		res, err := cluster.Collect(ctx, cs, cluster.Options{SkipSecrets: !o.secrets}, func(obj *object.Object, _ any) { inv.Add(obj) })
 		if err != nil {
 			return fmt.Errorf("read cluster %s: %w", cfg.Host, err)
 		}
@@ -169,7 +170,7 @@ func runRBACInventory(ctx context.Context, s IO, o *RBACOptions, answer func(*in
 		}
 	} else {
 		var count inputCount
-		errs := source.Load(ctx, o.Paths, s.In, func(obj *source.Object) {
+		errs := source.Load(ctx, o.Paths, s.In, func(obj *object.Object) {
 			count.add(obj)
 			inv.Add(obj)
 		})

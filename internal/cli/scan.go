@@ -14,6 +14,7 @@ import (
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/config"
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/pss"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/scan"
@@ -212,8 +213,8 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		var count inputCount
 		loadErrs := source.Stream(ctx, o.Paths, source.Options{
 			Stdin:   s.In,
-			Prepare: func(obj *source.Object) any { return scanner.CheckLocal(ctx, obj) },
-		}, func(obj *source.Object, local any) {
+			Prepare: func(obj *object.Object) any { return scanner.CheckLocal(ctx, obj) },
+		}, func(obj *object.Object, local any) {
 			count.add(obj)
 			scanner.Add(ctx, obj, local.(*scan.Local))
 		})

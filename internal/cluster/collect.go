@@ -16,7 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // Options tune Collect.
@@ -45,14 +45,14 @@ type Options struct {
 	// Prepare, when set, runs on each object in the goroutine that listed it,
 	// before it is emitted; its result is passed to emit. It must be safe
 	// for concurrent use.
-	Prepare func(*source.Object) any
+	Prepare func(*object.Object) any
 	// Progress, when set, is called from the emitting goroutine as lists
 	// finish and objects arrive.
 	Progress func(Progress)
 	// Observe, when set, sees every object listed, including the pods and
 	// controllers counted on an owner instead of being emitted. It runs on
 	// the listing goroutines and must be safe for concurrent use.
-	Observe func(*source.Object)
+	Observe func(*object.Object)
 }
 
 // DefaultMaxPages is the page limit per list when Options.MaxPages is 0:
@@ -103,7 +103,7 @@ type Result struct {
 
 // item is one object on its way to the emitter.
 type item struct {
-	obj      *source.Object
+	obj      *object.Object
 	prepared any
 }
 
@@ -111,7 +111,7 @@ type item struct {
 // the calling goroutine. It returns what it covered — every list that
 // failed is a Gap, even when all of them failed — and an error only when ctx
 // ended first.
-func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit func(*source.Object, any)) (*Result, error) {
+func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit func(*object.Object, any)) (*Result, error) {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 500
 	}
@@ -137,7 +137,7 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 		items:  make(chan item, 256),
 		// Room for two pages, so fetching the next page does not wait for
 		// this one to be checked.
-		prep:              make(chan *source.Object, 2*opts.PageSize),
+		prep:              make(chan *object.Object, 2*opts.PageSize),
 		controllersListed: make(chan struct{}),
 		ownersListed:      make(chan struct{}),
 	}
@@ -254,7 +254,7 @@ type collector struct {
 	cs       kubernetes.Interface
 	opts     Options
 	items    chan item
-	prep     chan *source.Object
+	prep     chan *object.Object
 	mu       sync.Mutex
 	res      *Result
 	owners   map[types.UID]*controller
@@ -415,7 +415,7 @@ func (c *collector) add(ctx context.Context, j job, name string, it listed) bool
 		gvk = secretGVK
 	}
 	it.obj.GetObjectKind().SetGroupVersionKind(gvk)
-	obj := source.NewObject(it.obj, meta)
+	obj := object.New(it.obj, meta)
 	if c.opts.Observe != nil {
 		c.opts.Observe(obj)
 	}
@@ -425,7 +425,7 @@ func (c *collector) add(ctx context.Context, j job, name string, it listed) bool
 
 	var (
 		owner  *controller
-		claim  *source.OwnerClaim
+		claim  *object.OwnerClaim
 		folded bool
 	)
 	if ref, i := claimedController(meta); i >= 0 && makes[gvk.Kind] != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	appsv1client "k8s.io/client-go/kubernetes/typed/apps/v1"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,14 +14,12 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes/fake"
-	k8stesting "k8s.io/client-go/testing"
 	"k8s.io/utils/ptr"
 
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // TestReason classifies the errors a list can end with; the end-to-end tests
@@ -80,13 +80,19 @@ func TestOwnedListsStartAtOnce(t *testing.T) {
 		&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "bare", UID: "p2"}},
 		&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "orphan", UID: "p3", OwnerReferences: ctrl("ReplicaSet", "gone", "x")}},
 	)
-	cs.PrependReactor("list", "deployments", func(k8stesting.Action) (bool, runtime.Object, error) {
-		time.Sleep(300 * time.Millisecond) // a slow controller list
-		return false, nil, nil
-	})
+	// The controller list answers only once the pod without a controller
+	// has been passed on (or after a long wait, and the order is then
+	// wrong): pods must not wait for the controllers' lists. The wait is
+	// outside the fake clientset, which runs one call at a time.
+	bareSeen := make(chan struct{})
+	var once sync.Once
+	slow := slowDeployments{Clientset: cs, wait: bareSeen}
 	var emitted []string
-	res, err := Collect(context.Background(), cs, Options{SkipSecrets: true}, func(o *source.Object, _ any) {
+	res, err := Collect(context.Background(), slow, Options{SkipSecrets: true}, func(o *object.Object, _ any) {
 		emitted = append(emitted, o.Kind+" "+o.Name())
+		if o.Kind == "Pod" && o.Name() == "bare" {
+			once.Do(func() { close(bareSeen) })
+		}
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -101,4 +107,37 @@ func TestOwnedListsStartAtOnce(t *testing.T) {
 	if got := res.OwnedPods["d1"]; got != 1 {
 		t.Errorf("pods counted on the Deployment: %d, want 1 (%v)", got, res.OwnedPods)
 	}
+}
+
+// slowDeployments is a clientset whose Deployment lists wait for a channel
+// (or 30 seconds) before they are answered.
+type slowDeployments struct {
+	*fake.Clientset
+	wait <-chan struct{}
+}
+
+func (c slowDeployments) AppsV1() appsv1client.AppsV1Interface {
+	return slowApps{c.Clientset.AppsV1(), c.wait}
+}
+
+type slowApps struct {
+	appsv1client.AppsV1Interface
+	wait <-chan struct{}
+}
+
+func (a slowApps) Deployments(ns string) appsv1client.DeploymentInterface {
+	return slowDeploymentList{a.AppsV1Interface.Deployments(ns), a.wait}
+}
+
+type slowDeploymentList struct {
+	appsv1client.DeploymentInterface
+	wait <-chan struct{}
+}
+
+func (d slowDeploymentList) List(ctx context.Context, o metav1.ListOptions) (*appsv1.DeploymentList, error) {
+	select {
+	case <-d.wait:
+	case <-time.After(30 * time.Second):
+	}
+	return d.DeploymentInterface.List(ctx, o)
 }

@@ -17,7 +17,7 @@ package cluster
 //     removed what the API server's admission plugins, its defaulting, the
 //     scheduler and the controllers add to a pod made from a template.
 //
-// Anything else is scanned on its own, with a source.OwnerClaim saying why.
+// Anything else is scanned on its own, with a object.OwnerClaim saying why.
 
 import (
 	"encoding/json"
@@ -35,7 +35,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // controller is what the collector keeps of a listed controller to judge
@@ -142,8 +142,8 @@ func templateSpec(obj runtime.Object) (*corev1.PodSpec, string) {
 // of its ownerReferences), is that controller's product. owner is the
 // listed object with the reference's UID, or nil. It returns nil when obj
 // is to be folded into owner, and otherwise the claim to record.
-func judge(obj runtime.Object, meta *metav1.ObjectMeta, ref metav1.OwnerReference, i int, owner *controller) *source.OwnerClaim {
-	claim := &source.OwnerClaim{Ref: ref, Index: i}
+func judge(obj runtime.Object, meta *metav1.ObjectMeta, ref metav1.OwnerReference, i int, owner *controller) *object.OwnerClaim {
+	claim := &object.OwnerClaim{Ref: ref, Index: i}
 	refField := fmt.Sprintf("metadata.ownerReferences[%d]", i)
 	kind := obj.GetObjectKind().GroupVersionKind().Kind
 	if owner == nil {

@@ -16,7 +16,7 @@ import (
 	k8stesting "k8s.io/client-go/testing"
 	"k8s.io/utils/ptr"
 
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // template is a ReplicaSet's pod template as the API server stores it.
@@ -228,7 +228,7 @@ func collectWith(t *testing.T, cs *fake.Clientset, opts Options) (*Gap, []string
 	t.Helper()
 	opts.SkipSecrets = true
 	var emitted []string
-	res, err := Collect(context.Background(), cs, opts, func(o *source.Object, _ any) { emitted = append(emitted, o.Kind+" "+o.Name()) })
+	res, err := Collect(context.Background(), cs, opts, func(o *object.Object, _ any) { emitted = append(emitted, o.Kind+" "+o.Name()) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,8 +318,8 @@ func TestFoldedOnlyWhenMatching(t *testing.T) {
 		&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: "other", Name: "elsewhere", OwnerReferences: ctrl("ReplicaSet", "web-1", "r1")}, Spec: product()},
 		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "owned", OwnerReferences: ctrl("Deployment", "web", "d1")}},
 	)
-	claims := map[string]*source.OwnerClaim{}
-	res, err := Collect(context.Background(), cs, Options{SkipSecrets: true}, func(o *source.Object, _ any) { claims[o.Kind+" "+o.Name()] = o.Claim })
+	claims := map[string]*object.OwnerClaim{}
+	res, err := Collect(context.Background(), cs, Options{SkipSecrets: true}, func(o *object.Object, _ any) { claims[o.Kind+" "+o.Name()] = o.Claim })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,8 +23,8 @@ import (
 	"github.com/kubestride/kubestride/internal/cli"
 	"github.com/kubestride/kubestride/internal/cluster"
 	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/rbac"
-	"github.com/kubestride/kubestride/internal/source"
 	"github.com/kubestride/kubestride/internal/testcluster"
 )
 
@@ -463,7 +463,7 @@ func TestRBACOracle(t *testing.T) {
 	// The model sees the whole cluster's RBAC, bootstrap policy included,
 	// through the collector.
 	inv := inventory.New()
-	res, err := cluster.Collect(ctx, cs, cluster.Options{SkipSecrets: true}, func(obj *source.Object, _ any) { inv.Add(obj) })
+	res, err := cluster.Collect(ctx, cs, cluster.Options{SkipSecrets: true}, func(obj *object.Object, _ any) { inv.Add(obj) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -729,10 +729,10 @@ func TestRBACOracleAggregationCycle(t *testing.T) {
 
 	inv := inventory.New()
 	for _, cr := range written {
-		inv.Add(source.NewObject(cr, &cr.ObjectMeta))
+		inv.Add(object.New(cr, &cr.ObjectMeta))
 	}
 	for _, b := range bindings {
-		inv.Add(source.NewObject(b, &b.ObjectMeta))
+		inv.Add(object.New(b, &b.ObjectMeta))
 	}
 	m := rbac.Build(inv)
 

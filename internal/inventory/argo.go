@@ -13,7 +13,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubestride/kubestride/internal/fieldpath"
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // Argo Workflows runs each template that holds containers (container,
@@ -67,7 +67,7 @@ const argoMainContainer = "main"
 
 // argoWorkloads returns one workload per template of the workflow spec at
 // path that runs containers.
-func argoWorkloads(obj *source.Object, path string, raw json.RawMessage) ([]*Workload, error) {
+func argoWorkloads(obj *object.Object, path string, raw json.RawMessage) ([]*Workload, error) {
 	var wf argoWorkflowSpec
 	if err := decodeStrict(raw, &wf); err != nil {
 		return nil, &decodeError{path, err}
@@ -104,7 +104,7 @@ func keys(raw json.RawMessage) (map[string]bool, error) {
 	return out, nil
 }
 
-func argoTemplateWorkload(obj *source.Object, wfPath string, wfFields map[string]bool, wf *argoWorkflowSpec, tpath string, raw json.RawMessage) (*Workload, error) {
+func argoTemplateWorkload(obj *object.Object, wfPath string, wfFields map[string]bool, wf *argoWorkflowSpec, tpath string, raw json.RawMessage) (*Workload, error) {
 	var t argoTemplate
 	if err := decodeStrict(raw, &t); err != nil {
 		return nil, &decodeError{tpath, err}

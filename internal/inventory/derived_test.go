@@ -8,7 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 func TestDerivedBuildsOncePerKey(t *testing.T) {
@@ -53,7 +53,7 @@ func TestDerivedBuildsOncePerKey(t *testing.T) {
 	}
 	// A reused single-object inventory forgets what was derived.
 	cm := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "dev", Name: "cm"}}
-	NewSingle(inv, source.NewObject(cm, &cm.ObjectMeta))
+	NewSingle(inv, object.New(cm, &cm.ObjectMeta))
 	if got := inv.Derived(keyA{}, build("again")); got != "again" {
 		t.Errorf("after NewSingle: %v, want a fresh build", got)
 	}

@@ -8,19 +8,19 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // Item is one object of a known kind with its typed value.
 type Item[T any] struct {
-	*source.Object
+	*object.Object
 	Value *T
 }
 
 // Inventory holds every object of a scan.
 type Inventory struct {
 	// Objects lists every object in load order, of any kind.
-	Objects []*source.Object
+	Objects []*object.Object
 	// Workloads lists every object holding a pod spec, in load order.
 	Workloads []*Workload
 
@@ -42,7 +42,7 @@ type Inventory struct {
 
 	// Errors lists the custom resources whose embedded pod could not be
 	// read, so that no check evaluated it.
-	Errors []source.Error
+	Errors []object.Error
 
 	namespaces map[string]*Namespace
 	templates  *PodTemplates
@@ -105,7 +105,7 @@ func NewWith(t *PodTemplates) *Inventory {
 }
 
 // Build returns an inventory of objs.
-func Build(objs []*source.Object) *Inventory {
+func Build(objs []*object.Object) *Inventory {
 	inv := New()
 	for _, o := range objs {
 		inv.Add(o)
@@ -137,7 +137,7 @@ func (inv *Inventory) ServiceAccount(ns, name string) *Item[corev1.ServiceAccoun
 
 // Add files obj under its kind. Objects of kinds the inventory has no view
 // of are kept in Objects only.
-func (inv *Inventory) Add(obj *source.Object) {
+func (inv *Inventory) Add(obj *object.Object) {
 	inv.Objects = append(inv.Objects, obj)
 	if ws := inv.workloads(obj); len(ws) > 0 {
 		for _, w := range ws {
@@ -195,7 +195,7 @@ func (inv *Inventory) Add(obj *source.Object) {
 // workloads returns the workloads obj holds: one for a built-in kind with a
 // pod spec, any number for a custom resource in the pod template table. It
 // records a custom resource's pod that could not be read in Errors.
-func (inv *Inventory) workloads(obj *source.Object) []*Workload {
+func (inv *Inventory) workloads(obj *object.Object) []*Workload {
 	if w := newWorkload(obj); w != nil {
 		return []*Workload{w}
 	}
@@ -217,7 +217,7 @@ func (inv *Inventory) addWorkload(w *Workload) {
 // NewSingle returns an inventory holding only obj, reusing reuse's storage
 // when it is not nil (nil allocates a new one). The scan engine uses it to
 // run local checks on one object at a time.
-func NewSingle(reuse *Inventory, obj *source.Object) *Inventory {
+func NewSingle(reuse *Inventory, obj *object.Object) *Inventory {
 	if reuse == nil {
 		reuse = New()
 	} else {

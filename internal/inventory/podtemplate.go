@@ -12,7 +12,7 @@ import (
 	kjson "sigs.k8s.io/json"
 
 	"github.com/kubestride/kubestride/internal/fieldpath"
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // PodTemplate says where objects of a kind that is not built in (a custom
@@ -105,12 +105,12 @@ func (t *PodTemplates) For(apiVersion, kind string) []PodTemplate {
 
 // customWorkloads returns the workloads a custom resource holds at the
 // table's paths for its kind, and what could not be decoded.
-func customWorkloads(obj *source.Object, t *PodTemplates) ([]*Workload, []source.Error) {
+func customWorkloads(obj *object.Object, t *PodTemplates) ([]*Workload, []object.Error) {
 	if obj.Typed != nil || len(obj.Raw) == 0 {
 		return nil, nil
 	}
 	var out []*Workload
-	var errs []source.Error
+	var errs []object.Error
 	for _, e := range t.For(obj.APIVersion, obj.Kind) {
 		raw, ok := rawAt(obj.Raw, fieldpath.Parse(e.Path))
 		if !ok {
@@ -137,11 +137,11 @@ func customWorkloads(obj *source.Object, t *PodTemplates) ([]*Workload, []source
 }
 
 // podSpecError is the input error for a pod that could not be decoded.
-func podSpecError(obj *source.Object, path string, err error) source.Error {
+func podSpecError(obj *object.Object, path string, err error) object.Error {
 	if de, ok := err.(*decodeError); ok {
 		path, err = de.path, de.err
 	}
-	return source.Error{
+	return object.Error{
 		File: obj.Origin.File, Doc: obj.Origin.Doc, Line: obj.Line(path),
 		Message: fmt.Sprintf("%s %s: %s: pod spec could not be read, so no check evaluated it: %v", obj.Kind, objectName(obj), path, err),
 	}
@@ -155,7 +155,7 @@ type decodeError struct {
 
 func (e *decodeError) Error() string { return e.path + ": " + e.err.Error() }
 
-func objectName(obj *source.Object) string {
+func objectName(obj *object.Object) string {
 	if ns := obj.Namespace(); ns != "" {
 		return ns + "/" + obj.Name()
 	}
@@ -206,7 +206,7 @@ func decodeStrict(raw []byte, v any) error {
 }
 
 // templateWorkload reads the pod template or pod spec at path.
-func templateWorkload(obj *source.Object, path string, raw json.RawMessage) (*Workload, error) {
+func templateWorkload(obj *object.Object, path string, raw json.RawMessage) (*Workload, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return nil, &decodeError{path, fmt.Errorf("must be a mapping")}

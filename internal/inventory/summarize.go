@@ -10,7 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubestride/kubestride/internal/fieldpath"
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // AddSummary files what cross-object checks read of obj, once the local
@@ -31,7 +31,7 @@ import (
 // ConfigMaps, Services — is dropped. Cross-object checks
 // must read only what is kept; the test comparing streaming and
 // whole-inventory scans guards that.
-func (inv *Inventory) AddSummary(obj *source.Object) {
+func (inv *Inventory) AddSummary(obj *object.Object) {
 	if ws := inv.workloads(obj); len(ws) > 0 {
 		kept := summarizeObject(obj, ws)
 		inv.Objects = append(inv.Objects, kept)
@@ -59,7 +59,7 @@ func (inv *Inventory) AddSummary(obj *source.Object) {
 // summarizeObject keeps of a workload object its identity, owners and
 // suppression annotations, with the lines of the fields its workloads' kept
 // fields sit at.
-func summarizeObject(o *source.Object, ws []*Workload) *source.Object {
+func summarizeObject(o *object.Object, ws []*Workload) *object.Object {
 	m := o.Meta
 	paths := []string{"metadata.labels", "metadata.annotations"}
 	for _, w := range ws {
@@ -70,7 +70,7 @@ func summarizeObject(o *source.Object, ws []*Workload) *source.Object {
 			w.Path("hostNetwork"), w.Path("hostPID"), w.Path("hostIPC"), w.Path("hostUsers"),
 		)
 	}
-	return &source.Object{
+	return &object.Object{
 		Origin:     o.Origin,
 		APIVersion: o.APIVersion,
 		Kind:       o.Kind,
@@ -82,7 +82,7 @@ func summarizeObject(o *source.Object, ws []*Workload) *source.Object {
 	}
 }
 
-func summarizeWorkload(w *Workload, kept *source.Object) *Workload {
+func summarizeWorkload(w *Workload, kept *object.Object) *Workload {
 	pm, s := w.PodMeta, w.Spec
 	return &Workload{
 		Object:   kept,
@@ -123,7 +123,7 @@ func ignoreAnnotations(a map[string]string) map[string]string {
 // summarizeSecret replaces a Secret by one that holds only what names a
 // legacy service-account token: its identity, type and service-account
 // annotation (and suppression annotations). Its data is gone.
-func summarizeSecret(obj *source.Object, s *corev1.Secret) {
+func summarizeSecret(obj *object.Object, s *corev1.Secret) {
 	kept := &corev1.Secret{
 		TypeMeta: s.TypeMeta,
 		ObjectMeta: metav1.ObjectMeta{

@@ -9,7 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubestride/kubestride/internal/fieldpath"
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // Workload is an object that holds a pod spec: a Pod, a PodTemplate, a
@@ -17,7 +17,7 @@ import (
 // PodTemplate). One custom resource may hold several: an Argo Workflow
 // holds one per template that runs containers.
 type Workload struct {
-	*source.Object
+	*object.Object
 	// PodMeta is the metadata of the pods it makes (the template's, or the
 	// Pod's own).
 	PodMeta *metav1.ObjectMeta
@@ -121,7 +121,7 @@ func (w *Workload) String() string {
 
 // newWorkload returns the workload view of obj, or nil when obj holds no pod
 // spec.
-func newWorkload(obj *source.Object) *Workload {
+func newWorkload(obj *object.Object) *Workload {
 	w := &Workload{Object: obj}
 	switch v := obj.Typed.(type) {
 	case *corev1.Pod:

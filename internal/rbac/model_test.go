@@ -11,7 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubestride/kubestride/internal/inventory"
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 func build(objs ...runtime.Object) *Model {
@@ -30,7 +30,7 @@ func build(objs ...runtime.Object) *Model {
 		case *corev1.ServiceAccount:
 			meta = &v.ObjectMeta
 		}
-		inv.Add(source.NewObject(o, meta))
+		inv.Add(object.New(o, meta))
 	}
 	return Build(inv)
 }

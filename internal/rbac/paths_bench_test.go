@@ -11,7 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/kubestride/kubestride/internal/inventory"
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // benchPathsInventory is benchObjects (10,000 roles and bindings) with a
@@ -45,7 +45,7 @@ func benchPathsInventory() *inventory.Inventory {
 	}
 	inv := inventory.New()
 	for _, o := range objs {
-		inv.Add(source.NewObject(o, metaOf(o)))
+		inv.Add(object.New(o, metaOf(o)))
 	}
 	return inv
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/kubestride/kubestride/internal/check"
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 func render(t *testing.T, format string, r *Report, opts Options) string {
@@ -172,7 +172,7 @@ func TestSARIFLocations(t *testing.T) {
 			ArtifactLocation: sarifArtifactLocation{URI: "deploy/app.yaml"}}}},
 		{"no file", nil, sarifLocation{LogicalLocations: []sarifLogicalLocation{{
 			Name: "ledger", FullyQualifiedName: "Deployment payments/ledger", Kind: "resource"}}}},
-		{"stdin", &Location{File: source.StdinName, Line: 3}, sarifLocation{LogicalLocations: []sarifLogicalLocation{{
+		{"stdin", &Location{File: object.StdinName, Line: 3}, sarifLocation{LogicalLocations: []sarifLogicalLocation{{
 			Name: "ledger", FullyQualifiedName: "Deployment payments/ledger", Kind: "resource"}}}},
 	}
 	for _, tc := range tests {

@@ -14,7 +14,7 @@ import (
 	"unicode"
 
 	"github.com/kubestride/kubestride/internal/check"
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/textsafe"
 )
 
@@ -236,7 +236,7 @@ func appendSARIFResult(b []byte, f *Finding, ruleIndex int) []byte {
 	// The location is the finding's file and line or, for a finding that
 	// did not come from a file, its resource.
 	b = append(b, in1+"\"locations\": [\n"+in2+"{\n"...)
-	if l := f.Location; l != nil && l.File != "" && l.File != source.StdinName {
+	if l := f.Location; l != nil && l.File != "" && l.File != object.StdinName {
 		b = append(b, in3+"\"physicalLocation\": {\n"+in4+"\"artifactLocation\": {\n"...)
 		b = appendField(b, in5, "uri", fileURI(l.File), false)
 		if l.Line > 0 {
@@ -379,7 +379,7 @@ func securitySeverity(s check.Severity) string {
 // fileLocations is the physical location of file:line, or nothing when there
 // is no file (or the input was standard input, which has no URI).
 func fileLocations(file string, line int) []sarifLocation {
-	if file == "" || file == source.StdinName {
+	if file == "" || file == object.StdinName {
 		return nil
 	}
 	loc := sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: fileURI(file)}}

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/kubestride/kubestride/internal/check"
-	"github.com/kubestride/kubestride/internal/source"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // syntheticRules are the checks of a synthetic report: four per STRIDE
@@ -103,7 +103,7 @@ func syntheticReport(n int, seed uint64, tricky bool) *Report {
 			case 2:
 				f.Resource.Kind = ""
 			case 3:
-				f.Location = &Location{File: source.StdinName, Line: 3}
+				f.Location = &Location{File: object.StdinName, Line: 3}
 			case 4:
 				f.Location = &Location{File: "/etc/kubernetes/manifests/app #1.yaml", Line: 7}
 			case 5:

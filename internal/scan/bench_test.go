@@ -16,6 +16,7 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/kubernetes/scheme"
 
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/source"
 )
@@ -85,9 +86,9 @@ func BenchmarkScan(b *testing.B) {
 	ctx := context.Background()
 	for b.Loop() {
 		s := New(Options{Check: restrictedLatest, Now: time.Now()})
-		errs := source.Stream(ctx, []string{dir}, source.Options{Prepare: func(o *source.Object) any {
+		errs := source.Stream(ctx, []string{dir}, source.Options{Prepare: func(o *object.Object) any {
 			return s.CheckLocal(ctx, o)
-		}}, func(o *source.Object, l any) { s.Add(ctx, o, l.(*Local)) })
+		}}, func(o *object.Object, l any) { s.Add(ctx, o, l.(*Local)) })
 		r := s.Report(ctx, errs)
 		if err := report.Render(io.Discard, "json", r, report.Options{}); err != nil {
 			b.Fatal(err)

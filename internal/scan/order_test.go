@@ -10,8 +10,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/report"
-	"github.com/kubestride/kubestride/internal/source"
 )
 
 // TestMaterializeIsInReportOrder: the scanner puts findings in exactly the
@@ -23,14 +23,14 @@ func TestMaterializeIsInReportOrder(t *testing.T) {
 	for _, n := range []int{500, 40_000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, uint64(n)))
-			var objs []*source.Object
+			var objs []*object.Object
 			for i := range 300 {
 				kind := []string{"Pod", "ConfigMap", "Deployment"}[rng.IntN(3)]
-				o := &source.Object{APIVersion: "v1", Kind: kind, Meta: &metav1.ObjectMeta{
+				o := &object.Object{APIVersion: "v1", Kind: kind, Meta: &metav1.ObjectMeta{
 					Namespace: fmt.Sprintf("ns%d", rng.IntN(4)), Name: fmt.Sprintf("obj%d", rng.IntN(60)),
 				}}
 				if i%5 != 0 { // the others have no file, as in a cluster scan
-					o.Origin = source.Origin{File: fmt.Sprintf("f%d.yaml", rng.IntN(3)), Line: 1 + rng.IntN(40)}
+					o.Origin = object.Origin{File: fmt.Sprintf("f%d.yaml", rng.IntN(3)), Line: 1 + rng.IntN(40)}
 				}
 				objs = append(objs, o)
 			}

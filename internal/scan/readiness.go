@@ -7,9 +7,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/pod-security-admission/api"
 
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/pss"
 	"github.com/kubestride/kubestride/internal/report"
-	"github.com/kubestride/kubestride/internal/source"
 )
 
 // Readiness tallies, per namespace of a live cluster, the running pods that
@@ -46,7 +46,7 @@ func (r *Readiness) ns(name string) *report.NamespaceReadiness {
 
 // Add counts a Namespace (for its enforce label) or a running Pod; other
 // objects are ignored.
-func (r *Readiness) Add(obj *source.Object) {
+func (r *Readiness) Add(obj *object.Object) {
 	switch v := obj.Typed.(type) {
 	case *corev1.Namespace:
 		r.mu.Lock()

@@ -8,13 +8,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/pod-security-admission/api"
 
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/report"
-	"github.com/kubestride/kubestride/internal/source"
 )
 
 func TestReadiness(t *testing.T) {
 	yes, no := true, false
-	pod := func(ns string, phase corev1.PodPhase, sc *corev1.SecurityContext, podSC *corev1.PodSecurityContext) *source.Object {
+	pod := func(ns string, phase corev1.PodPhase, sc *corev1.SecurityContext, podSC *corev1.PodSecurityContext) *object.Object {
 		p := &corev1.Pod{
 			ObjectMeta: metav1.ObjectMeta{Name: "p", Namespace: ns},
 			Spec: corev1.PodSpec{
@@ -23,7 +23,7 @@ func TestReadiness(t *testing.T) {
 			},
 			Status: corev1.PodStatus{Phase: phase},
 		}
-		return source.NewObject(p, &p.ObjectMeta)
+		return object.New(p, &p.ObjectMeta)
 	}
 	restricted := &corev1.SecurityContext{
 		AllowPrivilegeEscalation: &no, RunAsNonRoot: &yes,
@@ -33,8 +33,8 @@ func TestReadiness(t *testing.T) {
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "b", Labels: map[string]string{api.EnforceLevelLabel: "baseline"}}}
 
 	r := NewReadiness(api.MajorMinorVersion(1, 30))
-	for _, o := range []*source.Object{
-		source.NewObject(ns, &ns.ObjectMeta),
+	for _, o := range []*object.Object{
+		object.New(ns, &ns.ObjectMeta),
 		pod("a", corev1.PodRunning, &corev1.SecurityContext{Privileged: &yes}, nil), // rejected by both
 		pod("a", corev1.PodRunning, nil, nil),                                       // restricted only
 		pod("a", corev1.PodRunning, restricted, nil),                                // accepted by both

@@ -16,8 +16,8 @@ import (
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/config"
 	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/report"
-	"github.com/kubestride/kubestride/internal/source"
 )
 
 // IgnoreAnnotationPrefix starts the annotation that suppresses one check on
@@ -104,7 +104,7 @@ type Local struct{ results []result }
 
 // CheckLocal runs the local checks on obj alone. Unlike Add it is safe for
 // concurrent use, so a loader can run it on the goroutine that decoded obj.
-func (s *Scanner) CheckLocal(ctx context.Context, obj *source.Object) *Local {
+func (s *Scanner) CheckLocal(ctx context.Context, obj *object.Object) *Local {
 	if len(s.local) == 0 {
 		return &Local{}
 	}
@@ -124,7 +124,7 @@ func (s *Scanner) CheckLocal(ctx context.Context, obj *source.Object) *Local {
 // Add files obj: it joins the results of the local checks (running them now
 // when local is nil) into the report and keeps the object's summary for the
 // cross-object checks. Add is not safe for concurrent use.
-func (s *Scanner) Add(ctx context.Context, obj *source.Object, local *Local) {
+func (s *Scanner) Add(ctx context.Context, obj *object.Object, local *Local) {
 	s.objects++
 	if local == nil {
 		local = s.CheckLocal(ctx, obj)
@@ -194,9 +194,9 @@ func (s *Scanner) CountPods(counts map[types.UID]int) { s.pods = counts }
 // Report runs the cross-object checks and returns the finished report.
 // loadErrs are the input problems found while loading; the report lists them
 // with everything that could not be evaluated.
-func (s *Scanner) Report(ctx context.Context, loadErrs []source.Error) *report.Report {
+func (s *Scanner) Report(ctx context.Context, loadErrs []object.Error) *report.Report {
 	results := runChecks(ctx, s.global, s.retained, s.opts.Check)
-	s.j.refs = map[*source.Object]*objectRef{}
+	s.j.refs = map[*object.Object]*objectRef{}
 	for i, res := range results {
 		s.collect(&s.globalMeta[i], s.globalRule[i], res)
 	}
@@ -239,7 +239,7 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []source.Error) *report.R
 // It gives the same report as streaming the same objects through a Scanner;
 // it is the reference the streaming scan is tested against, and the entry
 // point for callers that already hold every object.
-func Run(ctx context.Context, inv *inventory.Inventory, loadErrs []source.Error, opts Options) *report.Report {
+func Run(ctx context.Context, inv *inventory.Inventory, loadErrs []object.Error, opts Options) *report.Report {
 	s := New(opts)
 	s.global = append(s.global, s.local...)
 	s.globalMeta = append(s.globalMeta, s.localMeta...)
@@ -330,9 +330,9 @@ type joiner struct {
 	pss map[check.PSS]*check.PSS
 	// last and lastRef share one object reference among the findings of the
 	// object being joined; refs does so for the retained objects.
-	last    *source.Object
+	last    *object.Object
 	lastRef *objectRef
-	refs    map[*source.Object]*objectRef
+	refs    map[*object.Object]*objectRef
 }
 
 // compact is a joined finding as the scanner keeps it until the report is
@@ -377,7 +377,7 @@ func (j *joiner) notice(file string, line int, msg string) {
 	j.notices = append(j.notices, report.Notice{File: file, Line: line, Message: msg})
 }
 
-func (j *joiner) ref(o *source.Object) *objectRef {
+func (j *joiner) ref(o *object.Object) *objectRef {
 	if o == j.last {
 		return j.lastRef
 	}
@@ -640,7 +640,7 @@ func (l *findingList) at(i int) *compact { return &l.blocks[i/findingBlock][i%fi
 func (l *findingList) len() int { return l.n }
 
 // suppression finds an annotation or a live exemption covering the finding.
-func (j *joiner) suppression(id check.ID, o *source.Object) *report.Suppression {
+func (j *joiner) suppression(id check.ID, o *object.Object) *report.Suppression {
 	if reason, ok := ignoreAnnotation(o.Meta.Annotations, id); ok {
 		if strings.TrimSpace(reason) != "" {
 			return &report.Suppression{Kind: "annotation", Reason: reason}

@@ -15,6 +15,7 @@ import (
 	_ "github.com/kubestride/kubestride/internal/checks"
 	"github.com/kubestride/kubestride/internal/config"
 	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/source"
 )
@@ -48,7 +49,7 @@ func meta(id string, sev check.Severity) check.Meta {
 	return check.Meta{ID: check.ID(id), Title: "Test", Category: check.Tampering, Severity: sev, Description: "Test.", Remediation: "Fix it.", References: []string{"https://example.com"}}
 }
 
-func load(t *testing.T, text string) (*inventory.Inventory, []source.Error) {
+func load(t *testing.T, text string) (*inventory.Inventory, []object.Error) {
 	t.Helper()
 	inv := inventory.New()
 	errs := source.Decode("in.yaml", []byte(text), inv.Add)
@@ -200,9 +201,9 @@ func TestStreamingMatchesWholeInventory(t *testing.T) {
 	sourced := opts
 	sourced.SourceFindings = true
 	s := New(sourced)
-	errs = source.Stream(context.Background(), files, source.Options{Prepare: func(o *source.Object) any {
+	errs = source.Stream(context.Background(), files, source.Options{Prepare: func(o *object.Object) any {
 		return s.CheckLocal(context.Background(), o)
-	}}, func(o *source.Object, local any) { s.Add(context.Background(), o, local.(*Local)) })
+	}}, func(o *object.Object, local any) { s.Add(context.Background(), o, local.(*Local)) })
 	got := s.Report(context.Background(), errs)
 	if got.Source == nil || got.Findings != nil {
 		t.Fatalf("SourceFindings: Source = %v, %d Findings; want a Source and no Findings", got.Source, len(got.Findings))

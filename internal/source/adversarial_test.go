@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/kubestride/kubestride/internal/object"
 	"os"
 	"path/filepath"
 	"slices"
@@ -79,7 +80,7 @@ func TestDuplicateKeysReported(t *testing.T) {
 	if objs[0].Typed.(*corev1.Pod).Spec.HostPID {
 		t.Error("hostPID read as true; kubectl reads the last value, false")
 	}
-	want := IgnoredField{Path: "spec.hostPID", Duplicate: true}
+	want := object.IgnoredField{Path: "spec.hostPID", Duplicate: true}
 	if len(objs[0].Ignored) != 1 || objs[0].Ignored[0] != want {
 		t.Errorf("Ignored = %v, want [%v]", objs[0].Ignored, want)
 	}
@@ -151,7 +152,7 @@ func TestJSONKeysSetTwice(t *testing.T) {
 	if !objs[0].Typed.(*corev1.Pod).Spec.HostPID {
 		t.Error("hostPID from the first spec is lost")
 	}
-	if len(objs[0].Ignored) != 1 || objs[0].Ignored[0] != (IgnoredField{Path: "spec", Duplicate: true}) {
+	if len(objs[0].Ignored) != 1 || objs[0].Ignored[0] != (object.IgnoredField{Path: "spec", Duplicate: true}) {
 		t.Errorf("Ignored = %v, want spec set twice", objs[0].Ignored)
 	}
 }
@@ -226,7 +227,7 @@ func TestFileTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	var kinds []string
-	errs := Stream(context.Background(), []string{slow, next}, Options{FileTimeout: time.Nanosecond}, func(o *Object, _ any) {
+	errs := Stream(context.Background(), []string{slow, next}, Options{FileTimeout: time.Nanosecond}, func(o *object.Object, _ any) {
 		kinds = append(kinds, o.Kind)
 	})
 	if len(errs) != 1 || errs[0].Line != 4 || !strings.Contains(errs[0].Message, "took longer than 1ns; the documents from this line on are not read") {

@@ -3,6 +3,7 @@ package source
 import (
 	"errors"
 	"fmt"
+	"github.com/kubestride/kubestride/internal/object"
 	"math"
 	"strconv"
 	"strings"
@@ -17,7 +18,7 @@ import (
 // tree for the lines of the slow path.
 type converter struct {
 	buf      []byte
-	lines    lineBuilder
+	lines    object.LineBuilder
 	lineBase int    // added to node lines: the document's first line - 1
 	scratch  []byte // the fast path's buffer for scalars with escapes or folds
 	path     []pathSeg
@@ -35,7 +36,7 @@ var converters = sync.Pool{New: func() any { return &converter{} }}
 
 func (c *converter) reset(lineBase int) {
 	c.buf = c.buf[:0]
-	c.lines.entries = c.lines.entries[:0]
+	c.lines.Reset()
 	c.lineBase = lineBase
 	c.path = c.path[:0]
 }
@@ -44,21 +45,21 @@ func (c *converter) reset(lineBase int) {
 // returns the keys set twice in one mapping. It does not follow aliases or
 // merge keys: their fields are written where the anchor is, and a lookup
 // falls back to the line of the alias.
-func (c *converter) index(n *yaml.Node) []IgnoredField {
-	var dups []IgnoredField
-	c.walk(n, hashSeed, 0, &dups)
+func (c *converter) index(n *yaml.Node) []object.IgnoredField {
+	var dups []object.IgnoredField
+	c.walk(n, object.HashSeed, 0, &dups)
 	return dups
 }
 
-func (c *converter) walk(n *yaml.Node, h uint64, depth int, dups *[]IgnoredField) {
+func (c *converter) walk(n *yaml.Node, h uint64, depth int, dups *[]object.IgnoredField) {
 	if depth > maxDepth {
 		return
 	}
 	switch n.Kind {
 	case yaml.SequenceNode:
 		for i, item := range n.Content {
-			ih := hashIndex(h, i)
-			c.lines.add(ih, c.lineBase+item.Line)
+			ih := object.HashIndex(h, i)
+			c.lines.Add(ih, c.lineBase+item.Line)
 			c.path = append(c.path, pathSeg{index: i})
 			c.walk(item, ih, depth+1, dups)
 			c.path = c.path[:len(c.path)-1]
@@ -80,12 +81,12 @@ func (c *converter) walk(n *yaml.Node, h uint64, depth int, dups *[]IgnoredField
 			c.path = append(c.path, pathSeg{key: key, index: -1})
 			if seen != nil {
 				if seen[key] {
-					*dups = append(*dups, IgnoredField{Path: c.pathString(), Duplicate: true})
+					*dups = append(*dups, object.IgnoredField{Path: c.pathString(), Duplicate: true})
 				}
 				seen[key] = true
 			}
-			kh := hashKey(h, key)
-			c.lines.add(kh, c.lineBase+k.Line)
+			kh := object.HashKey(h, key)
+			c.lines.Add(kh, c.lineBase+k.Line)
 			c.walk(v, kh, depth+1, dups)
 			c.path = c.path[:len(c.path)-1]
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/kubestride/kubestride/internal/object"
 	"io"
 	"regexp"
 	"slices"
@@ -23,7 +24,7 @@ import (
 // Decode reads every object in data, which came from file, and passes each to
 // emit. It returns the problems found; a bad document never stops the ones
 // after it. It reads data as Load reads a file, with the same limits.
-func Decode(file string, data []byte, emit func(*Object)) []Error {
+func Decode(file string, data []byte, emit func(*object.Object)) []object.Error {
 	var errs errorList
 	data = transcode(data)
 	b := newBudget(len(data))
@@ -41,12 +42,12 @@ func Decode(file string, data []byte, emit func(*Object)) []Error {
 // errorList keeps the errors of one file, up to maxErrorsPerFile, and counts
 // the rest.
 type errorList struct {
-	errs    []Error
+	errs    []object.Error
 	dropped int
 	from    int // the line of the first error not kept
 }
 
-func (l *errorList) add(errs ...Error) {
+func (l *errorList) add(errs ...object.Error) {
 	for _, e := range errs {
 		if len(l.errs) < maxErrorsPerFile {
 			l.errs = append(l.errs, e)
@@ -74,9 +75,9 @@ func (l *errorList) merge(o *errorList) {
 }
 
 // done returns the errors kept, and one more that counts the others.
-func (l *errorList) done(file string) []Error {
+func (l *errorList) done(file string) []object.Error {
 	if l.dropped > 0 {
-		l.errs = append(l.errs, Error{File: file, Line: l.from, Message: fmt.Sprintf("%d more errors in this file not shown, from this line on", l.dropped)})
+		l.errs = append(l.errs, object.Error{File: file, Line: l.from, Message: fmt.Sprintf("%d more errors in this file not shown, from this line on", l.dropped)})
 	}
 	return l.errs
 }
@@ -100,7 +101,7 @@ type parsed struct {
 	// root is the document's top node; nil for an empty document.
 	root *yaml.Node
 	// err is why the document cannot be read; the other fields are unset.
-	err *Error
+	err *object.Error
 	// size is about what the document expands to, in JSON bytes.
 	size int64
 	// aliases is set when the document holds an alias.
@@ -111,18 +112,18 @@ type parsed struct {
 }
 
 // error is errorf without formatting, for the errors that floods repeat.
-func (d document) error(line int, msg string) Error {
+func (d document) error(line int, msg string) object.Error {
 	if d.mute {
 		msg = ""
 	}
-	return Error{File: d.file, Line: line, Doc: d.doc, Message: msg}
+	return object.Error{File: d.file, Line: line, Doc: d.doc, Message: msg}
 }
 
-func (d document) errorf(line int, format string, args ...any) Error {
+func (d document) errorf(line int, format string, args ...any) object.Error {
 	if d.mute {
-		return Error{File: d.file, Line: line, Doc: d.doc}
+		return object.Error{File: d.file, Line: line, Doc: d.doc}
 	}
-	return Error{File: d.file, Line: line, Doc: d.doc, Message: fmt.Sprintf(format, args...)}
+	return object.Error{File: d.file, Line: line, Doc: d.doc, Message: fmt.Sprintf(format, args...)}
 }
 
 // preparse parses a document that may hold aliases, measures its expansion
@@ -202,7 +203,7 @@ func lineRelative(msg string, base int) string {
 // decode decodes one document, adding its errors to errs: by the fast path
 // when the document is in the part of YAML it reads, else as kubectl reads
 // it.
-func (d document) decode(text []byte, emit func(*Object), errs *errorList) {
+func (d document) decode(text []byte, emit func(*object.Object), errs *errorList) {
 	if d.json {
 		errs.add(d.decodeJSON(text, emit)...)
 		return
@@ -237,13 +238,13 @@ func (d document) decode(text []byte, emit func(*Object), errs *errorList) {
 // decodeJSON decodes a value of a JSON stream. kubectl sends its text to the
 // API server as it is, so it is decoded as it is; yaml.v3 reads it too, for
 // the lines of its fields.
-func (d document) decodeJSON(text []byte, emit func(*Object)) []Error {
+func (d document) decodeJSON(text []byte, emit func(*object.Object)) []object.Error {
 	var node *yaml.Node
 	var root yaml.Node
 	if yaml.Unmarshal(text, &root) == nil && len(root.Content) > 0 {
 		node = root.Content[0]
 	}
-	return d.object(text, node, d.line, 0, emit)
+	return d.decodeObject(text, node, d.line, 0, emit)
 }
 
 // trivial recognises, without a parser, a document that holds nothing (only
@@ -299,7 +300,7 @@ func trivial(text []byte) (int, string) {
 // !!binary decoded); yaml.v3's parse tree gives the lines of its fields, the
 // keys set twice, and what its aliases expand to, measured before anything
 // is expanded.
-func (d document) decodeYAML(text []byte, emit func(*Object)) []Error {
+func (d document) decodeYAML(text []byte, emit func(*object.Object)) []object.Error {
 	p := d.tree
 	if p == nil {
 		p = d.parse(text)
@@ -308,21 +309,21 @@ func (d document) decodeYAML(text []byte, emit func(*Object)) []Error {
 	}
 	switch {
 	case p.err != nil:
-		return []Error{*p.err}
+		return []object.Error{*p.err}
 	case p.root == nil:
 		return nil
 	case p.refused:
-		return []Error{d.errorf(d.line-1+p.root.Line, "document expands YAML aliases and merge keys to about %d bytes, beyond the %d bytes this input may still expand to; the document is not read", p.size, p.left)}
+		return []object.Error{d.errorf(d.line-1+p.root.Line, "document expands YAML aliases and merge keys to about %d bytes, beyond the %d bytes this input may still expand to; the document is not read", p.size, p.left)}
 	}
 	line := d.line - 1 + p.root.Line
 	if p.root.Kind != yaml.MappingNode && !(p.root.Kind == yaml.AliasNode && deref(p.root).Kind == yaml.MappingNode) {
-		return []Error{d.errorf(line, "document is not a Kubernetes object (a %s, not a mapping)", nodeKindName(deref(p.root)))}
+		return []object.Error{d.errorf(line, "document is not a Kubernetes object (a %s, not a mapping)", nodeKindName(deref(p.root)))}
 	}
 	data, err := kubectlJSON(text)
 	if err != nil {
-		return []Error{d.errorf(line, "%s", lineRelative(err.Error(), d.line-1))}
+		return []object.Error{d.errorf(line, "%s", lineRelative(err.Error(), d.line-1))}
 	}
-	return d.object(data, p.root, line, 0, emit)
+	return d.decodeObject(data, p.root, line, 0, emit)
 }
 
 // kubectlJSON converts a YAML document to JSON as kubectl does.
@@ -356,9 +357,9 @@ func redact(msg string) string {
 
 // object decodes one object from its JSON (a document, or an item of a
 // List); n is its parse tree when known, for lines.
-func (d document) object(data []byte, n *yaml.Node, line, depth int, emit func(*Object)) []Error {
+func (d document) decodeObject(data []byte, n *yaml.Node, line, depth int, emit func(*object.Object)) []object.Error {
 	if depth > maxDepth {
-		return []Error{d.errorf(line, "%v", errTooDeep)}
+		return []object.Error{d.errorf(line, "%v", errTooDeep)}
 	}
 	if n != nil {
 		n = deref(n)
@@ -373,15 +374,15 @@ func (d document) object(data []byte, n *yaml.Node, line, depth int, emit func(*
 	}
 	if bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{")) {
 		if err := sigsjson.UnmarshalCaseSensitivePreserveInts(data, &head); err != nil {
-			return []Error{d.errorf(line, "%v", err)}
+			return []object.Error{d.errorf(line, "%v", err)}
 		}
 	} else {
-		return []Error{d.errorf(line, "document is not a Kubernetes object (not a mapping)")}
+		return []object.Error{d.errorf(line, "document is not a Kubernetes object (not a mapping)")}
 	}
 	apiVersion, aerr := jsonString(head.APIVersion, "apiVersion")
 	kind, kerr := jsonString(head.Kind, "kind")
 	if err := errors.Join(aerr, kerr); err != nil {
-		return []Error{d.errorf(line, "%v", err)}
+		return []object.Error{d.errorf(line, "%v", err)}
 	}
 	if len(head.Items) > 0 && string(head.Items) != "null" {
 		// kubectl applies the items of anything that has them, whatever its
@@ -391,14 +392,14 @@ func (d document) object(data []byte, n *yaml.Node, line, depth int, emit func(*
 	if errs := d.kindErrors(line, apiVersion, kind); errs != nil {
 		return errs
 	}
-	var lines *LineIndex
-	var dups []IgnoredField
+	var lines *object.LineIndex
+	var dups []object.IgnoredField
 	if n != nil {
 		c := converters.Get().(*converter)
 		defer converters.Put(c)
 		c.reset(d.line - 1)
 		dups = c.index(n)
-		lines, _ = c.lines.build()
+		lines, _ = c.lines.Build()
 	}
 	return d.finish(data, lines, dups, line, apiVersion, kind, func() *yaml.Node { return n }, emit)
 }
@@ -415,10 +416,10 @@ func jsonString(raw json.RawMessage, name string) (string, error) {
 	return s, nil
 }
 
-func (d document) list(items json.RawMessage, n *yaml.Node, line, depth int, emit func(*Object)) []Error {
+func (d document) list(items json.RawMessage, n *yaml.Node, line, depth int, emit func(*object.Object)) []object.Error {
 	var raws []json.RawMessage
 	if err := json.Unmarshal(items, &raws); err != nil {
-		return []Error{d.errorf(line, "items: a list is required")}
+		return []object.Error{d.errorf(line, "items: a list is required")}
 	}
 	var nodes []*yaml.Node
 	if n != nil {
@@ -428,7 +429,7 @@ func (d document) list(items json.RawMessage, n *yaml.Node, line, depth int, emi
 			}
 		}
 	}
-	var errs []Error
+	var errs []object.Error
 	for i, raw := range raws {
 		var node *yaml.Node
 		itemLine := line
@@ -436,14 +437,14 @@ func (d document) list(items json.RawMessage, n *yaml.Node, line, depth int, emi
 			node = nodes[i]
 			itemLine = d.line - 1 + node.Line
 		}
-		errs = append(errs, d.object(raw, node, itemLine, depth+1, emit)...)
+		errs = append(errs, d.decodeObject(raw, node, itemLine, depth+1, emit)...)
 	}
 	return errs
 }
 
 // decodeFast decodes a document that the fast path reads; ok is false when
 // the document must take the yaml.v3 path.
-func (d document) decodeFast(text []byte, emit func(*Object)) (errs []Error, ok bool) {
+func (d document) decodeFast(text []byte, emit func(*object.Object)) (errs []object.Error, ok bool) {
 	c := converters.Get().(*converter)
 	defer converters.Put(c)
 	c.reset(d.line - 1)
@@ -505,7 +506,7 @@ func dedentedAfter(text []byte, root *yaml.Node) int {
 var yamlLine = lineMatcher{"line "}
 
 // yamlError turns a parser error into an Error at the document's line numbers.
-func (d document) yamlError(err error) Error {
+func (d document) yamlError(err error) object.Error {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	line := d.line
@@ -536,12 +537,12 @@ func parserError(msg string) bool {
 
 // fastDocument runs the fast path and builds the line index. It gives up
 // on a document that sets a key twice: the slow path reports that.
-func (c *converter) fastDocument(text []byte) (fastResult, *LineIndex, bool) {
+func (c *converter) fastDocument(text []byte) (fastResult, *object.LineIndex, bool) {
 	r, ok := c.fast(text)
 	if !ok {
 		return r, nil, false
 	}
-	lines, dup := c.lines.build()
+	lines, dup := c.lines.Build()
 	if dup {
 		return r, nil, false
 	}
@@ -549,14 +550,14 @@ func (c *converter) fastDocument(text []byte) (fastResult, *LineIndex, bool) {
 }
 
 // kindErrors reports a missing apiVersion or kind.
-func (d document) kindErrors(line int, apiVersion, kind string) []Error {
+func (d document) kindErrors(line int, apiVersion, kind string) []object.Error {
 	switch {
 	case apiVersion == "" && kind == "":
-		return []Error{d.errorf(line, "document has no apiVersion and no kind")}
+		return []object.Error{d.errorf(line, "document has no apiVersion and no kind")}
 	case apiVersion == "":
-		return []Error{d.errorf(line, "%s has no apiVersion", kind)}
+		return []object.Error{d.errorf(line, "%s has no apiVersion", kind)}
 	case kind == "":
-		return []Error{d.errorf(line, "document with apiVersion %q has no kind", apiVersion)}
+		return []object.Error{d.errorf(line, "document with apiVersion %q has no kind", apiVersion)}
 	}
 	return nil
 }
@@ -564,23 +565,23 @@ func (d document) kindErrors(line int, apiVersion, kind string) []Error {
 // finish decodes an object's JSON text into a typed object; lines indexes
 // its fields, and dups lists the keys its YAML sets twice.
 // node gives the object's parse tree, for error messages only.
-func (d document) finish(data []byte, lines *LineIndex, dups []IgnoredField, line int, apiVersion, kind string, node func() *yaml.Node, emit func(*Object)) []Error {
-	obj := &Object{
-		Origin:     Origin{File: d.file, Doc: d.doc, Line: line},
+func (d document) finish(data []byte, lines *object.LineIndex, dups []object.IgnoredField, line int, apiVersion, kind string, node func() *yaml.Node, emit func(*object.Object)) []object.Error {
+	obj := &object.Object{
+		Origin:     object.Origin{File: d.file, Doc: d.doc, Line: line},
 		APIVersion: apiVersion,
 		Kind:       kind,
 		Lines:      lines,
 	}
 	gv, err := schema.ParseGroupVersion(apiVersion)
 	if err != nil {
-		return []Error{d.errorf(line, "apiVersion %q: %v", apiVersion, err)}
+		return []object.Error{d.errorf(line, "apiVersion %q: %v", apiVersion, err)}
 	}
 	typed, err := scheme.Scheme.New(gv.WithKind(kind))
 	if err != nil {
 		// Not a built-in kind: keep it with its metadata only.
 		meta, merr := decodeMeta(data)
 		if merr != nil {
-			return []Error{d.fieldError(obj, node(), merr)}
+			return []object.Error{d.fieldError(obj, node(), merr)}
 		}
 		obj.Meta = meta
 		obj.Raw = bytes.Clone(data)
@@ -590,7 +591,7 @@ func (d document) finish(data []byte, lines *LineIndex, dups []IgnoredField, lin
 	}
 	strict, err := sigsjson.UnmarshalStrict(data, typed)
 	if err != nil {
-		return []Error{d.fieldError(obj, node(), err)}
+		return []object.Error{d.fieldError(obj, node(), err)}
 	}
 	obj.Ignored = append(obj.Ignored, dups...)
 	for _, s := range strict {
@@ -610,7 +611,7 @@ func (d document) finish(data []byte, lines *LineIndex, dups []IgnoredField, lin
 	}
 	accessor, ok := typed.(metav1.ObjectMetaAccessor)
 	if !ok {
-		return []Error{d.errorf(line, "%s %s has no object metadata", apiVersion, kind)}
+		return []object.Error{d.errorf(line, "%s %s has no object metadata", apiVersion, kind)}
 	}
 	obj.Meta = accessor.GetObjectMeta().(*metav1.ObjectMeta)
 	obj.Typed = typed
@@ -621,11 +622,11 @@ func (d document) finish(data []byte, lines *LineIndex, dups []IgnoredField, lin
 // sortIgnored puts an object's ignored fields in document order, whatever
 // order its JSON text had its keys in, each once (the parse tree and strict
 // decoding both see a key set twice in JSON).
-func sortIgnored(obj *Object) {
+func sortIgnored(obj *object.Object) {
 	if len(obj.Ignored) < 2 {
 		return
 	}
-	slices.SortStableFunc(obj.Ignored, func(a, b IgnoredField) int {
+	slices.SortStableFunc(obj.Ignored, func(a, b object.IgnoredField) int {
 		if c := cmp.Compare(obj.Line(a.Path), obj.Line(b.Path)); c != 0 {
 			return c
 		}
@@ -675,7 +676,7 @@ func decodeMeta(data []byte) (*metav1.ObjectMeta, error) {
 }
 
 // fieldError explains a value of the wrong type, at the line of the field.
-func (d document) fieldError(obj *Object, n *yaml.Node, err error) Error {
+func (d document) fieldError(obj *object.Object, n *yaml.Node, err error) object.Error {
 	msg := strings.TrimPrefix(err.Error(), "json: ")
 	if n == nil {
 		n = &yaml.Node{} // not expected: the fast path read a text yaml.v3 rejects
@@ -776,7 +777,7 @@ func findLine(n *yaml.Node, path string, base int) int {
 	return walk(n, parts, 0)
 }
 
-func ignoredField(err error) (IgnoredField, bool) {
+func ignoredField(err error) (object.IgnoredField, bool) {
 	msg := err.Error()
 	for _, p := range []struct {
 		prefix string
@@ -787,10 +788,10 @@ func ignoredField(err error) (IgnoredField, bool) {
 			if uerr != nil {
 				path = rest
 			}
-			return IgnoredField{Path: path, Duplicate: p.dup}, true
+			return object.IgnoredField{Path: path, Duplicate: p.dup}, true
 		}
 	}
-	return IgnoredField{}, false
+	return object.IgnoredField{}, false
 }
 
 func field(n *yaml.Node, key string) *yaml.Node {

@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"github.com/kubestride/kubestride/internal/object"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,10 +16,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
-func decodeAll(t *testing.T, file, text string) ([]*Object, []Error) {
+func decodeAll(t *testing.T, file, text string) ([]*object.Object, []object.Error) {
 	t.Helper()
-	var objs []*Object
-	errs := Decode(file, []byte(text), func(o *Object) { objs = append(objs, o) })
+	var objs []*object.Object
+	errs := Decode(file, []byte(text), func(o *object.Object) { objs = append(objs, o) })
 	return objs, errs
 }
 
@@ -28,7 +29,7 @@ type summary struct {
 	Typed                 bool
 }
 
-func summarize(objs []*Object) []summary {
+func summarize(objs []*object.Object) []summary {
 	var out []summary
 	for _, o := range objs {
 		out = append(out, summary{o.Kind, o.Name(), o.Namespace(), o.Origin.Doc, o.Origin.Line, o.Typed != nil})
@@ -41,7 +42,7 @@ func TestDecodeDocuments(t *testing.T) {
 		name     string
 		text     string
 		want     []summary
-		wantErrs []Error
+		wantErrs []object.Error
 	}{
 		{
 			name: "multi-document YAML with comments and empty documents",
@@ -70,12 +71,12 @@ func TestDecodeDocuments(t *testing.T) {
 			name:     "a broken document does not stop the next one",
 			text:     "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n",
 			want:     []summary{{"ConfigMap", "b", "", 2, 5, true}},
-			wantErrs: []Error{{File: "f.yaml", Line: 3, Doc: 1, Message: "invalid YAML: did not find expected ',' or '}'"}},
+			wantErrs: []object.Error{{File: "f.yaml", Line: 3, Doc: 1, Message: "invalid YAML: did not find expected ',' or '}'"}},
 		},
 		{
 			name: "documents without kind or apiVersion",
 			text: "metadata: {name: x}\n---\napiVersion: v1\nmetadata: {name: y}\n---\nkind: Pod\nmetadata: {name: z}\n---\n- a\n- b\n",
-			wantErrs: []Error{
+			wantErrs: []object.Error{
 				{File: "f.yaml", Line: 1, Doc: 1, Message: "document has no apiVersion and no kind"},
 				{File: "f.yaml", Line: 3, Doc: 2, Message: `document with apiVersion "v1" has no kind`},
 				{File: "f.yaml", Line: 6, Doc: 3, Message: "Pod has no apiVersion"},
@@ -85,12 +86,12 @@ func TestDecodeDocuments(t *testing.T) {
 		{
 			name:     "wrong field type names the field and its line",
 			text:     "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: a\n    image: x\n  - name: b\n    image: z\n    securityContext:\n      runAsUser: root\n",
-			wantErrs: []Error{{File: "f.yaml", Line: 11, Doc: 1, Message: `Pod "p": field spec.containers.securityContext.runAsUser: an integer is required, not a string`}},
+			wantErrs: []object.Error{{File: "f.yaml", Line: 11, Doc: 1, Message: `Pod "p": field spec.containers.securityContext.runAsUser: an integer is required, not a string`}},
 		},
 		{
 			name:     "a line indented left of an indented document is not silently dropped",
 			text:     "  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\ndata: {k: v}\n",
-			wantErrs: []Error{{File: "f.yaml", Line: 4, Doc: 1, Message: "invalid YAML: this line is indented less than the document's first line (column 3), so the parser would drop it and everything after it"}},
+			wantErrs: []object.Error{{File: "f.yaml", Line: 4, Doc: 1, Message: "invalid YAML: this line is indented less than the document's first line (column 3), so the parser would drop it and everything after it"}},
 		},
 		{
 			name: "an indented document is fine on its own",
@@ -100,7 +101,7 @@ func TestDecodeDocuments(t *testing.T) {
 		{
 			name:     "binary input",
 			text:     "\x00\x01\x02kind: Pod",
-			wantErrs: []Error{{File: "f.yaml", Line: 1, Doc: 1, Message: "a NUL byte: not YAML or JSON text; the document is not read"}},
+			wantErrs: []object.Error{{File: "f.yaml", Line: 1, Doc: 1, Message: "a NUL byte: not YAML or JSON text; the document is not read"}},
 		},
 	}
 	for _, tc := range tests {
@@ -255,7 +256,7 @@ spec:
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
-	want := []IgnoredField{
+	want := []object.IgnoredField{
 		{Path: "spec.securityContext.readOnlyRootFilesystem"},
 		{Path: "spec.containers[0].securityContext.privileged", Duplicate: true},
 		{Path: "spec.containers[0].imagePullPolicyy"},
@@ -322,7 +323,7 @@ func TestLoadPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	var names []string
-	errs := Load(t.Context(), []string{dir, filepath.Join(dir, "nope.yaml"), "-"}, strings.NewReader(sa("stdin")), func(o *Object) {
+	errs := Load(t.Context(), []string{dir, filepath.Join(dir, "nope.yaml"), "-"}, strings.NewReader(sa("stdin")), func(o *object.Object) {
 		names = append(names, o.Name()+"@"+strings.TrimPrefix(o.Origin.File, dir))
 	})
 	want := []string{"a@/a.yml", "b@/b.yaml", "c@/sub/c.json", "stdin@<stdin>"}
@@ -392,7 +393,7 @@ func FuzzDecode(f *testing.F) {
 			}
 		}()
 		var n int
-		errs := Decode("fuzz.yaml", data, func(o *Object) {
+		errs := Decode("fuzz.yaml", data, func(o *object.Object) {
 			n++
 			if o.Meta == nil || o.Kind == "" || o.APIVersion == "" {
 				t.Fatalf("object without metadata or kind: %+v", o)

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"github.com/kubestride/kubestride/internal/object"
 	"math"
 	"strconv"
 	"strings"
@@ -52,7 +53,7 @@ func (c *converter) fast(text []byte) (fastResult, bool) {
 		return fastResult{}, false
 	}
 	rootLine := p.line
-	if !p.mapping(ind, hashSeed, 0, true, k) {
+	if !p.mapping(ind, object.HashSeed, 0, true, k) {
 		return fastResult{}, false
 	}
 	if ind, ok := p.nextContent(); !ok || ind >= 0 {
@@ -324,8 +325,8 @@ func (p *fastParser) mapping(n int, h uint64, depth int, root bool, k keyTok) bo
 		}
 		c.buf = appendKey(c.buf, k.json)
 		c.buf = append(c.buf, ':')
-		kh := hashKey(h, k.json)
-		c.lines.add(kh, c.lineBase+p.line)
+		kh := object.HashKey(h, k.json)
+		c.lines.Add(kh, c.lineBase+p.line)
 		raw, ok := p.mappingValue(k.next, n, kh, depth+1, wantRaw)
 		if !ok {
 			return false
@@ -409,7 +410,7 @@ func (p *fastParser) sequence(d int, h uint64, depth int, indentless bool) bool 
 		if i > 0 {
 			c.buf = append(c.buf, ',')
 		}
-		ih := hashIndex(h, i)
+		ih := object.HashIndex(h, i)
 		dashLine := p.line
 		j := p.pos + 1
 		if j < len(src) && src[j] == '\t' {
@@ -428,19 +429,19 @@ func (p *fastParser) sequence(d int, h uint64, depth int, indentless bool) bool 
 				if depth+1 > maxDepth {
 					return false
 				}
-				c.lines.add(ih, c.lineBase+p.line)
+				c.lines.Add(ih, c.lineBase+p.line)
 				if !p.block(ind, ih, depth+1) {
 					return false
 				}
 			} else {
-				c.lines.add(ih, c.lineBase+dashLine)
+				c.lines.Add(ih, c.lineBase+dashLine)
 				c.buf = append(c.buf, "null"...)
 			}
 		} else {
 			if src[k] == '\t' || p.isDash(k) {
 				return false
 			}
-			c.lines.add(ih, c.lineBase+dashLine)
+			c.lines.Add(ih, c.lineBase+dashLine)
 			key, found, ok := p.scanKey(k)
 			if !ok {
 				return false
@@ -930,8 +931,8 @@ func (p *fastParser) flow(i int, h uint64, depth int) (int, bool) {
 			c.buf = append(c.buf, ',')
 		}
 		if closer == ']' {
-			ih := hashIndex(h, n)
-			c.lines.add(ih, line)
+			ih := object.HashIndex(h, n)
+			c.lines.Add(ih, line)
 			if j, ok = p.flowNode(j, ih, depth+1); !ok {
 				return 0, false
 			}
@@ -961,8 +962,8 @@ func (p *fastParser) flow(i int, h uint64, depth int) (int, bool) {
 				}
 				key, j = pk, end+1
 			}
-			kh := hashKey(h, key)
-			c.lines.add(kh, line)
+			kh := object.HashKey(h, key)
+			c.lines.Add(kh, line)
 			c.buf = appendKey(c.buf, key)
 			c.buf = append(c.buf, ':')
 			if j, ok = p.flowSpace(j); !ok {

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"github.com/kubestride/kubestride/internal/object"
 	"io/fs"
 	"math/big"
 	"math/rand"
@@ -16,6 +17,7 @@ import (
 
 	gocmp "github.com/google/go-cmp/cmp"
 	yaml "go.yaml.in/yaml/v3"
+	sigsjson "sigs.k8s.io/json"
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/kubestride/kubestride/internal/psatestdata"
@@ -30,17 +32,17 @@ type pathResult struct {
 	Line       int
 }
 
-func sortedLines(entries []lineEntry) []string {
+func sortedLines(entries []object.LineEntry) []string {
 	e := slices.Clone(entries)
-	slices.SortFunc(e, func(a, b lineEntry) int {
-		if c := cmp.Compare(a.hash, b.hash); c != 0 {
+	slices.SortFunc(e, func(a, b object.LineEntry) int {
+		if c := cmp.Compare(a.Hash, b.Hash); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.line, b.line)
+		return cmp.Compare(a.Line, b.Line)
 	})
 	out := make([]string, len(e))
 	for i, x := range e {
-		out[i] = fmt.Sprintf("%016x:%d", x.hash, x.line)
+		out[i] = fmt.Sprintf("%016x:%d", x.Hash, x.Line)
 	}
 	return out
 }
@@ -55,7 +57,7 @@ func fastPath(text []byte) (pathResult, bool) {
 	if !ok {
 		return pathResult{}, false
 	}
-	return pathResult{string(c.buf), sortedLines(c.lines.entries), r.apiVersion, r.kind, r.line}, true
+	return pathResult{string(c.buf), sortedLines(c.lines.Entries), r.apiVersion, r.kind, r.line}, true
 }
 
 // nodePath reads one document as the slow path does, up to the JSON text
@@ -83,14 +85,14 @@ func nodePath(text []byte) (pathResult, error) {
 		Kind       any            `json:"kind"`
 		Items      map[string]any `json:"-"`
 	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	if err := sigsjson.UnmarshalCaseSensitivePreserveInts(data, &head); err != nil {
 		return pathResult{}, err
 	}
 	var c converter
 	c.reset(testLineBase)
 	c.index(n)
 	str := func(v any) string { s, _ := v.(string); return s }
-	return pathResult{string(data), sortedLines(c.lines.entries), str(head.APIVersion), str(head.Kind), root.Content[0].Line}, nil
+	return pathResult{string(data), sortedLines(c.lines.Entries), str(head.APIVersion), str(head.Kind), root.Content[0].Line}, nil
 }
 
 // canonicalJSON decodes JSON text to a value in which equal numbers are
@@ -160,15 +162,15 @@ func compareFast(t testing.TB, name string, text []byte) bool {
 // decoded is what decoding one document gives, for comparison.
 type decoded struct {
 	Objects []summary
-	Lines   []*LineIndex
-	Ignored [][]IgnoredField
-	Errors  []Error
+	Lines   []*object.LineIndex
+	Ignored [][]object.IgnoredField
+	Errors  []object.Error
 }
 
-func decodeWith(decode func(document, []byte, func(*Object)) []Error, d document, text []byte) decoded {
+func decodeWith(decode func(document, []byte, func(*object.Object)) []object.Error, d document, text []byte) decoded {
 	var out decoded
-	out.Errors = decode(d, text, func(o *Object) {
-		out.Objects = append(out.Objects, summarize([]*Object{o})...)
+	out.Errors = decode(d, text, func(o *object.Object) {
+		out.Objects = append(out.Objects, summarize([]*object.Object{o})...)
 		out.Lines = append(out.Lines, o.Lines)
 		out.Ignored = append(out.Ignored, o.Ignored)
 	})
@@ -180,12 +182,12 @@ func decodeWith(decode func(document, []byte, func(*Object)) []Error, d document
 func compareDecode(t testing.TB, name string, d document, text []byte) {
 	t.Helper()
 	want := decodeWith(document.decodeYAML, d, text)
-	got := decodeWith(func(d document, text []byte, emit func(*Object)) []Error {
+	got := decodeWith(func(d document, text []byte, emit func(*object.Object)) []object.Error {
 		var errs errorList
 		d.decode(text, emit, &errs)
 		return errs.done(d.file)
 	}, d, text)
-	if diff := gocmp.Diff(want, got, gocmp.AllowUnexported(LineIndex{})); diff != "" {
+	if diff := gocmp.Diff(want, got, gocmp.AllowUnexported(object.LineIndex{})); diff != "" {
 		t.Errorf("%s: decoding differs (-yaml.v3 +fast):\n%s", name, diff)
 	}
 }
@@ -554,9 +556,9 @@ func BenchmarkDecode(b *testing.B) {
 	b.Logf("%d documents, %d on the fast path", len(docs), fastDocs)
 	for _, bc := range []struct {
 		name   string
-		decode func(document, []byte, func(*Object)) []Error
+		decode func(document, []byte, func(*object.Object)) []object.Error
 	}{
-		{"fast", func(d document, text []byte, emit func(*Object)) []Error {
+		{"fast", func(d document, text []byte, emit func(*object.Object)) []object.Error {
 			var errs errorList
 			d.decode(text, emit, &errs)
 			return errs.errs
@@ -570,7 +572,7 @@ func BenchmarkDecode(b *testing.B) {
 				n := 0
 				for i, doc := range docs {
 					d := document{file: "bench.yaml", doc: i + 1, line: doc.line}
-					bc.decode(d, doc.text, func(*Object) { n++ })
+					bc.decode(d, doc.text, func(*object.Object) { n++ })
 				}
 				if n == 0 {
 					b.Fatal("no objects")

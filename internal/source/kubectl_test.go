@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/kubestride/kubestride/internal/object"
 	"io"
 	"os"
 	"strings"
@@ -74,7 +75,7 @@ func kubectlRead(data []byte) ([]kubectlObject, error) {
 
 // limitError reports whether an error is one of the loader's limits, which
 // may refuse what kubectl reads (and say so).
-func limitError(e Error) bool {
+func limitError(e object.Error) bool {
 	return strings.Contains(e.Message, "document expands YAML aliases") || strings.Contains(e.Message, "deeper than")
 }
 
@@ -86,8 +87,8 @@ func limitError(e Error) bool {
 // by kubectl agrees.
 func compareWithKubectl(t *testing.T, data []byte) {
 	t.Helper()
-	var ours []*Object
-	errs := Decode("f.yaml", data, func(o *Object) { ours = append(ours, o) })
+	var ours []*object.Object
+	errs := Decode("f.yaml", data, func(o *object.Object) { ours = append(ours, o) })
 	for _, e := range errs {
 		if limitError(e) {
 			return // refused loudly; the reference might take seconds
@@ -104,9 +105,9 @@ func compareWithKubectl(t *testing.T, data []byte) {
 	}
 }
 
-func compareOnce(ours []*Object, errs []Error, data []byte) []string {
+func compareOnce(ours []*object.Object, errs []object.Error, data []byte) []string {
 	want, kerr := kubectlRead(data)
-	byKey := map[string][]*Object{}
+	byKey := map[string][]*object.Object{}
 	for _, o := range ours {
 		k := o.APIVersion + "/" + o.Kind + "/" + o.Namespace() + "/" + o.Name()
 		byKey[k] = append(byKey[k], o)
@@ -151,7 +152,7 @@ func serverRejects(w kubectlObject) bool {
 
 // sameObject compares kubestride's object with kubectl's JSON, decoded as
 // the API server decodes it.
-func sameObject(got *Object, want kubectlObject) string {
+func sameObject(got *object.Object, want kubectlObject) string {
 	gv, err := schema.ParseGroupVersion(want.apiVersion)
 	if err != nil {
 		return ""

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/kubestride/kubestride/internal/object"
 	"io"
 	"io/fs"
 	"os"
@@ -28,7 +29,7 @@ type Options struct {
 	// Prepare, when set, runs on each object in the goroutine that decoded
 	// it, before the object is emitted; its result is passed to emit. It
 	// must be safe for concurrent use.
-	Prepare func(*Object) any
+	Prepare func(*object.Object) any
 	// FileTimeout bounds the time one file may take to read; the documents
 	// not read by then are reported, and the next input is read. 0 means
 	// DefaultFileTimeout.
@@ -44,15 +45,15 @@ const DefaultFileTimeout = 5 * time.Minute
 // a stable order: paths as given, directory entries sorted, documents in
 // file order. It returns the input that could not be read; it stops early
 // only when ctx is done.
-func Load(ctx context.Context, paths []string, stdin io.Reader, emit func(*Object)) []Error {
-	return Stream(ctx, paths, Options{Stdin: stdin}, func(o *Object, _ any) { emit(o) })
+func Load(ctx context.Context, paths []string, stdin io.Reader, emit func(*object.Object)) []object.Error {
+	return Stream(ctx, paths, Options{Stdin: stdin}, func(o *object.Object, _ any) { emit(o) })
 }
 
 // Stream is Load with options: documents are decoded (and prepared) on
 // several goroutines, while emit is called from the caller's goroutine, one
 // object at a time, in the same stable order as Load. At most a few
 // documents per worker are in flight, so memory does not grow with the input.
-func Stream(ctx context.Context, paths []string, opts Options, emit func(*Object, any)) []Error {
+func Stream(ctx context.Context, paths []string, opts Options, emit func(*object.Object, any)) []object.Error {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -92,7 +93,7 @@ func Stream(ctx context.Context, paths []string, opts Options, emit func(*Object
 	// Emit in sequence order, holding early finishers until their turn.
 	// Errors are kept per file up to a cap, so that a file of a million
 	// broken documents costs one summary error, not a million.
-	var errs []Error
+	var errs []object.Error
 	var fileErrs errorList
 	file := ""
 	flush := func() {
@@ -136,7 +137,7 @@ type job struct {
 	seq      int
 	file     string
 	docs     []jobDoc
-	objs     []*Object
+	objs     []*object.Object
 	prepared []any
 	errs     errorList
 }
@@ -170,8 +171,8 @@ func (j *job) release() {
 	jobs.Put(j)
 }
 
-func (j *job) run(prepare func(*Object) any) {
-	emit := func(o *Object) { j.objs = append(j.objs, o) }
+func (j *job) run(prepare func(*object.Object) any) {
+	emit := func(o *object.Object) { j.objs = append(j.objs, o) }
 	for i := range j.docs {
 		d := &j.docs[i]
 		// Past the errors a file keeps, a document's errors are only
@@ -206,7 +207,7 @@ func (l *loader) send(j *job) {
 
 func (l *loader) fail(file, format string, args ...any) {
 	j := newJob(file)
-	j.errs.add(Error{File: file, Message: fmt.Sprintf(format, args...)})
+	j.errs.add(object.Error{File: file, Message: fmt.Sprintf(format, args...)})
 	l.send(j)
 }
 
@@ -223,7 +224,7 @@ func (l *loader) decode(file string, data []byte) {
 		if n > 0 && time.Now().After(deadline) {
 			// The loader waits for the workers when they are behind, so
 			// this bounds the time the whole file takes.
-			j.errs.add(Error{File: file, Line: raw.line, Doc: n + 1, Message: fmt.Sprintf("reading this file took longer than %v; the documents from this line on are not read", l.timeout)})
+			j.errs.add(object.Error{File: file, Line: raw.line, Doc: n + 1, Message: fmt.Sprintf("reading this file took longer than %v; the documents from this line on are not read", l.timeout)})
 			break
 		}
 		n++
@@ -244,24 +245,24 @@ func (l *loader) decode(file string, data []byte) {
 func (l *loader) path(p string) {
 	if p == "-" {
 		if l.stdinOK {
-			l.fail(StdinName, "standard input given more than once")
+			l.fail(object.StdinName, "standard input given more than once")
 			return
 		}
 		l.stdinOK = true
 		if l.stdin == nil {
-			l.fail(StdinName, "no standard input")
+			l.fail(object.StdinName, "no standard input")
 			return
 		}
 		data, err := io.ReadAll(io.LimitReader(l.stdin, MaxFileSize+1))
 		if err != nil {
-			l.fail(StdinName, "read: %v", unwrapPath(err))
+			l.fail(object.StdinName, "read: %v", unwrapPath(err))
 			return
 		}
 		if len(data) > MaxFileSize {
-			l.fail(StdinName, "larger than %d MiB; not read", MaxFileSize>>20)
+			l.fail(object.StdinName, "larger than %d MiB; not read", MaxFileSize>>20)
 			return
 		}
-		l.decode(StdinName, data)
+		l.decode(object.StdinName, data)
 		return
 	}
 	info, err := os.Stat(p)

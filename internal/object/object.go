@@ -1,4 +1,4 @@
-package source
+package object
 
 import (
 	"fmt"
@@ -108,7 +108,7 @@ func (o *Object) Line(path string) int {
 
 // NewObject wraps an in-memory typed object (from a live cluster or a test)
 // that has no file origin.
-func NewObject(obj runtime.Object, meta *metav1.ObjectMeta) *Object {
+func New(obj runtime.Object, meta *metav1.ObjectMeta) *Object {
 	gvk := obj.GetObjectKind().GroupVersionKind()
 	return &Object{APIVersion: gvk.GroupVersion().String(), Kind: gvk.Kind, Typed: obj, Meta: meta}
 }

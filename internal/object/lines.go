@@ -1,4 +1,4 @@
-package source
+package object
 
 import (
 	"cmp"
@@ -17,13 +17,15 @@ type LineIndex struct {
 }
 
 const (
-	hashSeed  uint64 = 14695981039346656037
+	// HashSeed is the hash of the empty path.
+	HashSeed  uint64 = 14695981039346656037
 	hashPrime uint64 = 1099511628211
 	// indexMark separates list indexes from keys that look like numbers.
 	indexMark byte = 0xff
 )
 
-func hashKey(h uint64, key string) uint64 {
+// HashKey extends the hash h of a path by a key segment.
+func HashKey(h uint64, key string) uint64 {
 	h ^= '.'
 	h *= hashPrime
 	for i := 0; i < len(key); i++ {
@@ -33,7 +35,8 @@ func hashKey(h uint64, key string) uint64 {
 	return h
 }
 
-func hashIndex(h uint64, i int) uint64 {
+// HashIndex extends the hash h of a path by a list index segment.
+func HashIndex(h uint64, i int) uint64 {
 	h ^= uint64(indexMark)
 	h *= hashPrime
 	for {
@@ -46,37 +49,44 @@ func hashIndex(h uint64, i int) uint64 {
 	}
 }
 
-type lineEntry struct {
-	hash uint64
-	line int32
+// LineEntry is the line of one field, by the hash of its path.
+type LineEntry struct {
+	Hash uint64
+	Line int32
 }
 
-// lineBuilder collects entries while a document is walked.
-type lineBuilder struct{ entries []lineEntry }
+// LineBuilder collects entries while a document is walked: the loader
+// hashes each field's path as it goes (HashSeed, then HashKey and HashIndex
+// per segment) and adds the line it is set at.
+type LineBuilder struct{ Entries []LineEntry }
 
-func (b *lineBuilder) add(h uint64, line int) {
-	b.entries = append(b.entries, lineEntry{h, int32(line)})
+// Add records that the field whose path hashes to h is set at line.
+func (b *LineBuilder) Add(h uint64, line int) {
+	b.Entries = append(b.Entries, LineEntry{h, int32(line)})
 }
 
-// build makes the index; dup reports a path recorded twice (a key set twice
+// Reset empties b, keeping its storage.
+func (b *LineBuilder) Reset() { b.Entries = b.Entries[:0] }
+
+// Build makes the index; dup reports a path recorded twice (a key set twice
 // in one mapping).
-func (b *lineBuilder) build() (idx *LineIndex, dup bool) {
+func (b *LineBuilder) Build() (idx *LineIndex, dup bool) {
 	// By hash, then line: of a key set twice, the later one sorts last.
-	slices.SortFunc(b.entries, func(a, b lineEntry) int {
-		if c := cmp.Compare(a.hash, b.hash); c != 0 {
+	slices.SortFunc(b.Entries, func(a, b LineEntry) int {
+		if c := cmp.Compare(a.Hash, b.Hash); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.line, b.line)
+		return cmp.Compare(a.Line, b.Line)
 	})
-	idx = &LineIndex{hashes: make([]uint64, 0, len(b.entries)), lines: make([]int32, 0, len(b.entries))}
-	for _, e := range b.entries {
-		if n := len(idx.hashes); n > 0 && idx.hashes[n-1] == e.hash {
-			idx.lines[n-1] = e.line // a key set twice: the last one wins, as in Kubernetes
+	idx = &LineIndex{hashes: make([]uint64, 0, len(b.Entries)), lines: make([]int32, 0, len(b.Entries))}
+	for _, e := range b.Entries {
+		if n := len(idx.hashes); n > 0 && idx.hashes[n-1] == e.Hash {
+			idx.lines[n-1] = e.Line // a key set twice: the last one wins, as in Kubernetes
 			dup = true
 			continue
 		}
-		idx.hashes = append(idx.hashes, e.hash)
-		idx.lines = append(idx.lines, e.line)
+		idx.hashes = append(idx.hashes, e.Hash)
+		idx.lines = append(idx.lines, e.Line)
 	}
 	return idx, dup
 }
@@ -95,13 +105,13 @@ func (x *LineIndex) Line(path string) int {
 	if x == nil {
 		return 0
 	}
-	h := hashSeed
+	h := HashSeed
 	best := 0
 	for seg := range fieldpath.Segments(path) {
 		if seg.IsIndex {
-			h = hashIndex(h, seg.Index)
+			h = HashIndex(h, seg.Index)
 		} else {
-			h = hashKey(h, seg.Key)
+			h = HashKey(h, seg.Key)
 		}
 		l := x.lookup(h)
 		if l == 0 {
@@ -127,22 +137,22 @@ func (x *LineIndex) Keep(paths ...string) *LineIndex {
 	if x == nil {
 		return nil
 	}
-	var b lineBuilder
+	var b LineBuilder
 	for _, p := range paths {
-		h := hashSeed
+		h := HashSeed
 		for _, seg := range fieldpath.Parse(p) {
 			if seg.IsIndex {
-				h = hashIndex(h, seg.Index)
+				h = HashIndex(h, seg.Index)
 			} else {
-				h = hashKey(h, seg.Key)
+				h = HashKey(h, seg.Key)
 			}
 			l := x.lookup(h)
 			if l == 0 {
 				break
 			}
-			b.add(h, l)
+			b.Add(h, l)
 		}
 	}
-	idx, _ := b.build()
+	idx, _ := b.Build()
 	return idx
 }
