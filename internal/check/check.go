@@ -125,12 +125,21 @@ type Local interface {
 	Local()
 }
 
-// Finding is one violation of a check by one object.
+// Finding is one violation of a check. It is about one subject: exactly one
+// of Object, File, AuditTrail and Image is set.
 type Finding struct {
 	// CheckID is the check that found it; set by the scan engine.
 	CheckID ID
-	// Object is the object at fault.
+	// Object is the Kubernetes object at fault.
 	Object *object.Object
+	// File is the file at fault, for a check of node and control-plane
+	// files.
+	File *object.File
+	// AuditTrail is the principal and events at fault, for a check of an
+	// audit log.
+	AuditTrail *object.AuditTrail
+	// Image is the image at fault, for a check of the delivery pipeline.
+	Image *object.Image
 	// Path is the field at fault, as in
 	// spec.template.spec.containers[0].securityContext.privileged, or the
 	// nearest field that exists when the fault is a missing field.

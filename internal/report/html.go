@@ -128,7 +128,7 @@ func htmlFindingOf(f *Finding) htmlFinding {
 		Severity:    f.Severity.String(),
 		ID:          textsafe.Line(string(f.ID)),
 		Title:       textsafe.Text(f.Title),
-		Resource:    textsafe.Line(resourceString(f.Resource)),
+		Resource:    textsafe.Line(subjectString(f)),
 		Location:    textsafe.Line(locationString(f.Location)),
 		Field:       textsafe.Line(f.Field),
 		Message:     textsafe.Text(f.Message),

@@ -240,17 +240,20 @@ func appendFinding(b []byte, f *Finding, rep *jsonRepeats) []byte {
 	b = appendField(b, "      ", "severity", f.Severity.String(), true)
 	b = appendRepeatedField(b, "      ", "title", f.Title, true, &rep.title)
 	b = appendRepeatedField(b, "      ", "message", f.Message, true, &rep.message)
-	b = append(b, "      \"resource\": {\n"...)
-	b = appendRepeatedField(b, "        ", "apiVersion", f.Resource.APIVersion, true, &rep.apiVersion)
-	b = appendRepeatedField(b, "        ", "kind", f.Resource.Kind, true, &rep.kind)
-	b = appendRepeatedField(b, "        ", "namespace", f.Resource.Namespace, true, &rep.namespace)
-	b = appendField(b, "        ", "name", f.Resource.Name, f.Resource.Pods != 0)
-	if f.Resource.Pods != 0 {
-		b = append(b, "        \"pods\": "...)
-		b = strconv.AppendInt(b, int64(f.Resource.Pods), 10)
-		b = append(b, '\n')
+	if f.Resource != (Resource{}) {
+		b = append(b, "      \"resource\": {\n"...)
+		b = appendRepeatedField(b, "        ", "apiVersion", f.Resource.APIVersion, true, &rep.apiVersion)
+		b = appendRepeatedField(b, "        ", "kind", f.Resource.Kind, true, &rep.kind)
+		b = appendRepeatedField(b, "        ", "namespace", f.Resource.Namespace, true, &rep.namespace)
+		b = appendField(b, "        ", "name", f.Resource.Name, f.Resource.Pods != 0)
+		if f.Resource.Pods != 0 {
+			b = append(b, "        \"pods\": "...)
+			b = strconv.AppendInt(b, int64(f.Resource.Pods), 10)
+			b = append(b, '\n')
+		}
+		b = append(b, "      },\n"...)
 	}
-	b = append(b, "      },\n"...)
+	b = appendSubjects(b, f)
 	if l := f.Location; l != nil {
 		b = append(b, "      \"location\": {\n"...)
 		b = appendField(b, "        ", "file", l.File, l.Line != 0)
@@ -282,6 +285,58 @@ func appendFinding(b []byte, f *Finding, rep *jsonRepeats) []byte {
 		b = append(b, "      }\n"...)
 	}
 	b = append(b, "    }"...)
+	return b
+}
+
+// appendSubjects appends a finding's file, audit trail or image.
+func appendSubjects(b []byte, f *Finding) []byte {
+	if v := f.File; v != nil {
+		b = append(b, "      \"file\": {\n"...)
+		b = appendField(b, "        ", "path", v.Path, v.Line != 0 || v.Key != "")
+		if v.Line != 0 {
+			b = append(b, "        \"line\": "...)
+			b = strconv.AppendInt(b, int64(v.Line), 10)
+			if v.Key != "" {
+				b = append(b, ',')
+			}
+			b = append(b, '\n')
+		}
+		if v.Key != "" {
+			b = appendField(b, "        ", "key", v.Key, false)
+		}
+		b = append(b, "      },\n"...)
+	}
+	if v := f.AuditTrail; v != nil {
+		b = append(b, "      \"auditTrail\": {\n"...)
+		b = appendField(b, "        ", "principal", v.Principal, true)
+		if v.Events == nil {
+			b = append(b, "        \"events\": null\n"...)
+		} else if len(v.Events) == 0 {
+			b = append(b, "        \"events\": []\n"...)
+		} else {
+			b = append(b, "        \"events\": [\n"...)
+			for i, e := range v.Events {
+				b = append(b, "          {\n"...)
+				b = appendField(b, "            ", "auditID", e.AuditID, true)
+				b = appendField(b, "            ", "time", e.Time, false)
+				b = append(b, "          }"...)
+				if i < len(v.Events)-1 {
+					b = append(b, ',')
+				}
+				b = append(b, '\n')
+			}
+			b = append(b, "        ]\n"...)
+		}
+		b = append(b, "      },\n"...)
+	}
+	if v := f.Image; v != nil {
+		b = append(b, "      \"image\": {\n"...)
+		b = appendField(b, "        ", "reference", v.Reference, v.Digest != "")
+		if v.Digest != "" {
+			b = appendField(b, "        ", "digest", v.Digest, false)
+		}
+		b = append(b, "      },\n"...)
+	}
 	return b
 }
 

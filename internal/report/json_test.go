@@ -63,6 +63,32 @@ func TestJSONFindingMatchesEncoder(t *testing.T) {
 		func(f *Finding) { f.Message = "tab\there \\ \"q\" <b>&amp; \u2028 \x01 \xff é ✓" },
 		func(f *Finding) { f.Resource.Namespace = "" },
 		func(f *Finding) { f.Resource.Pods = 12 },
+		func(f *Finding) {
+			f.Resource = Resource{}
+			f.File = &File{Path: "/etc/kubernetes/manifests/kube-apiserver.yaml", Line: 14, Key: "--anonymous-auth"}
+			f.Location = &Location{File: f.File.Path, Line: 14}
+		},
+		func(f *Finding) { f.Resource = Resource{}; f.File = &File{Path: "/etc/kubernetes/pki/ca.key"} },
+		func(f *Finding) {
+			f.Resource = Resource{}
+			f.File = &File{Path: "/var/lib/kubelet/config.yaml", Key: "authentication.anonymous.enabled"}
+		},
+		func(f *Finding) {
+			f.Resource = Resource{}
+			f.AuditTrail = &AuditTrail{Principal: "user:mallory", Events: []AuditEvent{
+				{AuditID: "4f1c0b4e-9a71-4c1e-8d7a-0c2f5b6a7e01", Time: "2026-11-30T10:15:02.123456Z"},
+				{AuditID: "a9d2e5f0-1b3c-4d5e-8f70-123456789abc", Time: "2026-11-30T10:15:09Z"},
+			}}
+		},
+		func(f *Finding) {
+			f.Resource = Resource{}
+			f.AuditTrail = &AuditTrail{Principal: "user:x", Events: []AuditEvent{}}
+		},
+		func(f *Finding) {
+			f.Resource = Resource{}
+			f.Image = &Image{Reference: "registry.example.com/payments/ledger:1.4", Digest: "sha256:" + strings.Repeat("ab", 32)}
+		},
+		func(f *Finding) { f.Resource = Resource{}; f.Image = &Image{Reference: "nginx:latest"} },
 	}
 	for i, v := range variants {
 		f := base

@@ -231,18 +231,12 @@ func planJUnit(r *Report) junitPlan {
 }
 
 // compareTestcase orders findings by what their testcase stands for: the
-// check, the resource and whether they are suppressed.
+// check, the subject and whether they are suppressed.
 func compareTestcase(a, b *Finding) int {
 	if c := strings.Compare(string(a.ID), string(b.ID)); c != 0 {
 		return c
 	}
-	if c := strings.Compare(a.Resource.Namespace, b.Resource.Namespace); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.Resource.Name, b.Resource.Name); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.Resource.Kind, b.Resource.Kind); c != 0 {
+	if c := compareSubjects(a, b); c != 0 {
 		return c
 	}
 	if c := strings.Compare(a.Resource.APIVersion, b.Resource.APIVersion); c != 0 {
@@ -294,7 +288,7 @@ func (x *xmlWriter) testcase(r *Report, idx []int32) {
 	first := &r.Findings[idx[0]]
 	b := append(x.buf[:0], "\n    <testcase name=\""...)
 	start := len(b)
-	b = appendResource(b, first.Resource)
+	b = appendSubject(b, first)
 	b = xmlEscapeFrom(b, start)
 	b = append(b, "\" classname=\""...)
 	b = appendXMLEscape(b, string(first.ID), false)

@@ -50,7 +50,7 @@ func renderMarkdown(w io.Writer, r *Report, _ Options) error {
 		m.line("")
 		m.line(fmt.Sprintf("## %s (%d)", mdEscape(string(c)), counts[c]))
 		m.line("")
-		m.line("| Severity | Check | Resource | Location | Message |")
+		m.line("| Severity | Check | Subject | Location | Message |")
 		m.line("|---|---|---|---|---|")
 		for f := range liveIn(r, c) {
 			m.finding(f)
@@ -63,7 +63,7 @@ func renderMarkdown(w io.Writer, r *Report, _ Options) error {
 		m.line("")
 		m.line("These findings are not counted.")
 		m.line("")
-		m.line("| Severity | Check | Resource | Location | Suppressed by | Reason |")
+		m.line("| Severity | Check | Subject | Location | Suppressed by | Reason |")
 		m.line("|---|---|---|---|---|---|")
 		for f := range suppressed(r) {
 			m.suppressedFinding(f)
@@ -175,7 +175,7 @@ func (m *mdWriter) commonCells(b []byte, f *Finding) []byte {
 	b = appendMDCode(b, string(f.ID))
 	b = append(b, " | "...)
 	start := len(b)
-	b = appendResource(b, f.Resource)
+	b = appendSubject(b, f)
 	b = mdEscapeFrom(b, start)
 	b = append(b, " | "...)
 	start = len(b)

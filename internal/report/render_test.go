@@ -212,6 +212,7 @@ var goldenCases = []struct {
 	{"full", fullReport},
 	{"empty", emptyReport},
 	{"cluster", clusterReport},
+	{"subjects", subjectsReport},
 }
 
 // goldenFormats are the formats and options compared with golden files; the

@@ -98,14 +98,19 @@ type Summary struct {
 }
 
 // Finding is a check's finding joined with the check's metadata and the
-// effective severity.
+// effective severity. It is about one subject: a Kubernetes object
+// (Resource), or a file, an audit trail or an image; only the subject's field
+// is written in JSON.
 type Finding struct {
 	ID          check.ID       `json:"id"`
 	Category    check.Category `json:"category"`
 	Severity    check.Severity `json:"severity"`
 	Title       string         `json:"title"`
 	Message     string         `json:"message"`
-	Resource    Resource       `json:"resource"`
+	Resource    Resource       `json:"resource,omitzero"`
+	File        *File          `json:"file,omitempty"`
+	AuditTrail  *AuditTrail    `json:"auditTrail,omitempty"`
+	Image       *Image         `json:"image,omitempty"`
 	Location    *Location      `json:"location,omitempty"`
 	Field       string         `json:"field"`
 	Remediation string         `json:"remediation"`
@@ -123,6 +128,76 @@ type Resource struct {
 	// object (a controller) that were counted on it rather than scanned
 	// one by one.
 	Pods int `json:"pods,omitempty"`
+}
+
+// File identifies a file a finding is about that is not a Kubernetes
+// object: a control-plane manifest, a kubelet configuration, a key.
+type File struct {
+	Path string `json:"path"`
+	// Line is the line at fault; absent for the file as a whole.
+	Line int `json:"line,omitempty"`
+	// Key is the flag or configuration key at fault; absent when the
+	// finding is about the file itself (its permissions or owner).
+	Key string `json:"key,omitempty"`
+}
+
+// AuditTrail identifies what one principal did, as an audit log recorded it.
+type AuditTrail struct {
+	Principal string `json:"principal"`
+	// Events are the events the finding rests on, in time order.
+	Events []AuditEvent `json:"events"`
+}
+
+// AuditEvent identifies one audit event.
+type AuditEvent struct {
+	AuditID string `json:"auditID"`
+	// Time is the event's time, RFC 3339 with nanoseconds, in UTC.
+	Time string `json:"time"`
+}
+
+// Image identifies a container image.
+type Image struct {
+	Reference string `json:"reference"`
+	Digest    string `json:"digest,omitempty"`
+}
+
+// SubjectKind names what a finding is about: "object", "file",
+// "auditTrail" or "image".
+func (f *Finding) SubjectKind() string {
+	switch {
+	case f.File != nil:
+		return "file"
+	case f.AuditTrail != nil:
+		return "auditTrail"
+	case f.Image != nil:
+		return "image"
+	}
+	return "object"
+}
+
+// subjectKey orders findings by subject: by kind, then by the subject's
+// identity (for an object its namespace, name and kind).
+func (f *Finding) subjectKey() (rank int, a, b, c string) {
+	switch {
+	case f.File != nil:
+		return 1, f.File.Path, f.File.Key, ""
+	case f.AuditTrail != nil:
+		first := ""
+		if len(f.AuditTrail.Events) > 0 {
+			first = f.AuditTrail.Events[0].Time
+		}
+		return 2, f.AuditTrail.Principal, first, ""
+	case f.Image != nil:
+		return 3, f.Image.Reference, f.Image.Digest, ""
+	}
+	return 0, f.Resource.Namespace, f.Resource.Name, f.Resource.Kind
+}
+
+// compareSubjects orders two findings' subjects.
+func compareSubjects(x, y *Finding) int {
+	xr, xa, xb, xc := x.subjectKey()
+	yr, ya, yb, yc := y.subjectKey()
+	return cmp.Or(cmp.Compare(xr, yr), strings.Compare(xa, ya), strings.Compare(xb, yb), strings.Compare(xc, yc))
 }
 
 // Coverage is what a live-cluster scan covered.
@@ -296,8 +371,8 @@ func sortFindings(fs []Finding) {
 	copy(fs, sorted)
 }
 
-// compareFindings orders by severity (highest first), check ID, namespace,
-// name, kind, field, file, line and message.
+// compareFindings orders by severity (highest first), check ID, subject
+// (for an object: namespace, name, kind), field, file, line and message.
 func compareFindings(a, b *Finding) int {
 	if c := cmp.Compare(b.Severity, a.Severity); c != 0 {
 		return c
@@ -305,13 +380,7 @@ func compareFindings(a, b *Finding) int {
 	if c := strings.Compare(string(a.ID), string(b.ID)); c != 0 {
 		return c
 	}
-	if c := strings.Compare(a.Resource.Namespace, b.Resource.Namespace); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.Resource.Name, b.Resource.Name); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.Resource.Kind, b.Resource.Kind); c != 0 {
+	if c := compareSubjects(a, b); c != 0 {
 		return c
 	}
 	if c := strings.Compare(a.Field, b.Field); c != 0 {

@@ -247,12 +247,12 @@ func appendSARIFResult(b []byte, f *Finding, ruleIndex int) []byte {
 		b = append(b, in4+"}\n"+in3+"}\n"...)
 	} else {
 		b = append(b, in3+"\"logicalLocations\": [\n"+in4+"{\n"...)
-		if f.Resource.Name != "" {
-			b = appendField(b, in5, "name", f.Resource.Name, true)
+		if name := subjectName(f); name != "" {
+			b = appendField(b, in5, "name", name, true)
 		}
 		b = append(b, in5+"\"fullyQualifiedName\": "...)
 		start := len(b)
-		b = appendResource(b, f.Resource)
+		b = appendSubject(b, f)
 		b = jsonStringFrom(b, start)
 		b = append(b, ",\n"+in5+"\"kind\": \"resource\"\n"+in4+"}\n"+in3+"]\n"...)
 	}
@@ -265,11 +265,33 @@ func appendSARIFResult(b []byte, f *Finding, ruleIndex int) []byte {
 	b = append(b, in1+"\"properties\": {\n"...)
 	b = appendField(b, in2, "category", string(f.Category), true)
 	b = appendField(b, in2, "severity", f.Severity.String(), true)
-	b = append(b, in2+"\"resource\": {\n"...)
-	b = appendField(b, in3, "apiVersion", f.Resource.APIVersion, true)
-	b = appendField(b, in3, "kind", f.Resource.Kind, true)
-	b = appendField(b, in3, "namespace", f.Resource.Namespace, true)
-	b = appendField(b, in3, "name", f.Resource.Name, false)
+	switch {
+	case f.File != nil:
+		b = append(b, in2+"\"file\": {\n"...)
+		b = appendField(b, in3, "path", f.File.Path, true)
+		b = appendField(b, in3, "key", f.File.Key, false)
+	case f.AuditTrail != nil:
+		b = append(b, in2+"\"auditTrail\": {\n"...)
+		b = appendField(b, in3, "principal", f.AuditTrail.Principal, true)
+		b = append(b, in3+"\"auditIDs\": ["...)
+		for i, e := range f.AuditTrail.Events {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = appendJSONString(b, e.AuditID)
+		}
+		b = append(b, "]\n"...)
+	case f.Image != nil:
+		b = append(b, in2+"\"image\": {\n"...)
+		b = appendField(b, in3, "reference", f.Image.Reference, true)
+		b = appendField(b, in3, "digest", f.Image.Digest, false)
+	default:
+		b = append(b, in2+"\"resource\": {\n"...)
+		b = appendField(b, in3, "apiVersion", f.Resource.APIVersion, true)
+		b = appendField(b, in3, "kind", f.Resource.Kind, true)
+		b = appendField(b, in3, "namespace", f.Resource.Namespace, true)
+		b = appendField(b, in3, "name", f.Resource.Name, false)
+	}
 	b = append(b, in2+"}"...)
 	if f.Field != "" {
 		b = append(b, ",\n"...)
@@ -410,12 +432,33 @@ func fileURI(file string) string {
 // upgrades) and the field, each followed by a NUL byte.
 func appendFingerprint(b []byte, f *Finding) []byte {
 	start := len(b)
-	for _, s := range [...]string{string(f.ID), f.Resource.Kind, f.Resource.Namespace, f.Resource.Name, f.Field} {
+	_, a, c, d := f.subjectKey()
+	parts := [...]string{string(f.ID), f.Resource.Kind, f.Resource.Namespace, f.Resource.Name, f.Field}
+	if kind := f.SubjectKind(); kind != "object" {
+		// A subject of another kind: its kind and identity stand where an
+		// object's kind, namespace and name do.
+		parts = [...]string{string(f.ID), kind, a, c + "\x00" + d, f.Field}
+	}
+	for _, s := range parts {
 		b = append(b, s...)
 		b = append(b, 0)
 	}
 	sum := sha256.Sum256(b[start:])
 	return hex.AppendEncode(b[:start], sum[:16])
+}
+
+// subjectName is the short name of a finding's subject: an object's name, a
+// file's path, a principal, an image reference.
+func subjectName(f *Finding) string {
+	switch {
+	case f.File != nil:
+		return f.File.Path
+	case f.AuditTrail != nil:
+		return f.AuditTrail.Principal
+	case f.Image != nil:
+		return f.Image.Reference
+	}
+	return f.Resource.Name
 }
 
 // pascalCase turns a title into a rule name, "Privileged container" into

@@ -212,7 +212,7 @@ func (t *tableWriter) layout(r *Report) tableLayout {
 		f := &r.Findings[i]
 		t.buf = appendOneLine(t.buf[:0], string(f.ID))
 		id := utf8.RuneCount(t.buf)
-		t.buf = appendResource(t.buf[:0], f.Resource)
+		t.buf = appendSubject(t.buf[:0], f)
 		t.buf = oneLineFrom(t.buf, 0)
 		res := utf8.RuneCount(t.buf)
 		if f.Suppressed != nil {
@@ -310,7 +310,7 @@ func (c columns) appendRow(b []byte, f *Finding) []byte {
 	b = appendSpaces(b, c.id-utf8.RuneCount(b[start:]))
 	b = append(b, "  "...)
 	start = len(b)
-	b = appendResource(b, f.Resource)
+	b = appendSubject(b, f)
 	b = oneLineFrom(b, start)
 	b = appendSpaces(b, c.resource-utf8.RuneCount(b[start:]))
 	b = append(b, "  "...)

@@ -101,6 +101,45 @@ func resourceString(res Resource) string {
 	return string(appendResource(make([]byte, 0, 64), res))
 }
 
+// subjectString describes what a finding is about, for a person:
+// "Deployment payments/ledger", "file /etc/kubernetes/pki/ca.key",
+// "user:mallory (2 events)", "image nginx:1.27@sha256:...".
+func subjectString(f *Finding) string {
+	return string(appendSubject(make([]byte, 0, 64), f))
+}
+
+// appendSubject appends subjectString(f) to b.
+func appendSubject(b []byte, f *Finding) []byte {
+	switch {
+	case f.File != nil:
+		b = append(b, "file "...)
+		b = append(b, f.File.Path...)
+		if f.File.Key != "" {
+			b = append(b, " ("...)
+			b = append(b, f.File.Key...)
+			b = append(b, ')')
+		}
+		return b
+	case f.AuditTrail != nil:
+		b = append(b, f.AuditTrail.Principal...)
+		b = append(b, " ("...)
+		b = strconv.AppendInt(b, int64(len(f.AuditTrail.Events)), 10)
+		if len(f.AuditTrail.Events) == 1 {
+			return append(b, " event)"...)
+		}
+		return append(b, " events)"...)
+	case f.Image != nil:
+		b = append(b, "image "...)
+		b = append(b, f.Image.Reference...)
+		if f.Image.Digest != "" && !strings.Contains(f.Image.Reference, "@") {
+			b = append(b, '@')
+			b = append(b, f.Image.Digest...)
+		}
+		return b
+	}
+	return appendResource(b, f.Resource)
+}
+
 // appendResource appends resourceString(res) to b.
 func appendResource(b []byte, res Resource) []byte {
 	hasName := res.Namespace != "" || res.Name != ""

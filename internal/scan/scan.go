@@ -350,11 +350,15 @@ type compact struct {
 	suppressed *report.Suppression
 }
 
-// objectRef is what a finding says about its object.
+// objectRef is what a finding says about its subject: an object, or for a
+// finding about something else, its file, audit trail or image.
 type objectRef struct {
 	resource report.Resource
-	file     string
-	uid      types.UID
+	// subject is the report's form of a subject other than an object: a
+	// Finding with only File, AuditTrail or Image set.
+	subject *report.Finding
+	file    string
+	uid     types.UID
 	// rank orders the object among the others once the findings are
 	// sorted: 0 until then.
 	rank int32
@@ -426,8 +430,72 @@ func (j *joiner) join(meta *check.Meta, rule int, f check.Finding) compact {
 			out.line = int32(o.Line(f.Path))
 		}
 		out.suppressed = j.suppression(meta.ID, o)
+	} else if ref := subjectRef(f); ref != nil {
+		out.ref = ref
+		out.line = int32(ref.subject.Location.Line)
+		kind, name := ref.subject.SubjectKind(), subjectName(ref.subject)
+		out.suppressed = j.exemption(meta.ID, kind, "", name)
 	}
 	return out
+}
+
+// subjectRef is the reference of a finding about a file, an audit trail or
+// an image; nil for a finding without a subject.
+func subjectRef(f check.Finding) *objectRef {
+	var s report.Finding
+	switch {
+	case f.File != nil:
+		s.File = &report.File{Path: f.File.Path, Line: f.File.Line, Key: f.File.Key}
+		s.Location = &report.Location{File: f.File.Path, Line: f.File.Line}
+	case f.AuditTrail != nil:
+		events := make([]report.AuditEvent, len(f.AuditTrail.Events))
+		for i, e := range f.AuditTrail.Events {
+			events[i] = report.AuditEvent{AuditID: e.AuditID, Time: e.Time.UTC().Format(time.RFC3339Nano)}
+		}
+		s.AuditTrail = &report.AuditTrail{Principal: f.AuditTrail.Principal, Events: events}
+		s.Location = &report.Location{}
+	case f.Image != nil:
+		s.Image = &report.Image{Reference: f.Image.Reference, Digest: f.Image.Digest}
+		s.Location = &report.Location{}
+	default:
+		return nil
+	}
+	r := &objectRef{subject: &s, file: s.Location.File}
+	return r
+}
+
+// subjectName is what an exemption's name pattern is matched against for a
+// subject other than an object: a file's path, a principal, an image
+// reference.
+func subjectName(s *report.Finding) string {
+	switch {
+	case s.File != nil:
+		return s.File.Path
+	case s.AuditTrail != nil:
+		return s.AuditTrail.Principal
+	case s.Image != nil:
+		return s.Image.Reference
+	}
+	return ""
+}
+
+// subjectKey orders subjects among themselves: objects by namespace, name
+// and kind, then files, audit trails and images by what identifies them.
+func (r *objectRef) subjectKey() (int, string, string, string) {
+	s := r.subject
+	switch {
+	case s == nil:
+		return 0, r.resource.Namespace, r.resource.Name, r.resource.Kind
+	case s.File != nil:
+		return 1, s.File.Path, s.File.Key, ""
+	case s.AuditTrail != nil:
+		first := ""
+		if len(s.AuditTrail.Events) > 0 {
+			first = s.AuditTrail.Events[0].Time
+		}
+		return 2, s.AuditTrail.Principal, first, ""
+	}
+	return 3, s.Image.Reference, s.Image.Digest, ""
 }
 
 // sortKey orders one finding: key packs its severity (highest first), its
@@ -454,10 +522,9 @@ func (s *Scanner) order() []sortKey {
 		}
 	}
 	sameObject := func(a, b *objectRef) int {
-		return cmp.Or(
-			strings.Compare(a.resource.Namespace, b.resource.Namespace),
-			strings.Compare(a.resource.Name, b.resource.Name),
-			strings.Compare(a.resource.Kind, b.resource.Kind))
+		ar, a1, a2, a3 := a.subjectKey()
+		br, b1, b2, b3 := b.subjectKey()
+		return cmp.Or(cmp.Compare(ar, br), strings.Compare(a1, b1), strings.Compare(a2, b2), strings.Compare(a3, b3))
 	}
 	slices.SortFunc(refs, sameObject)
 	var rank int32
@@ -596,9 +663,13 @@ func (f *findingSource) Fill(dst []report.Finding, from int) {
 				PSS:         c.pss,
 				Suppressed:  c.suppressed,
 			}
-			if c.ref != nil {
-				dst[i].Resource = c.ref.resource
-				if c.ref.file != "" {
+			if r := c.ref; r != nil {
+				if sub := r.subject; sub != nil {
+					dst[i].File, dst[i].AuditTrail, dst[i].Image = sub.File, sub.AuditTrail, sub.Image
+				} else {
+					dst[i].Resource = r.resource
+				}
+				if r.file != "" {
 					dst[i].Location = &f.locs[k]
 				}
 			}
@@ -647,9 +718,17 @@ func (j *joiner) suppression(id check.ID, o *object.Object) *report.Suppression 
 		}
 		j.notice(o.Origin.File, o.Line("metadata.annotations"), fmt.Sprintf("%s %q: annotation %s%s has no reason, so it does not suppress the finding", o.Kind, o.Name(), IgnoreAnnotationPrefix, id))
 	}
+	return j.exemption(id, o.Kind, o.Namespace(), o.Name())
+}
+
+// exemption is the suppression by the first exemption in force that matches
+// the check and the subject: an object by its kind, namespace and name; a
+// file, audit trail or image by its subject kind ("file", "auditTrail",
+// "image") and its path, principal or reference.
+func (j *joiner) exemption(id check.ID, kind, namespace, name string) *report.Suppression {
 	for i := range j.cfg.Exemptions {
 		e := &j.cfg.Exemptions[i]
-		if e.Expired(j.now) || !e.Matches(id, o.Kind, o.Namespace(), o.Name()) {
+		if e.Expired(j.now) || !e.Matches(id, kind, namespace, name) {
 			continue
 		}
 		return &report.Suppression{Kind: "exemption", Reason: e.Reason, Expires: e.Expires}
