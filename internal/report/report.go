@@ -302,39 +302,65 @@ func (r *Report) Finalize() {
 
 // summarize counts fs for the report's summary.
 func summarize(fs []Finding) Summary {
-	s := Summary{BySeverity: map[string]int{}, ByCategory: map[string]int{}}
-	var bySeverity [check.Critical + 1]int
-	type categoryCount struct {
-		category check.Category
-		n        int
-	}
-	var byCategory []categoryCount // a handful: counted without hashing
+	var c Counter
 	for i := range fs {
-		f := &fs[i]
-		if f.Suppressed != nil {
-			s.Suppressed++
-			continue
-		}
-		s.Findings++
-		if f.Severity >= 0 && f.Severity <= check.Critical {
-			bySeverity[f.Severity]++
-		} else {
-			s.BySeverity[f.Severity.String()]++
-		}
-		j := slices.IndexFunc(byCategory, func(c categoryCount) bool { return c.category == f.Category })
-		if j < 0 {
-			j = len(byCategory)
-			byCategory = append(byCategory, categoryCount{category: f.Category})
-		}
-		byCategory[j].n++
+		c.Add(fs[i].Severity, fs[i].Category, fs[i].Suppressed != nil)
 	}
-	for sev, n := range bySeverity {
+	return c.Summary()
+}
+
+// Counter counts findings into a Summary. It is the one place that decides
+// what a summary counts: Finalize uses it, and so does a FindingSource that
+// hands over findings it never materializes. The zero value is ready.
+type Counter struct {
+	findings, suppressed int
+	bySeverity           [check.Critical + 1]int
+	otherSeverity        map[string]int
+	// byCategory is a handful of categories: counted without hashing.
+	byCategory []categoryCount
+}
+
+type categoryCount struct {
+	category check.Category
+	n        int
+}
+
+// Add counts one finding.
+func (c *Counter) Add(sev check.Severity, category check.Category, suppressed bool) {
+	if suppressed {
+		c.suppressed++
+		return
+	}
+	c.findings++
+	if sev >= 0 && sev <= check.Critical {
+		c.bySeverity[sev]++
+	} else {
+		if c.otherSeverity == nil {
+			c.otherSeverity = map[string]int{}
+		}
+		c.otherSeverity[sev.String()]++
+	}
+	j := slices.IndexFunc(c.byCategory, func(x categoryCount) bool { return x.category == category })
+	if j < 0 {
+		j = len(c.byCategory)
+		c.byCategory = append(c.byCategory, categoryCount{category: category})
+	}
+	c.byCategory[j].n++
+}
+
+// Summary returns the counts.
+func (c *Counter) Summary() Summary {
+	s := Summary{Findings: c.findings, Suppressed: c.suppressed, BySeverity: map[string]int{}, ByCategory: map[string]int{}}
+	for k, n := range c.otherSeverity {
+		s.BySeverity[k] = n
+	}
+	for sev, n := range c.bySeverity {
 		if n > 0 {
 			s.BySeverity[check.Severity(sev).String()] += n
 		}
 	}
-	for _, c := range byCategory {
-		s.ByCategory[string(c.category)] = c.n
+	for _, x := range c.byCategory {
+		s.ByCategory[string(x.category)] = x.n
 	}
 	return s
 }

@@ -217,6 +217,14 @@ func resolvePlain(s string) any {
 	if !(c >= '0' && c <= '9') && c != '-' && c != '+' && c != '.' {
 		return s
 	}
+	if c == '.' {
+		// kubectl's reader tries a value that starts with '.' as a float
+		// as written, underscores and all (Go's rules for them).
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return f
+		}
+		return s
+	}
 	if isTimestamp(s) {
 		return s
 	}
