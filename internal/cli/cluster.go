@@ -82,16 +82,13 @@ func scanCluster(ctx context.Context, s IO, o *ScanOptions, scanner *scan.Scanne
 	}
 	scanner.CountPods(res.OwnedPods)
 	rep := scanner.Report(ctx, nil)
-	cov := &report.Coverage{Listed: res.Listed, Skipped: res.Skipped, Gaps: []report.Gap{}}
-	for _, g := range res.Gaps {
-		cov.Gaps = append(cov.Gaps, report.Gap{Resource: g.Resource, Namespace: g.Namespace, Reason: g.Reason, Message: g.Message, Partial: g.Partial})
-	}
+	cov := &report.Coverage{Listed: res.Listed, Skipped: res.Skipped, Gaps: append([]object.Gap{}, res.Gaps...)}
 	rep.Coverage = cov
 	rep.Readiness = readiness.Result()
 	return rep, nil
 }
 
-func gapLine(g report.Gap) string {
+func gapLine(g object.Gap) string {
 	where := g.Resource
 	if g.Namespace != "" {
 		where += " in " + g.Namespace

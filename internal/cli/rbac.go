@@ -166,7 +166,7 @@ func runRBACInventory(ctx context.Context, s IO, o *RBACOptions, answer func(*in
 			return fmt.Errorf("read cluster %s: %w", cfg.Host, err)
 		}
 		for _, g := range res.Gaps {
-			problems = append(problems, gapLine(report.Gap{Resource: g.Resource, Namespace: g.Namespace, Reason: g.Reason, Message: g.Message, Partial: g.Partial}))
+			problems = append(problems, gapLine(g))
 		}
 	} else {
 		var count inputCount

@@ -67,26 +67,6 @@ type Progress struct {
 	Objects int
 }
 
-// Gap is a list that could not be completed.
-type Gap struct {
-	// Resource is the resource name with its group: "secrets",
-	// "roles.rbac.authorization.k8s.io".
-	Resource string `json:"resource"`
-	// Namespace is set when the list was of one namespace.
-	Namespace string `json:"namespace,omitempty"`
-	// Reason is "forbidden", "timeout", "unavailable", "scan-timeout" (the
-	// whole collection's time limit passed), "paging" (the server kept
-	// returning continue tokens: one seen before, or more pages than the
-	// limit), "wrong-kind" (the response, or an item in it, was not of the
-	// kind asked for) or "error".
-	Reason string `json:"reason"`
-	// Message is the API server's or the client's explanation.
-	Message string `json:"message"`
-	// Partial is true when some pages were read before the failure; what
-	// they held was scanned.
-	Partial bool `json:"partial,omitempty"`
-}
-
 // Result is what a collection covered.
 type Result struct {
 	// Listed counts the objects received per resource, including pods and
@@ -95,7 +75,7 @@ type Result struct {
 	// Skipped lists resources deliberately not listed, with why.
 	Skipped map[string]string
 	// Gaps lists the lists that could not be completed, sorted.
-	Gaps []Gap
+	Gaps []object.Gap
 	// OwnedPods counts, per top-level owner, the pods that run under it and
 	// were counted on it instead of being scanned one by one.
 	OwnedPods map[types.UID]int
@@ -521,13 +501,13 @@ func closed(ch chan struct{}) bool {
 func (c *collector) gap(resource, ns string, err error, partial bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.res.Gaps = append(c.res.Gaps, Gap{Resource: resource, Namespace: ns, Reason: reason(err), Message: message(err), Partial: partial})
+	c.res.Gaps = append(c.res.Gaps, object.Gap{Resource: resource, Namespace: ns, Reason: reason(err), Message: message(err), Partial: partial})
 }
 
 func (c *collector) gapf(resource, ns, reason string, partial bool, format string, args ...any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.res.Gaps = append(c.res.Gaps, Gap{Resource: resource, Namespace: ns, Reason: reason, Message: fmt.Sprintf(format, args...), Partial: partial})
+	c.res.Gaps = append(c.res.Gaps, object.Gap{Resource: resource, Namespace: ns, Reason: reason, Message: fmt.Sprintf(format, args...), Partial: partial})
 }
 
 // reason classifies a list error.

@@ -224,7 +224,7 @@ func TestClaimedController(t *testing.T) {
 
 // collectWith runs Collect over cs with secrets skipped and returns the gap
 // of configmaps.
-func collectWith(t *testing.T, cs *fake.Clientset, opts Options) (*Gap, []string) {
+func collectWith(t *testing.T, cs *fake.Clientset, opts Options) (*object.Gap, []string) {
 	t.Helper()
 	opts.SkipSecrets = true
 	var emitted []string
@@ -232,7 +232,7 @@ func collectWith(t *testing.T, cs *fake.Clientset, opts Options) (*Gap, []string
 	if err != nil {
 		t.Fatal(err)
 	}
-	var gap *Gap
+	var gap *object.Gap
 	for i, g := range res.Gaps {
 		if g.Resource == "configmaps" {
 			gap = &res.Gaps[i]

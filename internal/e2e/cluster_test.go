@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/kubestride/kubestride/internal/object"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -297,7 +298,7 @@ func TestTimeoutsAreGaps(t *testing.T) {
 	if code != report.ExitError {
 		t.Errorf("exit code = %d, want %d; stderr:\n%s", code, report.ExitError, stderr)
 	}
-	var secrets *report.Gap
+	var secrets *object.Gap
 	for i, g := range r.Coverage.Gaps {
 		if g.Resource == "secrets" {
 			secrets = &r.Coverage.Gaps[i]

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/kubestride/kubestride/internal/object"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -256,8 +257,8 @@ func TestHostileServerGaps(t *testing.T) {
 		StringData: map[string]string{"password": secretValue},
 	}, metav1.CreateOptions{}))
 
-	gaps := func(r *report.Report) map[string]report.Gap {
-		out := map[string]report.Gap{}
+	gaps := func(r *report.Report) map[string]object.Gap {
+		out := map[string]object.Gap{}
 		for _, g := range r.Coverage.Gaps {
 			out[g.Resource] = g
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/kubestride/kubestride/internal/object"
 	"strings"
 	"testing"
 
@@ -130,7 +131,7 @@ func TestJSONReportMatchesEncoder(t *testing.T) {
 			Title: "Privileged container", Message: "m", Field: "spec", Remediation: "r.",
 			Resource: Resource{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "ns", Name: "d", Pods: 3},
 		}},
-		Coverage:  &Coverage{Listed: map[string]int{"pods": 4}, Gaps: []Gap{{Resource: "secrets", Reason: "forbidden", Message: "no"}}},
+		Coverage:  &Coverage{Listed: map[string]int{"pods": 4}, Gaps: []object.Gap{{Resource: "secrets", Reason: "forbidden", Message: "no"}}},
 		Readiness: []NamespaceReadiness{{Namespace: "ns", Version: "v1.37", Pods: 4, RejectedBaseline: 3, RejectedRestricted: 4}},
 	}
 	r.Finalize()

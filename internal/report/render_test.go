@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"github.com/kubestride/kubestride/internal/object"
 	"path/filepath"
 	"testing"
 
@@ -190,7 +191,7 @@ func clusterReport() *Report {
 		Coverage: &Coverage{
 			Listed:  map[string]int{"deployments.apps": 1, "namespaces": 2, "pods": 4},
 			Skipped: map[string]string{"secrets": "not listed (--no-secrets)"},
-			Gaps: []Gap{
+			Gaps: []object.Gap{
 				{Resource: "roles.rbac.authorization.k8s.io", Reason: "forbidden", Message: `roles.rbac.authorization.k8s.io is forbidden: User "alice" cannot list resource "roles"`},
 				{Resource: "pods", Namespace: "payments", Reason: "timeout", Message: "context deadline exceeded", Partial: true},
 			},

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // SchemaVersion is the version of the JSON report format.
@@ -208,19 +209,7 @@ type Coverage struct {
 	Skipped map[string]string `json:"skipped,omitempty"`
 	// Gaps are lists that could not be completed; what they would have held
 	// was not evaluated.
-	Gaps []Gap `json:"gaps"`
-}
-
-// Gap is a list that could not be completed.
-type Gap struct {
-	Resource  string `json:"resource"`
-	Namespace string `json:"namespace,omitempty"`
-	// Reason is "forbidden", "timeout", "unavailable", "scan-timeout",
-	// "paging", "wrong-kind" or "error" (see cluster.Gap).
-	Reason  string `json:"reason"`
-	Message string `json:"message"`
-	// Partial is true when some of the list was read (and scanned).
-	Partial bool `json:"partial,omitempty"`
+	Gaps []object.Gap `json:"gaps"`
 }
 
 // NamespaceReadiness is how one namespace would fare under Pod Security

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/kubestride/kubestride/internal/object"
 	"iter"
 	"sort"
 	"strconv"
@@ -312,7 +313,7 @@ func summaryString(r *Report) string {
 }
 
 // gapWhere names the resource (and namespace) of a coverage gap.
-func gapWhere(g Gap) string {
+func gapWhere(g object.Gap) string {
 	if g.Namespace != "" {
 		return g.Resource + " in " + g.Namespace
 	}
@@ -320,7 +321,7 @@ func gapWhere(g Gap) string {
 }
 
 // gapMessage says why a list could not be completed.
-func gapMessage(g Gap) string {
+func gapMessage(g object.Gap) string {
 	msg := g.Reason + ": " + g.Message
 	if g.Partial {
 		msg = g.Reason + " (partly read): " + g.Message
