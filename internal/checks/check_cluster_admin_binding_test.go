@@ -4,12 +4,12 @@ import "testing"
 
 func TestClusterAdminBinding(t *testing.T) {
 	const reason = "cluster administrator binding"
-	runRBACCases(t, "cluster-admin-binding", []rbacCase{
+	runCases(t, "cluster-admin-binding", []checkCase{
 		{
 			name: "users and service accounts outside the control plane",
-			manifests: clusterRoleBindingYAML("admins", "ClusterRole", "cluster-admin",
+			manifest: clusterRoleBinding("admins", "ClusterRole", "cluster-admin",
 				"[{kind: Group, name: \"system:masters\"}, {kind: User, name: alice@example.com}, {kind: ServiceAccount, name: argocd, namespace: argocd}]"),
-			want: []rbacFinding{
+			want: []finding{
 				{
 					Object: "ClusterRoleBinding admins", Path: "subjects[1]", Reason: reason,
 					Detail: `ClusterRoleBinding "admins" binds ClusterRole "cluster-admin" to User "alice@example.com" (full control of the cluster)`,
@@ -22,20 +22,20 @@ func TestClusterAdminBinding(t *testing.T) {
 		},
 		{
 			name: "a RoleBinding gives the namespace",
-			manifests: roleBindingYAML("team-a", "owner", "ClusterRole", "cluster-admin",
+			manifest: roleBinding("team-a", "owner", "ClusterRole", "cluster-admin",
 				"[{kind: ServiceAccount, name: default}, {kind: ServiceAccount, name: builder, namespace: kube-system}]"),
-			want: []rbacFinding{{
+			want: []finding{{
 				Object: "RoleBinding team-a/owner", Path: "subjects[0]", Reason: reason,
 				Detail: `RoleBinding team-a/owner binds ClusterRole "cluster-admin" to ServiceAccount team-a/default (full control of namespace "team-a")`,
 			}},
 		},
 		{
 			name: "system names that stand for everyone are not system subjects",
-			manifests: clusterRoleBindingYAML("everyone", "ClusterRole", "cluster-admin",
+			manifest: clusterRoleBinding("everyone", "ClusterRole", "cluster-admin",
 				"[{kind: Group, name: \"system:authenticated\"}, {kind: Group, name: \"system:unauthenticated\"}, {kind: User, name: \"system:anonymous\"}, "+
 					"{kind: Group, name: \"system:serviceaccounts\"}, {kind: Group, name: \"system:serviceaccounts:team-a\"}, "+
 					"{kind: User, name: \"system:serviceaccount:team-a:ci\"}]"),
-			want: []rbacFinding{
+			want: []finding{
 				{Object: "ClusterRoleBinding everyone", Path: "subjects[0]", Reason: reason, Detail: `ClusterRoleBinding "everyone" binds ClusterRole "cluster-admin" to Group "system:authenticated" (full control of the cluster)`},
 				{Object: "ClusterRoleBinding everyone", Path: "subjects[1]", Reason: reason, Detail: `ClusterRoleBinding "everyone" binds ClusterRole "cluster-admin" to Group "system:unauthenticated" (full control of the cluster)`},
 				{Object: "ClusterRoleBinding everyone", Path: "subjects[2]", Reason: reason, Detail: `ClusterRoleBinding "everyone" binds ClusterRole "cluster-admin" to User "system:anonymous" (full control of the cluster)`},
@@ -46,15 +46,15 @@ func TestClusterAdminBinding(t *testing.T) {
 		},
 		{
 			name: "system subjects",
-			manifests: clusterRoleBindingYAML("cluster-admin", "ClusterRole", "cluster-admin",
+			manifest: clusterRoleBinding("cluster-admin", "ClusterRole", "cluster-admin",
 				"[{kind: Group, name: \"system:masters\"}, {kind: User, name: \"system:kube-controller-manager\"}, {kind: Group, name: \"system:serviceaccounts:kube-system\"}, "+
 					"{kind: User, name: \"system:serviceaccount:kube-system:bootstrap\"}, {kind: ServiceAccount, name: bootstrap, namespace: kube-system}]") +
-				roleBindingYAML("kube-system", "local", "ClusterRole", "cluster-admin", "[{kind: ServiceAccount, name: default}]"),
+				roleBinding("kube-system", "local", "ClusterRole", "cluster-admin", "[{kind: ServiceAccount, name: default}]"),
 		},
 		{
 			name: "other roles",
-			manifests: roleBindingYAML("team-a", "admins", "ClusterRole", "admin", "[{kind: User, name: alice}]") +
-				roleBindingYAML("team-a", "local", "Role", "cluster-admin", "[{kind: User, name: alice}]"),
+			manifest: roleBinding("team-a", "admins", "ClusterRole", "admin", "[{kind: User, name: alice}]") +
+				roleBinding("team-a", "local", "Role", "cluster-admin", "[{kind: User, name: alice}]"),
 		},
 	})
 }

@@ -1,20 +1,12 @@
 package checks
 
-import (
-	"testing"
-
-	"github.com/google/go-cmp/cmp"
-)
+import "testing"
 
 func TestCustomResourcePodSpecNotEvaluated(t *testing.T) {
 	const id = "custom-resource-pod-spec-not-evaluated"
-	tests := []struct {
-		name      string
-		manifests string
-		want      []gotFinding
-	}{{
+	runCases(t, id, []checkCase{{
 		name: "pod template at an unknown path",
-		manifests: `apiVersion: example.com/v1
+		manifest: `apiVersion: example.com/v1
 kind: Runner
 metadata:
   name: ci
@@ -27,7 +19,7 @@ spec:
         - name: step
           image: alpine
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Runner build/ci",
 			Path:   "spec.workers[0].podTemplate.spec",
 			Reason: "pod spec not evaluated",
@@ -35,7 +27,7 @@ spec:
 		}},
 	}, {
 		name: "a known kind with a pod spec at a second, unknown path",
-		manifests: `apiVersion: argoproj.io/v1alpha1
+		manifest: `apiVersion: argoproj.io/v1alpha1
 kind: Rollout
 metadata:
   name: web
@@ -49,7 +41,7 @@ spec:
       containers:
       - {name: probe, image: curlimages/curl}
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Rollout web",
 			Path:   "spec.analysis.job",
 			Reason: "pod spec not evaluated",
@@ -57,7 +49,7 @@ spec:
 		}},
 	}, {
 		name: "Argo Workflow templates are evaluated, containerSet included",
-		manifests: `apiVersion: argoproj.io/v1alpha1
+		manifest: `apiVersion: argoproj.io/v1alpha1
 kind: Workflow
 metadata:
   name: wf
@@ -70,7 +62,7 @@ spec:
 `,
 	}, {
 		name: "containers without images are not a pod spec",
-		manifests: `apiVersion: example.com/v1
+		manifest: `apiVersion: example.com/v1
 kind: Dashboard
 metadata:
   name: d
@@ -82,7 +74,7 @@ spec:
 `,
 	}, {
 		name: "a built-in kind is never reported",
-		manifests: `apiVersion: apps/v1
+		manifest: `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web
@@ -94,13 +86,5 @@ spec:
       containers:
       - {name: web, image: nginx}
 `,
-	}}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := runCheckOnYAML(t, id, tc.manifests)
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("findings (-want +got):\n%s", diff)
-			}
-		})
-	}
+	}})
 }

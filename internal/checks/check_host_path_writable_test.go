@@ -4,10 +4,10 @@ import "testing"
 
 func TestHostPathWritable(t *testing.T) {
 	const reason = "writable hostPath volumes"
-	wlRunCases(t, "host-path-writable", []wlCase{
+	runCases(t, "host-path-writable", []checkCase{
 		{
 			name: "read-only hostPath, writable emptyDir",
-			manifest: wlDeployment(`containers:
+			manifest: deployment(`containers:
 - name: app
   image: app:1
   volumeMounts:
@@ -22,7 +22,7 @@ volumes:
 		},
 		{
 			name: "writable mounts and an unmounted volume",
-			manifest: wlDeployment(`initContainers:
+			manifest: deployment(`initContainers:
 - name: setup
   image: setup:1
   volumeMounts:
@@ -44,24 +44,24 @@ volumes:
 - name: spare
   hostPath: {path: /}
 `),
-			want: []wlFinding{
+			want: []finding{
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.initContainers[0].volumeMounts[0]", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.initContainers[0].volumeMounts[0]", Reason: reason,
 					Detail: `init container "setup" must mount hostPath volume "cni" at "/host/opt/cni/bin" with readOnly: true`,
 				},
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.containers[0].volumeMounts[1]", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.containers[0].volumeMounts[1]", Reason: reason,
 					Detail: `container "agent" must mount hostPath volume "sock" at "/var/run/containerd/containerd.sock" with readOnly: true`,
 				},
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.volumes[3].hostPath", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.volumes[3].hostPath", Reason: reason,
 					Detail: `hostPath volume "spare" must be removed (no container mounts it)`,
 				},
 			},
 		},
 		{
 			name: "ephemeral container mount",
-			manifest: wlPod(`containers:
+			manifest: pod(`containers:
 - name: app
   image: app:1
   volumeMounts: [{name: root, mountPath: /host, readOnly: true}]
@@ -73,8 +73,8 @@ volumes:
 - name: root
   hostPath: {path: /}
 `),
-			want: []wlFinding{{
-				Object: "Pod/app", Path: "spec.ephemeralContainers[0].volumeMounts[0]", Reason: reason,
+			want: []finding{{
+				Object: "Pod shop/app", Path: "spec.ephemeralContainers[0].volumeMounts[0]", Reason: reason,
 				Detail: `ephemeral container "debugger" must mount hostPath volume "root" at "/host" with readOnly: true`,
 			}},
 		},

@@ -1,10 +1,6 @@
 package checks
 
-import (
-	"testing"
-
-	"github.com/google/go-cmp/cmp"
-)
+import "testing"
 
 func TestIgnoredSecuritySetting(t *testing.T) {
 	const deployment = `apiVersion: apps/v1
@@ -18,13 +14,9 @@ spec:
     metadata: {labels: {app: ledger}}
     spec:
 `
-	tests := []struct {
-		name      string
-		manifests string
-		want      []gotFinding
-	}{{
+	runCases(t, "ignored-security-setting", []checkCase{{
 		name: "container settings in the pod securityContext",
-		manifests: deployment + `      securityContext:
+		manifest: deployment + `      securityContext:
         runAsNonRoot: true
         readOnlyRootFilesystem: true
         privileged: false
@@ -32,7 +24,7 @@ spec:
       - name: app
         image: registry.example.com/ledger:1.4.2
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Deployment payments/ledger",
 			Path:   "spec.template.spec.securityContext.readOnlyRootFilesystem",
 			Reason: "ignored security settings",
@@ -45,7 +37,7 @@ spec:
 		}},
 	}, {
 		name: "misspelt field in a container securityContext",
-		manifests: deployment + `      containers:
+		manifest: deployment + `      containers:
       - name: app
         image: registry.example.com/ledger:1.4.2
         securityContext:
@@ -53,7 +45,7 @@ spec:
           readonlyRootFilesystem: true
           capabilities: {dorp: [ALL]}
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Deployment payments/ledger",
 			Path:   "spec.template.spec.containers[0].securityContext.privilaged",
 			Reason: "ignored security settings",
@@ -71,7 +63,7 @@ spec:
 		}},
 	}, {
 		name: "duplicate key in a container securityContext",
-		manifests: deployment + `      containers:
+		manifest: deployment + `      containers:
       - name: app
         image: registry.example.com/ledger:1.4.2
       - name: metrics
@@ -80,7 +72,7 @@ spec:
           privileged: false
           privileged: true
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Deployment payments/ledger",
 			Path:   "spec.template.spec.containers[1].securityContext.privileged",
 			Reason: "duplicate security settings",
@@ -88,7 +80,7 @@ spec:
 		}},
 	}, {
 		name: "settings at the wrong level of a pod",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Pod
 metadata:
   name: debug
@@ -108,7 +100,7 @@ spec:
     privileged: true
     runAsUser: 1000
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Pod debug",
 			Path:   "spec.runAsNonRoot",
 			Reason: "ignored security settings",
@@ -141,7 +133,7 @@ spec:
 		}},
 	}, {
 		name: "pod spec settings outside the pod spec and a misplaced misspelling",
-		manifests: `apiVersion: batch/v1
+		manifest: `apiVersion: batch/v1
 kind: CronJob
 metadata:
   name: report
@@ -166,7 +158,7 @@ spec:
           - name: data
             emptyDir: {}
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "CronJob report",
 			Path:   "spec.jobTemplate.spec.template.hostPID",
 			Reason: "ignored security settings",
@@ -184,7 +176,7 @@ spec:
 		}},
 	}, {
 		name: "ephemeral container and service account",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Pod
 metadata:
   name: debug
@@ -205,7 +197,7 @@ metadata:
   name: builder
 automountServiceAcountToken: false
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Pod debug",
 			Path:   "spec.ephemeralContainers[0].securityContext.allowPrivilegeEscalation",
 			Reason: "duplicate security settings",
@@ -218,7 +210,7 @@ automountServiceAcountToken: false
 		}},
 	}, {
 		name: "other unknown and duplicate fields are left to unknown-field",
-		manifests: deployment + `      containers:
+		manifest: deployment + `      containers:
       - name: app
         image: registry.example.com/ledger:1.4.2
         imagePulPolicy: Always
@@ -236,7 +228,7 @@ data:
 		want: nil,
 	}, {
 		name: "correct settings",
-		manifests: deployment + `      securityContext:
+		manifest: deployment + `      securityContext:
         runAsNonRoot: true
         seccompProfile: {type: RuntimeDefault}
       containers:
@@ -249,13 +241,5 @@ data:
           capabilities: {drop: [ALL]}
 `,
 		want: nil,
-	}}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := runCheckOnYAML(t, "ignored-security-setting", tt.manifests)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("findings mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+	}})
 }

@@ -4,10 +4,10 @@ import "testing"
 
 func TestImageLatestTag(t *testing.T) {
 	const reason = "latest image tags"
-	wlRunCases(t, "image-latest-tag", []wlCase{
+	runCases(t, "image-latest-tag", []checkCase{
 		{
 			name: "fixed tags and digests",
-			manifest: wlDeployment(`containers:
+			manifest: deployment(`containers:
 - {name: a, image: "nginx:1.25"}
 - {name: b, image: "localhost:5000/app:2.0"}
 - {name: c, image: "nginx@` + wlDigest + `"}
@@ -17,33 +17,33 @@ func TestImageLatestTag(t *testing.T) {
 		},
 		{
 			name: "latest and no tag",
-			manifest: wlDeployment(`initContainers:
+			manifest: deployment(`initContainers:
 - {name: setup, image: busybox}
 containers:
 - {name: app, image: "nginx:latest"}
 - {name: local, image: "localhost:5000/app"}
 - {name: pinned, image: "nginx:1.25"}
 `),
-			want: []wlFinding{
+			want: []finding{
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.initContainers[0].image", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.initContainers[0].image", Reason: reason,
 					Detail: `init container "setup" must set image "busybox" to a fixed tag or digest (no tag means "latest")`,
 				},
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.containers[0].image", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.containers[0].image", Reason: reason,
 					Detail: `container "app" must set image "nginx:latest" to a fixed tag or digest, not "latest"`,
 				},
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.containers[1].image", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.containers[1].image", Reason: reason,
 					Detail: `container "local" must set image "localhost:5000/app" to a fixed tag or digest (no tag means "latest")`,
 				},
 			},
 		},
 		{
 			name:     "ephemeral container",
-			manifest: wlPod("containers: [{name: app, image: \"app:1\"}]\nephemeralContainers: [{name: debugger, image: busybox}]"),
-			want: []wlFinding{{
-				Object: "Pod/app", Path: "spec.ephemeralContainers[0].image", Reason: reason,
+			manifest: pod("containers: [{name: app, image: \"app:1\"}]\nephemeralContainers: [{name: debugger, image: busybox}]"),
+			want: []finding{{
+				Object: "Pod shop/app", Path: "spec.ephemeralContainers[0].image", Reason: reason,
 				Detail: `ephemeral container "debugger" must set image "busybox" to a fixed tag or digest (no tag means "latest")`,
 			}},
 		},

@@ -1,10 +1,6 @@
 package checks
 
-import (
-	"testing"
-
-	"github.com/google/go-cmp/cmp"
-)
+import "testing"
 
 func TestNamespaceDefaultDenyMissing(t *testing.T) {
 	const namespace = `apiVersion: v1
@@ -41,24 +37,20 @@ spec:
           containers: [{name: report, image: registry.example.com/report:1.0.0}]
 `
 	const missing = `namespace "payments" must have a default-deny ingress NetworkPolicy (podSelector: {} with Ingress in policyTypes)`
-	finding := func(detail string) []gotFinding {
-		return []gotFinding{{Object: "Namespace payments", Path: "metadata", Reason: "no default-deny network policy", Detail: detail}}
+	finding := func(detail string) []finding {
+		return []finding{{Object: "Namespace payments", Path: "metadata", Reason: "no default-deny network policy", Detail: detail}}
 	}
-	tests := []struct {
-		name      string
-		manifests string
-		want      []gotFinding
-	}{{
-		name:      "no policy, no workload",
-		manifests: namespace,
-		want:      finding(missing),
+	runCases(t, "namespace-default-deny-missing", []checkCase{{
+		name:     "no policy, no workload",
+		manifest: namespace,
+		want:     finding(missing),
 	}, {
-		name:      "no policy, two workloads",
-		manifests: namespace + workloads,
-		want:      finding(missing + "; 2 workloads are not selected by any NetworkPolicy"),
+		name:     "no policy, two workloads",
+		manifest: namespace + workloads,
+		want:     finding(missing + "; 2 workloads are not selected by any NetworkPolicy"),
 	}, {
 		name: "a policy for one workload only",
-		manifests: namespace + workloads + `---
+		manifest: namespace + workloads + `---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -72,7 +64,7 @@ spec:
 		want: finding(missing + "; 1 workload is not selected by any NetworkPolicy"),
 	}, {
 		name: "an invalid selector selects nothing",
-		manifests: namespace + workloads + `---
+		manifest: namespace + workloads + `---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -85,7 +77,7 @@ spec:
 		want: finding(missing + "; 2 workloads are not selected by any NetworkPolicy"),
 	}, {
 		name: "whole-namespace egress policy only",
-		manifests: namespace + workloads + `---
+		manifest: namespace + workloads + `---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -98,7 +90,7 @@ spec:
 		want: finding(missing),
 	}, {
 		name: "default deny undone by an allow-all policy",
-		manifests: namespace + workloads + `---
+		manifest: namespace + workloads + `---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -120,7 +112,7 @@ spec:
 		want: finding(missing + `; NetworkPolicy "allow-all" selects every pod and allows all ingress`),
 	}, {
 		name: "default deny in another namespace",
-		manifests: namespace + `---
+		manifest: namespace + `---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -133,7 +125,7 @@ spec:
 		want: finding(missing),
 	}, {
 		name: "explicit default deny",
-		manifests: namespace + workloads + `---
+		manifest: namespace + workloads + `---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -146,7 +138,7 @@ spec:
 		want: nil,
 	}, {
 		name: "empty policyTypes implies Ingress, even with egress rules",
-		manifests: namespace + `---
+		manifest: namespace + `---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -159,7 +151,7 @@ spec:
 		want: nil,
 	}, {
 		name: "whole-namespace policy with restricted ingress rules",
-		manifests: namespace + `---
+		manifest: namespace + `---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -173,7 +165,7 @@ spec:
 		want: nil,
 	}, {
 		name: "namespace only referenced",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Pod
 metadata:
   name: app
@@ -182,13 +174,5 @@ spec:
   containers: [{name: app, image: registry.example.com/app:1.0.0}]
 `,
 		want: nil,
-	}}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := runCheckOnYAML(t, "namespace-default-deny-missing", tt.manifests)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("findings mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+	}})
 }

@@ -1,19 +1,11 @@
 package checks
 
-import (
-	"testing"
-
-	"github.com/google/go-cmp/cmp"
-)
+import "testing"
 
 func TestNamespaceLimitRangeMissing(t *testing.T) {
-	tests := []struct {
-		name      string
-		manifests string
-		want      []gotFinding
-	}{{
+	runCases(t, "namespace-limit-range-missing", []checkCase{{
 		name: "no limit range, a quota is not one",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Namespace
 metadata:
   name: payments
@@ -39,7 +31,7 @@ metadata:
 spec:
   limits: [{type: Container, default: {cpu: 500m}}]
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Namespace payments",
 			Path:   "metadata",
 			Reason: "no limit range",
@@ -47,7 +39,7 @@ spec:
 		}},
 	}, {
 		name: "limit range present, and a namespace only referenced",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Namespace
 metadata:
   name: ledger
@@ -69,13 +61,5 @@ spec:
   containers: [{name: app, image: registry.example.com/app:1.0.0}]
 `,
 		want: nil,
-	}}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := runCheckOnYAML(t, "namespace-limit-range-missing", tt.manifests)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("findings mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+	}})
 }

@@ -1,32 +1,26 @@
 package checks
 
-import (
-	"testing"
-
-	"github.com/google/go-cmp/cmp"
-)
+import "testing"
 
 func TestNamespacePSANotEnforced(t *testing.T) {
-	tests := []struct {
-		name      string
-		manifests string
-		want      []gotFinding
-	}{{
-		name: "no labels at all",
-		manifests: `apiVersion: v1
+	runCases(t, "namespace-psa-not-enforced", []checkCase{{
+		name:  "no labels at all",
+		lines: true,
+		manifest: `apiVersion: v1
 kind: Namespace
 metadata:
   name: payments
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Namespace payments",
 			Path:   "metadata",
 			Reason: "pod security admission not enforced",
 			Detail: `namespace "payments" must set pod-security.kubernetes.io/enforce`,
+			Line:   3,
 		}},
 	}, {
 		name: "only warn and audit",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Namespace
 metadata:
   name: payments
@@ -34,7 +28,7 @@ metadata:
     pod-security.kubernetes.io/audit: restricted
     pod-security.kubernetes.io/warn: restricted
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Namespace payments",
 			Path:   "metadata.labels",
 			Reason: "pod security admission not enforced",
@@ -42,7 +36,7 @@ metadata:
 		}},
 	}, {
 		name: "other labels and an enforce-version without enforce",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Namespace
 metadata:
   name: payments
@@ -51,30 +45,32 @@ metadata:
     pod-security.kubernetes.io/enforce-version: v1.30
     pod-security.kubernetes.io/warn: ""
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Namespace payments",
 			Path:   "metadata.labels",
 			Reason: "pod security admission not enforced",
 			Detail: `namespace "payments" must set pod-security.kubernetes.io/enforce (it only sets warn="")`,
 		}},
 	}, {
-		name: "invalid enforce level",
-		manifests: `apiVersion: v1
+		name:  "invalid enforce level",
+		lines: true,
+		manifest: `apiVersion: v1
 kind: Namespace
 metadata:
   name: payments
   labels:
     pod-security.kubernetes.io/enforce: Restricted
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Namespace payments",
 			Path:   `metadata.labels["pod-security.kubernetes.io/enforce"]`,
 			Reason: "invalid pod security admission level",
 			Detail: `namespace "payments" must set pod-security.kubernetes.io/enforce to privileged, baseline or restricted, not "Restricted"`,
+			Line:   6,
 		}},
 	}, {
 		name: "enforced namespaces and a namespace only referenced",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Namespace
 metadata:
   name: payments
@@ -95,13 +91,5 @@ metadata:
   namespace: ledger
 `,
 		want: nil,
-	}}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := runCheckOnYAML(t, "namespace-psa-not-enforced", tt.manifests)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("findings mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+	}})
 }

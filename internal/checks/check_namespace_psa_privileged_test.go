@@ -1,26 +1,18 @@
 package checks
 
-import (
-	"testing"
-
-	"github.com/google/go-cmp/cmp"
-)
+import "testing"
 
 func TestNamespacePSAPrivileged(t *testing.T) {
-	tests := []struct {
-		name      string
-		manifests string
-		want      []gotFinding
-	}{{
+	runCases(t, "namespace-psa-privileged", []checkCase{{
 		name: "privileged enforced",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Namespace
 metadata:
   name: node-agents
   labels:
     pod-security.kubernetes.io/enforce: privileged
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Namespace node-agents",
 			Path:   `metadata.labels["pod-security.kubernetes.io/enforce"]`,
 			Reason: "privileged pod security level enforced",
@@ -28,7 +20,7 @@ metadata:
 		}},
 	}, {
 		name: "privileged enforced with a pinned version",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Namespace
 metadata:
   name: node-agents
@@ -37,7 +29,7 @@ metadata:
     pod-security.kubernetes.io/enforce-version: v1.24
     pod-security.kubernetes.io/warn: restricted
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Namespace node-agents",
 			Path:   `metadata.labels["pod-security.kubernetes.io/enforce"]`,
 			Reason: "privileged pod security level enforced",
@@ -45,7 +37,7 @@ metadata:
 		}},
 	}, {
 		name: "baseline, restricted, privileged warn only, and no labels",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Namespace
 metadata:
   name: payments
@@ -66,13 +58,5 @@ metadata:
   name: scratch
 `,
 		want: nil,
-	}}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := runCheckOnYAML(t, "namespace-psa-privileged", tt.manifests)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("findings mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+	}})
 }

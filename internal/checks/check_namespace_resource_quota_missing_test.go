@@ -1,19 +1,11 @@
 package checks
 
-import (
-	"testing"
-
-	"github.com/google/go-cmp/cmp"
-)
+import "testing"
 
 func TestNamespaceResourceQuotaMissing(t *testing.T) {
-	tests := []struct {
-		name      string
-		manifests string
-		want      []gotFinding
-	}{{
+	runCases(t, "namespace-resource-quota-missing", []checkCase{{
 		name: "quota in another namespace only",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Namespace
 metadata:
   name: payments
@@ -31,7 +23,7 @@ metadata:
 spec:
   hard: {requests.cpu: "4", limits.memory: 8Gi}
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Namespace payments",
 			Path:   "metadata",
 			Reason: "no resource quota",
@@ -39,7 +31,7 @@ spec:
 		}},
 	}, {
 		name: "a LimitRange is not a quota",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Namespace
 metadata:
   name: payments
@@ -52,7 +44,7 @@ metadata:
 spec:
   limits: [{type: Container, default: {cpu: 500m}}]
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Namespace payments",
 			Path:   "metadata",
 			Reason: "no resource quota",
@@ -60,7 +52,7 @@ spec:
 		}},
 	}, {
 		name: "quota present, and a namespace only referenced",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Namespace
 metadata:
   name: payments
@@ -80,13 +72,5 @@ metadata:
   namespace: ledger
 `,
 		want: nil,
-	}}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := runCheckOnYAML(t, "namespace-resource-quota-missing", tt.manifests)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("findings mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+	}})
 }

@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"context"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -86,7 +85,7 @@ func TestOwnerReferenceMismatch(t *testing.T) {
 			inv := inventory.New()
 			inv.Add(obj)
 			var got []want
-			for _, f := range check.Settle(c.Run(context.Background(), inv, defaultOptions), inv) {
+			for _, f := range run(c, inv, defaultOptions) {
 				if f.Reason != reason || f.Object != obj {
 					t.Errorf("finding %+v: want reason %q on the object", f, reason)
 				}

@@ -4,10 +4,10 @@ import "testing"
 
 func TestProjectedTokenLongExpiry(t *testing.T) {
 	const reason = "long-lived projected tokens"
-	wlRunCases(t, "projected-token-long-expiry", []wlCase{
+	runCases(t, "projected-token-long-expiry", []checkCase{
 		{
 			name: "default and short expiry",
-			manifest: wlDeployment(`containers: [{name: app, image: app:1}]
+			manifest: deployment(`containers: [{name: app, image: app:1}]
 volumes:
 - name: a
   projected:
@@ -22,7 +22,7 @@ volumes:
 		},
 		{
 			name: "long expiry",
-			manifest: wlDeployment(`containers: [{name: app, image: app:1}]
+			manifest: deployment(`containers: [{name: app, image: app:1}]
 volumes:
 - name: vault-token
   projected:
@@ -30,22 +30,22 @@ volumes:
     - serviceAccountToken: {audience: vault, path: token, expirationSeconds: 600}
     - serviceAccountToken: {audience: vault, path: token2, expirationSeconds: 86400}
 `),
-			want: []wlFinding{{
-				Object: "Deployment/app", Path: "spec.template.spec.volumes[0].projected.sources[1].serviceAccountToken.expirationSeconds", Reason: reason,
+			want: []finding{{
+				Object: "Deployment shop/app", Path: "spec.template.spec.volumes[0].projected.sources[1].serviceAccountToken.expirationSeconds", Reason: reason,
 				Detail: `volume "vault-token" must set projected.sources[1].serviceAccountToken.expirationSeconds to at most 3600, not 86400`,
 			}},
 		},
 		{
 			name:     "one second over",
-			manifest: wlPod("containers: [{name: app, image: app:1}]\nvolumes:\n- name: t\n  projected:\n    sources:\n    - serviceAccountToken: {audience: x, path: t, expirationSeconds: 3601}\n"),
-			want: []wlFinding{{
-				Object: "Pod/app", Path: "spec.volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds", Reason: reason,
+			manifest: pod("containers: [{name: app, image: app:1}]\nvolumes:\n- name: t\n  projected:\n    sources:\n    - serviceAccountToken: {audience: x, path: t, expirationSeconds: 3601}\n"),
+			want: []finding{{
+				Object: "Pod shop/app", Path: "spec.volumes[0].projected.sources[0].serviceAccountToken.expirationSeconds", Reason: reason,
 				Detail: `volume "t" must set projected.sources[0].serviceAccountToken.expirationSeconds to at most 3600, not 3601`,
 			}},
 		},
 		{
 			name:     "injected kube-api-access volume (3607 seconds)",
-			manifest: wlPod("containers: [{name: app, image: app:1}]\nvolumes:\n" + wlInjectedTokenVolume),
+			manifest: pod("containers: [{name: app, image: app:1}]\nvolumes:\n" + wlInjectedTokenVolume),
 		},
 	})
 }

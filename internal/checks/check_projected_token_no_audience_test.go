@@ -18,10 +18,10 @@ const wlInjectedTokenVolume = `- name: kube-api-access-x7k2p
 
 func TestProjectedTokenNoAudience(t *testing.T) {
 	const reason = "projected tokens without audience"
-	wlRunCases(t, "projected-token-no-audience", []wlCase{
+	runCases(t, "projected-token-no-audience", []checkCase{
 		{
 			name: "audience set",
-			manifest: wlDeployment(`containers: [{name: app, image: app:1}]
+			manifest: deployment(`containers: [{name: app, image: app:1}]
 volumes:
 - name: vault-token
   projected:
@@ -31,7 +31,7 @@ volumes:
 		},
 		{
 			name: "no audience",
-			manifest: wlDeployment(`containers: [{name: app, image: app:1}]
+			manifest: deployment(`containers: [{name: app, image: app:1}]
 volumes:
 - name: config
   configMap: {name: app}
@@ -45,32 +45,32 @@ volumes:
     sources:
     - serviceAccountToken: {path: token, audience: ""}
 `),
-			want: []wlFinding{
+			want: []finding{
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.volumes[1].projected.sources[1].serviceAccountToken", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.volumes[1].projected.sources[1].serviceAccountToken", Reason: reason,
 					Detail: `volume "vault-token" must set projected.sources[1].serviceAccountToken.audience`,
 				},
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.volumes[2].projected.sources[0].serviceAccountToken", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.volumes[2].projected.sources[0].serviceAccountToken", Reason: reason,
 					Detail: `volume "broker-token" must set projected.sources[0].serviceAccountToken.audience`,
 				},
 			},
 		},
 		{
 			name:     "injected kube-api-access volume",
-			manifest: wlPod("containers: [{name: app, image: app:1}]\nvolumes:\n" + wlInjectedTokenVolume),
+			manifest: pod("containers: [{name: app, image: app:1}]\nvolumes:\n" + wlInjectedTokenVolume),
 		},
 		{
 			name: "kube-api-access name without the root CA",
-			manifest: wlPod(`containers: [{name: app, image: app:1}]
+			manifest: pod(`containers: [{name: app, image: app:1}]
 volumes:
 - name: kube-api-access-mine
   projected:
     sources:
     - serviceAccountToken: {path: token}
 `),
-			want: []wlFinding{{
-				Object: "Pod/app", Path: "spec.volumes[0].projected.sources[0].serviceAccountToken", Reason: reason,
+			want: []finding{{
+				Object: "Pod shop/app", Path: "spec.volumes[0].projected.sources[0].serviceAccountToken", Reason: reason,
 				Detail: `volume "kube-api-access-mine" must set projected.sources[0].serviceAccountToken.audience`,
 			}},
 		},

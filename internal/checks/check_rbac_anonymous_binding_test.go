@@ -7,12 +7,12 @@ import (
 )
 
 func TestRBACAnonymousBinding(t *testing.T) {
-	runRBACCases(t, "rbac-anonymous-binding", []rbacCase{
+	runCases(t, "rbac-anonymous-binding", []checkCase{
 		{
 			name: "unauthenticated and anonymous",
-			manifests: clusterRoleBindingYAML("public-view", "ClusterRole", "view",
+			manifest: clusterRoleBinding("public-view", "ClusterRole", "view",
 				"[{kind: User, name: alice}, {kind: Group, name: \"system:unauthenticated\"}, {kind: User, name: \"system:anonymous\"}]"),
-			want: []rbacFinding{
+			want: []finding{
 				{
 					Object: "ClusterRoleBinding public-view", Path: "subjects[1]", Reason: "binding to unauthenticated users",
 					Detail: `ClusterRoleBinding "public-view" binds ClusterRole "view" to Group "system:unauthenticated" (every request without credentials)`,
@@ -24,39 +24,39 @@ func TestRBACAnonymousBinding(t *testing.T) {
 			},
 		},
 		{
-			name:      "authenticated, to a Role",
-			manifests: roleBindingYAML("team-a", "everyone", "Role", "reader", "[{kind: Group, name: \"system:authenticated\"}]"),
-			want: []rbacFinding{{
+			name:     "authenticated, to a Role",
+			manifest: roleBinding("team-a", "everyone", "Role", "reader", "[{kind: Group, name: \"system:authenticated\"}]"),
+			want: []finding{{
 				Object: "RoleBinding team-a/everyone", Path: "subjects[0]", Reason: "binding to all authenticated users", Severity: check.High,
 				Detail: `RoleBinding team-a/everyone binds Role team-a/reader to Group "system:authenticated" (every authenticated user and service account)`,
 			}},
 		},
 		{
-			name:      "authenticated, to a system role that is not a discovery role",
-			manifests: clusterRoleBindingYAML("nodes", "ClusterRole", "system:node", "[{kind: Group, name: \"system:authenticated\"}]"),
-			want: []rbacFinding{{
+			name:     "authenticated, to a system role that is not a discovery role",
+			manifest: clusterRoleBinding("nodes", "ClusterRole", "system:node", "[{kind: Group, name: \"system:authenticated\"}]"),
+			want: []finding{{
 				Object: "ClusterRoleBinding nodes", Path: "subjects[0]", Reason: "binding to all authenticated users", Severity: check.High,
 				Detail: `ClusterRoleBinding "nodes" binds ClusterRole "system:node" to Group "system:authenticated" (every authenticated user and service account)`,
 			}},
 		},
 		{
-			name:      "anonymous to discovery is still reported",
-			manifests: clusterRoleBindingYAML("old-discovery", "ClusterRole", "system:discovery", "[{kind: Group, name: \"system:unauthenticated\"}]"),
-			want: []rbacFinding{{
+			name:     "anonymous to discovery is still reported",
+			manifest: clusterRoleBinding("old-discovery", "ClusterRole", "system:discovery", "[{kind: Group, name: \"system:unauthenticated\"}]"),
+			want: []finding{{
 				Object: "ClusterRoleBinding old-discovery", Path: "subjects[0]", Reason: "binding to unauthenticated users",
 				Detail: `ClusterRoleBinding "old-discovery" binds ClusterRole "system:discovery" to Group "system:unauthenticated" (every request without credentials)`,
 			}},
 		},
 		{
 			name: "default discovery bindings",
-			manifests: clusterRoleBindingYAML("system:public-info-viewer", "ClusterRole", "system:public-info-viewer",
+			manifest: clusterRoleBinding("system:public-info-viewer", "ClusterRole", "system:public-info-viewer",
 				"[{kind: Group, name: \"system:authenticated\"}, {kind: Group, name: \"system:unauthenticated\"}]") +
-				clusterRoleBindingYAML("system:discovery", "ClusterRole", "system:discovery", "[{kind: Group, name: \"system:authenticated\"}]") +
-				clusterRoleBindingYAML("system:basic-user", "ClusterRole", "system:basic-user", "[{kind: Group, name: \"system:authenticated\"}]"),
+				clusterRoleBinding("system:discovery", "ClusterRole", "system:discovery", "[{kind: Group, name: \"system:authenticated\"}]") +
+				clusterRoleBinding("system:basic-user", "ClusterRole", "system:basic-user", "[{kind: Group, name: \"system:authenticated\"}]"),
 		},
 		{
 			name: "names that only look alike",
-			manifests: clusterRoleBindingYAML("lookalike", "ClusterRole", "view",
+			manifest: clusterRoleBinding("lookalike", "ClusterRole", "view",
 				"[{kind: Group, name: \"system:anonymous\"}, {kind: User, name: \"system:unauthenticated\"}, {kind: User, name: \"system:authenticated\"}]"),
 		},
 	})

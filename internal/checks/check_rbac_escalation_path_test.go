@@ -4,8 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestRBACEscalationPath(t *testing.T) {
@@ -13,15 +11,11 @@ func TestRBACEscalationPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tests := []struct {
-		name      string
-		manifests string
-		want      []rbacFinding
-	}{
+	runCases(t, "rbac-escalation-path", []checkCase{
 		{
-			name:      "a group reads a cluster-admin service account's token",
-			manifests: string(chain),
-			want: []rbacFinding{{
+			name:     "a group reads a cluster-admin service account's token",
+			manifest: string(chain),
+			want: []finding{{
 				Object: "RoleBinding ops/oncall-read",
 				Path:   "subjects[0]",
 				Reason: "privilege escalation path to cluster admin",
@@ -30,7 +24,7 @@ func TestRBACEscalationPath(t *testing.T) {
 		},
 		{
 			name: "a user who may bind cluster roles",
-			manifests: clusterRoleYAML("binder", `rules:
+			manifest: clusterRole("binder", `rules:
 - apiGroups: [rbac.authorization.k8s.io]
   resources: [clusterroles]
   verbs: [bind]
@@ -41,7 +35,7 @@ subjects:
 - {kind: User, name: mallory, apiGroup: rbac.authorization.k8s.io}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: binder}
 `,
-			want: []rbacFinding{{
+			want: []finding{{
 				Object: "ClusterRoleBinding binder",
 				Path:   "subjects[0]",
 				Reason: "privilege escalation path to cluster admin",
@@ -50,7 +44,7 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: binder}
 		},
 		{
 			name: "a subject that is cluster admin already is not a path",
-			manifests: `apiVersion: rbac.authorization.k8s.io/v1
+			manifest: `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata: {name: admins}
 subjects:
@@ -58,16 +52,5 @@ subjects:
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
 `,
 		},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := runCheckYAML(t, "rbac-escalation-path", tc.manifests)
-			for i := range got {
-				got[i].Severity = 0
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("findings mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+	})
 }

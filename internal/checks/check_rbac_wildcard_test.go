@@ -9,81 +9,81 @@ import (
 func TestRBACWildcard(t *testing.T) {
 	const reason = "wildcard role rules"
 	allStar := "rules:\n- {apiGroups: [\"*\"], resources: [\"*\"], verbs: [\"*\"]}\n"
-	runRBACCases(t, "rbac-wildcard", []rbacCase{
+	runCases(t, "rbac-wildcard", []checkCase{
 		{
-			name:      "explicit rules",
-			manifests: clusterRoleYAML("reader", "rules:\n- {apiGroups: [\"\", apps], resources: [pods, deployments], verbs: [get, list]}\n"),
+			name:     "explicit rules",
+			manifest: clusterRole("reader", "rules:\n- {apiGroups: [\"\", apps], resources: [pods, deployments], verbs: [get, list]}\n"),
 		},
 		{
 			name: "every field, bound",
-			manifests: clusterRoleYAML("ops", allStar) +
-				clusterRoleBindingYAML("ops", "ClusterRole", "ops", "[{kind: ServiceAccount, name: ci, namespace: kube-system}]"),
-			want: []rbacFinding{{
+			manifest: clusterRole("ops", allStar) +
+				clusterRoleBinding("ops", "ClusterRole", "ops", "[{kind: ServiceAccount, name: ci, namespace: kube-system}]"),
+			want: []finding{{
 				Object: "ClusterRole ops", Path: "rules[0].verbs", Reason: reason,
 				Detail: `ClusterRole "ops" grants "*" in verbs, apiGroups and resources (rules[0]); bound to ServiceAccount kube-system/ci via ClusterRoleBinding "ops"`,
 			}},
 		},
 		{
-			name:      "not bound lowers the severity",
-			manifests: clusterRoleYAML("ops", allStar),
-			want: []rbacFinding{{
+			name:     "not bound lowers the severity",
+			manifest: clusterRole("ops", allStar),
+			want: []finding{{
 				Object: "ClusterRole ops", Path: "rules[0].verbs", Reason: reason, Severity: check.Medium,
 				Detail: `ClusterRole "ops" grants "*" in verbs, apiGroups and resources (rules[0]); not bound in the scanned manifests`,
 			}},
 		},
 		{
 			name: "a binding without subjects holds nothing",
-			manifests: clusterRoleYAML("ops", allStar) +
-				clusterRoleBindingYAML("ops", "ClusterRole", "ops", "[]"),
-			want: []rbacFinding{{
+			manifest: clusterRole("ops", allStar) +
+				clusterRoleBinding("ops", "ClusterRole", "ops", "[]"),
+			want: []finding{{
 				Object: "ClusterRole ops", Path: "rules[0].verbs", Reason: reason, Severity: check.Medium,
 				Detail: `ClusterRole "ops" grants "*" in verbs, apiGroups and resources (rules[0]); not bound in the scanned manifests`,
 			}},
 		},
 		{
-			name:      "apiGroups only",
-			manifests: roleYAML("team-a", "any-group", "rules:\n- {apiGroups: [\"*\"], resources: [pods], verbs: [get]}\n"),
-			want: []rbacFinding{{
+			name:     "apiGroups only",
+			manifest: role("team-a", "any-group", "rules:\n- {apiGroups: [\"*\"], resources: [pods], verbs: [get]}\n"),
+			want: []finding{{
 				Object: "Role team-a/any-group", Path: "rules[0].apiGroups", Reason: reason, Severity: check.Medium,
 				Detail: `Role team-a/any-group grants "*" in apiGroups (rules[0]); not bound in the scanned manifests`,
 			}},
 		},
 		{
-			name:      "subresource wildcards",
-			manifests: roleYAML("team-a", "scaler", "rules:\n- {apiGroups: [apps], resources: [deployments, \"*/scale\", \"*/status\"], verbs: [update]}\n"),
-			want: []rbacFinding{{
+			name:     "subresource wildcards",
+			manifest: role("team-a", "scaler", "rules:\n- {apiGroups: [apps], resources: [deployments, \"*/scale\", \"*/status\"], verbs: [update]}\n"),
+			want: []finding{{
 				Object: "Role team-a/scaler", Path: "rules[0].resources", Reason: reason, Severity: check.Medium,
 				Detail: `Role team-a/scaler grants "*/scale", "*/status" in resources (rules[0]); not bound in the scanned manifests`,
 			}},
 		},
 		{
-			name:      "star verbs and a subresource wildcard",
-			manifests: roleYAML("team-a", "scaler", "rules:\n- {apiGroups: [apps], resources: [deployments, \"*/scale\"], verbs: [\"*\"]}\n"),
-			want: []rbacFinding{{
+			name:     "star verbs and a subresource wildcard",
+			manifest: role("team-a", "scaler", "rules:\n- {apiGroups: [apps], resources: [deployments, \"*/scale\"], verbs: [\"*\"]}\n"),
+			want: []finding{{
 				Object: "Role team-a/scaler", Path: "rules[0].verbs", Reason: reason, Severity: check.Medium,
 				Detail: `Role team-a/scaler grants "*" in verbs and "*/scale" in resources (rules[0]); not bound in the scanned manifests`,
 			}},
 		},
 		{
-			name:      "star resources subsume subresource wildcards",
-			manifests: roleYAML("team-a", "all", "rules:\n- {apiGroups: [apps], resources: [\"*/scale\", \"*\"], verbs: [get]}\n"),
-			want: []rbacFinding{{
+			name:     "star resources subsume subresource wildcards",
+			manifest: role("team-a", "all", "rules:\n- {apiGroups: [apps], resources: [\"*/scale\", \"*\"], verbs: [get]}\n"),
+			want: []finding{{
 				Object: "Role team-a/all", Path: "rules[0].resources", Reason: reason, Severity: check.Medium,
 				Detail: `Role team-a/all grants "*" in resources (rules[0]); not bound in the scanned manifests`,
 			}},
 		},
 		{
-			name:      "non-resource URLs",
-			manifests: clusterRoleYAML("urls", "rules:\n- {nonResourceURLs: [\"/healthz\", \"/apis/*\"], verbs: [get]}\n- {nonResourceURLs: [\"*\"], verbs: [get]}\n"),
-			want: []rbacFinding{{
+			name:     "non-resource URLs",
+			manifest: clusterRole("urls", "rules:\n- {nonResourceURLs: [\"/healthz\", \"/apis/*\"], verbs: [get]}\n- {nonResourceURLs: [\"*\"], verbs: [get]}\n"),
+			want: []finding{{
 				Object: "ClusterRole urls", Path: "rules[1].nonResourceURLs", Reason: reason, Severity: check.Medium,
 				Detail: `ClusterRole "urls" grants "*" in nonResourceURLs (rules[1]); not bound in the scanned manifests`,
 			}},
 		},
 		{
-			name:      "one finding per rule",
-			manifests: roleYAML("team-a", "two", "rules:\n- {apiGroups: [\"\"], resources: [pods], verbs: [\"*\"]}\n- {apiGroups: [\"\"], resources: [configmaps], verbs: [get]}\n- {apiGroups: [\"\"], resources: [\"*\"], verbs: [get]}\n"),
-			want: []rbacFinding{
+			name:     "one finding per rule",
+			manifest: role("team-a", "two", "rules:\n- {apiGroups: [\"\"], resources: [pods], verbs: [\"*\"]}\n- {apiGroups: [\"\"], resources: [configmaps], verbs: [get]}\n- {apiGroups: [\"\"], resources: [\"*\"], verbs: [get]}\n"),
+			want: []finding{
 				{
 					Object: "Role team-a/two", Path: "rules[0].verbs", Reason: reason, Severity: check.Medium,
 					Detail: `Role team-a/two grants "*" in verbs (rules[0]); not bound in the scanned manifests`,
@@ -95,41 +95,41 @@ func TestRBACWildcard(t *testing.T) {
 			},
 		},
 		{
-			name:      "pods/* is not a wildcard",
-			manifests: roleYAML("team-a", "literal", "rules:\n- {apiGroups: [\"\"], resources: [\"pods/*\"], verbs: [get]}\n"),
+			name:     "pods/* is not a wildcard",
+			manifest: role("team-a", "literal", "rules:\n- {apiGroups: [\"\"], resources: [\"pods/*\"], verbs: [get]}\n"),
 		},
 		{
 			name: "built-in roles are not reported",
-			manifests: clusterRoleYAML("cluster-admin", allStar) + clusterRoleYAML("admin", allStar) +
-				clusterRoleYAML("edit", allStar) + clusterRoleYAML("view", allStar) +
-				clusterRoleYAML("system:controller:namespace-controller", allStar) +
-				roleYAML("kube-system", "system:controller:bootstrap-signer", allStar),
+			manifest: clusterRole("cluster-admin", allStar) + clusterRole("admin", allStar) +
+				clusterRole("edit", allStar) + clusterRole("view", allStar) +
+				clusterRole("system:controller:namespace-controller", allStar) +
+				role("kube-system", "system:controller:bootstrap-signer", allStar),
 		},
 		{
-			name:      "a Role named like a default ClusterRole is reported",
-			manifests: roleYAML("team-a", "admin", allStar) + roleBindingYAML("team-a", "admin", "Role", "admin", "[{kind: User, name: gina}]"),
-			want: []rbacFinding{{
+			name:     "a Role named like a default ClusterRole is reported",
+			manifest: role("team-a", "admin", allStar) + roleBinding("team-a", "admin", "Role", "admin", "[{kind: User, name: gina}]"),
+			want: []finding{{
 				Object: "Role team-a/admin", Path: "rules[0].verbs", Reason: reason,
 				Detail: `Role team-a/admin grants "*" in verbs, apiGroups and resources (rules[0]); bound to User "gina" via RoleBinding team-a/admin`,
 			}},
 		},
 		{
 			name: "a RoleBinding holds only the Role of its own namespace",
-			manifests: roleYAML("team-a", "ops", allStar) +
-				roleBindingYAML("team-b", "ops", "Role", "ops", "[{kind: User, name: gina}]") +
-				clusterRoleBindingYAML("ops", "Role", "ops", "[{kind: User, name: gina}]"),
-			want: []rbacFinding{{
+			manifest: role("team-a", "ops", allStar) +
+				roleBinding("team-b", "ops", "Role", "ops", "[{kind: User, name: gina}]") +
+				clusterRoleBinding("ops", "Role", "ops", "[{kind: User, name: gina}]"),
+			want: []finding{{
 				Object: "Role team-a/ops", Path: "rules[0].verbs", Reason: reason, Severity: check.Medium,
 				Detail: `Role team-a/ops grants "*" in verbs, apiGroups and resources (rules[0]); not bound in the scanned manifests`,
 			}},
 		},
 		{
 			name: "aggregated rules point at the selector that pulled them in",
-			manifests: clusterRoleYAML("monitoring", "aggregationRule:\n  clusterRoleSelectors:\n  - matchLabels: {team: a}\n  - matchExpressions: [{key: monitoring, operator: Exists}]\nrules: []\n") +
+			manifest: clusterRole("monitoring", "aggregationRule:\n  clusterRoleSelectors:\n  - matchLabels: {team: a}\n  - matchExpressions: [{key: monitoring, operator: Exists}]\nrules: []\n") +
 				"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: extra\n  labels: {monitoring: \"yes\"}\n" +
 				"rules:\n- {apiGroups: [\"\"], resources: [pods], verbs: [get]}\n- {apiGroups: [\"*\"], resources: [prometheusrules], verbs: [get]}\n---\n" +
-				clusterRoleBindingYAML("monitoring", "ClusterRole", "monitoring", "[{kind: Group, name: sre}]"),
-			want: []rbacFinding{
+				clusterRoleBinding("monitoring", "ClusterRole", "monitoring", "[{kind: Group, name: sre}]"),
+			want: []finding{
 				{
 					Object: "ClusterRole monitoring", Path: "aggregationRule.clusterRoleSelectors[1]", Reason: reason,
 					Detail: `ClusterRole "monitoring" grants "*" in apiGroups (rules[1] of aggregated ClusterRole "extra"); bound to Group "sre" via ClusterRoleBinding "monitoring"`,
@@ -142,10 +142,10 @@ func TestRBACWildcard(t *testing.T) {
 		},
 		{
 			name: "held through the default edit role",
-			manifests: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: crontabs-edit\n  labels: {rbac.authorization.k8s.io/aggregate-to-edit: \"true\"}\n" +
+			manifest: "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: crontabs-edit\n  labels: {rbac.authorization.k8s.io/aggregate-to-edit: \"true\"}\n" +
 				"rules:\n- {apiGroups: [stable.example.com], resources: [crontabs], verbs: [\"*\"]}\n---\n" +
-				roleBindingYAML("team-a", "editors", "ClusterRole", "edit", "[{kind: Group, name: devs}]"),
-			want: []rbacFinding{{
+				roleBinding("team-a", "editors", "ClusterRole", "edit", "[{kind: Group, name: devs}]"),
+			want: []finding{{
 				Object: "ClusterRole crontabs-edit", Path: "rules[0].verbs", Reason: reason,
 				Detail: `ClusterRole "crontabs-edit" grants "*" in verbs (rules[0]); bound to Group "devs" via RoleBinding team-a/editors through ClusterRole "edit"`,
 			}},

@@ -4,14 +4,14 @@ import "testing"
 
 func TestRootFilesystemWritable(t *testing.T) {
 	const reason = "writable root filesystems"
-	wlRunCases(t, "root-filesystem-writable", []wlCase{
+	runCases(t, "root-filesystem-writable", []checkCase{
 		{
 			name:     "read-only",
-			manifest: wlDeployment("containers:\n- name: app\n  image: app:1\n  securityContext: {readOnlyRootFilesystem: true}"),
+			manifest: deployment("containers:\n- name: app\n  image: app:1\n  securityContext: {readOnlyRootFilesystem: true}"),
 		},
 		{
 			name: "unset, no security context, false",
-			manifest: wlDeployment(`initContainers:
+			manifest: deployment(`initContainers:
 - name: setup
   image: setup:1
 containers:
@@ -25,24 +25,24 @@ containers:
   image: ok:1
   securityContext: {readOnlyRootFilesystem: true}
 `),
-			want: []wlFinding{
+			want: []finding{
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.initContainers[0]", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.initContainers[0]", Reason: reason,
 					Detail: `init container "setup" must set securityContext.readOnlyRootFilesystem=true`,
 				},
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.containers[0].securityContext", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.containers[0].securityContext", Reason: reason,
 					Detail: `container "app" must set securityContext.readOnlyRootFilesystem=true`,
 				},
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.containers[1].securityContext.readOnlyRootFilesystem", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.containers[1].securityContext.readOnlyRootFilesystem", Reason: reason,
 					Detail: `container "sidecar" must set securityContext.readOnlyRootFilesystem=true`,
 				},
 			},
 		},
 		{
 			name: "ephemeral container",
-			manifest: wlPod(`containers:
+			manifest: pod(`containers:
 - name: app
   image: app:1
   securityContext: {readOnlyRootFilesystem: true}
@@ -50,20 +50,20 @@ ephemeralContainers:
 - name: debugger
   image: busybox:1.36
 `),
-			want: []wlFinding{{
-				Object: "Pod/app", Path: "spec.ephemeralContainers[0]", Reason: reason,
+			want: []finding{{
+				Object: "Pod shop/app", Path: "spec.ephemeralContainers[0]", Reason: reason,
 				Detail: `ephemeral container "debugger" must set securityContext.readOnlyRootFilesystem=true`,
 			}},
 		},
 		{
 			name:     "windows pod",
-			manifest: wlDeployment("os: {name: windows}\ncontainers: [{name: app, image: app:1}]"),
+			manifest: deployment("os: {name: windows}\ncontainers: [{name: app, image: app:1}]"),
 		},
 		{
 			name:     "pod-level field does not count",
-			manifest: wlPod("os: {name: linux}\ncontainers: [{name: app, image: app:1}]"),
-			want: []wlFinding{{
-				Object: "Pod/app", Path: "spec.containers[0]", Reason: reason,
+			manifest: pod("os: {name: linux}\ncontainers: [{name: app, image: app:1}]"),
+			want: []finding{{
+				Object: "Pod shop/app", Path: "spec.containers[0]", Reason: reason,
 				Detail: `container "app" must set securityContext.readOnlyRootFilesystem=true`,
 			}},
 		},

@@ -5,18 +5,12 @@ import (
 	"testing"
 )
 
-// wlConfigMap returns a ConfigMap named "app" in namespace shop with the
-// given body (data and binaryData, unindented).
-func wlConfigMap(body string) string {
-	return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: shop}\n" + body
-}
-
 func TestSecretInConfigMap(t *testing.T) {
 	const reason = "secrets in configmaps"
-	wlRunCases(t, "secret-in-configmap", []wlCase{
+	runCases(t, "secret-in-configmap", []checkCase{
 		{
 			name: "plain configuration",
-			manifest: wlConfigMap(`data:
+			manifest: configMap(`data:
   LOG_LEVEL: debug
   DB_PASSWORD_FILE: /run/secrets/db/password
   ca.crt: |
@@ -33,9 +27,9 @@ binaryData:
 		},
 		{
 			name: "secrets, in key order",
-			manifest: wlConfigMap(`data:
+			manifest: configMap(`data:
   tls.key: |
-` + wlIndent(wlSecretPEM, "    ") + `  DB_PASSWORD: "` + wlSecretPassword + `"
+` + indent(wlSecretPEM, "    ") + `  DB_PASSWORD: "` + wlSecretPassword + `"
   application.properties: |
     server.port=8080
     spring.datasource.password=` + wlSecretPassword + `
@@ -44,25 +38,25 @@ binaryData:
   keystore-password: ` + base64.StdEncoding.EncodeToString([]byte(wlSecretPassword)) + `
   logo.png: ` + base64.StdEncoding.EncodeToString([]byte("\x89PNG\r\n")) + `
 `),
-			want: []wlFinding{
+			want: []finding{
 				{
-					Object: "ConfigMap/app", Path: "data.DB_PASSWORD", Reason: reason,
+					Object: "ConfigMap shop/app", Path: "data.DB_PASSWORD", Reason: reason,
 					Detail: `data key "DB_PASSWORD" must not hold a secret (password by name); move it to a Secret`,
 				},
 				{
-					Object: "ConfigMap/app", Path: `data["application.properties"]`, Reason: reason,
+					Object: "ConfigMap shop/app", Path: `data["application.properties"]`, Reason: reason,
 					Detail: `data key "application.properties" must not hold a secret (password by name in "spring.datasource.password"); move it to a Secret`,
 				},
 				{
-					Object: "ConfigMap/app", Path: "data.notes", Reason: reason,
+					Object: "ConfigMap shop/app", Path: "data.notes", Reason: reason,
 					Detail: `data key "notes" must not hold a secret (AWS access key ID); move it to a Secret`,
 				},
 				{
-					Object: "ConfigMap/app", Path: `data["tls.key"]`, Reason: reason,
+					Object: "ConfigMap shop/app", Path: `data["tls.key"]`, Reason: reason,
 					Detail: `data key "tls.key" must not hold a secret (PEM private key); move it to a Secret`,
 				},
 				{
-					Object: "ConfigMap/app", Path: "binaryData.keystore-password", Reason: reason,
+					Object: "ConfigMap shop/app", Path: "binaryData.keystore-password", Reason: reason,
 					Detail: `binaryData key "keystore-password" must not hold a secret (password by name); move it to a Secret`,
 				},
 			},

@@ -18,10 +18,10 @@ var (
 
 func TestSecretInEnv(t *testing.T) {
 	const reason = "literal secrets in env"
-	wlRunCases(t, "secret-in-env", []wlCase{
+	runCases(t, "secret-in-env", []checkCase{
 		{
 			name: "references and harmless values",
-			manifest: wlDeployment(`containers:
+			manifest: deployment(`containers:
 - name: app
   image: app:1
   env:
@@ -39,7 +39,7 @@ func TestSecretInEnv(t *testing.T) {
 		},
 		{
 			name: "secrets by name and by value",
-			manifest: wlDeployment(`initContainers:
+			manifest: deployment(`initContainers:
 - name: migrate
   image: migrate:1
   env:
@@ -54,34 +54,34 @@ containers:
   - {name: GIT_AUTH, value: ` + wlSecretGitHub + `}
   - {name: SIGNING_SALT, value: ` + wlSecretRandom + `}
 `),
-			want: []wlFinding{
+			want: []finding{
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.initContainers[0].env[0].value", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.initContainers[0].env[0].value", Reason: reason,
 					Detail: `init container "migrate" must not set env "DATABASE_URL" to a literal secret (URL with a password); use valueFrom.secretKeyRef`,
 				},
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.containers[0].env[1].value", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.containers[0].env[1].value", Reason: reason,
 					Detail: `container "app" must not set env "DB_PASSWORD" to a literal secret (password by name); use valueFrom.secretKeyRef`,
 				},
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.containers[0].env[2].value", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.containers[0].env[2].value", Reason: reason,
 					Detail: `container "app" must not set env "AWS_ACCESS_KEY_ID" to a literal secret (AWS access key ID); use valueFrom.secretKeyRef`,
 				},
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.containers[0].env[3].value", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.containers[0].env[3].value", Reason: reason,
 					Detail: `container "app" must not set env "GIT_AUTH" to a literal secret (GitHub token); use valueFrom.secretKeyRef`,
 				},
 				{
-					Object: "Deployment/app", Path: "spec.template.spec.containers[0].env[4].value", Reason: reason,
+					Object: "Deployment shop/app", Path: "spec.template.spec.containers[0].env[4].value", Reason: reason,
 					Detail: `container "app" must not set env "SIGNING_SALT" to a literal secret (high-entropy value); use valueFrom.secretKeyRef`,
 				},
 			},
 		},
 		{
 			name:     "ephemeral container",
-			manifest: wlPod("containers: [{name: app, image: app:1}]\nephemeralContainers:\n- name: debugger\n  image: busybox:1.36\n  env: [{name: VAULT_TOKEN, value: \"" + wlSecretPassword + "\"}]"),
-			want: []wlFinding{{
-				Object: "Pod/app", Path: "spec.ephemeralContainers[0].env[0].value", Reason: reason,
+			manifest: pod("containers: [{name: app, image: app:1}]\nephemeralContainers:\n- name: debugger\n  image: busybox:1.36\n  env: [{name: VAULT_TOKEN, value: \"" + wlSecretPassword + "\"}]"),
+			want: []finding{{
+				Object: "Pod shop/app", Path: "spec.ephemeralContainers[0].env[0].value", Reason: reason,
 				Detail: `ephemeral container "debugger" must not set env "VAULT_TOKEN" to a literal secret (token by name); use valueFrom.secretKeyRef`,
 			}},
 		},

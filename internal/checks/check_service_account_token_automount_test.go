@@ -14,71 +14,71 @@ func TestServiceAccountTokenAutomount(t *testing.T) {
 		}
 		return s
 	}
-	wlRunCases(t, "service-account-token-automount", []wlCase{
+	runCases(t, "service-account-token-automount", []checkCase{
 		{
 			name:     "pod spec false",
-			manifest: wlDeployment("automountServiceAccountToken: false\ncontainers: [{name: app, image: app:1}]"),
+			manifest: deployment("automountServiceAccountToken: false\ncontainers: [{name: app, image: app:1}]"),
 		},
 		{
 			name:     "pod spec true",
-			manifest: wlDeployment("automountServiceAccountToken: true\ncontainers: [{name: app, image: app:1}]"),
-			want: []wlFinding{{
-				Object: "Deployment/app", Path: specPath + ".automountServiceAccountToken", Reason: reason,
+			manifest: deployment("automountServiceAccountToken: true\ncontainers: [{name: app, image: app:1}]"),
+			want: []finding{{
+				Object: "Deployment shop/app", Path: specPath + ".automountServiceAccountToken", Reason: reason,
 				Detail: "pod spec must set automountServiceAccountToken=false, not true",
 			}},
 		},
 		{
 			name: "pod spec true wins over service account false",
-			manifest: wlDeployment("serviceAccountName: ledger\nautomountServiceAccountToken: true\ncontainers: [{name: app, image: app:1}]") +
+			manifest: deployment("serviceAccountName: ledger\nautomountServiceAccountToken: true\ncontainers: [{name: app, image: app:1}]") +
 				sa("shop", "ledger", "false"),
-			want: []wlFinding{{
-				Object: "Deployment/app", Path: specPath + ".automountServiceAccountToken", Reason: reason,
+			want: []finding{{
+				Object: "Deployment shop/app", Path: specPath + ".automountServiceAccountToken", Reason: reason,
 				Detail: "pod spec must set automountServiceAccountToken=false, not true",
 			}},
 		},
 		{
 			name:     "unset, service account not in the scan",
-			manifest: wlDeployment("containers: [{name: app, image: app:1}]"),
-			want: []wlFinding{{
-				Object: "Deployment/app", Path: specPath, Reason: reason,
+			manifest: deployment("containers: [{name: app, image: app:1}]"),
+			want: []finding{{
+				Object: "Deployment shop/app", Path: specPath, Reason: reason,
 				Detail: `pod spec must set automountServiceAccountToken=false (service account "default" mounts its token)`,
 			}},
 		},
 		{
 			name:     "unset, service account false",
-			manifest: wlDeployment("serviceAccountName: ledger\ncontainers: [{name: app, image: app:1}]") + sa("shop", "ledger", "false"),
+			manifest: deployment("serviceAccountName: ledger\ncontainers: [{name: app, image: app:1}]") + sa("shop", "ledger", "false"),
 		},
 		{
 			name:     "unset, default service account false",
-			manifest: wlDeployment("containers: [{name: app, image: app:1}]") + sa("shop", "default", "false"),
+			manifest: deployment("containers: [{name: app, image: app:1}]") + sa("shop", "default", "false"),
 		},
 		{
 			name:     "unset, service account unset",
-			manifest: wlDeployment("serviceAccountName: ledger\ncontainers: [{name: app, image: app:1}]") + sa("shop", "ledger", ""),
-			want: []wlFinding{{
-				Object: "Deployment/app", Path: specPath, Reason: reason,
+			manifest: deployment("serviceAccountName: ledger\ncontainers: [{name: app, image: app:1}]") + sa("shop", "ledger", ""),
+			want: []finding{{
+				Object: "Deployment shop/app", Path: specPath, Reason: reason,
 				Detail: `pod spec must set automountServiceAccountToken=false (service account "ledger" mounts its token)`,
 			}},
 		},
 		{
 			name:     "unset, service account true",
-			manifest: wlDeployment("serviceAccountName: ledger\ncontainers: [{name: app, image: app:1}]") + sa("shop", "ledger", "true"),
-			want: []wlFinding{{
-				Object: "Deployment/app", Path: specPath, Reason: reason,
+			manifest: deployment("serviceAccountName: ledger\ncontainers: [{name: app, image: app:1}]") + sa("shop", "ledger", "true"),
+			want: []finding{{
+				Object: "Deployment shop/app", Path: specPath, Reason: reason,
 				Detail: `pod spec must set automountServiceAccountToken=false (service account "ledger" mounts its token)`,
 			}},
 		},
 		{
 			name:     "service account false in another namespace",
-			manifest: wlDeployment("serviceAccountName: ledger\ncontainers: [{name: app, image: app:1}]") + sa("billing", "ledger", "false"),
-			want: []wlFinding{{
-				Object: "Deployment/app", Path: specPath, Reason: reason,
+			manifest: deployment("serviceAccountName: ledger\ncontainers: [{name: app, image: app:1}]") + sa("billing", "ledger", "false"),
+			want: []finding{{
+				Object: "Deployment shop/app", Path: specPath, Reason: reason,
 				Detail: `pod spec must set automountServiceAccountToken=false (service account "ledger" mounts its token)`,
 			}},
 		},
 		{
 			name:     "deprecated serviceAccount field",
-			manifest: wlDeployment("serviceAccount: ledger\ncontainers: [{name: app, image: app:1}]") + sa("shop", "ledger", "false"),
+			manifest: deployment("serviceAccount: ledger\ncontainers: [{name: app, image: app:1}]") + sa("shop", "ledger", "false"),
 		},
 		{
 			name: "cronjob",
@@ -94,16 +94,16 @@ spec:
           restartPolicy: OnFailure
           containers: [{name: job, image: job:1}]
 `,
-			want: []wlFinding{{
-				Object: "CronJob/nightly", Path: "spec.jobTemplate.spec.template.spec", Reason: reason,
+			want: []finding{{
+				Object: "CronJob shop/nightly", Path: "spec.jobTemplate.spec.template.spec", Reason: reason,
 				Detail: `pod spec must set automountServiceAccountToken=false (service account "default" mounts its token)`,
 			}},
 		},
 		{
 			name:     "pod",
-			manifest: wlPod("automountServiceAccountToken: true\ncontainers: [{name: app, image: app:1}]"),
-			want: []wlFinding{{
-				Object: "Pod/app", Path: "spec.automountServiceAccountToken", Reason: reason,
+			manifest: pod("automountServiceAccountToken: true\ncontainers: [{name: app, image: app:1}]"),
+			want: []finding{{
+				Object: "Pod shop/app", Path: "spec.automountServiceAccountToken", Reason: reason,
 				Detail: "pod spec must set automountServiceAccountToken=false, not true",
 			}},
 		},

@@ -1,19 +1,11 @@
 package checks
 
-import (
-	"testing"
-
-	"github.com/google/go-cmp/cmp"
-)
+import "testing"
 
 func TestServiceExternalNoSourceRanges(t *testing.T) {
-	tests := []struct {
-		name      string
-		manifests string
-		want      []gotFinding
-	}{{
+	runCases(t, "service-external-no-source-ranges", []checkCase{{
 		name: "load balancer without source ranges",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Service
 metadata:
   name: web
@@ -23,7 +15,7 @@ spec:
   selector: {app: web}
   ports: [{port: 443, targetPort: 8443}]
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Service shop/web",
 			Path:   "spec",
 			Reason: "load balancer open to any source",
@@ -31,7 +23,7 @@ spec:
 		}},
 	}, {
 		name: "load balancer open to every address",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Service
 metadata:
   name: web
@@ -42,7 +34,7 @@ spec:
   ports: [{port: 443}]
   loadBalancerSourceRanges: [10.0.0.0/8, 0.0.0.0/0, "::/0"]
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Service shop/web",
 			Path:   "spec.loadBalancerSourceRanges[1]",
 			Reason: "load balancer open to any source",
@@ -50,7 +42,7 @@ spec:
 		}},
 	}, {
 		name: "load balancer open through the annotation",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Service
 metadata:
   name: web
@@ -61,7 +53,7 @@ spec:
   type: LoadBalancer
   ports: [{port: 443}]
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Service shop/web",
 			Path:   `metadata.annotations["service.beta.kubernetes.io/load-balancer-source-ranges"]`,
 			Reason: "load balancer open to any source",
@@ -69,7 +61,7 @@ spec:
 		}},
 	}, {
 		name: "node ports, set and allocated",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Service
 metadata:
   name: admin
@@ -81,7 +73,7 @@ spec:
   - {name: metrics, port: 9090}
   - {port: 9443}
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Service shop/admin",
 			Path:   "spec.type",
 			Reason: "service exposed on every node",
@@ -89,7 +81,7 @@ spec:
 		}},
 	}, {
 		name: "restricted load balancer, cluster IP and external name",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Service
 metadata:
   name: web
@@ -131,13 +123,5 @@ spec:
   loadBalancerSourceRanges: [198.51.100.0/24]
 `,
 		want: nil,
-	}}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := runCheckOnYAML(t, "service-external-no-source-ranges", tt.manifests)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("findings mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+	}})
 }

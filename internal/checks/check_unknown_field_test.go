@@ -1,19 +1,11 @@
 package checks
 
-import (
-	"testing"
-
-	"github.com/google/go-cmp/cmp"
-)
+import "testing"
 
 func TestUnknownField(t *testing.T) {
-	tests := []struct {
-		name      string
-		manifests string
-		want      []gotFinding
-	}{{
+	runCases(t, "unknown-field", []checkCase{{
 		name: "unknown fields at every level",
-		manifests: `apiVersion: apps/v1
+		manifest: `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: ledger
@@ -34,7 +26,7 @@ spec:
           protocl: TCP
 status2: {}
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Deployment payments/ledger",
 			Path:   "metadata.lables",
 			Reason: "unknown fields",
@@ -62,7 +54,7 @@ status2: {}
 		}},
 	}, {
 		name: "unknown top-level field with no near name",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Service
 metadata:
   name: web
@@ -70,7 +62,7 @@ spec:
   ports: [{port: 80}]
 exposure: public
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "Service web",
 			Path:   "exposure",
 			Reason: "unknown fields",
@@ -78,7 +70,7 @@ exposure: public
 		}},
 	}, {
 		name: "duplicate keys, map keys with dots included",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: ConfigMap
 metadata:
   name: flags
@@ -90,7 +82,7 @@ data:
   privileged: "true"
   privileged: "false"
 `,
-		want: []gotFinding{{
+		want: []finding{{
 			Object: "ConfigMap payments/flags",
 			Path:   `metadata.labels["app.kubernetes.io/name"]`,
 			Reason: "duplicate fields",
@@ -103,7 +95,7 @@ data:
 		}},
 	}, {
 		name: "security settings are left to ignored-security-setting",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Pod
 metadata:
   name: debug
@@ -119,7 +111,7 @@ spec:
 		want: nil,
 	}, {
 		name: "custom resources are not decoded strictly",
-		manifests: `apiVersion: example.com/v1
+		manifest: `apiVersion: example.com/v1
 kind: Widget
 metadata:
   name: w
@@ -129,7 +121,7 @@ spec:
 		want: nil,
 	}, {
 		name: "known fields only",
-		manifests: `apiVersion: v1
+		manifest: `apiVersion: v1
 kind: Service
 metadata:
   name: web
@@ -139,13 +131,5 @@ spec:
   ports: [{port: 80, targetPort: 8080}]
 `,
 		want: nil,
-	}}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := runCheckOnYAML(t, "unknown-field", tt.manifests)
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("findings mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+	}})
 }

@@ -2,7 +2,6 @@ package checks
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,12 +13,7 @@ import (
 	"github.com/kubestride/kubestride/internal/catalog"
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/golden"
-	"github.com/kubestride/kubestride/internal/inventory"
-	"github.com/kubestride/kubestride/internal/source"
 )
-
-// defaultOptions are the scan defaults: restricted, latest.
-var defaultOptions = check.Options{PSS: api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}}
 
 // TestRegistryWellFormed holds every built-in check to the catalogue's rules:
 // complete metadata (the registry refuses anything less at start-up, so this
@@ -85,7 +79,15 @@ func TestFixtures(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					findings := runOn(t, c, file, data)
+					opts := defaultOptions
+					if lv := directives(data, "pss-level"); len(lv) > 0 {
+						l, err := api.ParseLevel(lv[0])
+						if err != nil {
+							t.Fatal(err)
+						}
+						opts.PSS.Level = l
+					}
+					findings := run(c, load(t, file, string(data)), opts)
 					var got []string
 					for _, f := range findings {
 						got = append(got, f.Message())
@@ -116,35 +118,6 @@ func TestFixtures(t *testing.T) {
 			}
 		}
 	}
-}
-
-// registered returns the registered check id.
-func registered(t *testing.T, id check.ID) check.Check {
-	t.Helper()
-	c, ok := check.Default().Get(id)
-	if !ok {
-		t.Fatalf("check %s is not registered", id)
-	}
-	return c
-}
-
-// runOn loads data (from file) and runs c alone on it, settling its
-// findings as the scan engine does.
-func runOn(t *testing.T, c check.Check, file string, data []byte) []check.Finding {
-	t.Helper()
-	inv := inventory.New()
-	if errs := source.Decode(file, data, inv.Add); len(errs) > 0 {
-		t.Fatalf("fixture does not load: %v", errs)
-	}
-	opts := defaultOptions
-	if lv := directives(data, "pss-level"); len(lv) > 0 {
-		l, err := api.ParseLevel(lv[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		opts.PSS.Level = l
-	}
-	return check.Settle(c.Run(context.Background(), inv, opts), inv)
 }
 
 func directives(data []byte, name string) []string {

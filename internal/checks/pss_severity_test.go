@@ -34,11 +34,7 @@ spec:
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, ok := check.Default().Get(check.ID(tc.id))
-			if !ok {
-				t.Fatalf("no check %s", tc.id)
-			}
-			fs := runOn(t, c, "pod.yaml", []byte(tc.manifest))
+			fs := runCheck(t, check.ID(tc.id), tc.manifest)
 			if len(fs) != 1 {
 				t.Fatalf("got %d findings, want 1", len(fs))
 			}

@@ -22,11 +22,11 @@ func TestSecretChecksNeverPrintValues(t *testing.T) {
 		data.WriteString(`  ` + strings.ToLower(name) + `.properties: "x=1\n` + name + `=` + v + `\n"` + "\n")
 	}
 	manifests := map[string]string{
-		"secret-in-env":       wlDeployment("containers:\n- name: app\n  image: app:1\n  env:\n" + env.String()),
-		"secret-in-configmap": wlConfigMap("data:\n" + data.String()),
+		"secret-in-env":       deployment("containers:\n- name: app\n  image: app:1\n  env:\n" + env.String()),
+		"secret-in-configmap": configMap("data:\n" + data.String()),
 	}
 	for id, manifest := range manifests {
-		findings := wlRun(t, check.ID(id), manifest)
+		findings := runCheck(t, check.ID(id), manifest)
 		if want := len(wlSecretValues); id == "secret-in-env" && len(findings) != want {
 			t.Errorf("%s: got %d findings, want %d: %v", id, len(findings), want, findings)
 		}
