@@ -72,10 +72,10 @@ func scanCluster(ctx context.Context, s IO, o *ScanOptions, scanner *scan.Scanne
 		IncludeSecrets: o.IncludeSecrets,
 		SkipSecrets:    o.NoSecrets,
 		Timeout:        o.ScanTimeout,
-		Prepare:        func(obj *object.Object) any { return scanner.CheckLocal(ctx, obj) },
 		Observe:        readiness.Add,
 		Progress:       bar.update,
-	}, func(obj *object.Object, local any) { scanner.Add(ctx, obj, local.(*scan.Local)) })
+	}, func(obj *object.Object) *scan.Local { return scanner.CheckLocal(ctx, obj) },
+		func(obj *object.Object, local *scan.Local) { scanner.Add(ctx, obj, local) })
 	bar.done()
 	if err != nil {
 		return nil, fmt.Errorf("scan cluster %s: %w", cfg.Host, err)

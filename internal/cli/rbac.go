@@ -161,7 +161,7 @@ func runRBACInventory(ctx context.Context, s IO, o *RBACOptions, answer func(*in
 		if err != nil {
 			return usageError{fmt.Errorf("kubernetes client: %w", err)}
 		}
-		res, err := cluster.Collect(ctx, cs, cluster.Options{SkipSecrets: !o.secrets}, func(obj *object.Object, _ any) { inv.Add(obj) })
+		res, err := cluster.Collect(ctx, cs, cluster.Options{SkipSecrets: !o.secrets}, nil, func(obj *object.Object, _ struct{}) { inv.Add(obj) })
 		if err != nil {
 			return fmt.Errorf("read cluster %s: %w", cfg.Host, err)
 		}

@@ -211,13 +211,12 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		}
 	} else {
 		var count inputCount
-		loadErrs := source.Stream(ctx, o.Paths, source.Options{
-			Stdin:   s.In,
-			Prepare: func(obj *object.Object) any { return scanner.CheckLocal(ctx, obj) },
-		}, func(obj *object.Object, local any) {
-			count.add(obj)
-			scanner.Add(ctx, obj, local.(*scan.Local))
-		})
+		loadErrs := source.Stream(ctx, o.Paths, source.Options{Stdin: s.In},
+			func(obj *object.Object) *scan.Local { return scanner.CheckLocal(ctx, obj) },
+			func(obj *object.Object, local *scan.Local) {
+				count.add(obj)
+				scanner.Add(ctx, obj, local)
+			})
 		if !o.AllowEmpty {
 			loadErrs = count.emptyErrors(o.Paths, loadErrs)
 		}

@@ -42,10 +42,6 @@ type Options struct {
 	// MaxPages is the most pages read of one list; a list that would need
 	// more is a Gap with reason "paging". 0 means DefaultMaxPages.
 	MaxPages int
-	// Prepare, when set, runs on each object in the goroutine that listed it,
-	// before it is emitted; its result is passed to emit. It must be safe
-	// for concurrent use.
-	Prepare func(*object.Object) any
 	// Progress, when set, is called from the emitting goroutine as lists
 	// finish and objects arrive.
 	Progress func(Progress)
@@ -81,17 +77,20 @@ type Result struct {
 	OwnedPods map[types.UID]int
 }
 
-// item is one object on its way to the emitter.
-type item struct {
+// item is one object on its way to the emitter, or (obj nil) the end of a
+// list.
+type item[P any] struct {
 	obj      *object.Object
-	prepared any
+	prepared P
 }
 
 // Collect lists the cluster behind cs and passes every object to emit, from
-// the calling goroutine. It returns what it covered — every list that
-// failed is a Gap, even when all of them failed — and an error only when ctx
-// ended first.
-func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit func(*object.Object, any)) (*Result, error) {
+// the calling goroutine. prepare, when not nil, runs on each object on every
+// core, apart from the goroutines that fetch pages, before it is emitted; its
+// result is passed to emit, and it must be safe for concurrent use. Collect
+// returns what it covered — every list that failed is a Gap, even when all
+// of them failed — and an error only when ctx ended first.
+func Collect[P any](ctx context.Context, cs kubernetes.Interface, opts Options, prepare func(*object.Object) P, emit func(*object.Object, P)) (*Result, error) {
 	if opts.PageSize <= 0 {
 		opts.PageSize = 500
 	}
@@ -114,7 +113,6 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 		owners: map[types.UID]*controller{},
 		ctx:    ctx,
 		lctx:   lctx,
-		items:  make(chan item, 256),
 		// Room for two pages, so fetching the next page does not wait for
 		// this one to be checked.
 		prep:              make(chan *object.Object, 2*opts.PageSize),
@@ -140,13 +138,24 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 	}
 	c.progress.Kinds = len(jobs[0]) + len(jobs[1]) + len(jobs[2])
 
+	items := make(chan item[P], 256)
+	c.listDone = func() { items <- item[P]{} }
 	done := make(chan struct{})
 	var preparers sync.WaitGroup
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		preparers.Add(1)
 		go func() {
 			defer preparers.Done()
-			c.prepare(ctx)
+			for obj := range c.prep {
+				var prepared P
+				if prepare != nil {
+					prepared = prepare(obj)
+				}
+				select {
+				case items <- item[P]{obj: obj, prepared: prepared}:
+				case <-ctx.Done():
+				}
+			}
 		}()
 	}
 	go func() {
@@ -169,7 +178,7 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 				go func() {
 					defer owned.Done()
 					c.list(lctx, j)
-					c.items <- item{} // one list done
+					c.listDone()
 					if i == 1 {
 						phase1.Done()
 					}
@@ -183,9 +192,9 @@ func Collect(ctx context.Context, cs kubernetes.Interface, opts Options, emit fu
 		owned.Wait()
 		close(c.prep)
 		preparers.Wait()
-		close(c.items)
+		close(items)
 	}()
-	for it := range c.items {
+	for it := range items {
 		if it.obj == nil {
 			c.progress.Done++ // a list finished
 		} else {
@@ -231,9 +240,10 @@ type job struct {
 }
 
 type collector struct {
-	cs       kubernetes.Interface
-	opts     Options
-	items    chan item
+	cs   kubernetes.Interface
+	opts Options
+	// listDone tells the emitter that a list is complete.
+	listDone func()
 	prep     chan *object.Object
 	mu       sync.Mutex
 	res      *Result
@@ -257,7 +267,7 @@ func (c *collector) run(ctx context.Context, jobs []job) {
 			defer wg.Done()
 			for j := range next {
 				c.list(ctx, j)
-				c.items <- item{} // one list done
+				c.listDone()
 			}
 		}()
 	}
@@ -471,21 +481,6 @@ func (c *collector) failed(kind string) bool {
 		}
 	}
 	return false
-}
-
-// prepare runs Options.Prepare on listed objects on every core, apart from
-// the goroutines that fetch pages, and passes them to the emitter.
-func (c *collector) prepare(ctx context.Context) {
-	for obj := range c.prep {
-		var prepared any
-		if c.opts.Prepare != nil {
-			prepared = c.opts.Prepare(obj)
-		}
-		select {
-		case c.items <- item{obj: obj, prepared: prepared}:
-		case <-ctx.Done():
-		}
-	}
 }
 
 // closed reports whether ch is closed.

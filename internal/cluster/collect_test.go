@@ -88,7 +88,7 @@ func TestOwnedListsStartAtOnce(t *testing.T) {
 	var once sync.Once
 	slow := slowDeployments{Clientset: cs, wait: bareSeen}
 	var emitted []string
-	res, err := Collect(context.Background(), slow, Options{SkipSecrets: true}, func(o *object.Object, _ any) {
+	res, err := Collect(context.Background(), slow, Options{SkipSecrets: true}, nil, func(o *object.Object, _ struct{}) {
 		emitted = append(emitted, o.Kind+" "+o.Name())
 		if o.Kind == "Pod" && o.Name() == "bare" {
 			once.Do(func() { close(bareSeen) })

@@ -228,7 +228,7 @@ func collectWith(t *testing.T, cs *fake.Clientset, opts Options) (*object.Gap, [
 	t.Helper()
 	opts.SkipSecrets = true
 	var emitted []string
-	res, err := Collect(context.Background(), cs, opts, func(o *object.Object, _ any) { emitted = append(emitted, o.Kind+" "+o.Name()) })
+	res, err := Collect(context.Background(), cs, opts, nil, func(o *object.Object, _ struct{}) { emitted = append(emitted, o.Kind+" "+o.Name()) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +319,7 @@ func TestFoldedOnlyWhenMatching(t *testing.T) {
 		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: "shop", Name: "owned", OwnerReferences: ctrl("Deployment", "web", "d1")}},
 	)
 	claims := map[string]*object.OwnerClaim{}
-	res, err := Collect(context.Background(), cs, Options{SkipSecrets: true}, func(o *object.Object, _ any) { claims[o.Kind+" "+o.Name()] = o.Claim })
+	res, err := Collect(context.Background(), cs, Options{SkipSecrets: true}, nil, func(o *object.Object, _ struct{}) { claims[o.Kind+" "+o.Name()] = o.Claim })
 	if err != nil {
 		t.Fatal(err)
 	}

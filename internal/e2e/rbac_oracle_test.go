@@ -463,7 +463,7 @@ func TestRBACOracle(t *testing.T) {
 	// The model sees the whole cluster's RBAC, bootstrap policy included,
 	// through the collector.
 	inv := inventory.New()
-	res, err := cluster.Collect(ctx, cs, cluster.Options{SkipSecrets: true}, func(obj *object.Object, _ any) { inv.Add(obj) })
+	res, err := cluster.Collect(ctx, cs, cluster.Options{SkipSecrets: true}, nil, func(obj *object.Object, _ struct{}) { inv.Add(obj) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,9 +86,9 @@ func BenchmarkScan(b *testing.B) {
 	ctx := context.Background()
 	for b.Loop() {
 		s := New(Options{Check: restrictedLatest, Now: time.Now()})
-		errs := source.Stream(ctx, []string{dir}, source.Options{Prepare: func(o *object.Object) any {
-			return s.CheckLocal(ctx, o)
-		}}, func(o *object.Object, l any) { s.Add(ctx, o, l.(*Local)) })
+		errs := source.Stream(ctx, []string{dir}, source.Options{},
+			func(o *object.Object) *Local { return s.CheckLocal(ctx, o) },
+			func(o *object.Object, l *Local) { s.Add(ctx, o, l) })
 		r := s.Report(ctx, errs)
 		if err := report.Render(io.Discard, "json", r, report.Options{}); err != nil {
 			b.Fatal(err)

@@ -201,9 +201,9 @@ func TestStreamingMatchesWholeInventory(t *testing.T) {
 	sourced := opts
 	sourced.SourceFindings = true
 	s := New(sourced)
-	errs = source.Stream(context.Background(), files, source.Options{Prepare: func(o *object.Object) any {
-		return s.CheckLocal(context.Background(), o)
-	}}, func(o *object.Object, local any) { s.Add(context.Background(), o, local.(*Local)) })
+	errs = source.Stream(context.Background(), files, source.Options{},
+		func(o *object.Object) *Local { return s.CheckLocal(context.Background(), o) },
+		func(o *object.Object, local *Local) { s.Add(context.Background(), o, local) })
 	got := s.Report(context.Background(), errs)
 	if got.Source == nil || got.Findings != nil {
 		t.Fatalf("SourceFindings: Source = %v, %d Findings; want a Source and no Findings", got.Source, len(got.Findings))

@@ -227,7 +227,7 @@ func TestFileTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	var kinds []string
-	errs := Stream(context.Background(), []string{slow, next}, Options{FileTimeout: time.Nanosecond}, func(o *object.Object, _ any) {
+	errs := Stream(context.Background(), []string{slow, next}, Options{FileTimeout: time.Nanosecond}, nil, func(o *object.Object, _ struct{}) {
 		kinds = append(kinds, o.Kind)
 	})
 	if len(errs) != 1 || errs[0].Line != 4 || !strings.Contains(errs[0].Message, "took longer than 1ns; the documents from this line on are not read") {

@@ -26,10 +26,6 @@ type Options struct {
 	// Workers is the number of goroutines decoding documents; 0 means
 	// GOMAXPROCS.
 	Workers int
-	// Prepare, when set, runs on each object in the goroutine that decoded
-	// it, before the object is emitted; its result is passed to emit. It
-	// must be safe for concurrent use.
-	Prepare func(*object.Object) any
 	// FileTimeout bounds the time one file may take to read; the documents
 	// not read by then are reported, and the next input is read. 0 means
 	// DefaultFileTimeout.
@@ -46,22 +42,26 @@ const DefaultFileTimeout = 5 * time.Minute
 // file order. It returns the input that could not be read; it stops early
 // only when ctx is done.
 func Load(ctx context.Context, paths []string, stdin io.Reader, emit func(*object.Object)) []object.Error {
-	return Stream(ctx, paths, Options{Stdin: stdin}, func(o *object.Object, _ any) { emit(o) })
+	return Stream(ctx, paths, Options{Stdin: stdin}, nil, func(o *object.Object, _ struct{}) { emit(o) })
 }
 
-// Stream is Load with options: documents are decoded (and prepared) on
+// Stream is Load with options: documents are decoded and prepared on
 // several goroutines, while emit is called from the caller's goroutine, one
-// object at a time, in the same stable order as Load. At most a few
-// documents per worker are in flight, so memory does not grow with the input.
-func Stream(ctx context.Context, paths []string, opts Options, emit func(*object.Object, any)) []object.Error {
+// object at a time, in the same stable order as Load. prepare, when not nil,
+// runs on each object in the goroutine that decoded it, before the object is
+// emitted, and its result is passed to emit; it must be safe for concurrent
+// use. At most a few documents per worker are in flight, so memory does not
+// grow with the input.
+func Stream[P any](ctx context.Context, paths []string, opts Options, prepare func(*object.Object) P, emit func(*object.Object, P)) []object.Error {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	jobs := make(chan *job, 4*workers)
-	done := make(chan *job, 4*workers)
+	jobs := make(chan *job[P], 4*workers)
+	done := make(chan *job[P], 4*workers)
+	free := &jobPool[P]{}
 	go func() {
-		l := loader{ctx: ctx, stdin: opts.Stdin, visited: map[fileID]bool{}, jobs: jobs, timeout: opts.FileTimeout}
+		l := loader[P]{ctx: ctx, stdin: opts.Stdin, visited: map[fileID]bool{}, jobs: jobs, free: free, timeout: opts.FileTimeout}
 		if l.timeout <= 0 {
 			l.timeout = DefaultFileTimeout
 		}
@@ -80,7 +80,7 @@ func Stream(ctx context.Context, paths []string, opts Options, emit func(*object
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				j.run(opts.Prepare)
+				j.run(prepare)
 				done <- j
 			}
 		}()
@@ -100,7 +100,7 @@ func Stream(ctx context.Context, paths []string, opts Options, emit func(*object
 		errs = append(errs, fileErrs.done(file)...)
 		fileErrs = errorList{}
 	}
-	pending := map[int]*job{}
+	pending := map[int]*job[P]{}
 	next := 0
 	for j := range done {
 		pending[j.seq] = j
@@ -112,7 +112,7 @@ func Stream(ctx context.Context, paths []string, opts Options, emit func(*object
 			delete(pending, next)
 			next++
 			for i, o := range j.objs {
-				var prepared any
+				var prepared P
 				if i < len(j.prepared) {
 					prepared = j.prepared[i]
 				}
@@ -123,7 +123,7 @@ func Stream(ctx context.Context, paths []string, opts Options, emit func(*object
 				file = j.file
 			}
 			fileErrs.merge(&j.errs)
-			j.release()
+			free.put(j)
 		}
 	}
 	flush()
@@ -133,12 +133,12 @@ func Stream(ctx context.Context, paths []string, opts Options, emit func(*object
 // job is a run of documents of one file to decode, or a file-level error
 // to pass on in order. Jobs are reused, so that a file of millions of tiny
 // documents does not leave millions of them to collect.
-type job struct {
+type job[P any] struct {
 	seq      int
 	file     string
 	docs     []jobDoc
 	objs     []*object.Object
-	prepared []any
+	prepared []P
 	errs     errorList
 }
 
@@ -154,24 +154,40 @@ const (
 	jobDocs  = 256
 )
 
-var jobs = sync.Pool{New: func() any { return new(job) }}
+// jobPool keeps the jobs a Stream has emitted for its loader to reuse.
+type jobPool[P any] struct {
+	mu   sync.Mutex
+	free []*job[P]
+}
 
-func newJob(file string) *job {
-	j := jobs.Get().(*job)
+func (p *jobPool[P]) get(file string) *job[P] {
+	p.mu.Lock()
+	var j *job[P]
+	if n := len(p.free); n > 0 {
+		j, p.free = p.free[n-1], p.free[:n-1]
+	}
+	p.mu.Unlock()
+	if j == nil {
+		j = new(job[P])
+	}
 	j.file = file
 	return j
 }
 
-// release returns a job, once emitted, for reuse.
-func (j *job) release() {
+// put returns a job, once emitted, for reuse.
+func (p *jobPool[P]) put(j *job[P]) {
 	clear(j.docs)
 	clear(j.objs)
 	clear(j.prepared)
-	*j = job{docs: j.docs[:0], objs: j.objs[:0], prepared: j.prepared[:0], errs: errorList{errs: j.errs.errs[:0]}}
-	jobs.Put(j)
+	*j = job[P]{docs: j.docs[:0], objs: j.objs[:0], prepared: j.prepared[:0], errs: errorList{errs: j.errs.errs[:0]}}
+	p.mu.Lock()
+	if len(p.free) < 64 {
+		p.free = append(p.free, j)
+	}
+	p.mu.Unlock()
 }
 
-func (j *job) run(prepare func(*object.Object) any) {
+func (j *job[P]) run(prepare func(*object.Object) P) {
 	emit := func(o *object.Object) { j.objs = append(j.objs, o) }
 	for i := range j.docs {
 		d := &j.docs[i]
@@ -189,24 +205,25 @@ func (j *job) run(prepare func(*object.Object) any) {
 	}
 }
 
-type loader struct {
+type loader[P any] struct {
+	free    *jobPool[P]
 	timeout time.Duration
 	ctx     context.Context
 	stdin   io.Reader
 	visited map[fileID]bool // directories entered, to break symlink loops
 	stdinOK bool
-	jobs    chan<- *job
+	jobs    chan<- *job[P]
 	seq     int
 }
 
-func (l *loader) send(j *job) {
+func (l *loader[P]) send(j *job[P]) {
 	j.seq = l.seq
 	l.seq++
 	l.jobs <- j
 }
 
-func (l *loader) fail(file, format string, args ...any) {
-	j := newJob(file)
+func (l *loader[P]) fail(file, format string, args ...any) {
+	j := l.free.get(file)
 	j.errs.add(object.Error{File: file, Message: fmt.Sprintf(format, args...)})
 	l.send(j)
 }
@@ -214,10 +231,10 @@ func (l *loader) fail(file, format string, args ...any) {
 // decode splits a file's content into documents and queues them, a run of
 // documents at a time. Documents that may expand through aliases are parsed
 // here, in order, to charge the file's budget before any is expanded.
-func (l *loader) decode(file string, data []byte) {
+func (l *loader[P]) decode(file string, data []byte) {
 	data = transcode(data)
 	b := newBudget(len(data))
-	j := newJob(file)
+	j := l.free.get(file)
 	size, n := 0, 0
 	deadline := time.Now().Add(l.timeout)
 	for raw := range streamDocuments(data) {
@@ -234,7 +251,7 @@ func (l *loader) decode(file string, data []byte) {
 		size += len(raw.text)
 		if size >= jobBytes || len(j.docs) >= jobDocs {
 			l.send(j)
-			j, size = newJob(file), 0
+			j, size = l.free.get(file), 0
 		}
 	}
 	if len(j.docs) > 0 {
@@ -242,7 +259,7 @@ func (l *loader) decode(file string, data []byte) {
 	}
 }
 
-func (l *loader) path(p string) {
+func (l *loader[P]) path(p string) {
 	if p == "-" {
 		if l.stdinOK {
 			l.fail(object.StdinName, "standard input given more than once")
@@ -277,7 +294,7 @@ func (l *loader) path(p string) {
 	l.file(p, info)
 }
 
-func (l *loader) dir(dir string, info fs.FileInfo) {
+func (l *loader[P]) dir(dir string, info fs.FileInfo) {
 	id, ok := idOf(info)
 	if ok {
 		if l.visited[id] {
@@ -346,7 +363,7 @@ func hasManifestExt(name string) bool {
 	return false
 }
 
-func (l *loader) file(p string, info fs.FileInfo) {
+func (l *loader[P]) file(p string, info fs.FileInfo) {
 	if !info.Mode().IsRegular() {
 		l.fail(p, "not a regular file")
 		return
