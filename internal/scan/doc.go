@@ -10,7 +10,9 @@
 // checks.go picks and runs the checks, join.go joins findings with their
 // metadata and suppressions, order.go puts them in report order (the order
 // report.Finalize confirms), findings.go hands them to the report and counts
-// them with report.Counter.
+// them with report.Counter. evaluate.go is the Evaluator, which judges one
+// object at a time with the same checks, joining and suppressions, for the
+// admission webhook.
 //
 // Run does no I/O and reads no clock: the caller passes the time, so the same
 // inputs always give the same report.

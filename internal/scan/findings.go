@@ -59,27 +59,11 @@ func (f *findingSource) Fill(dst []report.Finding, from int) {
 			k := from + i
 			c := f.findings.at(int(f.keys[k].idx))
 			m := &f.rules[c.rule]
-			dst[i] = report.Finding{
-				ID:          m.ID,
-				Category:    m.Category,
-				Severity:    c.severity,
-				Title:       m.Title,
-				Message:     c.message,
-				Field:       c.field,
-				Remediation: m.Remediation,
-				PSS:         c.pss,
-				Suppressed:  c.suppressed,
+			var loc *report.Location
+			if c.ref != nil && c.ref.file != "" {
+				loc = &f.locs[k]
 			}
-			if r := c.ref; r != nil {
-				if sub := r.subject; sub != nil {
-					dst[i].File, dst[i].AuditTrail, dst[i].Image = sub.File, sub.AuditTrail, sub.Image
-				} else {
-					dst[i].Resource = r.resource
-				}
-				if r.file != "" {
-					dst[i].Location = &f.locs[k]
-				}
-			}
+			dst[i] = joined(m, c, loc)
 		}
 	}
 	n := len(dst)
