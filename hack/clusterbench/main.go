@@ -6,7 +6,7 @@
 // separate processes, alternately, RUNS times each, and prints the median
 // wall time and peak RSS of each.
 //
-//	go run ./hack/clusterbench [-runs 3] [-kubestride PATH]
+//	go run ./hack/clusterbench [-runs 3] [-kubestride PATH] [-baseline PATH]
 //
 // It needs the binaries hack/cluster-bins.sh builds. "clusterbench floor
 // KUBECONFIG" is the floor itself (run by the benchmark as a child process).
@@ -52,14 +52,15 @@ func main() {
 	profile := flag.String("cpuprofile", "", "also run the scan once with a CPU profile written to this file")
 	hold := flag.Bool("hold", false, "after measuring, print the kubeconfig and keep the cluster until interrupted")
 	ks := flag.String("kubestride", "", "kubestride binary (default: build ./cmd/kubestride)")
+	baseline := flag.String("baseline", "", "also time this kubestride binary (an earlier build), in the same alternation")
 	flag.Parse()
-	if err := run(*runs, *ks, *profile, *hold); err != nil {
+	if err := run(*runs, *ks, *baseline, *profile, *hold); err != nil {
 		fmt.Fprintln(os.Stderr, "clusterbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(runs int, ks, profile string, hold bool) error {
+func run(runs int, ks, baseline, profile string, hold bool) error {
 	dir, err := os.MkdirTemp("", "clusterbench-")
 	if err != nil {
 		return err
@@ -99,6 +100,12 @@ func run(runs int, ks, profile string, hold bool) error {
 		{"floor (client-go LIST)", []string{self, "floor", c.Kubeconfig}},
 		{"kubestride scan --cluster", []string{ks, "scan", "--cluster", "--kubeconfig", c.Kubeconfig, "--format", "json", "--output", report}},
 	}
+	if baseline != "" {
+		cmds = append(cmds, struct {
+			name string
+			argv []string
+		}{"baseline scan --cluster", []string{baseline, "scan", "--cluster", "--kubeconfig", c.Kubeconfig, "--format", "json", "--output", report + ".baseline"}})
+	}
 	samples := make([][][2]float64, len(cmds))
 	for r := 0; r < runs; r++ {
 		for i, cmd := range cmds {
@@ -120,6 +127,9 @@ func run(runs int, ks, profile string, hold bool) error {
 		fmt.Printf("%-28s %8.2f %9.1f\n", cmd.name, w, m)
 	}
 	fmt.Printf("scan / floor wall time: %.2fx\n", walls[1]/walls[0])
+	if baseline != "" {
+		fmt.Printf("scan / baseline wall time: %.2fx\n", walls[1]/walls[2])
+	}
 	if profile != "" {
 		if _, _, _, err := measure(append(cmds[1].argv, "--cpuprofile", profile)); err != nil {
 			return err
