@@ -29,7 +29,8 @@ fuzz:
 	$(GO) test ./internal/source -run '^$$' -fuzz '^FuzzFastPath$$' -fuzztime 60s
 	$(GO) test ./internal/fieldpath -run '^$$' -fuzz FuzzParse -fuzztime 20s
 
-# Benchmarks, run on purpose (hack/bench.py times the CLI against the floor).
+# Benchmarks, run on purpose (hack/bench.py times the CLI against the floor,
+# on corpora hack/gencorpus makes once under bench/out/).
 bench:
 	$(GO) test ./internal/scan -run '^$$' -bench . -benchmem
 	python3 hack/bench.py
