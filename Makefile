@@ -10,8 +10,10 @@ build:
 # kube-apiserver and etcd: hack/cluster-bins.sh builds them once (about 15
 # CPU-minutes) and caches them outside the clone. The HTML report is loaded in
 # a headless Chromium, which hack/chromium.sh installs (Debian's package) when
-# none is there.
+# none is there. hack/check-sizes.sh first fails on tracked files over 1 MiB
+# outside testdata/ directories.
 test:
+	bash hack/check-sizes.sh
 	$(GO) vet ./...
 	KUBESTRIDE_CHROMIUM="$$(bash hack/chromium.sh | tail -n 1)" \
 	KUBESTRIDE_CLUSTER_BINS="$$(bash hack/cluster-bins.sh | tail -n 1)" $(GO) test ./...
@@ -29,7 +31,8 @@ fuzz:
 	$(GO) test ./internal/source -run '^$$' -fuzz '^FuzzFastPath$$' -fuzztime 60s
 	$(GO) test ./internal/fieldpath -run '^$$' -fuzz FuzzParse -fuzztime 20s
 
-# Benchmarks, run on purpose (hack/bench.py times the CLI against the floor).
+# Benchmarks, run on purpose (hack/bench.py times the CLI against the floor,
+# on corpora hack/gencorpus makes once under bench/out/).
 bench:
 	$(GO) test ./internal/scan -run '^$$' -bench . -benchmem
 	python3 hack/bench.py

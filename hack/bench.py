@@ -12,9 +12,11 @@ the same alternation, so that a change is compared with what came before it
 in one run.
 
 Usage: python3 hack/bench.py [--runs N] [--out DIR] [--gen PATH] [--baseline REV]
-Corpora (made once, by ../shared/bench/gen_corpus.py):
-  single: one file of 10,000 documents   (gen_corpus.py OUT 0 --single-docs 10000 --seed 3)
-  multi:  10,000 files, ~33,000 documents (gen_corpus.py OUT 10000 --seed 2)
+Corpora (made once, under DIR, by hack/gencorpus; delete them to make them again):
+  single: one file of 10,000 documents   (go run ./hack/gencorpus OUT 0 --single-docs 10000 --seed 3)
+  multi:  10,000 files, ~33,000 documents (go run ./hack/gencorpus OUT 10000 --seed 2)
+--gen PATH makes them with another generator that takes the same arguments
+(an executable, or a Python script run with this interpreter).
 """
 import argparse
 import os
@@ -40,25 +42,57 @@ def run_measured(cmd):
     return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024.0, code
 
 
+def count_documents(corpus):
+    """Counts the documents of a generated corpus: each starts with an
+    unindented apiVersion line."""
+    n = 0
+    for entry in os.scandir(corpus):
+        with open(entry.path, "rb") as f:
+            n += sum(1 for line in f if line.startswith(b"apiVersion:"))
+    return n
+
+
+def generator(args):
+    """Returns the command that makes a corpus: hack/gencorpus, built under
+    args.out, unless --gen names another generator."""
+    if args.gen:
+        if not os.path.exists(args.gen):
+            sys.exit(f"bench: corpus generator not found at {args.gen}")
+        if args.gen.endswith(".py"):
+            return [sys.executable, args.gen]
+        return [os.path.abspath(args.gen)]
+    gen = os.path.join(args.out, "gencorpus")
+    subprocess.run(["go", "build", "-o", gen, "./hack/gencorpus"], cwd=ROOT, check=True)
+    return [gen]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "out"))
-    ap.add_argument("--gen", default=os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"))
+    ap.add_argument("--gen", help="corpus generator to use instead of hack/gencorpus")
     ap.add_argument("--baseline", help="also time kubestride as built at this git revision")
     args = ap.parse_args()
+    args.out = os.path.abspath(args.out)  # the builds below run in other directories
     os.makedirs(args.out, exist_ok=True)
 
     corpora = [
         ("single", ["0", "--single-docs", "10000", "--seed", "3"]),
         ("multi", ["10000", "--seed", "2"]),
     ]
+    gen = None
     for name, gen_args in corpora:
         path = os.path.join(args.out, name)
-        if not os.path.isdir(path):
-            if not os.path.exists(args.gen):
-                sys.exit(f"bench: corpus generator not found at {args.gen} (use --gen)")
-            subprocess.run([sys.executable, args.gen, path] + gen_args, check=True, stdout=subprocess.DEVNULL)
+        if os.path.isdir(path):
+            continue
+        if gen is None:
+            gen = generator(args)
+        # Written aside and renamed, so that an interrupted run leaves no
+        # partial corpus to be timed later.
+        partial = path + ".partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        subprocess.run(gen + [partial] + gen_args, check=True, stdout=subprocess.DEVNULL)
+        os.rename(partial, path)
 
     kubestride = os.path.join(args.out, "kubestride")
     floor = os.path.join(args.out, "benchfloor")
@@ -104,7 +138,8 @@ def main():
             print(f"{name:8} {tool:10} {cpu:7.2f} {wall:7.2f} {rss:8.1f} {ratio:9.2f}")
     scale = results[("multi", "kubestride")][0] / results[("single", "kubestride")][0]
     floor_scale = results[("multi", "floor")][0] / results[("single", "floor")][0]
-    print(f"growth multi/single (cpu): kubestride {scale:.2f}x, floor {floor_scale:.2f}x (documents: 3.30x)")
+    docs = count_documents(os.path.join(args.out, "multi")) / count_documents(os.path.join(args.out, "single"))
+    print(f"growth multi/single (cpu): kubestride {scale:.2f}x, floor {floor_scale:.2f}x (documents: {docs:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -28,22 +29,22 @@ var (
 )
 
 // benchCorpus makes the 10,000-document single-file corpus of the
-// benchmark issue with ../shared/bench/gen_corpus.py, once per run.
+// benchmark issue with hack/gencorpus (hack/bench.py's "single" corpus),
+// once per run.
 func benchCorpus(b *testing.B) string {
 	b.Helper()
 	corpusOnce.Do(func() {
-		gen := filepath.Join("..", "..", "..", "shared", "bench", "gen_corpus.py")
-		if _, err := os.Stat(gen); err != nil {
-			corpusErr = errors.New("corpus generator ../shared/bench/gen_corpus.py not found")
-			return
-		}
 		dir, err := os.MkdirTemp("", "kubestride-bench-")
 		if err != nil {
 			corpusErr = err
 			return
 		}
 		corpusDir = filepath.Join(dir, "single")
-		corpusErr = exec.Command("python3", gen, corpusDir, "0", "--single-docs", "10000", "--seed", "3").Run()
+		cmd := exec.Command("go", "run", "./hack/gencorpus", corpusDir, "0", "--single-docs", "10000", "--seed", "3")
+		cmd.Dir = filepath.Join("..", "..")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			corpusErr = fmt.Errorf("hack/gencorpus: %w: %s", err, out)
+		}
 	})
 	if corpusErr != nil {
 		b.Skip(corpusErr)
