@@ -61,6 +61,11 @@ type Meta struct {
 	References []string
 	// Optional checks run only when enabled in the configuration.
 	Optional bool
+	// Topic is what the check judges; commands that run a part of the
+	// catalogue (rbac risky, and the inputs beside manifests and clusters)
+	// pick checks by it. The helpers in package checks set it for the checks
+	// they build.
+	Topic Topic
 }
 
 // Validate reports the first thing missing or malformed in m.
@@ -82,8 +87,46 @@ func (m Meta) Validate() error {
 		return fmt.Errorf("check %s: remediation must end with a period", m.ID)
 	case len(m.References) == 0:
 		return fmt.Errorf("check %s: references are empty", m.ID)
+	case !m.Topic.Valid():
+		return fmt.Errorf("check %s: topic %q is not known", m.ID, m.Topic)
 	}
 	return nil
+}
+
+// Topic is what a check judges.
+type Topic string
+
+// Topics. Workloads, RBAC, namespaces, cluster and objects are judged on
+// Kubernetes objects (from manifests or a live cluster); node, audit log
+// and image name the inputs beside them.
+const (
+	// TopicWorkloads: pods and what runs pods (their specs and containers).
+	TopicWorkloads Topic = "workloads"
+	// TopicRBAC: roles, bindings and what they grant.
+	TopicRBAC Topic = "rbac"
+	// TopicNamespaces: namespaces and what guards them (Pod Security
+	// labels, quotas, limit ranges, network policies).
+	TopicNamespaces Topic = "namespaces"
+	// TopicCluster: the cluster as a whole (its nodes, its control plane).
+	TopicCluster Topic = "cluster"
+	// TopicObjects: any object (fields Kubernetes drops, secrets in plain
+	// objects, services, service accounts).
+	TopicObjects Topic = "objects"
+	// TopicNode: control-plane and node files and processes.
+	TopicNode Topic = "node"
+	// TopicAuditLog: an audit log.
+	TopicAuditLog Topic = "auditlog"
+	// TopicImage: container images and their delivery.
+	TopicImage Topic = "image"
+)
+
+// Valid reports whether t is a known topic.
+func (t Topic) Valid() bool {
+	switch t {
+	case TopicWorkloads, TopicRBAC, TopicNamespaces, TopicCluster, TopicObjects, TopicNode, TopicAuditLog, TopicImage:
+		return true
+	}
+	return false
 }
 
 func validID(id string) bool {

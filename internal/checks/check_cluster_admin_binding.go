@@ -31,6 +31,7 @@ func init() {
 			ID:          "cluster-admin-binding",
 			Title:       "Binding to cluster-admin",
 			Category:    check.ElevationOfPrivilege,
+			Topic:       check.TopicRBAC,
 			Severity:    check.Critical,
 			Description: "The cluster-admin ClusterRole allows every action on every resource. A ClusterRoleBinding to it gives full control of the cluster, and a RoleBinding full control of the namespace, to people and workloads that rarely need either.",
 			Remediation: "Bind a role with only the permissions the subject needs instead of cluster-admin, and keep cluster-admin for break-glass access.",

@@ -23,6 +23,7 @@ func init() {
 			ID:          "control-plane-single-node",
 			Title:       "Single control-plane node",
 			Category:    check.DenialOfService,
+			Topic:       check.TopicCluster,
 			Severity:    check.High,
 			Description: "The cluster has exactly one control-plane node. When it fails or is taken down, the API server, scheduler and controllers stop, and with a stacked etcd the cluster state has no replica.",
 			Remediation: "Run at least three control-plane nodes, spread over failure zones, behind a load-balanced API endpoint.",

@@ -22,6 +22,7 @@ func init() {
 			ID:          "control-plane-single-zone",
 			Title:       "Control plane in a single zone",
 			Category:    check.DenialOfService,
+			Topic:       check.TopicCluster,
 			Severity:    check.Medium,
 			Description: "Every control-plane node is in the same failure zone, or no control-plane node says which zone it is in. An outage of that zone takes the whole control plane with it.",
 			Remediation: "Spread the control-plane nodes over at least two (preferably three) zones and label them with topology.kubernetes.io/zone.",

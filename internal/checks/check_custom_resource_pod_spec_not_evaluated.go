@@ -31,6 +31,7 @@ func init() {
 			ID:          "custom-resource-pod-spec-not-evaluated",
 			Title:       "Pod spec in a custom resource not evaluated",
 			Category:    check.ElevationOfPrivilege,
+			Topic:       check.TopicWorkloads,
 			Severity:    check.Info,
 			Description: "A custom resource holds what looks like a pod spec (a containers list with images) at a field kubestride does not know to hold one, so none of the workload checks, Pod Security Standards included, evaluated the pods its controller will run.",
 			Remediation: "Add the custom resource's group, kind and the path of its pod template or pod spec to podTemplates in the kubestride configuration, so that its pods are evaluated like a Deployment's.",

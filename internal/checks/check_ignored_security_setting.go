@@ -30,6 +30,7 @@ func init() {
 			ID:          "ignored-security-setting",
 			Title:       "Security setting ignored by Kubernetes",
 			Category:    check.Tampering,
+			Topic:       check.TopicObjects,
 			Severity:    check.High,
 			Description: "Unless the client asks for strict field validation, the API server drops a security setting written where its kind has no such field or under a misspelt name, and keeps only the last of a key set twice, so the manifest looks hardened while the workload runs without the setting. A common case is readOnlyRootFilesystem or privileged in the pod-level securityContext, which has neither.",
 			Remediation: "Move each setting to the field that holds it (the container securityContext for privileged, readOnlyRootFilesystem, allowPrivilegeEscalation and capabilities), fix misspelt names, and remove duplicate keys.",

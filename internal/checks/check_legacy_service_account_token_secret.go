@@ -26,6 +26,7 @@ func init() {
 			ID:          "legacy-service-account-token-secret",
 			Title:       "Long-lived service account token Secret",
 			Category:    check.Spoofing,
+			Topic:       check.TopicObjects,
 			Severity:    check.Medium,
 			Description: "A Secret of type kubernetes.io/service-account-token holds a service account token that never expires and is bound to no pod, so anyone who reads the Secret can act as the service account until the Secret is deleted.",
 			Remediation: "Delete the Secret and let pods use projected service account tokens, or request short-lived tokens with the TokenRequest API (kubectl create token).",

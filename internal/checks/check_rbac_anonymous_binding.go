@@ -26,6 +26,7 @@ func init() {
 			ID:          "rbac-anonymous-binding",
 			Title:       "Binding to anonymous or all authenticated users",
 			Category:    check.Spoofing,
+			Topic:       check.TopicRBAC,
 			Severity:    check.Critical,
 			Description: "A binding to system:anonymous or system:unauthenticated gives its role to anyone who can reach the API server, without credentials. A binding to system:authenticated gives it to every user and every service account of every namespace.",
 			Remediation: "Remove system:anonymous, system:unauthenticated and system:authenticated from the binding's subjects and bind the role to the identities that need it.",

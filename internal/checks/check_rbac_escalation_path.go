@@ -30,6 +30,7 @@ func init() {
 			ID:          "rbac-escalation-path",
 			Title:       "Privilege-escalation path to cluster admin",
 			Category:    check.ElevationOfPrivilege,
+			Topic:       check.TopicRBAC,
 			Severity:    check.Critical,
 			Description: "A subject that is not a cluster administrator can become one by chaining what RBAC lets it do: running pods as other service accounts, reading their legacy token Secrets, minting their tokens, impersonating, or binding and escalating roles. The finding names every hop and the binding that enables it.",
 			Remediation: "Break the chain at its first hop: remove the grant named in the finding from the subject, or narrow it with resourceNames and namespaces, and remove legacy token Secrets and cluster-admin bindings of service accounts that do not need them.",

@@ -31,6 +31,7 @@ func init() {
 		ID:          "secret-in-configmap",
 		Title:       "Secret in ConfigMap",
 		Category:    check.InformationDisclosure,
+		Topic:       check.TopicObjects,
 		Severity:    check.High,
 		Description: "A ConfigMap holds something that looks like a password, token or private key. ConfigMaps are readable by far more subjects than Secrets, are printed by kubectl describe, and are usually not encrypted at rest.",
 		Remediation: "Move the value into a Secret, reference it from the workload instead of the ConfigMap key, and rotate the exposed secret.",

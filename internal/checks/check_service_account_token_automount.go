@@ -26,6 +26,7 @@ func init() {
 		ID:          "service-account-token-automount",
 		Title:       "Service account token automounted",
 		Category:    check.Spoofing,
+		Topic:       check.TopicObjects,
 		Severity:    check.Medium,
 		Description: "The pod mounts its service account token, so anything running in it, including an attacker who gains code execution, can authenticate to the Kubernetes API as the workload. Workloads that do not call the API do not need the token.",
 		Remediation: "Set automountServiceAccountToken: false on the pod spec (or on its ServiceAccount), and mount a projected token with an audience only where the API is needed.",

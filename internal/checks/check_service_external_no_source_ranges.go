@@ -32,6 +32,7 @@ func init() {
 			ID:          "service-external-no-source-ranges",
 			Title:       "Service exposed outside the cluster without source ranges",
 			Category:    check.InformationDisclosure,
+			Topic:       check.TopicObjects,
 			Severity:    check.Medium,
 			Description: "A LoadBalancer Service without loadBalancerSourceRanges, or with a range such as 0.0.0.0/0, accepts connections from any address the load balancer can be reached from, usually the whole internet. A NodePort Service opens its ports on every node of the cluster.",
 			Remediation: "Set spec.loadBalancerSourceRanges on LoadBalancer Services to the networks that need access, and replace NodePort Services with ClusterIP Services behind an Ingress, Gateway or LoadBalancer.",

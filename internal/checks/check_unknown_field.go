@@ -21,6 +21,7 @@ func init() {
 			ID:          "unknown-field",
 			Title:       "Field ignored by Kubernetes",
 			Category:    check.Tampering,
+			Topic:       check.TopicObjects,
 			Severity:    check.Low,
 			Description: "Unless the client asks for strict field validation, the API server drops a field that the object's kind does not have and keeps only the last value of a key set twice, so what runs differs from what was reviewed. Misspelt or misplaced fields are the usual cause.",
 			Remediation: "Fix or remove each unknown field and each duplicate key, and validate manifests with kubectl apply --dry-run=server --validate=strict.",

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"strings"
@@ -51,6 +52,7 @@ func (localCheck) Local() {}
 
 // perWorkload builds a local check that looks at each workload on its own.
 func perWorkload(meta check.Meta, fn func(w *inventory.Workload, opts check.Options) []check.Finding) check.Check {
+	meta.Topic = cmp.Or(meta.Topic, check.TopicWorkloads)
 	return localCheck{meta: meta, run: func(inv *inventory.Inventory, opts check.Options) []check.Finding {
 		var out []check.Finding
 		for _, w := range inv.Workloads {

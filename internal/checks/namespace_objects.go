@@ -15,6 +15,7 @@ import (
 // A namespace that objects only name (no Namespace object was loaded) is
 // not visited. fn may leave Object unset.
 func perNamespaceObject(meta check.Meta, fn func(ns inventory.Item[corev1.Namespace], in *inventory.Namespace) []check.Finding) check.Check {
+	meta.Topic = check.TopicNamespaces
 	return funcCheck{meta: meta, run: func(inv *inventory.Inventory, _ check.Options) []check.Finding {
 		var out []check.Finding
 		for _, ns := range inv.Namespaces {

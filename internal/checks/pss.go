@@ -27,6 +27,7 @@ var pssSeverity = map[string]check.Severity{}
 
 // registerPSS registers a Pod Security Standards check.
 func registerPSS(c pssCheck) {
+	c.meta.Topic = check.TopicWorkloads
 	pssSeverity[c.psaID] = c.meta.Severity
 	check.Register(c)
 }

@@ -108,6 +108,7 @@ func builtinRole(kind, name string) bool {
 // built in, in load order (Roles first). fn sees the rules the role grants,
 // with aggregation resolved.
 func perRole(meta check.Meta, fn func(r *rbacRoleView) []check.Finding) check.Check {
+	meta.Topic = check.TopicRBAC
 	return funcCheck{meta: meta, run: func(inv *inventory.Inventory, _ check.Options) []check.Finding {
 		if len(inv.Roles) == 0 && len(inv.ClusterRoles) == 0 {
 			return nil

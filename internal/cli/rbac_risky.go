@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/kubestride/kubestride/internal/check"
@@ -32,14 +30,12 @@ It takes the flags of kubestride scan and has its exit codes.`,
 	return cmd
 }
 
-// rbacCheckIDs returns the checks that judge RBAC objects: the rbac-*
-// checks and cluster-admin-binding.
+// rbacCheckIDs returns the checks whose topic is RBAC.
 func rbacCheckIDs(reg *check.Registry) []string {
 	var out []string
 	for _, c := range reg.All() {
-		id := string(c.Meta().ID)
-		if strings.HasPrefix(id, "rbac-") || id == "cluster-admin-binding" {
-			out = append(out, id)
+		if m := c.Meta(); m.Topic == check.TopicRBAC {
+			out = append(out, string(m.ID))
 		}
 	}
 	return out

@@ -46,7 +46,7 @@ func (c testCheck) Run(_ context.Context, inv *inventory.Inventory, _ check.Opti
 }
 
 func meta(id string, sev check.Severity) check.Meta {
-	return check.Meta{ID: check.ID(id), Title: "Test", Category: check.Tampering, Severity: sev, Description: "Test.", Remediation: "Fix it.", References: []string{"https://example.com"}}
+	return check.Meta{ID: check.ID(id), Title: "Test", Category: check.Tampering, Severity: sev, Description: "Test.", Remediation: "Fix it.", References: []string{"https://example.com"}, Topic: check.TopicObjects}
 }
 
 func load(t *testing.T, text string) (*inventory.Inventory, []object.Error) {
