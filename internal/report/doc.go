@@ -15,7 +15,9 @@
 // Markdown and HTML markup, XML; JSON and SARIF write them as \u escapes,
 // which decode to the same values), keep suppressed
 // findings apart from live ones, and produce the same bytes for the same
-// report. They write the document as they go, one finding at a time, so that
+// report. The table, Markdown and HTML show one view of the report
+// (reportView in view.go): the same sections in the same order, each
+// formatting them its own way. They write the document as they go, one finding at a time, so that
 // rendering a large report takes little memory beyond the report itself
 // (BenchmarkRender and TestRenderAllocationPerFinding watch that).
 // testdata/*.golden holds the output of each; run go test ./internal/report

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/textsafe"
 )
 
@@ -25,11 +26,16 @@ const (
 	hostileReason    = "approved \u200f by **ops** \x1b[8m"
 	hostileError     = "yaml: line 3: did not find expected key \"\x1b[1;1H\x1b[2J\""
 	hostileNotice    = "annotation kubestride.io/ignore.x on Pod \"\x1b]8;;http://evil\x07link\" has no reason"
+	// A live scan's coverage gap and Pod Security readiness reach the
+	// human-readable formats too.
+	hostileGapResource = "roles\x1b[31m|<i>x</i>"
+	hostileGapMessage  = "forbidden: \u202eUser | \"<b>eve</b>\"\x1b[8m"
+	hostileReadyNS     = "ns\u202e|<b>n</b>\nx"
 )
 
 // hostileReport is a finalized report holding every hostile value in every
 // place a value from the input reaches: a live finding, a suppressed one, an
-// error and a notice.
+// error, a notice, a coverage gap and a namespace's Pod Security readiness.
 func hostileReport() *Report {
 	res := Resource{APIVersion: "v1", Kind: hostileKind, Namespace: hostileNamespace, Name: hostileName}
 	r := &Report{
@@ -51,6 +57,10 @@ func hostileReport() *Report {
 		},
 		Errors:  []Error{{File: hostileFile, Line: 3, Message: hostileError}},
 		Notices: []Notice{{File: hostileFile, Line: 7, Message: hostileNotice}},
+		Coverage: &Coverage{Gaps: []object.Gap{
+			{Resource: hostileGapResource, Namespace: hostileNamespace, Reason: "forbidden", Message: hostileGapMessage, Partial: true},
+		}},
+		Readiness: []NamespaceReadiness{{Namespace: hostileReadyNS, Enforce: hostileReason, Version: "v1.37", Pods: 2}},
 	}
 	r.Finalize()
 	return r
@@ -102,6 +112,8 @@ func TestHostileInputTable(t *testing.T) {
 		`approved \u200f by **ops** \x1b[8m`,
 		`deploy/x\u2028y\u2029.yaml:3: yaml: line 3: did not find expected key "\x1b[1;1H\x1b[2J"`,
 		`\x1b]8;;http://evil\x07link`,
+		`roles\x1b[31m|<i>x</i> in \u202eevil: forbidden (partly read): forbidden: \u202eUser | "<b>eve</b>"\x1b[8m`,
+		`ns\u202e|<b>n</b>\nx: 0 of 2 pods rejected at baseline, 0 at restricted (v1.37; enforce approved \u200f by **ops** \x1b[8m)`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table does not show %q:\n%s", want, out)
@@ -111,7 +123,7 @@ func TestHostileInputTable(t *testing.T) {
 
 func TestHostileInputMarkdown(t *testing.T) {
 	out := render(t, "markdown", hostileReport(), Options{})
-	for _, bad := range []string{"<img", "<script", "`y`", "**ops**"} {
+	for _, bad := range []string{"<img", "<script", "<i>", "<b>", "`y`", "**ops**"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("markdown holds raw %q:\n%s", bad, out)
 		}
@@ -133,6 +145,8 @@ func TestHostileInputMarkdown(t *testing.T) {
 		`\\x1b\]0;pwned\\x07 \\u202eevil/web\\x1b\[2J\|x` + "\\`y\\`" + `&lt;img src=x onerror=alert(1)&gt;<br>next`,
 		`\\u2066hidden\\u2069 &lt;script&gt;`,
 		`\\x0d<br>\| b \|`,
+		`| roles\\x1b\[31m\|&lt;i&gt;x&lt;/i&gt; | \\u202eevil | forbidden (partly read) | forbidden: \\u202eUser \| "&lt;b&gt;eve&lt;/b&gt;"\\x1b\[8m |`,
+		`| ns\\u202e\|&lt;b&gt;n&lt;/b&gt;<br>x | approved \\u200f by \*\*ops\*\* \\x1b\[8m | 2 | 0 | 0 | v1.37 |`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("markdown does not show %q:\n%s", want, out)
@@ -142,7 +156,7 @@ func TestHostileInputMarkdown(t *testing.T) {
 
 func TestHostileInputHTML(t *testing.T) {
 	out := render(t, "html", hostileReport(), Options{})
-	for _, bad := range []string{"<img", "<script"} {
+	for _, bad := range []string{"<img", "<script", "<i>", "<b>"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("HTML holds raw %q", bad)
 		}
@@ -150,6 +164,8 @@ func TestHostileInputHTML(t *testing.T) {
 	for _, want := range []string{
 		`\x1b]0;pwned\x07 \u202eevil/web\x1b[2J|x` + "`y`" + `&lt;img src=x onerror=alert(1)&gt;\nnext`,
 		`\u2066hidden\u2069 &lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;\x0d`,
+		`<code>roles\x1b[31m|&lt;i&gt;x&lt;/i&gt;</code></td><td>\u202eevil</td><td>forbidden (partly read)</td><td class="msg">forbidden: \u202eUser | &#34;&lt;b&gt;eve&lt;/b&gt;&#34;\x1b[8m</td>`,
+		`<td>ns\u202e|&lt;b&gt;n&lt;/b&gt;\nx</td><td>approved \u200f by **ops** \x1b[8m</td>`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("HTML does not show %q:\n%s", want, out)

@@ -20,38 +20,58 @@ var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 
 // renderHTML writes a single self-contained page: inline CSS, no scripts and
 // no external assets (its Content-Security-Policy forbids loading any), with
-// the summary, a table per STRIDE category, the suppressed findings, the
-// errors and the notices.
+// the sections of reportView in their order, as tables, and the summary
+// last.
 //
 // The template ranges over iterators that make each finding's row as it is
 // written, so the page is never held in memory, nor a row per finding.
 func renderHTML(w io.Writer, r *Report, _ Options) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := htmlTemplate.Execute(bw, buildHTMLView(r)); err != nil {
+	if err := htmlTemplate.Execute(bw, buildHTMLView(newView(r))); err != nil {
 		return err
 	}
 	return bw.Flush()
 }
 
-// htmlView is what the template shows; it holds only strings and numbers taken
-// from the report, with their control characters shown as escapes, and
-// iterators over the findings' rows.
+// htmlView is reportView as the template shows it: its strings with their
+// control characters shown as escapes (html/template escapes markup but
+// leaves those as they are), and iterators over the findings' rows.
 type htmlView struct {
-	Version    string
-	Summary    string
-	Settings   string
-	Severities []htmlCount
-	Total      int
+	Version string
+	// Gaps and GapsLead are the incomplete-scan notice.
+	Gaps       []htmlGap
+	GapsLead   string
 	Categories []htmlCategory
+	NoFindings string
 	// Suppressed yields a row per suppressed finding; SuppressedCount is
 	// their number.
 	Suppressed      iter.Seq[htmlFinding]
 	SuppressedCount int
+	Readiness       []htmlReadiness
+	ReadinessLead   string
 	Errors          []htmlProblem
+	ErrorsLead      string
 	Notices         []htmlProblem
-	// ErrorsOnly is set when nothing was found but some input could not be
-	// read, so "no findings" must be qualified.
-	ErrorsOnly bool
+	Severities      []htmlCount
+	Total           int
+	Summary         string
+	Settings        string
+}
+
+type htmlGap struct {
+	Resource  string
+	Namespace string
+	Reason    string
+	Message   string
+}
+
+type htmlReadiness struct {
+	Namespace          string
+	Enforce            string
+	Version            string
+	Pods               int
+	RejectedBaseline   int
+	RejectedRestricted int
 }
 
 type htmlCount struct {
@@ -84,30 +104,40 @@ type htmlProblem struct {
 	Message  string
 }
 
-func buildHTMLView(r *Report) htmlView {
-	v := htmlView{
-		Version:  textsafe.Line(r.Tool.Version),
-		Summary:  summaryString(r),
-		Settings: textsafe.Line(settingsString(r.Settings)),
-		Total:    r.Summary.Findings,
+func buildHTMLView(v reportView) htmlView {
+	h := htmlView{
+		Version:         textsafe.Line(v.Version),
+		GapsLead:        v.GapsLead,
+		NoFindings:      v.NoFindings,
+		Suppressed:      htmlRows(v.Suppressed),
+		SuppressedCount: v.SuppressedCount,
+		ReadinessLead:   v.ReadinessLead,
+		ErrorsLead:      v.ErrorsLead,
+		Total:           v.Total,
+		Summary:         textsafe.Line(v.Summary),
+		Settings:        textsafe.Line(v.Settings),
 	}
-	for _, s := range severitiesDesc {
-		v.Severities = append(v.Severities, htmlCount{Severity: s.String(), Count: r.Summary.BySeverity[s.String()]})
+	for _, g := range v.Gaps {
+		h.Gaps = append(h.Gaps, htmlGap{Resource: textsafe.Line(g.Resource), Namespace: textsafe.Line(g.Namespace),
+			Reason: textsafe.Line(gapReason(g)), Message: textsafe.Text(g.Message)})
 	}
-	cats, counts := liveCategories(r)
-	for _, c := range cats {
-		v.Categories = append(v.Categories, htmlCategory{Name: string(c), Count: counts[c], Findings: htmlRows(liveIn(r, c))})
+	for _, c := range v.Categories {
+		h.Categories = append(h.Categories, htmlCategory{Name: textsafe.Line(string(c.Category)), Count: c.Count, Findings: htmlRows(c.Findings)})
 	}
-	v.SuppressedCount = countSuppressed(r)
-	v.Suppressed = htmlRows(suppressed(r))
-	for _, e := range problems(r) {
-		v.Errors = append(v.Errors, htmlProblem{Location: textsafe.Line(fileLine(e.File, e.Line)), Message: textsafe.Text(e.Message)})
+	for _, n := range v.Readiness {
+		h.Readiness = append(h.Readiness, htmlReadiness{Namespace: textsafe.Line(n.Namespace), Enforce: textsafe.Line(readinessEnforce(n)),
+			Version: textsafe.Line(n.Version), Pods: n.Pods, RejectedBaseline: n.RejectedBaseline, RejectedRestricted: n.RejectedRestricted})
 	}
-	for _, n := range r.Notices {
-		v.Notices = append(v.Notices, htmlProblem{Location: textsafe.Line(fileLine(n.File, n.Line)), Message: textsafe.Text(n.Message)})
+	for _, e := range v.Errors {
+		h.Errors = append(h.Errors, htmlProblem{Location: textsafe.Line(e.Location), Message: textsafe.Text(e.Message)})
 	}
-	v.ErrorsOnly = len(v.Categories) == 0 && len(v.Errors) > 0
-	return v
+	for _, n := range v.Notices {
+		h.Notices = append(h.Notices, htmlProblem{Location: textsafe.Line(n.Location), Message: textsafe.Text(n.Message)})
+	}
+	for _, c := range v.Severities {
+		h.Severities = append(h.Severities, htmlCount{Severity: c.Severity.String(), Count: c.Count})
+	}
+	return h
 }
 
 // htmlRows yields the row of each finding of fs.

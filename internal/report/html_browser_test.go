@@ -107,6 +107,9 @@ func TestHTMLInHeadlessChromium(t *testing.T) {
 		`yaml: line 3: did not find expected key "\x1b[1;1H\x1b[2J"`,
 		`\x1b]8;;http://evil\x07link`,
 		`approved \u200f by **ops** \x1b[8m`,
+		`roles\x1b[31m|&lt;i&gt;x&lt;/i&gt;`,
+		`forbidden: \u202eUser | "&lt;b&gt;eve&lt;/b&gt;"\x1b[8m`,
+		`ns\u202e|&lt;b&gt;n&lt;/b&gt;\nx`,
 	} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("the page does not show %q:\n%s", want, dom)

@@ -13,88 +13,113 @@ import (
 func init() { registerFormat("markdown", renderMarkdown) }
 
 // renderMarkdown writes a GitHub-flavoured Markdown report, for pull request
-// comments and job summaries: a summary table, a table per STRIDE category,
-// then the suppressed findings, the errors and the notices. Every value from
-// the report is escaped, so a manifest cannot inject markup, links or HTML.
+// comments and job summaries: under a title, the sections of reportView in
+// their order, as tables, and the summary table last. Every value from the
+// report is escaped, so a manifest cannot inject markup, links or HTML.
 func renderMarkdown(w io.Writer, r *Report, _ Options) error {
+	v := newView(r)
 	m := mdWriter{w: bufio.NewWriterSize(w, 64<<10)}
 	title := "# kubestride report"
-	if r.Tool.Version != "" {
-		title += " (" + mdEscape(r.Tool.Version) + ")"
+	if v.Version != "" {
+		title += " (" + mdEscape(v.Version) + ")"
 	}
 	m.line(title)
-	m.line("")
 
-	m.line("| Severity | Findings |")
-	m.line("|---|---:|")
-	for _, s := range severitiesDesc {
-		m.line(fmt.Sprintf("| %s | %d |", s, r.Summary.BySeverity[s.String()]))
-	}
-	m.line(fmt.Sprintf("| **total** | **%d** |", r.Summary.Findings))
-	m.line("")
-	m.line(mdEscape(summaryString(r)) + ".")
-	if s := settingsString(r.Settings); s != "" {
-		m.line("Settings: " + mdEscape(s) + ".")
-	}
-
-	cats, counts := liveCategories(r)
-	if len(cats) == 0 {
+	if len(v.Gaps) > 0 {
 		m.line("")
-		if len(problems(r)) > 0 {
-			m.line("**No findings** in the input that could be read.")
-		} else {
-			m.line("**No findings.**")
+		m.line(fmt.Sprintf("## Incomplete scan (%d)", len(v.Gaps)))
+		m.line("")
+		m.line("> [!CAUTION]\n> " + mdEscape(v.GapsLead) + ".")
+		m.line("")
+		m.line("| Resource | Namespace | Reason | Message |")
+		m.line("|---|---|---|---|")
+		for _, g := range v.Gaps {
+			m.line("| " + mdEscape(g.Resource) + " | " + mdEscape(g.Namespace) + " | " + mdEscape(gapReason(g)) +
+				" | " + mdEscape(g.Message) + " |")
 		}
 	}
-	for _, c := range cats {
+
+	if v.NoFindings != "" {
 		m.line("")
-		m.line(fmt.Sprintf("## %s (%d)", mdEscape(string(c)), counts[c]))
+		m.line("**" + mdEscape(v.NoFindings) + "**")
+	}
+	for _, c := range v.Categories {
+		m.line("")
+		m.line(fmt.Sprintf("## %s (%d)", mdEscape(string(c.Category)), c.Count))
 		m.line("")
 		m.line("| Severity | Check | Subject | Location | Message |")
 		m.line("|---|---|---|---|---|")
-		for f := range liveIn(r, c) {
+		for f := range c.Findings {
 			m.finding(f)
 		}
 	}
 
-	if n := countSuppressed(r); n > 0 {
+	if v.SuppressedCount > 0 {
 		m.line("")
-		m.line(fmt.Sprintf("## Suppressed (%d)", n))
+		m.line(fmt.Sprintf("## Suppressed (%d)", v.SuppressedCount))
 		m.line("")
 		m.line("These findings are not counted.")
 		m.line("")
 		m.line("| Severity | Check | Subject | Location | Suppressed by | Reason |")
 		m.line("|---|---|---|---|---|---|")
-		for f := range suppressed(r) {
+		for f := range v.Suppressed {
 			m.suppressedFinding(f)
 		}
 	}
 
-	if len(problems(r)) > 0 {
+	if len(v.Readiness) > 0 {
 		m.line("")
-		m.line(fmt.Sprintf("## Errors (%d)", len(problems(r))))
+		m.line(fmt.Sprintf("## Pod Security readiness (%d)", len(v.Readiness)))
 		m.line("")
-		m.line(fmt.Sprintf("> [!CAUTION]\n> %s could not be read or evaluated; the findings above may be incomplete.",
-			plural(len(problems(r)), "input", "inputs")))
+		m.line("Per namespace, the " + mdEscape(v.ReadinessLead) + ".")
 		m.line("")
-		m.line("| Location | Error |")
-		m.line("|---|---|")
-		for _, e := range problems(r) {
-			m.line(fmt.Sprintf("| %s | %s |", mdEscape(fileLine(e.File, e.Line)), mdEscape(e.Message)))
+		m.line("| Namespace | Enforce | Pods | Rejected at baseline | Rejected at restricted | Version |")
+		m.line("|---|---|---:|---:|---:|---|")
+		for _, n := range v.Readiness {
+			m.line(fmt.Sprintf("| %s | %s | %d | %d | %d | %s |", mdEscape(n.Namespace), mdEscape(readinessEnforce(n)),
+				n.Pods, n.RejectedBaseline, n.RejectedRestricted, mdEscape(n.Version)))
 		}
 	}
 
-	if len(r.Notices) > 0 {
+	if len(v.Errors) > 0 {
 		m.line("")
-		m.line(fmt.Sprintf("## Notices (%d)", len(r.Notices)))
+		m.line(fmt.Sprintf("## Errors (%d)", len(v.Errors)))
 		m.line("")
-		for _, n := range r.Notices {
+		m.line("> [!CAUTION]\n> " + mdEscape(v.ErrorsLead) + ".")
+		m.line("")
+		m.line("| Location | Error |")
+		m.line("|---|---|")
+		for _, e := range v.Errors {
+			m.line("| " + mdEscape(e.Location) + " | " + mdEscape(e.Message) + " |")
+		}
+	}
+
+	if len(v.Notices) > 0 {
+		m.line("")
+		m.line(fmt.Sprintf("## Notices (%d)", len(v.Notices)))
+		m.line("")
+		for _, n := range v.Notices {
 			item := mdEscape(n.Message)
-			if loc := fileLine(n.File, n.Line); loc != "" {
-				item = mdEscape(loc) + ": " + item
+			if n.Location != "" {
+				item = mdEscape(n.Location) + ": " + item
 			}
 			m.line("- " + item)
 		}
+	}
+
+	m.line("")
+	m.line("## Summary")
+	m.line("")
+	m.line("| Severity | Findings |")
+	m.line("|---|---:|")
+	for _, c := range v.Severities {
+		m.line(fmt.Sprintf("| %s | %d |", c.Severity, c.Count))
+	}
+	m.line(fmt.Sprintf("| **total** | **%d** |", v.Total))
+	m.line("")
+	m.line(mdEscape(v.Summary) + ".")
+	if v.Settings != "" {
+		m.line("Settings: " + mdEscape(v.Settings) + ".")
 	}
 	if m.err != nil {
 		return m.err

@@ -31,88 +31,77 @@ const severityWidth = len("CRITICAL")
 // indent is where a finding's message starts: under its check ID.
 var indent = strings.Repeat(" ", 2+severityWidth+2)
 
-// renderTable writes the human-readable report: live findings grouped by
-// STRIDE category, then the suppressed findings, the errors, the notices and
-// a summary line. The layout depends only on the report, never on the
+// renderTable writes the human-readable report: the sections of reportView
+// in their order, the findings that count grouped by STRIDE category and the
+// summary last. The layout depends only on the report, never on the
 // terminal, and without Options.Color it holds no escape sequence at all.
 //
 // It writes one finding at a time: a first pass over the findings counts
 // them and measures the columns of each section, the second writes them.
 func renderTable(w io.Writer, r *Report, opts Options) error {
+	v := newView(r)
 	t := tableWriter{w: bufio.NewWriterSize(w, 64<<10), color: opts.Color}
-	cats, counts := liveCategories(r)
-	layout := t.layout(r)
-	if cov := r.Coverage; cov != nil && len(cov.Gaps) > 0 {
-		t.line(t.paint(ansiBoldRed, fmt.Sprintf("INCOMPLETE SCAN: %s could not be listed; what they hold was not evaluated:",
-			plural(len(cov.Gaps), "resource", "resources"))))
-		for _, g := range cov.Gaps {
+	layout := t.layout(v)
+	if len(v.Gaps) > 0 {
+		t.line(t.paint(ansiBoldRed, "INCOMPLETE SCAN: "+v.GapsLead+":"))
+		for _, g := range v.Gaps {
 			t.item(gapWhere(g), gapMessage(g))
 		}
 		t.line("")
 	}
-	if len(cats) == 0 {
-		if len(r.Errors) > 0 {
-			t.line(t.paint(ansiBold, "No findings in the input that could be read."))
-		} else {
-			t.line(t.paint(ansiBold, "No findings."))
-		}
+	if v.NoFindings != "" {
+		t.line(t.paint(ansiBold, v.NoFindings))
 	}
-	for i, c := range cats {
+	for i, c := range v.Categories {
 		if i > 0 {
 			t.line("")
 		}
-		t.line(t.paint(ansiBold, fmt.Sprintf("%s (%d)", c, counts[c])))
-		cols := layout.live[c]
-		for f := range liveIn(r, c) {
+		t.line(t.paint(ansiBold, fmt.Sprintf("%s (%d)", oneLine(string(c.Category)), c.Count)))
+		cols := layout.live[c.Category]
+		for f := range c.Findings {
 			t.finding(f, cols)
 		}
 	}
 
-	if layout.suppressed > 0 {
+	if v.SuppressedCount > 0 {
 		t.line("")
-		t.line(t.paint(ansiBold, fmt.Sprintf("Suppressed (%d, not counted):", layout.suppressed)))
-		for f := range suppressed(r) {
-			t.suppressedFinding(f, layout.suppressedCols)
+		t.line(t.paint(ansiBold, fmt.Sprintf("Suppressed (%d, not counted):", v.SuppressedCount)))
+		for f := range v.Suppressed {
+			t.suppressedFinding(f, layout.suppressed)
 		}
 	}
 
-	if len(r.Errors) > 0 {
+	if len(v.Readiness) > 0 {
 		t.line("")
-		t.line(t.paint(ansiBoldRed, fmt.Sprintf("ERRORS: %s could not be read or evaluated; the findings above may be incomplete:",
-			plural(len(r.Errors), "input", "inputs"))))
-		for _, e := range r.Errors {
-			t.item(fileLine(e.File, e.Line), e.Message)
+		t.line(t.paint(ansiBold, "Pod Security readiness ("+v.ReadinessLead+"):"))
+		for _, n := range v.Readiness {
+			t.item(n.Namespace, readinessString(n))
 		}
 	}
 
-	if len(r.Notices) > 0 {
+	if len(v.Errors) > 0 {
+		t.line("")
+		t.line(t.paint(ansiBoldRed, "ERRORS: "+v.ErrorsLead+":"))
+		for _, e := range v.Errors {
+			t.item(e.Location, e.Message)
+		}
+	}
+
+	if len(v.Notices) > 0 {
 		t.line("")
 		t.line(t.paint(ansiBold, "Notices:"))
-		for _, n := range r.Notices {
-			t.item(fileLine(n.File, n.Line), n.Message)
-		}
-	}
-
-	if len(r.Readiness) > 0 {
-		t.line("")
-		t.line(t.paint(ansiBold, "Pod Security readiness (running pods enforce=baseline / enforce=restricted would reject):"))
-		for _, n := range r.Readiness {
-			enforce := n.Enforce
-			if enforce == "" {
-				enforce = "not set"
-			}
-			t.item(n.Namespace, fmt.Sprintf("%d of %d pods rejected at baseline, %d at restricted (%s; enforce %s)",
-				n.RejectedBaseline, n.Pods, n.RejectedRestricted, n.Version, enforce))
+		for _, n := range v.Notices {
+			t.item(n.Location, n.Message)
 		}
 	}
 
 	t.line("")
-	summary := "Summary: " + summaryString(r)
-	if s := settingsString(r.Settings); s != "" {
-		summary += "; " + s
+	summary := "Summary: " + v.Summary
+	if v.Settings != "" {
+		summary += "; " + oneLine(v.Settings)
 	}
 	t.line(summary)
-	if len(cats) > 0 {
+	if len(v.Categories) > 0 {
 		t.line(`Run "kubestride checks ID" to see what a check looks for and how to fix it.`)
 	}
 	if t.err != nil {
@@ -198,31 +187,32 @@ func severityColor(s check.Severity) string {
 }
 
 // tableLayout is what the first pass over the findings learns: the columns
-// of each category and of the suppressed section, and how many findings are
-// suppressed.
+// of each category and of the suppressed section.
 type tableLayout struct {
-	live           map[check.Category]columns
-	suppressedCols columns
-	suppressed     int
+	live       map[check.Category]columns
+	suppressed columns
 }
 
-func (t *tableWriter) layout(r *Report) tableLayout {
+func (t *tableWriter) layout(v reportView) tableLayout {
 	l := tableLayout{live: map[check.Category]columns{}}
-	for i := range r.Findings {
-		f := &r.Findings[i]
-		t.buf = appendOneLine(t.buf[:0], string(f.ID))
-		id := utf8.RuneCount(t.buf)
-		t.buf = appendSubject(t.buf[:0], f)
-		t.buf = oneLineFrom(t.buf, 0)
-		res := utf8.RuneCount(t.buf)
-		if f.Suppressed != nil {
-			l.suppressed++
-			l.suppressedCols = l.suppressedCols.fit(id, res)
-		} else {
-			l.live[f.Category] = l.live[f.Category].fit(id, res)
+	for _, c := range v.Categories {
+		for f := range c.Findings {
+			l.live[c.Category] = t.fit(l.live[c.Category], f)
 		}
 	}
+	for f := range v.Suppressed {
+		l.suppressed = t.fit(l.suppressed, f)
+	}
 	return l
+}
+
+// fit widens cols to hold the check ID and subject of f.
+func (t *tableWriter) fit(cols columns, f *Finding) columns {
+	t.buf = appendOneLine(t.buf[:0], string(f.ID))
+	id := utf8.RuneCount(t.buf)
+	t.buf = appendSubject(t.buf[:0], f)
+	t.buf = oneLineFrom(t.buf, 0)
+	return cols.fit(id, utf8.RuneCount(t.buf))
 }
 
 // finding writes a live finding as a line of severity, check ID, resource,

@@ -2,19 +2,20 @@ package report
 
 import (
 	"fmt"
-	"github.com/kubestride/kubestride/internal/object"
 	"iter"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
-// This file holds what the human-readable renderers share: grouping by STRIDE
-// category and the one-line forms of resources, locations and suppressions.
-// Every renderer takes the findings in the report's order, so the formats
-// agree with each other and with the JSON contract.
+// This file holds what the human-readable renderers share: the view of a
+// report they all show (reportView, built once by newView), grouping by
+// STRIDE category and the one-line forms of resources, locations and
+// suppressions. Every renderer takes the findings in the report's order, so
+// the formats agree with each other and with the JSON contract.
 //
 // Renderers stream: they write one finding at a time to a buffered writer,
 // keeping only per-category or per-rule state (counts, column widths) that a
@@ -320,13 +321,33 @@ func gapWhere(g object.Gap) string {
 	return g.Resource
 }
 
+// gapReason is why a list could not be completed, "timeout", with
+// " (partly read)" when some of its pages were read.
+func gapReason(g object.Gap) string {
+	if g.Partial {
+		return g.Reason + " (partly read)"
+	}
+	return g.Reason
+}
+
 // gapMessage says why a list could not be completed.
 func gapMessage(g object.Gap) string {
-	msg := g.Reason + ": " + g.Message
-	if g.Partial {
-		msg = g.Reason + " (partly read): " + g.Message
+	return gapReason(g) + ": " + g.Message
+}
+
+// readinessEnforce is a namespace's enforce label, or "not set".
+func readinessEnforce(n NamespaceReadiness) string {
+	if n.Enforce == "" {
+		return "not set"
 	}
-	return msg
+	return n.Enforce
+}
+
+// readinessString says how one namespace would fare under enforcement:
+// "3 of 4 pods rejected at baseline, 4 at restricted (v1.37; enforce not set)".
+func readinessString(n NamespaceReadiness) string {
+	return fmt.Sprintf("%d of %d pods rejected at baseline, %d at restricted (%s; enforce %s)",
+		n.RejectedBaseline, n.Pods, n.RejectedRestricted, n.Version, readinessEnforce(n))
 }
 
 // problems lists the report's errors followed by its coverage gaps, as
@@ -340,4 +361,126 @@ func problems(r *Report) []Error {
 		out = append(out, Error{Message: "could not list " + gapWhere(g) + ": " + gapMessage(g)})
 	}
 	return out
+}
+
+// reportView is a finalized report as the table, Markdown and HTML formats
+// show it: the same sections in the same order, each renderer formatting
+// them its own way and reading nothing else of the report. The sections are
+//
+//  1. the incomplete-scan notice: every coverage gap of a live scan;
+//  2. the findings that count, grouped by STRIDE category;
+//  3. the suppressed findings;
+//  4. Pod Security readiness per namespace;
+//  5. the errors;
+//  6. the notices;
+//  7. the summary and the scan's settings.
+//
+// A section without content is left out. Its strings are the report's text
+// as it is, not escaped: each format escapes every value when it writes it
+// (with package textsafe, and for Markdown and HTML their own markup
+// escaping), so no format can see another's escaping. Findings are not
+// copied: a category yields its findings from the report, so renderers
+// still write one at a time.
+type reportView struct {
+	// Version is the tool's version, for a title; "" when unknown.
+	Version string
+
+	// Gaps are the lists a live scan could not complete; GapsLead says so
+	// in a sentence without final punctuation.
+	Gaps     []object.Gap
+	GapsLead string
+
+	// Categories are the STRIDE categories with findings that count, in
+	// STRIDE order. NoFindings is what to say instead when there are none
+	// ("" when there are some).
+	Categories []viewCategory
+	NoFindings string
+
+	// Suppressed yields the suppressed findings, SuppressedCount of them.
+	Suppressed      iter.Seq[*Finding]
+	SuppressedCount int
+
+	// Readiness is, per namespace, what enforcing Pod Security would
+	// reject; ReadinessLead says what is counted, in lower case and without
+	// final punctuation.
+	Readiness     []NamespaceReadiness
+	ReadinessLead string
+
+	// Errors are the inputs that could not be read or evaluated, ErrorsLead
+	// says so in a sentence without final punctuation.
+	Errors     []viewItem
+	ErrorsLead string
+
+	Notices []viewItem
+
+	// Severities counts the findings of every severity, most severe first,
+	// zeros included; Total is their sum. Summary is the one-line summary
+	// and Settings the scan settings ("" when none is set).
+	Severities []severityCount
+	Total      int
+	Summary    string
+	Settings   string
+}
+
+// viewCategory is one STRIDE category's findings that count.
+type viewCategory struct {
+	Category check.Category
+	// Count is the number of findings Findings yields.
+	Count    int
+	Findings iter.Seq[*Finding]
+}
+
+// viewItem is an error or a notice: where ("file:line", "file" or "") and
+// what.
+type viewItem struct {
+	Location string
+	Message  string
+}
+
+// readinessLead says what the Pod Security readiness section counts.
+const readinessLead = "running pods enforce=baseline / enforce=restricted would reject"
+
+// newView builds the view of r, a finalized report whose findings are in
+// r.Findings (Render materializes a Source first).
+func newView(r *Report) reportView {
+	v := reportView{
+		Version:         r.Tool.Version,
+		Suppressed:      suppressed(r),
+		SuppressedCount: countSuppressed(r),
+		Total:           r.Summary.Findings,
+		Summary:         summaryString(r),
+		Settings:        settingsString(r.Settings),
+	}
+	if cov := r.Coverage; cov != nil && len(cov.Gaps) > 0 {
+		v.Gaps = cov.Gaps
+		v.GapsLead = plural(len(cov.Gaps), "resource", "resources") + " could not be listed; what they hold was not evaluated"
+	}
+	cats, counts := liveCategories(r)
+	for _, c := range cats {
+		v.Categories = append(v.Categories, viewCategory{Category: c, Count: counts[c], Findings: liveIn(r, c)})
+	}
+	switch {
+	case len(cats) > 0:
+	case len(r.Errors) > 0 || len(v.Gaps) > 0:
+		v.NoFindings = "No findings in the input that could be read."
+	default:
+		v.NoFindings = "No findings."
+	}
+	if len(r.Readiness) > 0 {
+		v.Readiness = r.Readiness
+		v.ReadinessLead = readinessLead
+	}
+	for _, e := range r.Errors {
+		v.Errors = append(v.Errors, viewItem{Location: fileLine(e.File, e.Line), Message: e.Message})
+	}
+	if len(r.Errors) > 0 {
+		v.ErrorsLead = plural(len(r.Errors), "input", "inputs") + " could not be read or evaluated; the findings above may be incomplete"
+	}
+	for _, n := range r.Notices {
+		v.Notices = append(v.Notices, viewItem{Location: fileLine(n.File, n.Line), Message: n.Message})
+	}
+	for _, s := range severitiesDesc {
+		v.Severities = append(v.Severities, severityCount{Severity: s, Count: r.Summary.BySeverity[s.String()]})
+	}
+	return v
 }
