@@ -406,6 +406,7 @@ func (c *collector) add(ctx context.Context, j job, name string, it listed) bool
 	}
 	it.obj.GetObjectKind().SetGroupVersionKind(gvk)
 	obj := object.New(it.obj, meta)
+	obj.Origin.Source = object.FromCluster
 	if c.opts.Observe != nil {
 		c.opts.Observe(obj)
 	}

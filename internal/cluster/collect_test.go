@@ -90,6 +90,9 @@ func TestOwnedListsStartAtOnce(t *testing.T) {
 	var emitted []string
 	res, err := Collect(context.Background(), slow, Options{SkipSecrets: true}, nil, func(o *object.Object, _ struct{}) {
 		emitted = append(emitted, o.Kind+" "+o.Name())
+		if o.Origin.Source != object.FromCluster {
+			t.Errorf("%s %s: Origin.Source = %q, want %q", o.Kind, o.Name(), o.Origin.Source, object.FromCluster)
+		}
 		if o.Kind == "Pod" && o.Name() == "bare" {
 			once.Do(func() { close(bareSeen) })
 		}

@@ -10,8 +10,26 @@ import (
 // StdinName is the file name given to objects read from standard input.
 const StdinName = "<stdin>"
 
+// Source is where an object came from.
+type Source string
+
+// Sources of objects.
+const (
+	// FromFile is a manifest file.
+	FromFile Source = "file"
+	// FromStdin is standard input.
+	FromStdin Source = "stdin"
+	// FromCluster is a live cluster's API server.
+	FromCluster Source = "cluster"
+	// FromAdmission is an admission request.
+	FromAdmission Source = "admission"
+)
+
 // Origin says where an object was read from.
 type Origin struct {
+	// Source is where the object came from; empty for an object built in
+	// memory (a test's).
+	Source Source
 	// File is the path as the user gave it (or found below a directory they
 	// gave), or StdinName. Empty for objects that did not come from a file.
 	File string

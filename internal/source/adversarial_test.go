@@ -264,3 +264,17 @@ func TestLFSplitting(t *testing.T) {
 	}
 	t.Logf("%d texts", n)
 }
+
+// TestOriginSource checks that an object says whether it came from a file
+// or from standard input.
+func TestOriginSource(t *testing.T) {
+	for file, want := range map[string]object.Source{"f.yaml": object.FromFile, object.StdinName: object.FromStdin} {
+		objs, errs := decodeAll(t, file, podHead+"spec: {containers: [{name: a, image: b}]}\n")
+		if len(errs) > 0 || len(objs) != 1 {
+			t.Fatalf("objects %v, errors %v", summarize(objs), errs)
+		}
+		if got := objs[0].Origin.Source; got != want {
+			t.Errorf("%s: Origin.Source = %q, want %q", file, got, want)
+		}
+	}
+}

@@ -111,6 +111,14 @@ type parsed struct {
 	left    int64
 }
 
+// source is where the document came from: standard input or a file.
+func (d document) source() object.Source {
+	if d.file == object.StdinName {
+		return object.FromStdin
+	}
+	return object.FromFile
+}
+
 // error is errorf without formatting, for the errors that floods repeat.
 func (d document) error(line int, msg string) object.Error {
 	if d.mute {
@@ -567,7 +575,7 @@ func (d document) kindErrors(line int, apiVersion, kind string) []object.Error {
 // node gives the object's parse tree, for error messages only.
 func (d document) finish(data []byte, lines *object.LineIndex, dups []object.IgnoredField, line int, apiVersion, kind string, node func() *yaml.Node, emit func(*object.Object)) []object.Error {
 	obj := &object.Object{
-		Origin:     object.Origin{File: d.file, Doc: d.doc, Line: line},
+		Origin:     object.Origin{Source: d.source(), File: d.file, Doc: d.doc, Line: line},
 		APIVersion: apiVersion,
 		Kind:       kind,
 		Lines:      lines,
