@@ -278,3 +278,14 @@ func TestOriginSource(t *testing.T) {
 		}
 	}
 }
+
+func TestMayAlias(t *testing.T) {
+	for text, want := range map[string]bool{
+		"a: *b\n": true, "- *x": true, "[*a, *b]": true, "{k: *v}": true, "*a: 1": true,
+		"verbs: [\"*\"]": false, "schedule: \"*/5 * * * *\"": false, "a: b*c": false, "a: '*'": false, "a*": false, "": false,
+	} {
+		if got := mayAlias([]byte(text)); got != want {
+			t.Errorf("mayAlias(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -58,9 +59,11 @@ func (b *budget) charge(expanded int64, size int) bool {
 // is no alias.
 func mayAlias(text []byte) bool {
 	for i := 0; i+1 < len(text); i++ {
-		if text[i] != '*' {
-			continue
+		j := bytes.IndexByte(text[i:len(text)-1], '*')
+		if j < 0 {
+			return false
 		}
+		i += j
 		if i > 0 {
 			switch text[i-1] {
 			case ' ', '\t', '\n', '\r', '[', '{', ',', ':', '-', '?', '>', '|':
