@@ -20,9 +20,12 @@ func init() { registerFormat("json", renderJSON) }
 // textsafe escapes and encoding/json does not (DEL, C1 and bidi controls) are
 // written as \u escapes, which decode to the same values.
 func renderJSON(w io.Writer, r *Report, _ Options) error {
-	safe := textsafe.NewJSONWriter(w)
-	bw := bufio.NewWriterSize(safe, 64<<10)
-	jw := jsonWriter{w: bw}
+	// The findings, most of the document, are written straight: their
+	// strings are escaped as they are appended. The rest is written by
+	// encoding/json and passes through textsafe's JSON writer.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	safe := textsafe.NewJSONWriter(bw)
+	jw := jsonWriter{w: bw, safe: safe}
 	jw.raw("{\n")
 	jw.field("schemaVersion", r.SchemaVersion, false)
 	jw.field("tool", r.Tool, false)
@@ -51,14 +54,17 @@ func renderJSON(w io.Writer, r *Report, _ Options) error {
 	if jw.err != nil {
 		return jw.err
 	}
-	if err := bw.Flush(); err != nil {
+	if err := safe.Close(); err != nil {
 		return err
 	}
-	return safe.Close()
+	return bw.Flush()
 }
 
 type jsonWriter struct {
-	w       *bufio.Writer
+	w *bufio.Writer
+	// safe, when set, writes to w what encoding/json wrote; nil when w
+	// itself escapes.
+	safe    *textsafe.JSONWriter
 	buf     bytes.Buffer
 	scratch []byte
 	err     error
@@ -100,7 +106,12 @@ func (j *jsonWriter) value(v any, prefix string) {
 	if j.err = enc.Encode(v); j.err != nil {
 		return
 	}
-	_, j.err = j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	out := bytes.TrimSuffix(j.buf.Bytes(), []byte("\n"))
+	if j.safe != nil {
+		_, j.err = j.safe.Write(out)
+		return
+	}
+	_, j.err = j.w.Write(out)
 }
 
 // findingChunk is how many findings one formatting step writes.
@@ -404,7 +415,9 @@ func appendJSONString(b []byte, s string) []byte {
 			_ = enc.Encode(s[i:]) // a string always encodes
 			enc2 := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 			b = append(b, s[start:i]...)
-			return append(b, enc2[1:]...) // without its opening quote
+			// Without its opening quote, and with what textsafe escapes
+			// beyond encoding/json (DEL, C1 and bidi controls) escaped.
+			return textsafe.AppendJSON(b, enc2[1:])
 		}
 	}
 	b = append(b, s[start:]...)

@@ -108,3 +108,20 @@ func (j *JSONWriter) Close() error {
 	j.carry = j.carry[:0]
 	return err
 }
+
+// AppendJSON appends JSON text to b with the unsafe characters written as
+// \u escapes, as a JSONWriter writes it.
+func AppendJSON(b, text []byte) []byte {
+	w := sliceWriter{b}
+	j := JSONWriter{w: &w}
+	_, _ = j.Write(text) // a sliceWriter never fails
+	_ = j.Close()
+	return w.b
+}
+
+type sliceWriter struct{ b []byte }
+
+func (w *sliceWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
