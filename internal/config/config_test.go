@@ -15,7 +15,7 @@ import (
 type stub struct{ id check.ID }
 
 func (s stub) Meta() check.Meta {
-	return check.Meta{ID: s.id, Title: "Stub", Category: check.Tampering, Severity: check.Low, Description: "Stub.", Remediation: "Fix.", References: []string{"https://example.com"}}
+	return check.Meta{ID: s.id, Title: "Stub", Category: check.Tampering, Severity: check.Low, Description: "Stub.", Remediation: "Fix.", References: []string{"https://example.com"}, Topic: check.TopicWorkloads}
 }
 func (stub) Run(context.Context, *inventory.Inventory, check.Options) []check.Finding { return nil }
 
