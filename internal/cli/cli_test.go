@@ -467,3 +467,35 @@ func TestEmptyInputRBAC(t *testing.T) {
 		})
 	}
 }
+
+// TestSkippedFilesAreNotices: a repository's chart and CI file are notices,
+// not errors, beside a manifest; alone they leave nothing scanned, which is
+// the empty-input error.
+func TestSkippedFilesAreNotices(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"chart/Chart.yaml": "apiVersion: v2\nname: x\nversion: 0.1.0\n",
+		"ci.yml":           "stages: [build]\n",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, _, code := run(t, "", "scan", "-f", "json", dir)
+	r := decodeReport(t, out)
+	if code != report.ExitError || len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Message, "no Kubernetes objects") || len(r.Notices) != 2 {
+		t.Errorf("only skipped files: exit %d, errors %v, notices %v; want exit 2, the empty-input error and 2 notices", code, r.Errors, r.Notices)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cm.yaml"), []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: apps}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code = run(t, "", "scan", "-f", "json", "--fail-on", "critical", dir)
+	r = decodeReport(t, out)
+	if code != report.ExitOK || len(r.Errors) != 0 || len(r.Notices) != 2 {
+		t.Errorf("with a manifest: exit %d, errors %v, notices %v; want exit 0, no errors and 2 notices", code, r.Errors, r.Notices)
+	}
+}

@@ -26,10 +26,15 @@ func (c *inputCount) add(obj *object.Object) {
 // object: standard input ("-" among paths) that yielded no object, even when
 // other paths had some, since an empty pipe means that what fed it failed;
 // and the whole input when no path yielded any. An input already reported
-// as unreadable gets no second error.
+// as unreadable gets no second error; one that was only skipped (a chart, a
+// file that is no manifest) does, since nothing of it was scanned.
 func (c *inputCount) emptyErrors(paths []string, loadErrs []object.Error) []object.Error {
-	stdinFailed := false
+	stdinFailed, failed := false, 0
 	for _, e := range loadErrs {
+		if e.Skipped {
+			continue
+		}
+		failed++
 		if e.File == object.StdinName {
 			stdinFailed = true
 		}
@@ -43,7 +48,7 @@ func (c *inputCount) emptyErrors(paths []string, loadErrs []object.Error) []obje
 	switch {
 	case hasStdin && c.fromStdin == 0 && !stdinFailed:
 		return append(loadErrs, object.Error{File: object.StdinName, Message: emptyInputMessage})
-	case c.objects == 0 && len(loadErrs) == 0:
+	case c.objects == 0 && failed == 0:
 		e := object.Error{Message: emptyInputMessage}
 		if len(paths) == 1 {
 			e.File = paths[0]

@@ -12,6 +12,14 @@ type Error struct {
 	Doc int
 	// Message says what is wrong, without the file and line.
 	Message string
+	// Skipped marks input deliberately passed over (a Helm chart, a
+	// Kustomize file, a YAML file that is no manifest): reported as a
+	// notice, it does not change the exit code.
+	Skipped bool
+	// NotObject marks a document that holds no Kubernetes object at all (no
+	// apiVersion and no kind, or not a mapping); a file of nothing else is
+	// no manifest and is skipped.
+	NotObject bool
 }
 
 func (e Error) Error() string {

@@ -210,7 +210,12 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []object.Error) *report.R
 		r.Findings = make([]report.Finding, src.Len())
 		src.Fill(r.Findings, 0)
 	}
+	var skipped []report.Notice
 	for _, e := range loadErrs {
+		if e.Skipped {
+			skipped = append(skipped, report.Notice{File: e.File, Line: e.Line, Message: e.Message})
+			continue
+		}
 		r.Errors = append(r.Errors, report.Error{File: e.File, Line: e.Line, Message: e.Message})
 	}
 	for _, e := range podErrs {
@@ -223,7 +228,7 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []object.Error) *report.R
 			s.j.notice(s.cfg.File, e.Line, fmt.Sprintf("exemption %s expired on %s and no longer applies (reason was: %s)", describeExemption(e), e.Expires, e.Reason))
 		}
 	}
-	r.Notices = s.j.notices
+	r.Notices = append(s.j.notices, skipped...)
 	r.Finalize()
 	return r
 }

@@ -28,15 +28,29 @@ func Decode(file string, data []byte, emit func(*object.Object)) []object.Error 
 	var errs errorList
 	data = transcode(data)
 	b := newBudget(len(data))
-	n := 0
+	n, objects := 0, 0
+	count := func(o *object.Object) {
+		objects++
+		emit(o)
+	}
 	for raw := range streamDocuments(data) {
 		n++
 		d := document{file: file, doc: n, line: raw.line, json: raw.json}
 		d.tree = d.preparse(raw.text, b)
 		d.mute = errs.full()
-		d.decode(raw.text, emit, &errs)
+		d.decode(raw.text, count, &errs)
 	}
-	return errs.done(file)
+	return errs.finish(file, objects, isTemplate(data))
+}
+
+// isTemplate reports whether a file holds template directives.
+func isTemplate(data []byte) bool { return bytes.Contains(data, []byte("{{")) }
+
+// notObject marks an error about a document that holds no Kubernetes
+// object at all.
+func notObject(e object.Error) object.Error {
+	e.NotObject = true
+	return e
 }
 
 // errorList keeps the errors of one file, up to maxErrorsPerFile, and counts
@@ -45,10 +59,16 @@ type errorList struct {
 	errs    []object.Error
 	dropped int
 	from    int // the line of the first error not kept
+	// other counts the errors, kept or not, about something other than a
+	// document without any object.
+	other int
 }
 
 func (l *errorList) add(errs ...object.Error) {
 	for _, e := range errs {
+		if !e.NotObject {
+			l.other++
+		}
 		if len(l.errs) < maxErrorsPerFile {
 			l.errs = append(l.errs, e)
 		} else {
@@ -60,18 +80,45 @@ func (l *errorList) add(errs ...object.Error) {
 	}
 }
 
+func countOther(errs []object.Error) int {
+	n := 0
+	for _, e := range errs {
+		if !e.NotObject {
+			n++
+		}
+	}
+	return n
+}
+
 // full reports whether further errors are only counted.
 func (l *errorList) full() bool { return len(l.errs) >= maxErrorsPerFile }
 
 // merge adds the errors of a later part of the same file.
 func (l *errorList) merge(o *errorList) {
 	l.add(o.errs...)
+	l.other += o.other - countOther(o.errs)
 	if o.dropped > 0 {
 		if l.dropped == 0 {
 			l.from = o.from
 		}
 		l.dropped += o.dropped
 	}
+}
+
+// finish returns a file's errors (as done does), unless the file is not a
+// manifest to scan: a file of nothing but documents without any object (a
+// CI or editor configuration, Helm values) gives one notice that it was
+// skipped, and so does a template that does not parse until rendered.
+func (l *errorList) finish(file string, objects int, template bool) []object.Error {
+	switch {
+	case len(l.errs) == 0:
+		return nil
+	case objects == 0 && l.other == 0:
+		return []object.Error{{File: file, Skipped: true, Message: "not a Kubernetes manifest (no document has an apiVersion or a kind); skipped"}}
+	case template && l.other > 0:
+		return []object.Error{{File: file, Skipped: true, Message: "a template that is not YAML until it is rendered (it holds {{ }}); skipped: render it (helm template, or the tool that fills it) and scan the output"}}
+	}
+	return l.done(file)
 }
 
 // done returns the errors kept, and one more that counts the others.
@@ -229,10 +276,10 @@ func (d document) decode(text []byte, emit func(*object.Object), errs *errorList
 		case "empty":
 			return
 		case "scalar":
-			errs.add(d.error(d.line-1+line, "document is not a Kubernetes object (a scalar, not a mapping)"))
+			errs.add(notObject(d.error(d.line-1+line, "document is not a Kubernetes object (a scalar, not a mapping)")))
 			return
 		case "list":
-			errs.add(d.error(d.line-1+line, "document is not a Kubernetes object (a list, not a mapping)"))
+			errs.add(notObject(d.error(d.line-1+line, "document is not a Kubernetes object (a list, not a mapping)")))
 			return
 		}
 		if e, ok := d.decodeFast(text, emit); ok {
@@ -325,7 +372,7 @@ func (d document) decodeYAML(text []byte, emit func(*object.Object)) []object.Er
 	}
 	line := d.line - 1 + p.root.Line
 	if p.root.Kind != yaml.MappingNode && !(p.root.Kind == yaml.AliasNode && deref(p.root).Kind == yaml.MappingNode) {
-		return []object.Error{d.errorf(line, "document is not a Kubernetes object (a %s, not a mapping)", nodeKindName(deref(p.root)))}
+		return []object.Error{notObject(d.errorf(line, "document is not a Kubernetes object (a %s, not a mapping)", nodeKindName(deref(p.root))))}
 	}
 	data, err := kubectlJSON(text)
 	if err != nil {
@@ -385,7 +432,7 @@ func (d document) decodeObject(data []byte, n *yaml.Node, line, depth int, emit 
 			return []object.Error{d.errorf(line, "%v", err)}
 		}
 	} else {
-		return []object.Error{d.errorf(line, "document is not a Kubernetes object (not a mapping)")}
+		return []object.Error{notObject(d.errorf(line, "document is not a Kubernetes object (not a mapping)"))}
 	}
 	apiVersion, aerr := jsonString(head.APIVersion, "apiVersion")
 	kind, kerr := jsonString(head.Kind, "kind")
@@ -561,7 +608,7 @@ func (c *converter) fastDocument(text []byte) (fastResult, *object.LineIndex, bo
 func (d document) kindErrors(line int, apiVersion, kind string) []object.Error {
 	switch {
 	case apiVersion == "" && kind == "":
-		return []object.Error{d.errorf(line, "document has no apiVersion and no kind")}
+		return []object.Error{notObject(d.errorf(line, "document has no apiVersion and no kind"))}
 	case apiVersion == "":
 		return []object.Error{d.errorf(line, "%s has no apiVersion", kind)}
 	case kind == "":

@@ -77,10 +77,10 @@ func TestDecodeDocuments(t *testing.T) {
 			name: "documents without kind or apiVersion",
 			text: "metadata: {name: x}\n---\napiVersion: v1\nmetadata: {name: y}\n---\nkind: Pod\nmetadata: {name: z}\n---\n- a\n- b\n",
 			wantErrs: []object.Error{
-				{File: "f.yaml", Line: 1, Doc: 1, Message: "document has no apiVersion and no kind"},
+				{File: "f.yaml", Line: 1, Doc: 1, Message: "document has no apiVersion and no kind", NotObject: true},
 				{File: "f.yaml", Line: 3, Doc: 2, Message: `document with apiVersion "v1" has no kind`},
 				{File: "f.yaml", Line: 6, Doc: 3, Message: "Pod has no apiVersion"},
-				{File: "f.yaml", Line: 9, Doc: 4, Message: "document is not a Kubernetes object (a list, not a mapping)"},
+				{File: "f.yaml", Line: 9, Doc: 4, Message: "document is not a Kubernetes object (a list, not a mapping)", NotObject: true},
 			},
 		},
 		{

@@ -95,10 +95,11 @@ func Stream[P any](ctx context.Context, paths []string, opts Options, prepare fu
 	// broken documents costs one summary error, not a million.
 	var errs []object.Error
 	var fileErrs errorList
-	file := ""
+	file, objects, template := "", 0, false
 	flush := func() {
-		errs = append(errs, fileErrs.done(file)...)
+		errs = append(errs, fileErrs.finish(file, objects, template)...)
 		fileErrs = errorList{}
+		objects = 0
 	}
 	pending := map[int]*job[P]{}
 	next := 0
@@ -120,8 +121,9 @@ func Stream[P any](ctx context.Context, paths []string, opts Options, prepare fu
 			}
 			if j.file != file {
 				flush()
-				file = j.file
+				file, template = j.file, j.template
 			}
+			objects += len(j.objs)
 			fileErrs.merge(&j.errs)
 			free.put(j)
 		}
@@ -134,8 +136,10 @@ func Stream[P any](ctx context.Context, paths []string, opts Options, prepare fu
 // to pass on in order. Jobs are reused, so that a file of millions of tiny
 // documents does not leave millions of them to collect.
 type job[P any] struct {
-	seq      int
-	file     string
+	seq  int
+	file string
+	// template is set when the file holds template directives.
+	template bool
 	docs     []jobDoc
 	objs     []*object.Object
 	prepared []P
@@ -234,7 +238,9 @@ func (l *loader[P]) fail(file, format string, args ...any) {
 func (l *loader[P]) decode(file string, data []byte) {
 	data = transcode(data)
 	b := newBudget(len(data))
+	template := isTemplate(data)
 	j := l.free.get(file)
+	j.template = template
 	size, n := 0, 0
 	deadline := time.Now().Add(l.timeout)
 	for raw := range streamDocuments(data) {
@@ -252,6 +258,7 @@ func (l *loader[P]) decode(file string, data []byte) {
 		if size >= jobBytes || len(j.docs) >= jobDocs {
 			l.send(j)
 			j, size = l.free.get(file), 0
+			j.template = template
 		}
 	}
 	if len(j.docs) > 0 {
@@ -310,6 +317,12 @@ func (l *loader[P]) dir(dir string, info fs.FileInfo) {
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 	for _, e := range entries {
+		if e.Name() == "Chart.yaml" && !e.IsDir() {
+			l.skip(dir, "a Helm chart, whose templates are not manifests until rendered; skipped: run helm template "+dir+" | kubestride scan -")
+			return
+		}
+	}
+	for _, e := range entries {
 		if l.ctx.Err() != nil {
 			l.fail(dir, "not read completely: %v", l.ctx.Err())
 			return
@@ -355,6 +368,22 @@ func (l *loader[P]) dir(dir string, info fs.FileInfo) {
 	}
 }
 
+// isKustomization reports whether name is a Kustomize file's.
+func isKustomization(name string) bool {
+	switch name {
+	case "kustomization.yaml", "kustomization.yml", "Kustomization":
+		return true
+	}
+	return false
+}
+
+// skip reports input deliberately passed over, as a notice.
+func (l *loader[P]) skip(file, msg string) {
+	j := l.free.get(file)
+	j.errs.add(object.Error{File: file, Skipped: true, Message: msg})
+	l.send(j)
+}
+
 func hasManifestExt(name string) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".yaml", ".yml", ".json":
@@ -364,6 +393,10 @@ func hasManifestExt(name string) bool {
 }
 
 func (l *loader[P]) file(p string, info fs.FileInfo) {
+	if isKustomization(filepath.Base(p)) {
+		l.skip(p, "a Kustomize file; skipped: run kustomize build "+filepath.Dir(p)+" | kubestride scan - to scan what it builds")
+		return
+	}
 	if !info.Mode().IsRegular() {
 		l.fail(p, "not a regular file")
 		return
