@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/golden"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/textsafe"
@@ -497,5 +498,45 @@ func TestSkippedFilesAreNotices(t *testing.T) {
 	r = decodeReport(t, out)
 	if code != report.ExitOK || len(r.Errors) != 0 || len(r.Notices) != 2 {
 		t.Errorf("with a manifest: exit %d, errors %v, notices %v; want exit 0, no errors and 2 notices", code, r.Errors, r.Notices)
+	}
+}
+
+// TestMinSeverityAndExclude: --min-severity leaves out lower findings and
+// says how many; --exclude passes over matching files and directories.
+func TestMinSeverityAndExclude(t *testing.T) {
+	chdirRoot(t)
+	all, _, _ := run(t, "", "scan", "-f", "json", "examples")
+	r := decodeReport(t, all)
+	below := 0
+	for _, f := range r.Findings {
+		if f.Severity < check.High && f.Suppressed == nil {
+			below++
+		}
+	}
+	out, _, _ := run(t, "", "scan", "-f", "json", "--min-severity", "high", "examples")
+	h := decodeReport(t, out)
+	for _, f := range h.Findings {
+		if f.Severity < check.High {
+			t.Errorf("%s (%s) is below --min-severity high", f.ID, f.Severity)
+		}
+	}
+	if below == 0 || len(h.Findings) == 0 {
+		t.Fatalf("examples give %d findings below high and %d at or above: nothing to test", below, len(h.Findings))
+	}
+	if !slices.ContainsFunc(h.Notices, func(n report.Notice) bool { return strings.HasSuffix(n.Message, "findings below high are not shown (--min-severity)") }) {
+		t.Errorf("no notice counts the findings left out: %v", h.Notices)
+	}
+	if _, _, code := run(t, "", "scan", "--min-severity", "severe", "examples"); code != report.ExitError {
+		t.Errorf("--min-severity severe: exit %d, want %d", code, report.ExitError)
+	}
+
+	out, _, _ = run(t, "", "scan", "-f", "json", "--exclude", "platform", "--exclude", "*cronjob*", "examples")
+	for _, f := range decodeReport(t, out).Findings {
+		if f.Location != nil && (strings.Contains(f.Location.File, "platform") || strings.Contains(f.Location.File, "cronjob")) {
+			t.Errorf("%s is excluded but scanned", f.Location.File)
+		}
+	}
+	if _, _, code := run(t, "", "scan", "--exclude", "[", "examples"); code != report.ExitError {
+		t.Errorf("--exclude '[': exit %d, want %d", code, report.ExitError)
 	}
 }

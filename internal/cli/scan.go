@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"strings"
 	"time"
 
@@ -32,6 +33,11 @@ type ScanOptions struct {
 	PSSVersion string
 	Color      string
 	Only       []string
+	// MinSeverity leaves out findings below it ("" for all).
+	MinSeverity string
+	// Exclude lists glob patterns of files and directories a directory
+	// scan passes over.
+	Exclude []string
 	// Cluster scans the live cluster instead of manifests.
 	Cluster bool
 	Kube    KubeOptions
@@ -90,6 +96,8 @@ func addScanFlags(f *pflag.FlagSet, o *ScanOptions, withChecks bool) {
 	f.StringVarP(&o.Output, "output", "o", "", "write the report to this file instead of standard output")
 	f.StringVar(&o.FailOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical|high|medium|low|info")
 	f.StringVar(&o.ConfigFile, "config", "", "configuration file (severity overrides, disabled checks, exemptions)")
+	f.StringVar(&o.MinSeverity, "min-severity", "", "leave out findings below this severity: critical|high|medium|low|info (the report says how many)")
+	f.StringSliceVar(&o.Exclude, "exclude", nil, "in directories, pass over files and directories matching this glob, by name or by path (repeatable)")
 	if withChecks {
 		f.StringVar(&o.PSSLevel, "pss-level", "restricted", "Pod Security Standards level: baseline|restricted")
 		f.StringVar(&o.PSSVersion, "pss-version", "latest", "Pod Security Standards version: v1.N|latest")
@@ -152,6 +160,17 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 	if err != nil {
 		return usagef("--pss-version: %v", err)
 	}
+	var minSeverity check.Severity
+	if o.MinSeverity != "" {
+		if minSeverity, err = check.ParseSeverity(o.MinSeverity); err != nil {
+			return usagef("--min-severity: %v", err)
+		}
+	}
+	for _, p := range o.Exclude {
+		if _, err := path.Match(p, ""); err != nil {
+			return usagef("--exclude: %q is not a glob pattern: %v", p, err)
+		}
+	}
 	var only []check.ID
 	for _, id := range o.Only {
 		if _, ok := reg.Get(check.ID(id)); !ok {
@@ -193,13 +212,14 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		now = time.Now()
 	}
 	scanner := scan.New(scan.Options{
-		Registry: reg,
-		Config:   cfg,
-		Check:    check.Options{PSS: lv},
-		Only:     only,
-		Now:      now,
-		Tool:     report.Tool{Name: "kubestride", Version: version()},
-		Settings: report.Settings{FailOn: failOn, PSSLevel: level, PSSVersion: pss.VersionString(lv.Version), AllowPartial: o.AllowPartial},
+		Registry:    reg,
+		Config:      cfg,
+		Check:       check.Options{PSS: lv},
+		Only:        only,
+		MinSeverity: minSeverity,
+		Now:         now,
+		Tool:        report.Tool{Name: "kubestride", Version: version()},
+		Settings:    report.Settings{FailOn: failOn, PSSLevel: level, PSSVersion: pss.VersionString(lv.Version), AllowPartial: o.AllowPartial},
 		// The JSON renderer turns findings into report form a chunk at a
 		// time; the other renderers materialize them.
 		SourceFindings: true,
@@ -211,7 +231,7 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		}
 	} else {
 		var count inputCount
-		loadErrs := source.Stream(ctx, o.Paths, source.Options{Stdin: s.In},
+		loadErrs := source.Stream(ctx, o.Paths, source.Options{Stdin: s.In, Exclude: o.Exclude},
 			func(obj *object.Object) *scan.Local { return scanner.CheckLocal(ctx, obj) },
 			func(obj *object.Object, local *scan.Local) {
 				count.add(obj)

@@ -36,6 +36,9 @@ type Options struct {
 	Tool report.Tool
 	// Settings are recorded in the report for renderers.
 	Settings report.Settings
+	// MinSeverity, when set, leaves out findings below it (after overrides);
+	// the report says how many in a notice.
+	MinSeverity check.Severity
 	// SourceFindings makes Report hand the findings over as a
 	// report.FindingSource instead of in Findings, so that they are turned
 	// into report form a chunk at a time as they are written.
@@ -67,6 +70,8 @@ type Scanner struct {
 	localRule, globalRule []int
 	errs                  []report.Error
 	objects               int
+	// belowMin counts the findings left out by Options.MinSeverity.
+	belowMin int
 }
 
 // New starts a streaming scan.
@@ -143,10 +148,15 @@ func (s *Scanner) collect(meta *check.Meta, rule int, res result) {
 		return
 	}
 	for _, f := range res.findings {
+		c := s.j.join(meta, rule, f)
+		if c.severity < s.opts.MinSeverity {
+			s.belowMin++
+			continue
+		}
 		if f.Unless != nil {
 			s.unless = append(s.unless, pending{s.findings.len(), f.Unless})
 		}
-		s.findings.add(s.j.join(meta, rule, f))
+		s.findings.add(c)
 	}
 }
 
@@ -229,6 +239,9 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []object.Error) *report.R
 		}
 	}
 	r.Notices = append(s.j.notices, skipped...)
+	if s.belowMin > 0 {
+		r.Notices = append(r.Notices, report.Notice{Message: fmt.Sprintf("%d findings below %s are not shown (--min-severity)", s.belowMin, s.opts.MinSeverity)})
+	}
 	r.Finalize()
 	return r
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -26,6 +27,10 @@ type Options struct {
 	// Workers is the number of goroutines decoding documents; 0 means
 	// GOMAXPROCS.
 	Workers int
+	// Exclude lists glob patterns (path.Match syntax) of the files and
+	// directories a directory walk passes over: a pattern matches an
+	// entry's name, or its path as walked (slash-separated).
+	Exclude []string
 	// FileTimeout bounds the time one file may take to read; the documents
 	// not read by then are reported, and the next input is read. 0 means
 	// DefaultFileTimeout.
@@ -61,7 +66,7 @@ func Stream[P any](ctx context.Context, paths []string, opts Options, prepare fu
 	done := make(chan *job[P], 4*workers)
 	free := &jobPool[P]{}
 	go func() {
-		l := loader[P]{ctx: ctx, stdin: opts.Stdin, visited: map[fileID]bool{}, jobs: jobs, free: free, timeout: opts.FileTimeout}
+		l := loader[P]{ctx: ctx, stdin: opts.Stdin, visited: map[fileID]bool{}, jobs: jobs, free: free, timeout: opts.FileTimeout, exclude: opts.Exclude}
 		if l.timeout <= 0 {
 			l.timeout = DefaultFileTimeout
 		}
@@ -210,6 +215,7 @@ func (j *job[P]) run(prepare func(*object.Object) P) {
 }
 
 type loader[P any] struct {
+	exclude []string
 	free    *jobPool[P]
 	timeout time.Duration
 	ctx     context.Context
@@ -329,6 +335,9 @@ func (l *loader[P]) dir(dir string, info fs.FileInfo) {
 		}
 		name := e.Name()
 		p := filepath.Join(dir, name)
+		if l.excluded(name, p) {
+			continue
+		}
 		if e.IsDir() && strings.HasPrefix(name, ".") {
 			continue // .git and other hidden folders
 		}
@@ -366,6 +375,20 @@ func (l *loader[P]) dir(dir string, info fs.FileInfo) {
 			l.file(p, info)
 		}
 	}
+}
+
+// excluded reports whether an entry of a directory walk matches an
+// exclusion, by name or by path.
+func (l *loader[P]) excluded(name, p string) bool {
+	for _, pattern := range l.exclude {
+		if ok, _ := path.Match(pattern, name); ok {
+			return true
+		}
+		if ok, _ := path.Match(filepath.ToSlash(pattern), filepath.ToSlash(p)); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // isKustomization reports whether name is a Kustomize file's.
