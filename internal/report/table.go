@@ -52,6 +52,9 @@ func renderTable(w io.Writer, r *Report, opts Options) error {
 	if v.NoFindings != "" {
 		t.line(t.paint(ansiBold, v.NoFindings))
 	}
+	if n := liveCount(v); n > firstScreenFindings {
+		t.firstScreen(r, v, n)
+	}
 	for i, c := range v.Categories {
 		if i > 0 {
 			t.line("")
@@ -213,6 +216,59 @@ func (t *tableWriter) fit(cols columns, f *Finding) columns {
 	t.buf = appendSubject(t.buf[:0], f)
 	t.buf = oneLineFrom(t.buf, 0)
 	return cols.fit(id, utf8.RuneCount(t.buf))
+}
+
+// firstScreenFindings is the number of live findings above which the table
+// opens with the summary and the critical and high findings, so that the
+// first screen of a large report shows what matters most.
+const firstScreenFindings = 40
+
+// firstScreenTop is how many critical and high findings the opening lists.
+const firstScreenTop = 20
+
+func liveCount(v reportView) int {
+	n := 0
+	for _, c := range v.Categories {
+		n += c.Count
+	}
+	return n
+}
+
+// firstScreen writes the summary, then the first critical and high
+// findings in report order (most severe first), before the full listing.
+func (t *tableWriter) firstScreen(r *Report, v reportView, live int) {
+	summary := "Summary: " + v.Summary
+	if v.Settings != "" {
+		summary += "; " + oneLine(v.Settings)
+	}
+	t.line(t.paint(ansiBold, summary))
+	var top []*Finding
+	total := 0
+	var cols columns
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Suppressed != nil || f.Severity < check.High {
+			continue
+		}
+		total++
+		if len(top) < firstScreenTop {
+			top = append(top, f)
+			cols = t.fit(cols, f)
+		}
+	}
+	if total == 0 {
+		t.line("")
+		return
+	}
+	t.line("")
+	t.line(t.paint(ansiBold, fmt.Sprintf("Critical and high first (%d of %d findings; every finding follows by category):", total, live)))
+	for _, f := range top {
+		t.finding(f, cols)
+	}
+	if total > len(top) {
+		t.line(fmt.Sprintf("  ... and %d more critical and high below", total-len(top)))
+	}
+	t.line("")
 }
 
 // finding writes a live finding as a line of severity, check ID, resource,

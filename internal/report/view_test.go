@@ -1,6 +1,10 @@
 package report
 
 import (
+	"bytes"
+	"fmt"
+
+	"github.com/kubestride/kubestride/internal/check"
 	"strings"
 	"testing"
 )
@@ -130,5 +134,37 @@ func TestViewNoFindings(t *testing.T) {
 				t.Errorf("%s: %s does not say %q:\n%s", c.name, format, c.want, out)
 			}
 		}
+	}
+}
+
+// TestTableFirstScreen: a table of many findings opens with the summary and
+// the critical and high findings; a short one does not repeat them.
+func TestTableFirstScreen(t *testing.T) {
+	r := &Report{SchemaVersion: SchemaVersion, Rules: []check.Meta{rulePrivileged, ruleNoLimits}}
+	for i := range firstScreenFindings + 5 {
+		sev, rule := check.Low, ruleNoLimits
+		if i%10 == 0 {
+			sev, rule = check.Critical, rulePrivileged
+		}
+		r.Findings = append(r.Findings, Finding{ID: rule.ID, Category: rule.Category, Severity: sev, Title: rule.Title,
+			Message: fmt.Sprintf("finding %d", i), Resource: Resource{Kind: "Pod", Namespace: "ns", Name: fmt.Sprintf("p%03d", i)}})
+	}
+	r.Finalize()
+	var buf bytes.Buffer
+	if err := Render(&buf, "table", r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(buf.String(), "\n")
+	if !strings.HasPrefix(lines[0], "Summary: 45 findings (5 critical, 40 low)") || !strings.HasPrefix(lines[2], "Critical and high first (5 of 45 findings") {
+		t.Errorf("the table does not open with the summary and the criticals:\n%s", strings.Join(lines[:min(len(lines), 6)], "\n"))
+	}
+	r.Findings = r.Findings[:10]
+	r.Finalize()
+	buf.Reset()
+	if err := Render(&buf, "table", r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasPrefix(buf.String(), "Summary:") {
+		t.Errorf("a short table opens with the summary:\n%s", buf.String())
 	}
 }
