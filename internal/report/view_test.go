@@ -3,10 +3,10 @@ package report
 import (
 	"bytes"
 	"fmt"
-
-	"github.com/kubestride/kubestride/internal/check"
 	"strings"
 	"testing"
+
+	"github.com/kubestride/kubestride/internal/check"
 )
 
 // everySectionReport has content in every section of reportView: the full
