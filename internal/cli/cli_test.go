@@ -523,7 +523,9 @@ func TestMinSeverityAndExclude(t *testing.T) {
 	if below == 0 || len(h.Findings) == 0 {
 		t.Fatalf("examples give %d findings below high and %d at or above: nothing to test", below, len(h.Findings))
 	}
-	if !slices.ContainsFunc(h.Notices, func(n report.Notice) bool { return strings.HasSuffix(n.Message, "findings below high are not shown (--min-severity)") }) {
+	if !slices.ContainsFunc(h.Notices, func(n report.Notice) bool {
+		return strings.HasSuffix(n.Message, "findings below high are not shown (--min-severity)")
+	}) {
 		t.Errorf("no notice counts the findings left out: %v", h.Notices)
 	}
 	if _, _, code := run(t, "", "scan", "--min-severity", "severe", "examples"); code != report.ExitError {

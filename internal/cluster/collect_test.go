@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	appsv1client "k8s.io/client-go/kubernetes/typed/apps/v1"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes/fake"
+	appsv1client "k8s.io/client-go/kubernetes/typed/apps/v1"
 	"k8s.io/utils/ptr"
 
 	"github.com/kubestride/kubestride/internal/object"

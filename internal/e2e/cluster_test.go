@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/kubestride/kubestride/internal/object"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -27,6 +26,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/kubestride/kubestride/internal/cli"
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/testcluster"
 )

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/kubestride/kubestride/internal/object"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -25,6 +24,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/testcluster"
 )

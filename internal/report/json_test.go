@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/kubestride/kubestride/internal/object"
 	"strings"
 	"testing"
 
 	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // encoderFinding is what encoding/json writes for f inside the findings list.

@@ -2,12 +2,12 @@ package report
 
 import (
 	"bytes"
-	"github.com/kubestride/kubestride/internal/object"
 	"path/filepath"
 	"testing"
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/golden"
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // Rules of the test reports; their IDs and wording follow the catalogue's

@@ -3,7 +3,6 @@ package source
 import (
 	"errors"
 	"fmt"
-	"github.com/kubestride/kubestride/internal/object"
 	"math"
 	"strconv"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // converter holds the buffers that turn one document into JSON text and a

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/kubestride/kubestride/internal/object"
 	"io"
 	"regexp"
 	"slices"
@@ -19,6 +18,8 @@ import (
 	"k8s.io/client-go/kubernetes/scheme"
 	sigsjson "sigs.k8s.io/json"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // Decode reads every object in data, which came from file, and passes each to

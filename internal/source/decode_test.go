@@ -2,7 +2,6 @@ package source
 
 import (
 	"fmt"
-	"github.com/kubestride/kubestride/internal/object"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -14,6 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 func decodeAll(t *testing.T, file, text string) ([]*object.Object, []object.Error) {

@@ -1,12 +1,13 @@
 package source
 
 import (
-	"github.com/kubestride/kubestride/internal/object"
 	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // The fast path: most manifests are written in a small, regular part of

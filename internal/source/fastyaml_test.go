@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"github.com/kubestride/kubestride/internal/object"
 	"io/fs"
 	"math/big"
 	"math/rand"
@@ -20,6 +19,7 @@ import (
 	sigsjson "sigs.k8s.io/json"
 	sigsyaml "sigs.k8s.io/yaml"
 
+	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/psatestdata"
 )
 

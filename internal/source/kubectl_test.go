@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/kubestride/kubestride/internal/object"
 	"io"
 	"os"
 	"strings"
@@ -17,6 +16,8 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/kubernetes/scheme"
 	sigsjson "sigs.k8s.io/json"
+
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // kubectlObject is one object as kubectl would send it to the API server.

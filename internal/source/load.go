@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/kubestride/kubestride/internal/object"
 	"io"
 	"io/fs"
 	"os"
@@ -15,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/kubestride/kubestride/internal/object"
 )
 
 // MaxFileSize is the largest file Load reads; a larger one is reported, not read.
