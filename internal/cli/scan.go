@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/config"
@@ -244,7 +245,7 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 	}
 
 	bw := bufio.NewWriterSize(out, 1<<16)
-	if err := report.Render(bw, format, rep, report.Options{Color: color}); err != nil {
+	if err := report.Render(bw, format, rep, report.Options{Color: color, Width: terminalWidth(out)}); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
@@ -319,6 +320,19 @@ func validFormat(f string) bool {
 		}
 	}
 	return false
+}
+
+// terminalWidth is the width of the terminal w writes to, or 0.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !isTerminal(w) {
+		return 0
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return width
 }
 
 func isTerminal(w io.Writer) bool {

@@ -10,6 +10,9 @@ import (
 type Options struct {
 	// Color enables ANSI colour in the table format.
 	Color bool
+	// Width, when positive, is the terminal's width: the table wraps
+	// messages at word boundaries to fit it.
+	Width int
 }
 
 // Renderer writes a finalized report in one format.

@@ -40,7 +40,7 @@ var indent = strings.Repeat(" ", 2+severityWidth+2)
 // them and measures the columns of each section, the second writes them.
 func renderTable(w io.Writer, r *Report, opts Options) error {
 	v := newView(r)
-	t := tableWriter{w: bufio.NewWriterSize(w, 64<<10), color: opts.Color}
+	t := tableWriter{w: bufio.NewWriterSize(w, 64<<10), color: opts.Color, width: opts.Width}
 	layout := t.layout(v)
 	if len(v.Gaps) > 0 {
 		t.line(t.paint(ansiBoldRed, "INCOMPLETE SCAN: "+v.GapsLead+":"))
@@ -116,6 +116,7 @@ func renderTable(w io.Writer, r *Report, opts Options) error {
 type tableWriter struct {
 	w     *bufio.Writer
 	color bool
+	width int // wrap messages to this many columns; 0 for none
 	err   error
 	// buf holds the line being built; text is scratch space for the text
 	// under a finding.
@@ -329,15 +330,47 @@ func (t *tableWriter) block(indent string, text []byte) {
 		if i >= 0 {
 			l = text[:i]
 		}
-		b := append(t.buf[:0], indent...)
-		b = append(b, l...)
-		t.writeLine(b)
-		t.buf = b
+		for {
+			part, rest := wrap(l, t.width-len(indent))
+			b := append(t.buf[:0], indent...)
+			b = append(b, part...)
+			t.writeLine(b)
+			t.buf = b
+			if len(rest) == 0 {
+				break
+			}
+			l = rest
+		}
 		if i < 0 {
 			break
 		}
 		text = text[i+1:]
 	}
+}
+
+// wrap cuts a line at the last space that leaves at most width runes before
+// it; a line with no such space (or width too small to matter) is left
+// whole. rest is what follows the cut, without its leading spaces.
+func wrap(l []byte, width int) (part, rest []byte) {
+	if width < 20 || utf8.RuneCount(l) <= width {
+		return l, nil
+	}
+	cut, runes := -1, 0
+	for i := 0; i < len(l); {
+		if l[i] == ' ' {
+			if runes > width {
+				break
+			}
+			cut = i
+		}
+		_, size := utf8.DecodeRune(l[i:])
+		i += size
+		runes++
+	}
+	if cut <= 0 {
+		return l, nil
+	}
+	return l[:cut], bytes.TrimLeft(l[cut:], " ")
 }
 
 // columns aligns the check ID and resource columns within one section.

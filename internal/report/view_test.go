@@ -168,3 +168,26 @@ func TestTableFirstScreen(t *testing.T) {
 		t.Errorf("a short table opens with the summary:\n%s", buf.String())
 	}
 }
+
+func TestTableWrapsToWidth(t *testing.T) {
+	r := fullReport()
+	var buf bytes.Buffer
+	if err := Render(&buf, "table", r, Options{Width: 60}); err != nil {
+		t.Fatal(err)
+	}
+	wrapped := 0
+	for _, l := range strings.Split(buf.String(), "\n") {
+		if strings.HasPrefix(l, "            ") { // a message line
+			if n := len([]rune(l)); n > 60 && strings.Contains(strings.TrimSpace(l), " ") {
+				t.Errorf("message line of %d runes at width 60: %q", n, l)
+			}
+			wrapped++
+		}
+	}
+	if wrapped == 0 {
+		t.Fatal("no message lines")
+	}
+	if got, rest := wrap([]byte("aaaa bbbb cccc dddd eeee ffff gggg hhhh"), 20); string(got) != "aaaa bbbb cccc dddd" || string(rest) != "eeee ffff gggg hhhh" {
+		t.Errorf("wrap = %q, %q", got, rest)
+	}
+}
