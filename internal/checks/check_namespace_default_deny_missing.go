@@ -12,6 +12,14 @@ package checks
 // include Ingress (an empty policyTypes means Ingress, plus Egress when it has
 // egress rules), and no policy with podSelector {} and an ingress rule
 // without from or ports, which would allow all ingress again.
+//
+// Grades: medium (the default) when some workload of the namespace is open
+// to every pod: no NetworkPolicy that applies to ingress selects its pods,
+// or one that selects them allows all ingress. The detail says how many
+// such workloads the namespace holds. Low when every workload of the
+// namespace in the scan has its ingress limited by a policy, or the scan
+// holds none: the namespace still lacks the default that would close a
+// workload added later, but nothing scanned is exposed today.
 
 import (
 	"fmt"
@@ -61,13 +69,16 @@ func namespaceDefaultDenyMissing(ns inventory.Item[corev1.Namespace], in *invent
 			pluralize("NetworkPolicy", "NetworkPolicies", len(allowAll)), joinQuote(allowAll),
 			pluralize("selects", "select", len(allowAll)), pluralize("allows", "allow", len(allowAll)))
 	}
-	if n := unselectedWorkloads(in); n > 0 {
-		detail += "; " + strconv.Itoa(n) + " " + pluralize("workload is", "workloads are", n) + " not selected by any NetworkPolicy"
+	sev := check.Low
+	if n := unprotectedWorkloads(in); n > 0 {
+		sev = 0
+		detail += "; " + strconv.Itoa(n) + " " + pluralize("workload is", "workloads are", n) + " selected by no NetworkPolicy that limits " + pluralize("its", "their", n) + " ingress"
 	}
 	return []check.Finding{{
-		Path:   "metadata",
-		Reason: "no default-deny network policy",
-		Detail: detail,
+		Path:     "metadata",
+		Reason:   "no default-deny network policy",
+		Detail:   detail,
+		Severity: sev,
 	}}
 }
 
@@ -103,29 +114,44 @@ func allowsAllIngress(spec *networkingv1.NetworkPolicySpec) bool {
 	return false
 }
 
-// unselectedWorkloads counts the workloads of the namespace whose pods no
-// NetworkPolicy of the namespace selects. A policy with an invalid selector
-// selects nothing (the API server would refuse it).
-func unselectedWorkloads(in *inventory.Namespace) int {
-	selectors := make([]labels.Selector, 0, len(in.NetworkPolicies))
+// unprotectedWorkloads counts the workloads of the namespace whose pods
+// accept ingress from every pod: no NetworkPolicy of the namespace that
+// applies to ingress selects them, or one that does allows all ingress
+// (policies add up, so that one opens them whatever the others say). A
+// policy with an invalid selector selects nothing (the API server would
+// refuse it).
+func unprotectedWorkloads(in *inventory.Namespace) int {
+	type ingressPolicy struct {
+		sel      labels.Selector
+		allowAll bool
+	}
+	policies := make([]ingressPolicy, 0, len(in.NetworkPolicies))
 	for _, np := range in.NetworkPolicies {
-		sel, err := metav1.LabelSelectorAsSelector(&np.Value.Spec.PodSelector)
+		spec := &np.Value.Spec
+		if !policyHasType(spec, networkingv1.PolicyTypeIngress) {
+			continue
+		}
+		sel, err := metav1.LabelSelectorAsSelector(&spec.PodSelector)
 		if err != nil {
 			continue
 		}
-		selectors = append(selectors, sel)
+		policies = append(policies, ingressPolicy{sel: sel, allowAll: allowsAllIngress(spec)})
 	}
 	n := 0
 	for _, w := range in.Workloads {
 		set := labels.Set(w.PodMeta.Labels)
-		selected := false
-		for _, sel := range selectors {
-			if sel.Matches(set) {
-				selected = true
+		limited := false
+		for _, p := range policies {
+			if !p.sel.Matches(set) {
+				continue
+			}
+			if p.allowAll {
+				limited = false
 				break
 			}
+			limited = true
 		}
-		if !selected {
+		if !limited {
 			n++
 		}
 	}

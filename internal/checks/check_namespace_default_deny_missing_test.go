@@ -1,6 +1,10 @@
 package checks
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/kubestride/kubestride/internal/check"
+)
 
 func TestNamespaceDefaultDenyMissing(t *testing.T) {
 	const namespace = `apiVersion: v1
@@ -37,17 +41,23 @@ spec:
           containers: [{name: report, image: registry.example.com/report:1.0.0}]
 `
 	const missing = `namespace "payments" must have a default-deny ingress NetworkPolicy (podSelector: {} with Ingress in policyTypes)`
-	finding := func(detail string) []finding {
-		return []finding{{Object: "Namespace payments", Path: "metadata", Reason: "no default-deny network policy", Detail: detail}}
+	graded := func(sev check.Severity, detail string) []finding {
+		return []finding{{Object: "Namespace payments", Path: "metadata", Reason: "no default-deny network policy", Detail: detail, Severity: sev}}
 	}
+	// low is a finding on a namespace whose scanned workloads all have
+	// their ingress limited.
+	low := func(detail string) []finding { return graded(check.Low, detail) }
+	finding := func(detail string) []finding { return graded(0, detail) }
+	const one = "; 1 workload is selected by no NetworkPolicy that limits its ingress"
+	const two = "; 2 workloads are selected by no NetworkPolicy that limits their ingress"
 	runCases(t, "namespace-default-deny-missing", []checkCase{{
 		name:     "no policy, no workload",
 		manifest: namespace,
-		want:     finding(missing),
+		want:     low(missing),
 	}, {
 		name:     "no policy, two workloads",
 		manifest: namespace + workloads,
-		want:     finding(missing + "; 2 workloads are not selected by any NetworkPolicy"),
+		want:     finding(missing + two),
 	}, {
 		name: "a policy for one workload only",
 		manifest: namespace + workloads + `---
@@ -61,7 +71,7 @@ spec:
     matchExpressions: [{key: tier, operator: In, values: [front]}]
   ingress: [{ports: [{port: 8080}]}]
 `,
-		want: finding(missing + "; 1 workload is not selected by any NetworkPolicy"),
+		want: finding(missing + one),
 	}, {
 		name: "an invalid selector selects nothing",
 		manifest: namespace + workloads + `---
@@ -74,7 +84,7 @@ spec:
   podSelector:
     matchExpressions: [{key: app, operator: Near, values: [web]}]
 `,
-		want: finding(missing + "; 2 workloads are not selected by any NetworkPolicy"),
+		want: finding(missing + two),
 	}, {
 		name: "whole-namespace egress policy only",
 		manifest: namespace + workloads + `---
@@ -87,7 +97,7 @@ spec:
   podSelector: {}
   policyTypes: [Egress]
 `,
-		want: finding(missing),
+		want: finding(missing + two),
 	}, {
 		name: "default deny undone by an allow-all policy",
 		manifest: namespace + workloads + `---
@@ -109,7 +119,7 @@ spec:
   podSelector: {}
   ingress: [{}]
 `,
-		want: finding(missing + `; NetworkPolicy "allow-all" selects every pod and allows all ingress`),
+		want: finding(missing + `; NetworkPolicy "allow-all" selects every pod and allows all ingress` + two),
 	}, {
 		name: "default deny in another namespace",
 		manifest: namespace + `---
@@ -122,7 +132,82 @@ spec:
   podSelector: {}
   policyTypes: [Ingress]
 `,
-		want: finding(missing),
+		want: low(missing),
+	}, {
+		name: "every workload limited by its own policy",
+		manifest: namespace + workloads + `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+  namespace: payments
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: gateway}}}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: report
+  namespace: payments
+spec:
+  podSelector: {matchLabels: {app: report}}
+  policyTypes: [Ingress]
+`,
+		want: low(missing),
+	}, {
+		name: "an egress-only policy does not limit ingress",
+		manifest: namespace + workloads + `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+  namespace: payments
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Ingress]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: report-egress
+  namespace: payments
+spec:
+  podSelector: {matchLabels: {app: report}}
+  policyTypes: [Egress]
+`,
+		want: finding(missing + one),
+	}, {
+		name: "a policy that allows all ingress undoes a narrower one",
+		manifest: namespace + workloads + `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+  namespace: payments
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{ports: [{port: 8080}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: report
+  namespace: payments
+spec:
+  podSelector: {matchLabels: {app: report}}
+  policyTypes: [Ingress]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web-open
+  namespace: payments
+spec:
+  podSelector: {matchLabels: {tier: front}}
+  ingress: [{}]
+`,
+		want: finding(missing + one),
 	}, {
 		name: "explicit default deny",
 		manifest: namespace + workloads + `---

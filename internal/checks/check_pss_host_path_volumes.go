@@ -10,6 +10,16 @@ package checks
 // Restricted fields:
 //   spec.volumes[*].hostPath
 // Allowed values: undefined, null.
+//
+// Grades, by the most exposed path of the pod's hostPath volumes (classes as
+// in host-path-writable; whether a mount is read-only is that check's
+// concern): critical for a container runtime socket or its directory, or a
+// system directory or credential store of the node (/, /etc, /proc, /sys,
+// /dev, /root, /home, /var/lib/kubelet, /etc/kubernetes), since read access
+// alone reaches the runtime or credentials; high (the default) for any
+// other path; medium when every path is a log directory (/var/log and
+// below) or a lock file, which expose the node's logs only; low when every
+// path is a lock file, which exposes nothing.
 
 import (
 	"github.com/kubestride/kubestride/internal/check"
@@ -37,5 +47,34 @@ func init() {
 			}
 			return ""
 		},
+		grade: hostPathVolumesGrade,
 	})
+}
+
+// hostPathVolumesGrade grades a pod's hostPath volumes by the most exposed
+// path among them (0 for the check's default, high).
+func hostPathVolumesGrade(w *inventory.Workload) check.Severity {
+	worst := check.Severity(0)
+	for _, v := range w.Spec.Volumes {
+		if v.HostPath == nil {
+			continue
+		}
+		class, _ := classifyHostPath(v.HostPath.Path)
+		var sev check.Severity
+		switch class {
+		case hostPathRuntime, hostPathNode:
+			sev = check.Critical
+		case hostPathLogs:
+			sev = check.Medium
+		case hostPathLock:
+			sev = check.Low
+		default:
+			sev = check.High
+		}
+		worst = max(worst, sev)
+	}
+	if worst == check.High {
+		return 0
+	}
+	return worst
 }

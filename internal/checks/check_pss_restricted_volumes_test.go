@@ -20,7 +20,7 @@ func TestPSSRestrictedVolumes(t *testing.T) {
 		{
 			name:     "hostPath",
 			manifest: deployment("{containers: [{name: app, image: i}], volumes: [{name: scratch}, {name: h, hostPath: {path: /}}]}"),
-			want:     []finding{{Object: "Deployment shop/app", Path: "spec.template.spec.volumes[1].hostPath", Reason: reason, Detail: `volume "h" uses restricted volume type "hostPath"`, Severity: check.High}},
+			want:     []finding{{Object: "Deployment shop/app", Path: "spec.template.spec.volumes[1].hostPath", Reason: reason, Detail: `volume "h" uses restricted volume type "hostPath"`, Severity: check.Critical}},
 		},
 		{
 			name:     "nfs and gitRepo",

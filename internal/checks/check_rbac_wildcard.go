@@ -13,9 +13,30 @@ package checks
 // Allowed values: any list without "*" (and, in resources, without "*/x",
 // which names subresource x of every resource). Built-in roles (system:*,
 // cluster-admin, admin, edit, view) are not reported.
+//
+// Grades, by what the wildcard covers:
+//   - high (the default): a wildcard that reaches a built-in API group:
+//     "*" in apiGroups, or any rule that lists the core group "", apps,
+//     batch, policy, autoscaling, extensions or a group ending in ".k8s.io"
+//     (rbac.authorization.k8s.io among them), and "*" in nonResourceURLs.
+//   - low: a wildcard in verbs or resources of a rule whose API groups are
+//     all groups of custom resources (any other group, such as
+//     cert-manager.io), or the read-only aggregated metrics APIs
+//     (metrics.k8s.io, custom.metrics.k8s.io, external.metrics.k8s.io). It
+//     reaches only the objects an operator defines for itself, or metrics
+//     that cannot be written; it grants neither escalate, bind nor
+//     impersonate, nor any built-in resource. What a custom resource makes
+//     its controller do is that controller's RBAC, judged on its own roles.
+//   - one step lower again when the rule lists resourceNames: it reaches
+//     the objects it names only, not every object of the resource (and
+//     never a create, which carries no name).
+// A role that nobody in the scanned set holds is graded one step lower, as
+// in every rbac-* check.
 
 import (
 	"strings"
+
+	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/kubestride/kubestride/internal/check"
 )
@@ -34,7 +55,8 @@ func init() {
 		var out []check.Finding
 		for _, rr := range r.rules {
 			if field, what := wildcardFields(rr); field != "" {
-				out = append(out, r.finding(meta.Severity, 0, rr, field, "wildcard role rules", what))
+				sev, scope := wildcardScope(rr.Rule, meta.Severity)
+				out = append(out, r.finding(meta.Severity, sev, rr, field, "wildcard role rules", what+scope))
 			}
 		}
 		return out
@@ -97,4 +119,47 @@ func joinAnd(items []string) string {
 		return items[0]
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+// readOnlyAggregatedGroups are the aggregated APIs that serve reads only.
+var readOnlyAggregatedGroups = map[string]bool{
+	"metrics.k8s.io": true, "custom.metrics.k8s.io": true, "external.metrics.k8s.io": true,
+}
+
+// builtinGroup reports whether group is one of Kubernetes' own API groups.
+func builtinGroup(group string) bool {
+	switch group {
+	case "", "*", "apps", "batch", "policy", "autoscaling", "extensions":
+		return true
+	}
+	return strings.HasSuffix(group, ".k8s.io")
+}
+
+// wildcardScope grades a wildcard rule by what it covers (see the comment
+// at the top of the file) and returns the severity (0 for def) and a phrase
+// naming the scope that lowered it: ` within API group "cert-manager.io"`,
+// ` on objects named "a", "b" only`.
+func wildcardScope(rule *rbacv1.PolicyRule, def check.Severity) (check.Severity, string) {
+	sev, scope := def, ""
+	if len(rule.NonResourceURLs) == 0 && len(rule.APIGroups) > 0 {
+		confined := true
+		for _, g := range rule.APIGroups {
+			if builtinGroup(g) && !readOnlyAggregatedGroups[g] {
+				confined = false
+				break
+			}
+		}
+		if confined {
+			sev = check.Low
+			scope = " within " + pluralize("API group", "API groups", len(rule.APIGroups)) + " " + joinQuote(rule.APIGroups)
+		}
+	}
+	if len(rule.ResourceNames) > 0 {
+		sev = lowerSeverity(sev)
+		scope += " on objects named " + joinQuote(rule.ResourceNames) + " only"
+	}
+	if sev == def {
+		return 0, scope
+	}
+	return sev, scope
 }

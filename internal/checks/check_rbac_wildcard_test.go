@@ -146,9 +146,111 @@ func TestRBACWildcard(t *testing.T) {
 				"rules:\n- {apiGroups: [stable.example.com], resources: [crontabs], verbs: [\"*\"]}\n---\n" +
 				roleBinding("team-a", "editors", "ClusterRole", "edit", "[{kind: Group, name: devs}]"),
 			want: []finding{{
-				Object: "ClusterRole crontabs-edit", Path: "rules[0].verbs", Reason: reason,
-				Detail: `ClusterRole "crontabs-edit" grants "*" in verbs (rules[0]); bound to Group "devs" via RoleBinding team-a/editors through ClusterRole "edit"`,
+				Object: "ClusterRole crontabs-edit", Path: "rules[0].verbs", Reason: reason, Severity: check.Low,
+				Detail: `ClusterRole "crontabs-edit" grants "*" in verbs within API group "stable.example.com" (rules[0]); bound to Group "devs" via RoleBinding team-a/editors through ClusterRole "edit"`,
 			}},
 		},
 	})
+}
+
+// TestRBACWildcardScope grades a bound wildcard rule by what it covers.
+func TestRBACWildcardScope(t *testing.T) {
+	const reason = "wildcard role rules"
+	const bound = `; bound to ServiceAccount cert-manager/controller via ClusterRoleBinding "controller"`
+	tests := []struct {
+		name, rule string
+		want       finding
+	}{
+		{
+			name: "own custom resource group",
+			rule: `{apiGroups: [cert-manager.io], resources: ["*"], verbs: ["*"]}`,
+			want: finding{Path: "rules[0].verbs", Severity: check.Low,
+				Detail: `grants "*" in verbs and resources within API group "cert-manager.io" (rules[0])`},
+		},
+		{
+			name: "several custom resource groups",
+			rule: `{apiGroups: [cert-manager.io, acme.cert-manager.io], resources: ["*", "*/status"], verbs: [get, update]}`,
+			want: finding{Path: "rules[0].resources", Severity: check.Low,
+				Detail: `grants "*" in resources within API groups "cert-manager.io", "acme.cert-manager.io" (rules[0])`},
+		},
+		{
+			name: "read-only aggregated API",
+			rule: `{apiGroups: [metrics.k8s.io, custom.metrics.k8s.io], resources: ["*"], verbs: [get, list, watch]}`,
+			want: finding{Path: "rules[0].resources", Severity: check.Low,
+				Detail: `grants "*" in resources within API groups "metrics.k8s.io", "custom.metrics.k8s.io" (rules[0])`},
+		},
+		{
+			name: "custom group beside the core group",
+			rule: `{apiGroups: [cert-manager.io, ""], resources: ["*"], verbs: [get]}`,
+			want: finding{Path: "rules[0].resources",
+				Detail: `grants "*" in resources (rules[0])`},
+		},
+		{
+			name: "core group",
+			rule: `{apiGroups: [""], resources: ["*"], verbs: ["*"]}`,
+			want: finding{Path: "rules[0].verbs",
+				Detail: `grants "*" in verbs and resources (rules[0])`},
+		},
+		{
+			name: "apps",
+			rule: `{apiGroups: [apps], resources: ["*"], verbs: [get]}`,
+			want: finding{Path: "rules[0].resources",
+				Detail: `grants "*" in resources (rules[0])`},
+		},
+		{
+			name: "rbac",
+			rule: `{apiGroups: [rbac.authorization.k8s.io], resources: [roles], verbs: ["*"]}`,
+			want: finding{Path: "rules[0].verbs",
+				Detail: `grants "*" in verbs (rules[0])`},
+		},
+		{
+			name: "a built-in group ending in .k8s.io",
+			rule: `{apiGroups: [admissionregistration.k8s.io], resources: ["*"], verbs: ["*"]}`,
+			want: finding{Path: "rules[0].verbs",
+				Detail: `grants "*" in verbs and resources (rules[0])`},
+		},
+		{
+			name: "every group",
+			rule: `{apiGroups: ["*"], resources: [certificates], verbs: [get]}`,
+			want: finding{Path: "rules[0].apiGroups",
+				Detail: `grants "*" in apiGroups (rules[0])`},
+		},
+		{
+			name: "named objects of a core resource",
+			rule: `{apiGroups: [""], resources: [configmaps], resourceNames: [cert-manager-controller], verbs: ["*"]}`,
+			want: finding{Path: "rules[0].verbs", Severity: check.Medium,
+				Detail: `grants "*" in verbs on objects named "cert-manager-controller" only (rules[0])`},
+		},
+		{
+			name: "named objects of a custom resource",
+			rule: `{apiGroups: [cert-manager.io], resources: [issuers], resourceNames: [default, backup], verbs: ["*"]}`,
+			want: finding{Path: "rules[0].verbs", Severity: check.Info,
+				Detail: `grants "*" in verbs within API group "cert-manager.io" on objects named "default", "backup" only (rules[0])`},
+		},
+		{
+			name: "non-resource URLs",
+			rule: `{nonResourceURLs: ["*"], verbs: [get]}`,
+			want: finding{Path: "rules[0].nonResourceURLs",
+				Detail: `grants "*" in nonResourceURLs (rules[0])`},
+		},
+	}
+	for _, tc := range tests {
+		want := tc.want
+		want.Object, want.Reason = "ClusterRole controller", reason
+		want.Detail = `ClusterRole "controller" ` + want.Detail + bound
+		runCases(t, "rbac-wildcard", []checkCase{{
+			name: tc.name,
+			manifest: clusterRole("controller", "rules:\n- "+tc.rule+"\n") +
+				clusterRoleBinding("controller", "ClusterRole", "controller", "[{kind: ServiceAccount, name: controller, namespace: cert-manager}]"),
+			want: []finding{want},
+		}})
+	}
+	runCases(t, "rbac-wildcard", []checkCase{{
+		name:     "not bound lowers the grade again",
+		manifest: clusterRole("controller", "rules:\n- {apiGroups: [cert-manager.io], resources: [\"*\"], verbs: [get]}\n"),
+		want: []finding{{
+			Object: "ClusterRole controller", Path: "rules[0].resources", Reason: reason, Severity: check.Info,
+			Detail: `ClusterRole "controller" grants "*" in resources within API group "cert-manager.io" (rules[0]); not bound in the scanned manifests`,
+		}},
+	}})
 }

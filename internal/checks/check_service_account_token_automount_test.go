@@ -1,6 +1,10 @@
 package checks
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/kubestride/kubestride/internal/check"
+)
 
 func TestServiceAccountTokenAutomount(t *testing.T) {
 	const (
@@ -14,7 +18,68 @@ func TestServiceAccountTokenAutomount(t *testing.T) {
 		}
 		return s
 	}
+	const projected = "pod spec must mount a projected serviceAccountToken volume with an audience and a short expirationSeconds in place of the automounted token"
+	ledger := deployment("serviceAccountName: ledger\ncontainers: [{name: app, image: app:1}]")
 	runCases(t, "service-account-token-automount", []checkCase{
+		{
+			name:     "bound by a RoleBinding of its namespace",
+			manifest: ledger + "---\n" + roleBinding("shop", "ledger", "Role", "ledger", "[{kind: ServiceAccount, name: ledger}]"),
+			want: []finding{{
+				Object: "Deployment shop/app", Path: specPath, Reason: reason, Severity: check.Low,
+				Detail: projected + ` (service account "ledger" is bound by RoleBinding shop/ledger, so the workload calls the API)`,
+			}},
+		},
+		{
+			name: "bound by a ClusterRoleBinding and a RoleBinding elsewhere",
+			manifest: ledger + "---\n" +
+				roleBinding("billing", "read", "ClusterRole", "view", "[{kind: ServiceAccount, name: ledger, namespace: shop}]") +
+				clusterRoleBinding("ledger", "ClusterRole", "ledger", "[{kind: ServiceAccount, name: ledger, namespace: shop}]"),
+			want: []finding{{
+				Object: "Deployment shop/app", Path: specPath, Reason: reason, Severity: check.Low,
+				Detail: projected + ` (service account "ledger" is bound by ClusterRoleBinding "ledger" and 1 more binding, so the workload calls the API)`,
+			}},
+		},
+		{
+			name:     "bound through the group of its namespace's service accounts",
+			manifest: ledger + "---\n" + roleBinding("shop", "all-sa", "ClusterRole", "view", "[{kind: Group, name: \"system:serviceaccounts:shop\"}]"),
+			want: []finding{{
+				Object: "Deployment shop/app", Path: specPath, Reason: reason, Severity: check.Low,
+				Detail: projected + ` (service account "ledger" is bound by RoleBinding shop/all-sa, so the workload calls the API)`,
+			}},
+		},
+		{
+			name:     "bound through the group of every service account",
+			manifest: ledger + "---\n" + clusterRoleBinding("all-sa", "ClusterRole", "view", "[{kind: Group, name: \"system:serviceaccounts\"}]"),
+			want: []finding{{
+				Object: "Deployment shop/app", Path: specPath, Reason: reason, Severity: check.Low,
+				Detail: projected + ` (service account "ledger" is bound by ClusterRoleBinding "all-sa", so the workload calls the API)`,
+			}},
+		},
+		{
+			name:     "pod spec true, bound",
+			manifest: deployment("serviceAccountName: ledger\nautomountServiceAccountToken: true\ncontainers: [{name: app, image: app:1}]") + "---\n" + roleBinding("shop", "ledger", "Role", "ledger", "[{kind: ServiceAccount, name: ledger}]"),
+			want: []finding{{
+				Object: "Deployment shop/app", Path: specPath + ".automountServiceAccountToken", Reason: reason, Severity: check.Low,
+				Detail: projected + ` (service account "ledger" is bound by RoleBinding shop/ledger, so the workload calls the API)`,
+			}},
+		},
+		{
+			name:     "bound, service account false",
+			manifest: ledger + sa("shop", "ledger", "false") + "---\n" + roleBinding("shop", "ledger", "Role", "ledger", "[{kind: ServiceAccount, name: ledger}]"),
+		},
+		{
+			name: "bindings that do not name it",
+			manifest: ledger + "---\n" +
+				roleBinding("billing", "ledger", "Role", "ledger", "[{kind: ServiceAccount, name: ledger}]") +
+				clusterRoleBinding("no-namespace", "ClusterRole", "view", "[{kind: ServiceAccount, name: ledger}]") +
+				clusterRoleBinding("everyone", "ClusterRole", "view", "[{kind: Group, name: \"system:authenticated\"}]") +
+				roleBinding("shop", "other-ns-group", "ClusterRole", "view", "[{kind: Group, name: \"system:serviceaccounts:billing\"}]") +
+				roleBinding("shop", "user", "ClusterRole", "view", "[{kind: User, name: ledger}]"),
+			want: []finding{{
+				Object: "Deployment shop/app", Path: specPath, Reason: reason,
+				Detail: `pod spec must set automountServiceAccountToken=false (service account "ledger" mounts its token)`,
+			}},
+		},
 		{
 			name:     "pod spec false",
 			manifest: deployment("automountServiceAccountToken: false\ncontainers: [{name: app, image: app:1}]"),

@@ -20,15 +20,25 @@ type pssCheck struct {
 	// locate returns the path of the first field the control objects to,
 	// relative to the object; "" falls back to the pod spec.
 	locate func(w *inventory.Workload) string
+	// grade, when set, grades a finding on w by what it exposes (0 for the
+	// check's default severity).
+	grade func(w *inventory.Workload) check.Severity
 }
 
 // pssSeverity holds the default severity of each control by PSA check ID.
 var pssSeverity = map[string]check.Severity{}
 
+// pssGrade holds the grade function of each control that has one, by PSA
+// check ID.
+var pssGrade = map[string]func(w *inventory.Workload) check.Severity{}
+
 // registerPSS registers a Pod Security Standards check.
 func registerPSS(c pssCheck) {
 	c.meta.Topic = check.TopicWorkloads
 	pssSeverity[c.psaID] = c.meta.Severity
+	if c.grade != nil {
+		pssGrade[c.psaID] = c.grade
+	}
 	check.Register(c)
 }
 
@@ -68,13 +78,17 @@ func (c pssCheck) Run(_ context.Context, inv *inventory.Inventory, opts check.Op
 	return out
 }
 
-// severity grades a finding of a restricted control that replaces baseline
-// ones: when the pod also breaks a replaced baseline control (a hostPath
-// volume under "restricted volumes", an added SYS_ADMIN under "restricted
-// capabilities"), the finding takes that control's severity if it is higher,
-// so raising the level never lowers how a risk is graded. Zero means the
-// check's default.
+// severity grades a finding: by the control's own grade function when it
+// has one. A restricted control that replaces baseline ones takes, when the
+// pod also breaks a replaced baseline control (a hostPath volume under
+// "restricted volumes", an added SYS_ADMIN under "restricted
+// capabilities"), that control's severity (as its grade function grades
+// the pod) if it is higher, so raising the level never lowers how a risk is
+// graded. Zero means the check's default.
 func (c pssCheck) severity(ctl *pss.Control, w *inventory.Workload, opts check.Options) check.Severity {
+	if c.grade != nil {
+		return c.grade(w)
+	}
 	if len(ctl.Overrides) == 0 {
 		return 0
 	}
@@ -82,11 +96,20 @@ func (c pssCheck) severity(ctl *pss.Control, w *inventory.Workload, opts check.O
 	var sev check.Severity
 	for _, id := range ctl.Overrides {
 		b, ok := baseline.Control(id)
-		if !ok || pssSeverity[id] <= c.meta.Severity || pssSeverity[id] <= sev {
+		if !ok {
+			continue
+		}
+		s := pssSeverity[id]
+		if g := pssGrade[id]; g != nil {
+			if gs := g(w); gs != 0 {
+				s = gs
+			}
+		}
+		if s <= c.meta.Severity || s <= sev {
 			continue
 		}
 		if !b.Check(w.PodMeta, w.Spec).Allowed {
-			sev = pssSeverity[id]
+			sev = s
 		}
 	}
 	return sev

@@ -27,7 +27,9 @@ spec:
 		name, id, manifest string
 		want               check.Severity
 	}{
-		{"hostPath volume", "pss-restricted-volumes", pod("{name: h, hostPath: {path: /}}", ""), check.High},
+		{"hostPath volume", "pss-restricted-volumes", pod("{name: h, hostPath: {path: /opt/data}}", ""), check.High},
+		{"hostPath volume of the node's root", "pss-restricted-volumes", pod("{name: h, hostPath: {path: /}}", ""), check.Critical},
+		{"hostPath lock file", "pss-restricted-volumes", pod("{name: h, hostPath: {path: /run/xtables.lock}}", ""), 0},
 		{"other forbidden volume", "pss-restricted-volumes", pod("{name: g, gitRepo: {repository: x}}", ""), 0},
 		{"capability beyond the baseline set", "pss-capabilities-restricted", pod("", "SYS_ADMIN"), check.High},
 		{"baseline capability restricted forbids", "pss-capabilities-restricted", pod("", "CHOWN"), 0},
