@@ -18,6 +18,7 @@ import (
 	"github.com/kubestride/kubestride/internal/pss"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/scan"
+	"github.com/kubestride/kubestride/internal/scope"
 	"github.com/kubestride/kubestride/internal/source"
 )
 
@@ -211,16 +212,39 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		}
 	} else {
 		var count inputCount
+		placer := scope.NewPlacer(o.Kube.Namespace)
+		// An object of a kind whose scope is not known yet is held (local
+		// == nil) until every CustomResourceDefinition has been read.
 		loadErrs := source.Stream(ctx, o.Paths, source.Options{Stdin: s.In},
-			func(obj *object.Object) *scan.Local { return scanner.CheckLocal(ctx, obj) },
+			func(obj *object.Object) *scan.Local {
+				if !placer.Place(obj) {
+					return nil
+				}
+				return scanner.CheckLocal(ctx, obj)
+			},
 			func(obj *object.Object, local *scan.Local) {
 				count.add(obj)
+				placer.See(obj)
+				if local == nil {
+					placer.Hold(obj)
+					return
+				}
 				scanner.Add(ctx, obj, local)
 			})
+		for _, obj := range placer.Release() {
+			scanner.Add(ctx, obj, nil)
+		}
 		if !o.AllowEmpty {
 			loadErrs = count.emptyErrors(o.Paths, loadErrs)
 		}
 		rep = scanner.Report(ctx, loadErrs)
+		if msgs := placer.Notices(); len(msgs) > 0 {
+			notices := make([]report.Notice, 0, len(msgs)+len(rep.Notices))
+			for _, msg := range msgs {
+				notices = append(notices, report.Notice{Message: msg})
+			}
+			rep.Notices = append(notices, rep.Notices...)
+		}
 	}
 
 	bw := bufio.NewWriterSize(out, 1<<16)
