@@ -67,6 +67,10 @@ once, on their top-level owner, when they really are what that controller makes 
 namespace, owner listed by UID, pod spec equal to its template); any other pod is scanned
 on its own, and one that claims a controller it does not match is reported.
 
+Namespaced objects of manifests that set no metadata.namespace are placed in the
+namespace -n names (default: default), as kubectl apply -n places them; the report says
+how many. With --cluster, -n scans only that namespace.
+
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 a usage error,
 input that could not be read, input that holds no Kubernetes object (unless
 --allow-empty; standard input that yields none is an error even beside other paths), or
