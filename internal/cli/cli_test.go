@@ -304,7 +304,7 @@ func TestStderrShowsControls(t *testing.T) {
 		{"file name in an error", "", []string{"scan", "-f", "json", missing},
 			[]string{`no\x1b[2Jpe\u2028.yaml`}},
 		{"name in a notice", "", []string{"scan", "-f", "json", noticeFile},
-			[]string{"kubestride: 1 notice:", `notice\u200f.yaml:5: Pod "p\u202eevil\u2066": annotation kubestride.io/ignore.pss-privileged has no reason`}},
+			[]string{"kubestride: 2 notices:", `notice\u200f.yaml:5: Pod "p\u202eevil\u2066": annotation kubestride.io/ignore.pss-privileged has no reason`}},
 		{"flag value in a usage error", "", []string{"scan", "--format", "\x1b[2J\u202e", "-"},
 			[]string{`kubestride: --format: unknown format "\x1b[2J\u202e"`}},
 		{"file name in an rbac error", "", []string{"rbac", "can", "user:alice", missing},

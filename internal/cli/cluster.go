@@ -28,12 +28,13 @@ type KubeOptions struct {
 func (k *KubeOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&k.Kubeconfig, "kubeconfig", "", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config; in a pod, its service account)")
 	f.StringVar(&k.Context, "context", "", "kubeconfig context to use")
-	f.StringVarP(&k.Namespace, "namespace", "n", "", "scan only this namespace (cluster-scoped kinds are then not listed)")
+	f.StringVarP(&k.Namespace, "namespace", "n", "", "with --cluster, scan only this namespace (cluster-scoped kinds are then not listed); for manifests, the namespace of namespaced objects that set none (default: default, as for kubectl apply)")
 	f.DurationVar(&k.RequestTimeout, "request-timeout", 60*time.Second, "time limit of each request to the API server")
 }
 
+// set reports whether a flag that only a cluster connection uses is set.
 func (k *KubeOptions) set() bool {
-	return k.Kubeconfig != "" || k.Context != "" || k.Namespace != ""
+	return k.Kubeconfig != "" || k.Context != ""
 }
 
 // restConfig loads the client configuration the way kubectl does, falling

@@ -19,6 +19,7 @@ import (
 	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/rbac"
 	"github.com/kubestride/kubestride/internal/report"
+	"github.com/kubestride/kubestride/internal/scope"
 	"github.com/kubestride/kubestride/internal/source"
 	"github.com/kubestride/kubestride/internal/textsafe"
 )
@@ -31,12 +32,18 @@ type RBACOptions struct {
 	Kube    KubeOptions
 	// AllowEmpty accepts manifests that hold no Kubernetes object.
 	AllowEmpty bool
+	// Namespace is the namespace of the manifests' namespaced objects that
+	// set none; "" means default.
+	Namespace string
 
 	// formats are the formats the command writes; nil means table and json.
 	formats []string
 	// secrets lists the Secrets of a cluster (their metadata and type
 	// only), for the commands that need them.
 	secrets bool
+	// requestNamespace is set when Namespace is also the request's
+	// namespace (who-can), which --cluster takes too.
+	requestNamespace bool
 }
 
 func (o *RBACOptions) addFlags(f *pflag.FlagSet) {
@@ -66,6 +73,12 @@ may miss grants). rbac risky has the exit codes of kubestride scan.`,
 	return cmd
 }
 
+// addNamespaceFlag registers -n for the commands whose request has no
+// namespace of its own.
+func (o *RBACOptions) addNamespaceFlag(f *pflag.FlagSet) {
+	f.StringVarP(&o.Namespace, "namespace", "n", "", "the namespace of the manifests' namespaced objects that set none (default: default, as for kubectl apply); not with --cluster")
+}
+
 func newWhoCanCommand(s IO) *cobra.Command {
 	o := &RBACOptions{}
 	var req rbac.Request
@@ -89,13 +102,17 @@ func newWhoCanCommand(s IO) *cobra.Command {
 				}
 			}
 			o.Paths = args[2:]
+			// As for kubectl, the request's namespace is also the one of
+			// the manifests' objects that set none.
+			o.Namespace = req.Namespace
+			o.requestNamespace = true
 			return runRBAC(cmd.Context(), s, o, func(m *rbac.Model, w io.Writer) error {
 				return writeWhoCan(w, o.Format, req, m.WhoCan(req))
 			})
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&req.Namespace, "namespace", "n", "", "the request's namespace (default: a cluster-scoped request, or one across all namespaces)")
+	f.StringVarP(&req.Namespace, "namespace", "n", "", "the request's namespace (default: a cluster-scoped request, or one across all namespaces); for manifests, also the namespace of the namespaced objects that set none (default: default, as for kubectl apply)")
 	f.StringVar(&req.Name, "name", "", "the object's name (default: none, as in list, watch and create)")
 	f.StringVar(&group, "group", "", "the resource's API group (\"\" is the core group), for a resource kubestride does not know")
 	o.addFlags(f)
@@ -120,6 +137,7 @@ func newCanCommand(s IO) *cobra.Command {
 		},
 	}
 	o.addFlags(cmd.Flags())
+	o.addNamespaceFlag(cmd.Flags())
 	return cmd
 }
 
@@ -149,9 +167,11 @@ func runRBACInventory(ctx context.Context, s IO, o *RBACOptions, answer func(*in
 		return usagef("the kubeconfig flags need --cluster")
 	case o.Cluster && o.AllowEmpty:
 		return usagef("--allow-empty is for manifests, not --cluster")
+	case o.Cluster && o.Namespace != "" && !o.requestNamespace:
+		return usagef("-n/--namespace names the namespace of manifest objects that set none; it is not for --cluster")
 	}
 	inv := inventory.New()
-	var problems []string
+	var problems, notices []string
 	if o.Cluster {
 		cfg, err := o.Kube.restConfig()
 		if err != nil {
@@ -170,10 +190,20 @@ func runRBACInventory(ctx context.Context, s IO, o *RBACOptions, answer func(*in
 		}
 	} else {
 		var count inputCount
+		placer := scope.NewPlacer(o.Namespace)
 		errs := source.Load(ctx, o.Paths, s.In, func(obj *object.Object) {
 			count.add(obj)
+			placer.See(obj)
+			if !placer.Place(obj) {
+				placer.Hold(obj)
+				return
+			}
 			inv.Add(obj)
 		})
+		for _, obj := range placer.Release() {
+			inv.Add(obj)
+		}
+		notices = placer.Notices()
 		if !o.AllowEmpty {
 			errs = count.emptyErrors(o.Paths, errs)
 		}
@@ -183,6 +213,9 @@ func runRBACInventory(ctx context.Context, s IO, o *RBACOptions, answer func(*in
 	}
 	if err := answer(inv, s.Out); err != nil {
 		return fmt.Errorf("write answer: %w", err)
+	}
+	for _, n := range notices {
+		errLinef(s.Err, "kubestride: %s", n)
 	}
 	if len(problems) > 0 {
 		errLinef(s.Err, "kubestride: %d %s could not be read; the answer may miss what they hold:", len(problems), plural(len(problems), "input", "inputs"))

@@ -46,6 +46,7 @@ that could not be read, or a cluster list that failed.`,
 		},
 	}
 	o.addFlags(cmd.Flags())
+	o.addNamespaceFlag(cmd.Flags())
 	cmd.Flags().Lookup("format").Usage = "output format: table|json|dot|mermaid"
 	return cmd
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/kubestride/kubestride/internal/pss"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/scan"
+	"github.com/kubestride/kubestride/internal/scope"
 	"github.com/kubestride/kubestride/internal/source"
 )
 
@@ -72,6 +73,10 @@ standard input. With --cluster, kubestride lists what is running through the kub
 once, on their top-level owner, when they really are what that controller makes (same
 namespace, owner listed by UID, pod spec equal to its template); any other pod is scanned
 on its own, and one that claims a controller it does not match is reported.
+
+Namespaced objects of manifests that set no metadata.namespace are placed in the
+namespace -n names (default: default), as kubectl apply -n places them; the report says
+how many. With --cluster, -n scans only that namespace.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 a usage error,
 input that could not be read, input that holds no Kubernetes object (unless
@@ -232,16 +237,39 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		}
 	} else {
 		var count inputCount
+		placer := scope.NewPlacer(o.Kube.Namespace)
+		// An object of a kind whose scope is not known yet is held (local
+		// == nil) until every CustomResourceDefinition has been read.
 		loadErrs := source.Stream(ctx, o.Paths, source.Options{Stdin: s.In, Exclude: o.Exclude},
-			func(obj *object.Object) *scan.Local { return scanner.CheckLocal(ctx, obj) },
+			func(obj *object.Object) *scan.Local {
+				if !placer.Place(obj) {
+					return nil
+				}
+				return scanner.CheckLocal(ctx, obj)
+			},
 			func(obj *object.Object, local *scan.Local) {
 				count.add(obj)
+				placer.See(obj)
+				if local == nil {
+					placer.Hold(obj)
+					return
+				}
 				scanner.Add(ctx, obj, local)
 			})
+		for _, obj := range placer.Release() {
+			scanner.Add(ctx, obj, nil)
+		}
 		if !o.AllowEmpty {
 			loadErrs = count.emptyErrors(o.Paths, loadErrs)
 		}
 		rep = scanner.Report(ctx, loadErrs)
+		if msgs := placer.Notices(); len(msgs) > 0 {
+			notices := make([]report.Notice, 0, len(msgs)+len(rep.Notices))
+			for _, msg := range msgs {
+				notices = append(notices, report.Notice{Message: msg})
+			}
+			rep.Notices = append(notices, rep.Notices...)
+		}
 	}
 
 	bw := bufio.NewWriterSize(out, 1<<16)
