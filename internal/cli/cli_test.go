@@ -196,6 +196,8 @@ func TestSecretsNeverLeave(t *testing.T) {
 		"wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq8h3kLmN2",
 		"ghp_0123456789abcdefghijklmnopqrstuvwxyZ",
 		"hunter2-but-longer-Z9",
+		"YXBpLXRva2VuLXZhbHVlLTQy", // base64, as a Secret's data holds it
+		"api-token-value-42",       // the same, decoded
 	}
 	manifest := `apiVersion: v1
 kind: Pod
@@ -229,6 +231,12 @@ data:
   password: "` + secrets[3] + `"
 ---
 apiVersion: v1
+kind: Secret
+metadata: {name: encoded, namespace: app}
+data:
+  api-token: "` + secrets[4] + `"
+---
+apiVersion: v1
 kind: ConfigMap
 metadata: {name: typed, namespace: app}
 data:
@@ -244,6 +252,9 @@ data:
 			}
 			if !strings.Contains(out, "DB_PASSWORD") && !strings.Contains(out, `DB\_PASSWORD`) {
 				t.Error("the report does not name the env var holding the secret")
+			}
+			if format == "json" && !strings.Contains(out, `secret \"encoded\" must not set data values in a manifest (key \"api-token\")`) {
+				t.Error("the report does not name the key of the committed Secret")
 			}
 		})
 	}

@@ -28,7 +28,8 @@ import (
 // line index cut down to those fields. Secrets are kept as their name,
 // namespace, type and service-account annotation (which make a legacy token
 // Secret), never their data. Everything else — containers, volumes,
-// ConfigMaps, Services — is dropped. Cross-object checks
+// ConfigMaps, Services — is dropped but for its identity (apiVersion, kind,
+// name, namespace, origin), kept in Objects. Cross-object checks
 // must read only what is kept; the test comparing streaming and
 // whole-inventory scans guards that.
 func (inv *Inventory) AddSummary(obj *object.Object) {
@@ -50,6 +51,11 @@ func (inv *Inventory) AddSummary(obj *object.Object) {
 		*rbacv1.ClusterRoleBinding, *admissionv1.ValidatingWebhookConfiguration,
 		*admissionv1.MutatingWebhookConfiguration:
 	default:
+		inv.Objects = append(inv.Objects, &object.Object{
+			Origin: obj.Origin, APIVersion: obj.APIVersion, Kind: obj.Kind,
+			Meta:  &metav1.ObjectMeta{Name: obj.Meta.Name, Namespace: obj.Meta.Namespace, Annotations: ignoreAnnotations(obj.Meta.Annotations)},
+			Lines: obj.Lines.Keep("metadata.name"),
+		})
 		return
 	}
 	obj.Meta.ManagedFields = nil
@@ -61,7 +67,7 @@ func (inv *Inventory) AddSummary(obj *object.Object) {
 // fields sit at.
 func summarizeObject(o *object.Object, ws []*Workload) *object.Object {
 	m := o.Meta
-	paths := []string{"metadata.labels", "metadata.annotations"}
+	paths := []string{"metadata.name", "metadata.labels", "metadata.annotations"}
 	for _, w := range ws {
 		paths = append(paths,
 			fieldpath.Join(w.MetaPath, "labels"),
@@ -139,5 +145,5 @@ func summarizeSecret(obj *object.Object, s *corev1.Secret) {
 		kept.Annotations[corev1.ServiceAccountNameKey] = sa
 	}
 	obj.Typed, obj.Meta = kept, &kept.ObjectMeta
-	obj.Lines = obj.Lines.Keep("metadata.annotations", "type")
+	obj.Lines = obj.Lines.Keep("metadata.name", "metadata.annotations", "type")
 }
