@@ -98,10 +98,13 @@ func Start(opts Options) (c *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c = &Cluster{Dir: dir, tokens: map[string]string{}}
+	started := &Cluster{Dir: dir, tokens: map[string]string{}}
+	c = started
 	defer func() {
+		// On an error c is nil (each return sets it): stop what was
+		// started through the pointer kept aside.
 		if err != nil {
-			c.Stop()
+			started.Stop()
 		}
 	}()
 	ports, err := freePorts(3)
