@@ -13,7 +13,21 @@ type Options struct {
 	// Width, when positive, is the terminal's width: the table wraps
 	// messages at word boundaries to fit it.
 	Width int
+	// GroupBy is how the table format groups the findings that count:
+	// GroupByCategory ("" too), GroupByCheck or GroupByResource. The other
+	// formats ignore it.
+	GroupBy string
 }
+
+// The groupings of the table format.
+const (
+	GroupByCategory = "category"
+	GroupByCheck    = "check"
+	GroupByResource = "resource"
+)
+
+// GroupBys returns the groupings Options.GroupBy accepts, the default first.
+func GroupBys() []string { return []string{GroupByCategory, GroupByCheck, GroupByResource} }
 
 // Renderer writes a finalized report in one format.
 type Renderer func(w io.Writer, r *Report, opts Options) error

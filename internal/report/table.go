@@ -39,6 +39,14 @@ var indent = strings.Repeat(" ", 2+severityWidth+2)
 // It writes one finding at a time: a first pass over the findings counts
 // them and measures the columns of each section, the second writes them.
 func renderTable(w io.Writer, r *Report, opts Options) error {
+	by := opts.GroupBy
+	switch by {
+	case "":
+		by = GroupByCategory
+	case GroupByCategory, GroupByCheck, GroupByResource:
+	default:
+		return fmt.Errorf("unknown grouping %q (want one of %v)", opts.GroupBy, GroupBys())
+	}
 	v := newView(r)
 	t := tableWriter{w: bufio.NewWriterSize(w, 64<<10), color: opts.Color, width: opts.Width}
 	layout := t.layout(v)
@@ -53,16 +61,23 @@ func renderTable(w io.Writer, r *Report, opts Options) error {
 		t.line(t.paint(ansiBold, v.NoFindings))
 	}
 	if n := liveCount(v); n > firstScreenFindings {
-		t.firstScreen(r, v, n)
+		t.firstScreen(r, v, n, by)
 	}
-	for i, c := range v.Categories {
-		if i > 0 {
-			t.line("")
-		}
-		t.line(t.paint(ansiBold, fmt.Sprintf("%s (%d)", oneLine(string(c.Category)), c.Count)))
-		cols := layout.live[c.Category]
-		for f := range c.Findings {
-			t.finding(f, cols)
+	switch by {
+	case GroupByCheck:
+		t.byCheck(r)
+	case GroupByResource:
+		t.byResource(r)
+	default:
+		for i, c := range v.Categories {
+			if i > 0 {
+				t.line("")
+			}
+			t.line(t.paint(ansiBold, fmt.Sprintf("%s (%d)", oneLine(string(c.Category)), c.Count)))
+			cols := layout.live[c.Category]
+			for f := range c.Findings {
+				t.finding(f, cols)
+			}
 		}
 	}
 
@@ -121,6 +136,9 @@ type tableWriter struct {
 	// buf holds the line being built; text is scratch space for the text
 	// under a finding.
 	buf, text []byte
+	// holders maps a Role or ClusterRole already shown, as "Kind ns/name",
+	// to the holder sentence its finding carried (see appendMessage).
+	holders map[string]string
 }
 
 // line writes s and a newline; s is already sanitized.
@@ -237,7 +255,7 @@ func liveCount(v reportView) int {
 
 // firstScreen writes the summary, then the first critical and high
 // findings in report order (most severe first), before the full listing.
-func (t *tableWriter) firstScreen(r *Report, v reportView, live int) {
+func (t *tableWriter) firstScreen(r *Report, v reportView, live int, by string) {
 	summary := "Summary: " + v.Summary
 	if v.Settings != "" {
 		summary += "; " + oneLine(v.Settings)
@@ -262,7 +280,7 @@ func (t *tableWriter) firstScreen(r *Report, v reportView, live int) {
 		return
 	}
 	t.line("")
-	t.line(t.paint(ansiBold, fmt.Sprintf("Critical and high first (%d of %d findings; every finding follows by category):", total, live)))
+	t.line(t.paint(ansiBold, fmt.Sprintf("Critical and high first (%d of %d findings; every finding follows by %s):", total, live, by)))
 	for _, f := range top {
 		t.finding(f, cols)
 	}
@@ -279,17 +297,186 @@ func (t *tableWriter) finding(f *Finding, cols columns) {
 	b = t.appendSeverity(b, f.Severity)
 	b = append(b, "  "...)
 	b = cols.appendRow(b, f)
-	if f.PSS != nil {
-		b = append(b, "  ["...)
-		start := len(b)
-		b = appendPSS(b, f.PSS)
-		b = cleanFrom(b, start)
-		b = append(b, ']')
-	}
+	b = t.appendPSSTag(b, f)
 	t.writeLine(b)
 	t.buf = b
-	t.text = append(t.text[:0], f.Message...)
+	t.appendMessage(f)
 	t.block(indent, t.text)
+}
+
+// holdersSep introduces the sentence of an RBAC finding on a Role or
+// ClusterRole that says who holds the role: `ClusterRole "ops" grants
+// escalate on roles (rules[0]); bound to ServiceAccount kube-system/ci via
+// ClusterRoleBinding "ops"` (package checks, describeHolders).
+const holdersSep = "; bound to "
+
+// holdersAsAbove replaces a holder sentence the table already showed.
+const holdersAsAbove = "holders as above"
+
+// appendMessage puts f's message in t.text. The holder sentence of a role
+// is the same in every finding about that role and can run to several
+// lines, so the table spells it out only the first time the role appears
+// and says "holders as above" after that. Only the table does this: every
+// other format keeps each finding's message whole, so that a finding read
+// on its own (a JSON record, a SARIF result, a JUnit case) still names who
+// holds the role.
+func (t *tableWriter) appendMessage(f *Finding) {
+	t.text = append(t.text[:0], f.Message...)
+	if f.Resource.Kind != "Role" && f.Resource.Kind != "ClusterRole" {
+		return
+	}
+	i := strings.Index(f.Message, holdersSep)
+	if i < 0 {
+		return
+	}
+	tail := f.Message[i+2:]
+	key := resourceString(f.Resource)
+	if prev, ok := t.holders[key]; ok && prev == tail {
+		t.text = append(t.text[:i+2], holdersAsAbove...)
+		return
+	}
+	if t.holders == nil {
+		t.holders = map[string]string{}
+	}
+	t.holders[key] = tail
+}
+
+// findingGroup is one heading of the table grouped by check or by
+// resource: the findings that count under it, as indices into the report's
+// findings in report order, and the columns of their lines.
+type findingGroup struct {
+	members []int32
+	bySev   map[check.Severity]int
+	cols    columns
+}
+
+// groupLive groups the findings that count by key, groups in the report
+// order of their first finding.
+func (t *tableWriter) groupLive(r *Report, key func(*Finding) string) ([]string, map[string]*findingGroup) {
+	var order []string
+	groups := map[string]*findingGroup{}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Suppressed != nil {
+			continue
+		}
+		k := key(f)
+		g := groups[k]
+		if g == nil {
+			g = &findingGroup{bySev: map[check.Severity]int{}}
+			groups[k] = g
+			order = append(order, k)
+		}
+		g.members = append(g.members, int32(i))
+		g.bySev[f.Severity]++
+	}
+	return order, groups
+}
+
+// countBySeverity is "(2 critical)" or "(3: 1 high, 2 low)".
+func countBySeverity(g *findingGroup) string {
+	var parts []string
+	for _, s := range severitiesDesc {
+		if n := g.bySev[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, s))
+		}
+	}
+	if len(parts) == 1 {
+		return "(" + parts[0] + ")"
+	}
+	return fmt.Sprintf("(%d: %s)", len(g.members), strings.Join(parts, ", "))
+}
+
+// byCheck writes the findings that count grouped by check, checks in the
+// order of their first finding: a heading with the check's ID, title and
+// count by severity, then a line per finding with its subject and location
+// and its message below.
+func (t *tableWriter) byCheck(r *Report) {
+	order, groups := t.groupLive(r, func(f *Finding) string { return string(f.ID) })
+	for i, k := range order {
+		g := groups[k]
+		for _, j := range g.members {
+			t.buf = appendSubject(t.buf[:0], &r.Findings[j])
+			t.buf = oneLineFrom(t.buf, 0)
+			g.cols = g.cols.fit(0, utf8.RuneCount(t.buf))
+		}
+		if i > 0 {
+			t.line("")
+		}
+		first := &r.Findings[g.members[0]]
+		t.line(t.paint(ansiBold, oneLine(k)+": "+oneLine(first.Title)) + " " + countBySeverity(g))
+		for _, j := range g.members {
+			f := &r.Findings[j]
+			b := append(t.buf[:0], "  "...)
+			start := len(b)
+			b = appendSubject(b, f)
+			b = oneLineFrom(b, start)
+			b = appendSpaces(b, g.cols.resource-utf8.RuneCount(b[start:]))
+			b = append(b, "  "...)
+			start = len(b)
+			b = appendLocation(b, f.Location)
+			b = oneLineFrom(b, start)
+			b = t.appendPSSTag(b, f)
+			t.writeLine(b)
+			t.buf = b
+			t.appendMessage(f)
+			t.block(groupIndent, t.text)
+		}
+	}
+}
+
+// groupIndent is where a finding's message starts in the table grouped by
+// check: under its subject.
+const groupIndent = "    "
+
+// byResource writes the findings that count grouped by what they are about
+// (an object, a file, an image), in the order of their first finding: a
+// heading with the subject and its count, then a line per finding with its
+// severity, check ID and location and its message below.
+func (t *tableWriter) byResource(r *Report) {
+	order, groups := t.groupLive(r, subjectString)
+	for i, k := range order {
+		g := groups[k]
+		for _, j := range g.members {
+			t.buf = appendOneLine(t.buf[:0], string(r.Findings[j].ID))
+			g.cols = g.cols.fit(utf8.RuneCount(t.buf), 0)
+		}
+		if i > 0 {
+			t.line("")
+		}
+		t.line(t.paint(ansiBold, oneLine(k)) + " " + countBySeverity(g))
+		for _, j := range g.members {
+			f := &r.Findings[j]
+			b := append(t.buf[:0], "  "...)
+			b = t.appendSeverity(b, f.Severity)
+			b = append(b, "  "...)
+			start := len(b)
+			b = appendOneLine(b, string(f.ID))
+			b = appendSpaces(b, g.cols.id-utf8.RuneCount(b[start:]))
+			b = append(b, "  "...)
+			start = len(b)
+			b = appendLocation(b, f.Location)
+			b = oneLineFrom(b, start)
+			b = t.appendPSSTag(b, f)
+			t.writeLine(b)
+			t.buf = b
+			t.appendMessage(f)
+			t.block(indent, t.text)
+		}
+	}
+}
+
+// appendPSSTag appends "  [PSS baseline v1.37: privileged]" for a finding
+// from a Pod Security Standards control.
+func (t *tableWriter) appendPSSTag(b []byte, f *Finding) []byte {
+	if f.PSS == nil {
+		return b
+	}
+	b = append(b, "  ["...)
+	start := len(b)
+	b = appendPSS(b, f.PSS)
+	b = cleanFrom(b, start)
+	return append(b, ']')
 }
 
 // suppressedFinding writes a suppressed finding and how it was suppressed,
