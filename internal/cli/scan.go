@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,6 +38,9 @@ type ScanOptions struct {
 	Only       []string
 	// MinSeverity leaves out findings below it ("" for all).
 	MinSeverity string
+	// GroupBy is how the table format groups findings: category, check or
+	// resource.
+	GroupBy string
 	// Exclude lists glob patterns of files and directories a directory
 	// scan passes over.
 	Exclude []string
@@ -103,6 +107,7 @@ func addScanFlags(f *pflag.FlagSet, o *ScanOptions, withChecks bool) {
 	f.StringVar(&o.FailOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical|high|medium|low|info")
 	f.StringVar(&o.ConfigFile, "config", "", "configuration file (severity overrides, disabled checks, exemptions)")
 	f.StringVar(&o.MinSeverity, "min-severity", "", "leave out findings below this severity: critical|high|medium|low|info (the report says how many)")
+	f.StringVar(&o.GroupBy, "group-by", report.GroupByCategory, "group the table's findings by "+strings.Join(report.GroupBys(), "|")+" (the other formats ignore it)")
 	f.StringSliceVar(&o.Exclude, "exclude", nil, "in directories, pass over files and directories matching this glob, by name or by path (repeatable)")
 	if withChecks {
 		f.StringVar(&o.PSSLevel, "pss-level", "restricted", "Pod Security Standards level: baseline|restricted")
@@ -171,6 +176,9 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		if minSeverity, err = check.ParseSeverity(o.MinSeverity); err != nil {
 			return usagef("--min-severity: %v", err)
 		}
+	}
+	if o.GroupBy != "" && !slices.Contains(report.GroupBys(), o.GroupBy) {
+		return usagef("--group-by: %q is not %s", o.GroupBy, strings.Join(report.GroupBys(), ", "))
 	}
 	for _, p := range o.Exclude {
 		if _, err := path.Match(p, ""); err != nil {
@@ -273,7 +281,7 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 	}
 
 	bw := bufio.NewWriterSize(out, 1<<16)
-	if err := report.Render(bw, format, rep, report.Options{Color: color, Width: terminalWidth(out)}); err != nil {
+	if err := report.Render(bw, format, rep, report.Options{Color: color, Width: terminalWidth(out), GroupBy: o.GroupBy}); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
