@@ -278,6 +278,12 @@ const (
 // ", ", `through ClusterRole "edit"` for a role held by aggregation, and the
 // workloads that run with a ServiceAccount's token after it; or "not bound
 // in the scanned manifests".
+//
+// Every finding on a role ends with the same sentence, after "; ", so that
+// each finding read on its own (a JSON record, a SARIF result) says who
+// holds the role. The table format spells it out once per role and says
+// "holders as above" after that; it recognizes the sentence by its "; bound
+// to " and its role (package report, appendMessage).
 func describeHolders(hs []rbac.Holding, users saUsers) string {
 	if len(hs) == 0 {
 		return "not bound in the scanned manifests"
