@@ -76,6 +76,9 @@ func writePaths(w io.Writer, format string, paths []rbac.Path) error {
 		fmt.Fprintf(&b, "\n%s\n", p.Subject.String())
 		for i, h := range p.Hops {
 			fmt.Fprintf(&b, "  %d. %s -> %s\n     %s, via %s\n", i+1, h.Edge, h.To.String(), h.Action, viaText(h.Via))
+			for _, n := range h.Also {
+				fmt.Fprintf(&b, "     and %s, via %s\n", n.Action, viaText(n.Via))
+			}
 		}
 	}
 	// Names come from the input: their control characters are shown.
