@@ -68,8 +68,8 @@ func rbacEscalationPaths(inv *inventory.Inventory, _ check.Options) []check.Find
 	}
 	var out []check.Finding
 	for _, p := range paths {
-		if len(p.Hops) == 0 {
-			continue
+		if len(p.Hops) == 0 || p.Hops[0].Edge == rbac.EdgeIsClusterAdmin {
+			continue // cluster-admin-equivalent already: no escalation
 		}
 		first := p.Hops[0].Via.Binding
 		obj := bindings[first]

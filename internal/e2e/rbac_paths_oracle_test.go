@@ -128,9 +128,11 @@ func createPathsWorld(ctx context.Context, t *testing.T) {
 
 // TestRBACPathsOracle: every hop of every privilege-escalation path
 // kubestride finds on the live cluster is a request the API server's own
-// SubjectAccessReview allows to the subject taking the hop, and the last
-// subject of each path is allowed every verb on every resource. Every edge
-// kind is found, on the user granted only that edge.
+// SubjectAccessReview allows to the subject taking the hop (with the bind or
+// escalate check it names, and the write itself replayed in a dry run), and
+// the last subject of each path is allowed every verb on every resource.
+// Every edge kind is found, on the user granted only that edge; a binding
+// writer without bind has no path, and the API server refuses its write.
 func TestRBACPathsOracle(t *testing.T) {
 	ctx := context.Background()
 	createPathsWorld(ctx, t)
@@ -231,6 +233,14 @@ func TestRBACPathsOracle(t *testing.T) {
 	}
 	if e := firstEdge[rbac.Group("po-devs")]; e != rbac.EdgeRunsPodAs {
 		t.Errorf("group po-devs: first hop %q, want %s then %s", e, rbac.EdgeRunsPodAs, rbac.EdgeUpdatesWorkload)
+	}
+	// The target itself is a path of zero hops; system:masters, bound to
+	// cluster-admin by the bootstrap policy, is left out.
+	if e := firstEdge[rbac.ServiceAccount(pathsSys, "admin")]; e != rbac.EdgeIsClusterAdmin {
+		t.Errorf("ServiceAccount %s/admin, bound to cluster-admin: first hop %q, want %s (zero hops)", pathsSys, e, rbac.EdgeIsClusterAdmin)
+	}
+	if _, ok := firstEdge[rbac.Group(rbac.SystemMasters)]; ok {
+		t.Errorf("group %s has a path", rbac.SystemMasters)
 	}
 	if replayed == 0 {
 		t.Error("no binds-roles hop was replayed")

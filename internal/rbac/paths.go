@@ -86,7 +86,10 @@ type Need struct {
 	Via     Via     `json:"via"`
 }
 
-// Path is a shortest chain of hops from Subject to ClusterAdmin.
+// Path is a shortest chain of hops from Subject to ClusterAdmin. The path
+// of a subject that is cluster-admin-equivalent already has zero hops
+// before its last: its Hops hold only the EdgeIsClusterAdmin hop that
+// names its grant.
 type Path struct {
 	Subject Subject `json:"subject"`
 	Hops    []Hop   `json:"hops"`
@@ -164,9 +167,12 @@ func (g *graph) node(s Subject) int {
 	return len(g.nodes) - 1
 }
 
-// Paths returns, for every subject that is not itself
-// cluster-admin-equivalent but can become so, one shortest path to
-// ClusterAdmin, sorted by subject. The subjects are those WhoCan considers,
+// Paths returns, for every subject that is cluster-admin-equivalent or can
+// become so, one shortest path to ClusterAdmin, sorted by subject: zero
+// hops and the grant (see Path) for the first, the hops to the first
+// cluster-admin-equivalent subject or to ClusterAdmin for the others. The
+// group system:masters, which the API server allows everything without
+// asking RBAC, is left out. The subjects are those WhoCan considers,
 // the ServiceAccounts workloads and token Secrets name, and the subjects
 // rules allow to impersonate by name.
 //
@@ -393,8 +399,15 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		}
 	}
 
+	adminHop := func(gr *Grant) Hop {
+		return Hop{Edge: EdgeIsClusterAdmin, Action: `create, update, delete, get, list "*" resources in API group "*"`,
+			To: ClusterAdmin, Via: Via{Binding: gr.Binding, Role: gr.Role}}
+	}
 	var out []Path
 	for i := 1; i < len(g.nodes); i++ {
+		if gr := adminGrant[i]; gr != nil && g.nodes[i] != masters {
+			out = append(out, Path{Subject: g.nodes[i], Hops: []Hop{adminHop(gr)}})
+		}
 		if dist[i] <= 0 {
 			continue
 		}
@@ -409,8 +422,7 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 			p.Hops = append(p.Hops, Hop{Edge: e.kind, Action: e.action, Request: &req, To: g.nodes[e.to], Via: e.via()})
 			n = e.to
 			if gr := adminGrant[n]; gr != nil {
-				p.Hops = append(p.Hops, Hop{Edge: EdgeIsClusterAdmin, Action: `create, update, delete, get, list "*" resources in API group "*"`,
-					To: ClusterAdmin, Via: Via{Binding: gr.Binding, Role: gr.Role}})
+				p.Hops = append(p.Hops, adminHop(gr))
 				break
 			}
 		}

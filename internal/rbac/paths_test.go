@@ -84,13 +84,21 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ` + kind + `, name: ` + nam
 
 const mallory = `{kind: User, apiGroup: rbac.authorization.k8s.io, name: mallory}`
 
+// pathsOf returns the paths of manifests of one hop or more: those of
+// subjects that are not cluster-admin-equivalent already.
 func pathsOf(t *testing.T, manifests string) []Path {
 	t.Helper()
 	inv := inventory.New()
 	if errs := source.Decode("paths.yaml", []byte(manifests), inv.Add); len(errs) > 0 {
 		t.Fatalf("decode: %v", errs)
 	}
-	return Paths(Build(inv), inv)
+	var out []Path
+	for _, p := range Paths(Build(inv), inv) {
+		if p.Hops[0].Edge != EdgeIsClusterAdmin {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 var (
@@ -413,15 +421,18 @@ func TestPathsCycles(t *testing.T) {
 	}
 }
 
-// TestPathsSkipsClusterAdmins: subjects that are cluster-admin-equivalent,
-// even through a group, have no path, though they hold escalating grants.
-func TestPathsSkipsClusterAdmins(t *testing.T) {
+// TestPathsOfClusterAdmins: subjects that are cluster-admin-equivalent,
+// even through a group, have a path of zero hops naming their grant, though
+// they hold escalating grants; system:masters is left out.
+func TestPathsOfClusterAdmins(t *testing.T) {
 	extra := grantTo("", "sudo", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:serviceaccounts:kube-system"}`,
 		`- {apiGroups: [""], resources: [users], verbs: [impersonate]}`) +
 		grantTo("", "all-verbs", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: ops}`,
 			`- {apiGroups: ["*"], resources: ["*"], verbs: [create, update, delete, get, list]}`) +
 		grantTo("", "nearly", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: readers}`,
-			`- {apiGroups: ["*"], resources: ["*"], verbs: [get, list]}`)
+			`- {apiGroups: ["*"], resources: ["*"], verbs: [get, list]}`) +
+		grantTo("", "masters", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:masters"}`,
+			`- {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}`)
 	inv := inventory.New()
 	if errs := source.Decode("paths.yaml", []byte(pathsBase+extra), inv.Add); len(errs) > 0 {
 		t.Fatalf("decode: %v", errs)
@@ -437,12 +448,20 @@ func TestPathsSkipsClusterAdmins(t *testing.T) {
 	}
 	// The kube-system group itself may impersonate root and readers may
 	// read the admin's token Secret: they have paths; the admin
-	// ServiceAccount, in that group, has none.
+	// ServiceAccount, in that group, has a path of zero hops.
 	var subjects []string
 	for _, p := range Paths(m, inv) {
 		subjects = append(subjects, p.Subject.String())
+		if zero := p.Hops[0].Edge == EdgeIsClusterAdmin; zero != m.IsClusterAdmin(p.Subject) {
+			t.Errorf("path of %s: zero hops %v, cluster-admin-equivalent %v", p.Subject, zero, !zero)
+		}
 	}
-	if diff := cmp.Diff([]string{"group:readers", "group:system:serviceaccounts:kube-system"}, subjects); diff != "" {
+	if diff := cmp.Diff([]string{"user:root", "group:ops", "group:readers", "group:system:serviceaccounts:kube-system", "serviceaccount:kube-system:admin"}, subjects); diff != "" {
 		t.Errorf("subjects with paths (-want +got):\n%s", diff)
+	}
+	ops := Path{Subject: Group("ops"), Hops: []Hop{{Edge: EdgeIsClusterAdmin, Action: `create, update, delete, get, list "*" resources in API group "*"`,
+		To: ClusterAdmin, Via: clusterVia("all-verbs", "")}}}
+	if diff := cmp.Diff(ops, Paths(m, inv)[1]); diff != "" {
+		t.Errorf("path of group ops (-want +got):\n%s", diff)
 	}
 }
