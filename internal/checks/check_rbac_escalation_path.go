@@ -68,8 +68,8 @@ func rbacEscalationPaths(inv *inventory.Inventory, _ check.Options) []check.Find
 	}
 	var out []check.Finding
 	for _, p := range paths {
-		if len(p.Hops) == 0 {
-			continue
+		if len(p.Hops) == 0 || p.Hops[0].Edge == rbac.EdgeIsClusterAdmin {
+			continue // cluster-admin-equivalent already: no escalation
 		}
 		first := p.Hops[0].Via.Binding
 		obj := bindings[first]
@@ -85,7 +85,11 @@ func rbacEscalationPaths(inv *inventory.Inventory, _ check.Options) []check.Find
 		}
 		var hops []string
 		for i, h := range p.Hops {
-			hops = append(hops, fmt.Sprintf("%d) %s via %s -> %s", i+1, h.Action, h.Via.Binding, h.To))
+			also := ""
+			for _, n := range h.Also {
+				also += fmt.Sprintf(" and %s via %s", n.Action, n.Via.Binding)
+			}
+			hops = append(hops, fmt.Sprintf("%d) %s via %s%s -> %s", i+1, h.Action, h.Via.Binding, also, h.To))
 		}
 		out = append(out, check.Finding{
 			Object: obj,

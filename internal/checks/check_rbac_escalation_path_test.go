@@ -23,7 +23,7 @@ func TestRBACEscalationPath(t *testing.T) {
 			}},
 		},
 		{
-			name: "a user who may bind cluster roles",
+			name: "a user who may bind cluster roles but write no binding",
 			manifest: clusterRole("binder", `rules:
 - apiGroups: [rbac.authorization.k8s.io]
   resources: [clusterroles]
@@ -35,11 +35,29 @@ subjects:
 - {kind: User, name: mallory, apiGroup: rbac.authorization.k8s.io}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: binder}
 `,
+		},
+		{
+			name: "a user who may bind cluster-admin and create cluster role bindings",
+			manifest: clusterRole("binder", `rules:
+- apiGroups: [rbac.authorization.k8s.io]
+  resources: [clusterroles]
+  verbs: [bind]
+  resourceNames: [cluster-admin]
+- apiGroups: [rbac.authorization.k8s.io]
+  resources: [clusterrolebindings]
+  verbs: [create]
+`) + `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: binder}
+subjects:
+- {kind: User, name: mallory, apiGroup: rbac.authorization.k8s.io}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: binder}
+`,
 			want: []finding{{
 				Object: "ClusterRoleBinding binder",
 				Path:   "subjects[0]",
 				Reason: "privilege escalation path to cluster admin",
-				Detail: "user:mallory must not be able to become cluster-admin-equivalent (1 step: 1) bind clusterroles.rbac.authorization.k8s.io via ClusterRoleBinding binder -> cluster-admin-equivalent)",
+				Detail: "user:mallory must not be able to become cluster-admin-equivalent (1 step: 1) create clusterrolebindings.rbac.authorization.k8s.io to ClusterRole cluster-admin via ClusterRoleBinding binder and bind clusterroles.rbac.authorization.k8s.io cluster-admin via ClusterRoleBinding binder -> cluster-admin-equivalent)",
 			}},
 		},
 		{

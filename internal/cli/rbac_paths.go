@@ -20,8 +20,8 @@ func newPathsCommand(s IO) *cobra.Command {
 		Short: "Show how subjects can become cluster-admin-equivalent, hop by hop",
 		Long: `Show the privilege-escalation paths of the RBAC objects, workloads, ServiceAccounts and
 legacy token Secrets of manifests (PATH arguments) or of a live cluster (--cluster): for every
-subject (User, Group, ServiceAccount) that is not cluster-admin-equivalent but can become so,
-one shortest chain of hops, each naming how (creating pods or workloads that run as a
+subject (User, Group, ServiceAccount) that is cluster-admin-equivalent, the grant that makes it
+so (a path of zero hops), and for every other subject that can become so, one shortest chain of hops, each naming how (creating pods or workloads that run as a
 ServiceAccount, reading a token Secret, creating a token, impersonating, binding or escalating
 roles, nodes/proxy, exec or attach in pods, updating workloads) and the binding and role that
 allow it. A subject is cluster-admin-equivalent when ClusterRoleBindings allow it to create,
@@ -29,7 +29,10 @@ update, delete, get and list "*" resources in API group "*".
 
 With --cluster, Secrets are listed for their metadata and type only.
 
-Exit codes: 0 no path, 1 a path to cluster-admin-equivalent exists, 2 a usage error, input
+The group system:masters, which the API server allows everything without asking RBAC, is not
+listed.
+
+Exit codes: 0 no path, 1 a path to cluster-admin-equivalent exists (of zero hops too), 2 a usage error, input
 that could not be read, or a cluster list that failed.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Paths = args
@@ -71,11 +74,31 @@ func writePaths(w io.Writer, format string, paths []rbac.Path) error {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d %s can become cluster-admin-equivalent:\n", len(paths), plural(len(paths), "subject", "subjects"))
+	admins := 0
+	for _, p := range paths {
+		if len(p.Hops) > 0 && p.Hops[0].Edge == rbac.EdgeIsClusterAdmin {
+			admins++
+		}
+	}
+	switch escalating := len(paths) - admins; {
+	case admins == 0:
+		fmt.Fprintf(&b, "%d %s can become cluster-admin-equivalent:\n", escalating, plural(escalating, "subject", "subjects"))
+	case escalating == 0:
+		fmt.Fprintf(&b, "%d %s cluster-admin-equivalent:\n", admins, plural(admins, "subject is", "subjects are"))
+	default:
+		fmt.Fprintf(&b, "%d %s cluster-admin-equivalent and %d can become so:\n", admins, plural(admins, "subject is", "subjects are"), escalating)
+	}
 	for _, p := range paths {
 		fmt.Fprintf(&b, "\n%s\n", p.Subject.String())
 		for i, h := range p.Hops {
-			fmt.Fprintf(&b, "  %d. %s -> %s\n     %s, via %s\n", i+1, h.Edge, h.To.String(), h.Action, viaText(h.Via))
+			step := i + 1
+			if i == 0 && h.Edge == rbac.EdgeIsClusterAdmin {
+				step = 0 // cluster-admin-equivalent already: zero hops
+			}
+			fmt.Fprintf(&b, "  %d. %s -> %s\n     %s, via %s\n", step, h.Edge, h.To.String(), h.Action, viaText(h.Via))
+			for _, n := range h.Also {
+				fmt.Fprintf(&b, "     and %s, via %s\n", n.Action, viaText(n.Via))
+			}
 		}
 	}
 	// Names come from the input: their control characters are shown.

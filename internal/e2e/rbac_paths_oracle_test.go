@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +11,10 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/kubestride/kubestride/internal/cli"
 	"github.com/kubestride/kubestride/internal/rbac"
@@ -24,18 +28,24 @@ import (
 const (
 	pathsSys = "po-sys"
 	pathsApp = "po-app"
+	// pathsBindingWriter may write every binding but bind no
+	// cluster-admin-equivalent role; pathsEscalator may escalate the
+	// ClusterRole bound to it.
+	pathsBindingWriter = "po-rbw"
+	pathsEscalator     = "po-esc"
 )
 
 // edgeUsers names, per edge kind, the user whose grant is that edge.
 var edgeUsers = map[rbac.EdgeKind]string{
-	rbac.EdgeRunsPodAs:        "po-runs",
-	rbac.EdgeReadsTokenSecret: "po-token",
-	rbac.EdgeCreatesToken:     "po-mint",
-	rbac.EdgeImpersonates:     "po-sudo",
-	rbac.EdgeBindsRoles:       "po-bind",
-	rbac.EdgeNodeProxy:        "po-proxy",
-	rbac.EdgeExecsIntoPod:     "po-exec",
-	rbac.EdgeUpdatesWorkload:  "po-rollout",
+	rbac.EdgeRunsPodAs:          "po-runs",
+	rbac.EdgeReadsTokenSecret:   "po-token",
+	rbac.EdgeCreatesToken:       "po-mint",
+	rbac.EdgeImpersonates:       "po-sudo",
+	rbac.EdgeBindsRoles:         "po-bind",
+	rbac.EdgeCreatesTokenSecret: "po-secret",
+	rbac.EdgeNodeProxy:          "po-proxy",
+	rbac.EdgeExecsIntoPod:       "po-exec",
+	rbac.EdgeUpdatesWorkload:    "po-rollout",
 }
 
 func createPathsWorld(ctx context.Context, t *testing.T) {
@@ -95,7 +105,17 @@ func createPathsWorld(ctx context.Context, t *testing.T) {
 	grant(pathsSys, "po-token", user("po-token"), rule("", "secrets", []string{"get"}, "admin-token"))
 	grant(pathsSys, "po-mint", user("po-mint"), rule("", "serviceaccounts/token", []string{"create"}, "admin"))
 	clusterGrant("po-sudo", user("po-sudo"), rule("", "serviceaccounts", []string{"impersonate"}))
-	clusterGrant("po-bind", user("po-bind"), rule(rbacv1.GroupName, "clusterroles", []string{"bind"}))
+	clusterGrant("po-bind", user("po-bind"), rule(rbacv1.GroupName, "clusterrolebindings", []string{"create"}),
+		rule(rbacv1.GroupName, "clusterroles", []string{"bind"}, "cluster-admin"))
+	// Binding writes the escalation check refuses: no bind on a
+	// cluster-admin-equivalent role, and not holding one's permissions.
+	clusterGrant(pathsBindingWriter, user(pathsBindingWriter),
+		rule(rbacv1.GroupName, "clusterrolebindings", []string{"create", "update", "patch"}),
+		rule(rbacv1.GroupName, "rolebindings", []string{"create", "update", "patch"}),
+		rule(rbacv1.GroupName, "clusterroles", []string{"bind"}, "view"))
+	// Escalating the ClusterRole bound to oneself.
+	clusterGrant(pathsEscalator, user(pathsEscalator), rule(rbacv1.GroupName, "clusterroles", []string{"escalate", "update"}, pathsEscalator))
+	grant(pathsSys, "po-secret", user("po-secret"), rule("", "secrets", []string{"create"}))
 	clusterGrant("po-proxy", user("po-proxy"), rule("", "nodes/proxy", []string{"get"}))
 	grant(pathsSys, "po-exec", user("po-exec"), rule("", "pods/exec", []string{"create"}, "controller"))
 	grant(pathsSys, "po-rollout", user("po-rollout"), rule("apps", "deployments", []string{"patch"}, "rollout"))
@@ -108,9 +128,11 @@ func createPathsWorld(ctx context.Context, t *testing.T) {
 
 // TestRBACPathsOracle: every hop of every privilege-escalation path
 // kubestride finds on the live cluster is a request the API server's own
-// SubjectAccessReview allows to the subject taking the hop, and the last
-// subject of each path is allowed every verb on every resource. Every edge
-// kind is found, on the user granted only that edge.
+// SubjectAccessReview allows to the subject taking the hop (with the bind or
+// escalate check it names, and the write itself replayed in a dry run), and
+// the last subject of each path is allowed every verb on every resource.
+// Every edge kind is found, on the user granted only that edge; a binding
+// writer without bind has no path, and the API server refuses its write.
 func TestRBACPathsOracle(t *testing.T) {
 	ctx := context.Background()
 	createPathsWorld(ctx, t)
@@ -144,7 +166,7 @@ func TestRBACPathsOracle(t *testing.T) {
 	}
 
 	firstEdge := map[rbac.Subject]rbac.EdgeKind{}
-	hops, checked := 0, 0
+	hops, checked, replayed := 0, 0, 0
 	for _, p := range got.Paths {
 		if len(p.Hops) > 0 {
 			firstEdge[p.Subject] = p.Hops[0].Edge
@@ -163,6 +185,9 @@ func TestRBACPathsOracle(t *testing.T) {
 			default:
 				t.Errorf("path of %s: hop %s to %s names no request", p.Subject, h.Edge, h.To)
 			}
+			for _, n := range h.Also {
+				reqs = append(reqs, n.Request)
+			}
 			for _, req := range reqs {
 				checked++
 				allowed, err := sar(ctx, cs, from, req)
@@ -173,8 +198,33 @@ func TestRBACPathsOracle(t *testing.T) {
 					t.Errorf("path of %s: hop %s (%s) to %s: SubjectAccessReview denies %+v to %s", p.Subject, h.Edge, h.Action, h.To, req, from)
 				}
 			}
+			if h.Edge == rbac.EdgeBindsRoles {
+				replayed++
+				if err := replayBindingHop(ctx, t, from, h); err != nil {
+					t.Errorf("path of %s: hop %s (%s) replayed as %s: %v", p.Subject, h.Edge, h.Action, from, err)
+				}
+			}
 			from = h.To
 		}
+	}
+	if _, ok := firstEdge[rbac.User(pathsBindingWriter)]; ok {
+		t.Errorf("user %s, who may write bindings but bind no cluster-admin-equivalent role, has a path", pathsBindingWriter)
+	}
+	// The API server refuses what the path would have been.
+	writer := impersonating(t, rbac.User(pathsBindingWriter))
+	dry := metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}
+	adminRef := rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "cluster-admin"}
+	me := []rbacv1.Subject{{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: pathsBindingWriter}}
+	if _, err := writer.RbacV1().ClusterRoleBindings().Create(ctx, &rbacv1.ClusterRoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "po-rbw-admin"},
+		Subjects: me, RoleRef: adminRef}, dry); !apierrors.IsForbidden(err) {
+		t.Errorf("%s creates a ClusterRoleBinding to cluster-admin: error %v, want Forbidden", pathsBindingWriter, err)
+	}
+	if _, err := writer.RbacV1().RoleBindings(pathsSys).Create(ctx, &rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "po-rbw-admin"},
+		Subjects: me, RoleRef: adminRef}, dry); !apierrors.IsForbidden(err) {
+		t.Errorf("%s creates a RoleBinding to cluster-admin: error %v, want Forbidden", pathsBindingWriter, err)
+	}
+	if e := firstEdge[rbac.User(pathsEscalator)]; e != rbac.EdgeBindsRoles {
+		t.Errorf("user %s, who may escalate its own ClusterRole: first hop %q, want %s", pathsEscalator, e, rbac.EdgeBindsRoles)
 	}
 	for kind, name := range edgeUsers {
 		if e, ok := firstEdge[rbac.User(name)]; !ok || e != kind {
@@ -184,5 +234,84 @@ func TestRBACPathsOracle(t *testing.T) {
 	if e := firstEdge[rbac.Group("po-devs")]; e != rbac.EdgeRunsPodAs {
 		t.Errorf("group po-devs: first hop %q, want %s then %s", e, rbac.EdgeRunsPodAs, rbac.EdgeUpdatesWorkload)
 	}
-	t.Logf("%d paths, %d hops; SubjectAccessReview allows all %d requests they name", len(got.Paths), hops, checked)
+	// The target itself is a path of zero hops; system:masters, bound to
+	// cluster-admin by the bootstrap policy, is left out.
+	if e := firstEdge[rbac.ServiceAccount(pathsSys, "admin")]; e != rbac.EdgeIsClusterAdmin {
+		t.Errorf("ServiceAccount %s/admin, bound to cluster-admin: first hop %q, want %s (zero hops)", pathsSys, e, rbac.EdgeIsClusterAdmin)
+	}
+	if _, ok := firstEdge[rbac.Group(rbac.SystemMasters)]; ok {
+		t.Errorf("group %s has a path", rbac.SystemMasters)
+	}
+	if replayed == 0 {
+		t.Error("no binds-roles hop was replayed")
+	}
+	t.Logf("%d paths, %d hops; SubjectAccessReview allows all %d requests they name; %d binding and role writes replayed (dry run)", len(got.Paths), hops, checked, replayed)
+}
+
+// impersonating returns a client that acts as subject.
+func impersonating(t *testing.T, subject rbac.Subject) kubernetes.Interface {
+	t.Helper()
+	cfg := rest.CopyConfig(testcluster.Shared.Config("admin"))
+	user, groups := rbac.Identity(subject)
+	if user == "" {
+		user = "po-group-member" // a group is replayed by one of its members
+	}
+	cfg.Impersonate = rest.ImpersonationConfig{UserName: user, Groups: groups}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
+}
+
+// replayBindingHop makes, as from and in a dry run, the write a binds-roles
+// hop names: the ClusterRoleBinding of from to the role its bind check
+// names, or the ClusterRole its escalate check names with every
+// permission added. The API server's escalation check must allow it.
+func replayBindingHop(ctx context.Context, t *testing.T, from rbac.Subject, h rbac.Hop) error {
+	t.Helper()
+	if h.Request == nil || len(h.Also) != 1 {
+		return fmt.Errorf("hop names request %v and checks %v, want a write and one check", h.Request, h.Also)
+	}
+	cs := impersonating(t, from)
+	user, groups := rbac.Identity(from)
+	var subject rbacv1.Subject
+	switch {
+	case from.Kind == rbacv1.GroupKind:
+		subject = rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: groups[0]}
+	case from.Kind == rbacv1.ServiceAccountKind:
+		subject = rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Namespace: from.Namespace, Name: from.Name}
+	default:
+		subject = rbacv1.Subject{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: user}
+	}
+	dry := []string{metav1.DryRunAll}
+	w, check := *h.Request, h.Also[0].Request
+	switch {
+	case w.Resource == "clusterrolebindings" && check.Verb == "bind":
+		crb := &rbacv1.ClusterRoleBinding{Subjects: []rbacv1.Subject{subject},
+			RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: check.Name}}
+		switch w.Verb {
+		case "create":
+			crb.Name = "po-replay"
+			_, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, crb, metav1.CreateOptions{DryRun: dry})
+			return err
+		case "update":
+			old, err := admin(t).RbacV1().ClusterRoleBindings().Get(ctx, w.Name, metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			old.Subjects = append(old.Subjects, subject)
+			_, err = cs.RbacV1().ClusterRoleBindings().Update(ctx, old, metav1.UpdateOptions{DryRun: dry})
+			return err
+		}
+	case w.Resource == "clusterroles" && check.Verb == "escalate" && w.Verb == "update":
+		role, err := admin(t).RbacV1().ClusterRoles().Get(ctx, w.Name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		role.Rules = append(role.Rules, rbacv1.PolicyRule{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"*"}})
+		_, err = cs.RbacV1().ClusterRoles().Update(ctx, role, metav1.UpdateOptions{DryRun: dry})
+		return err
+	}
+	return fmt.Errorf("no replay for %s with the check %s", h.Action, h.Also[0].Action)
 }

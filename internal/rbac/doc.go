@@ -49,9 +49,11 @@
 // Paths finds privilege-escalation paths: a graph whose nodes are subjects
 // and ClusterAdmin (cluster-admin-equivalent power), and whose edges are
 // what a grant lets a subject become: the ServiceAccounts its pods,
-// workloads, token Secrets, tokens, impersonation, nodes/proxy, exec and
-// workload updates reach, or ClusterAdmin itself through bind, escalate and
-// binding writes. One backward breadth-first search from ClusterAdmin and
+// workloads, token Secrets (read, or created for the token controller to
+// fill), tokens, impersonation, nodes/proxy, exec and workload updates
+// reach, or ClusterAdmin itself through a ClusterRoleBinding write that the
+// API server's escalation check allows (bind on a cluster-admin-equivalent
+// ClusterRole) or an escalate of a ClusterRole bound to the subject. One backward breadth-first search from ClusterAdmin and
 // the subjects that are already cluster-admin-equivalent gives every other
 // subject one shortest path, each hop naming its binding and role.
 package rbac

@@ -27,9 +27,15 @@ const (
 	EdgeCreatesToken EdgeKind = "creates-token"
 	// EdgeImpersonates: impersonating a user, group or ServiceAccount.
 	EdgeImpersonates EdgeKind = "impersonates"
-	// EdgeBindsRoles: binding or escalating roles, or writing bindings,
-	// cluster-wide grants any permission.
+	// EdgeBindsRoles: writing a ClusterRoleBinding to a
+	// cluster-admin-equivalent ClusterRole that the API server lets the
+	// subject bind, or adding any permission to a ClusterRole the subject is
+	// bound to cluster-wide, which it may escalate.
 	EdgeBindsRoles EdgeKind = "binds-roles"
+	// EdgeCreatesTokenSecret: creating a Secret of type
+	// kubernetes.io/service-account-token annotated with a ServiceAccount of
+	// the namespace, which the token controller fills with its token.
+	EdgeCreatesTokenSecret EdgeKind = "creates-token-secret"
 	// EdgeNodeProxy: nodes/proxy reaches the kubelet API, which execs in any
 	// pod of the node.
 	EdgeNodeProxy EdgeKind = "node-proxy"
@@ -67,9 +73,23 @@ type Hop struct {
 	Request *Request `json:"request,omitempty"`
 	To      Subject  `json:"to"`
 	Via     Via      `json:"via"`
+	// Also are the further requests the API server checks before it
+	// allows Request: the bind check of a binding write, the escalate check
+	// of a role update.
+	Also []Need `json:"also,omitempty"`
 }
 
-// Path is a shortest chain of hops from Subject to ClusterAdmin.
+// Need is a further request a hop needs, with the grant that allows it.
+type Need struct {
+	Action  string  `json:"action"`
+	Request Request `json:"request"`
+	Via     Via     `json:"via"`
+}
+
+// Path is a shortest chain of hops from Subject to ClusterAdmin. The path
+// of a subject that is cluster-admin-equivalent already has zero hops
+// before its last: its Hops hold only the EdgeIsClusterAdmin hop that
+// names its grant.
 type Path struct {
 	Subject Subject `json:"subject"`
 	Hops    []Hop   `json:"hops"`
@@ -147,18 +167,23 @@ func (g *graph) node(s Subject) int {
 	return len(g.nodes) - 1
 }
 
-// Paths returns, for every subject that is not itself
-// cluster-admin-equivalent but can become so, one shortest path to
-// ClusterAdmin, sorted by subject. The subjects are those WhoCan considers,
+// Paths returns, for every subject that is cluster-admin-equivalent or can
+// become so, one shortest path to ClusterAdmin, sorted by subject: zero
+// hops and the grant (see Path) for the first, the hops to the first
+// cluster-admin-equivalent subject or to ClusterAdmin for the others. The
+// group system:masters, which the API server allows everything without
+// asking RBAC, is left out. The subjects are those WhoCan considers,
 // the ServiceAccounts workloads and token Secrets name, and the subjects
 // rules allow to impersonate by name.
 //
 // A subject is cluster-admin-equivalent when ClusterRoleBindings allow it
 // to create, update, delete, get and list "*" resources of API group "*".
 // The edges are those of the EdgeKind constants; impersonating the group
-// system:masters leads to ClusterAdmin directly. Not followed: escalating
-// grants bound in one namespace (they make a namespace admin, not a
-// cluster admin), and workloads without a namespace.
+// system:masters leads to ClusterAdmin directly, and so do the binding
+// writes and role escalations the API server's escalation check allows
+// (see bindingHops). Not followed: binding writes and escalations in one
+// namespace (they give at most the namespace's power, which the model does
+// not add to the subject's own grants), and workloads without a namespace.
 func Paths(m *Model, inv *inventory.Inventory) []Path {
 	g := &graph{index: map[Subject]int{}, saByNS: map[string][]int{}}
 	g.node(ClusterAdmin)
@@ -345,6 +370,7 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 			queue = append(queue, i)
 		}
 	}
+	direct := bindingHops(m, nodeKeys, func(n int) bool { return dist[n] == 0 })
 	keyDone := make([]bool, len(keys))
 	for len(queue) > 0 {
 		t := queue[0]
@@ -362,22 +388,41 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 				}
 			}
 		}
+		if t == 0 {
+			for n, h := range direct {
+				if h != nil && dist[n] == unset {
+					dist[n] = 1
+					next[n] = step{-1, 0}
+					queue = append(queue, n)
+				}
+			}
+		}
 	}
 
+	adminHop := func(gr *Grant) Hop {
+		return Hop{Edge: EdgeIsClusterAdmin, Action: `create, update, delete, get, list "*" resources in API group "*"`,
+			To: ClusterAdmin, Via: Via{Binding: gr.Binding, Role: gr.Role}}
+	}
 	var out []Path
 	for i := 1; i < len(g.nodes); i++ {
+		if gr := adminGrant[i]; gr != nil && g.nodes[i] != masters {
+			out = append(out, Path{Subject: g.nodes[i], Hops: []Hop{adminHop(gr)}})
+		}
 		if dist[i] <= 0 {
 			continue
 		}
 		p := Path{Subject: g.nodes[i]}
 		for n := i; dist[n] > 0; {
+			if next[n].key < 0 {
+				p.Hops = append(p.Hops, *direct[n])
+				break
+			}
 			e := firstEdge(keys[next[n].key], int(next[n].to))
 			req := e.req
 			p.Hops = append(p.Hops, Hop{Edge: e.kind, Action: e.action, Request: &req, To: g.nodes[e.to], Via: e.via()})
 			n = e.to
 			if gr := adminGrant[n]; gr != nil {
-				p.Hops = append(p.Hops, Hop{Edge: EdgeIsClusterAdmin, Action: `create, update, delete, get, list "*" resources in API group "*"`,
-					To: ClusterAdmin, Via: Via{Binding: gr.Binding, Role: gr.Role}})
+				p.Hops = append(p.Hops, adminHop(gr))
 				break
 			}
 		}
@@ -472,6 +517,9 @@ func appendCapabilities(caps []capability, rule *rbacv1.PolicyRule, ns string, b
 	if secrets("get") || secrets("list") {
 		add(EdgeReadsTokenSecret, "", Request{})
 	}
+	if RuleAllows(rule, Request{Verb: "create", Resource: "secrets", Namespace: scope}) {
+		add(EdgeCreatesTokenSecret, "", Request{Verb: "create", Resource: "secrets"})
+	}
 	if allowsAnyName(rule, Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token", Namespace: scope}) {
 		add(EdgeCreatesToken, "", Request{})
 	}
@@ -496,24 +544,6 @@ func appendCapabilities(caps []capability, rule *rbacv1.PolicyRule, ns string, b
 	}
 	if ns != "" {
 		return caps // the rest is cluster-scoped power
-	}
-	const rbacGroup = rbacv1.GroupName
-	for _, rq := range []Request{
-		{Verb: "bind", Group: rbacGroup, Resource: "clusterroles"},
-		{Verb: "escalate", Group: rbacGroup, Resource: "clusterroles"},
-		{Verb: "bind", Group: rbacGroup, Resource: "roles"},
-		{Verb: "escalate", Group: rbacGroup, Resource: "roles"},
-		{Verb: "create", Group: rbacGroup, Resource: "clusterrolebindings"},
-		{Verb: "update", Group: rbacGroup, Resource: "clusterrolebindings"},
-		{Verb: "patch", Group: rbacGroup, Resource: "clusterrolebindings"},
-		{Verb: "create", Group: rbacGroup, Resource: "rolebindings"},
-		{Verb: "update", Group: rbacGroup, Resource: "rolebindings"},
-		{Verb: "patch", Group: rbacGroup, Resource: "rolebindings"},
-	} {
-		if RuleAllows(rule, rq) {
-			add(EdgeBindsRoles, describe(rq.Verb, rq.Group, rq.Resource), rq)
-			break
-		}
 	}
 	for _, verb := range []string{"get", "create"} {
 		if allowsAnyName(rule, Request{Verb: verb, Resource: "nodes", Subresource: "proxy"}) {
@@ -572,6 +602,22 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 				}
 			}
 		}
+	case EdgeCreatesTokenSecret:
+		for _, ns := range sortedKeys(g.saByNS) {
+			if !inScope(ns) {
+				continue
+			}
+			for _, sa := range g.saByNS[ns] {
+				if has(sa) {
+					continue
+				}
+				req := c.req
+				req.Namespace = ns
+				emit(edge{c.kind, label(full, func() string {
+					return "create secrets in " + ns + " (a service-account-token Secret for " + g.nodes[sa].Name + ")"
+				}), sa, c.b, ns, req})
+			}
+		}
 	case EdgeCreatesToken:
 		for _, ns := range sortedKeys(g.saByNS) {
 			if !inScope(ns) {
@@ -615,8 +661,6 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 				emit(edge{c.kind, label(full, func() string { return "impersonate " + req.Resource + " " + s.Name }), i, c.b, req.Namespace, req})
 			}
 		}
-	case EdgeBindsRoles:
-		emit(edge{c.kind, c.action, 0, c.b, "", c.req})
 	case EdgeNodeProxy:
 		for _, w := range g.workloads {
 			if has(w.sa) {
@@ -664,4 +708,119 @@ func nameIf(ok bool, name string) string {
 		return name
 	}
 	return ""
+}
+
+// grantsAdmin reports whether rules make whoever holds them cluster-wide
+// cluster-admin-equivalent.
+func grantsAdmin(rules []rule) bool {
+	for _, v := range adminVerbs {
+		req := Request{Verb: v, Group: "*", Resource: "*"}
+		if !slices.ContainsFunc(rules, func(r rule) bool { return RuleAllows(&r.PolicyRule, req) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// bindingHops returns, for every node but those skip names, the first hop
+// straight to ClusterAdmin that the API server's RBAC storage allows it
+// (nil if none), in the order of its escalation check
+// (pkg/registry/rbac/escalation_check.go and the policy-based storage):
+//
+//   - Writing a ClusterRoleBinding (create, or update or patch of one that
+//     exists, as roleRef is immutable) to a ClusterRole R is allowed only
+//     when the subject may bind R (verb bind on clusterroles/R,
+//     cluster-wide: only ClusterRoleBindings allow it) or already holds
+//     every permission R grants cluster-wide. R leads to ClusterAdmin when
+//     it is cluster-admin-equivalent, and a subject that holds all of such
+//     an R is cluster-admin-equivalent already: only bind opens the hop.
+//     Writing RoleBindings never does: what they grant stays in their
+//     namespace, where bind is checked too (a ClusterRole bound by a
+//     RoleBinding grants only in that namespace).
+//   - Updating or patching a ClusterRole (creating it, when a
+//     ClusterRoleBinding names a ClusterRole that does not exist) to add
+//     permissions the subject does not hold is allowed only with verb
+//     escalate on it; it leads to ClusterAdmin when a ClusterRoleBinding
+//     gives that ClusterRole to the subject.
+//
+// The hop's Request is the write, and Also the bind or escalate check.
+func bindingHops(m *Model, nodeKeys [][]string, skip func(int) bool) []*Hop {
+	const group = rbacv1.GroupName
+	out := make([]*Hop, len(nodeKeys))
+	first := func(hs []hit, keys []string) (Via, bool) {
+		for _, h := range hs {
+			if g, ok := h.grant(keys); ok {
+				return Via{Binding: g.Binding, Role: g.Role}, true
+			}
+		}
+		return Via{}, false
+	}
+	// try gives each node that may make every request of reqs (the write,
+	// then the check) the hop they make.
+	try := func(action string, write []Request, check Request, checkAction string, applies func(keys []string) bool) {
+		checkHits := m.hits(check)
+		if len(checkHits) == 0 {
+			return
+		}
+		writeHits := make([][]hit, len(write))
+		for i, w := range write {
+			writeHits[i] = m.hits(w)
+		}
+		for n, keys := range nodeKeys {
+			if n == 0 || out[n] != nil || skip(n) || !applies(keys) {
+				continue
+			}
+			checkVia, ok := first(checkHits, keys)
+			if !ok {
+				continue
+			}
+			for i, w := range write {
+				if via, ok := first(writeHits[i], keys); ok {
+					req := w
+					out[n] = &Hop{Edge: EdgeBindsRoles, Action: describe(w.Verb, w.Group, w.Resource) + nameIf(w.Name != "", " "+w.Name) + action,
+						Request: &req, To: ClusterAdmin, Via: via,
+						Also: []Need{{Action: checkAction, Request: check, Via: checkVia}}}
+					break
+				}
+			}
+		}
+	}
+	anyone := func([]string) bool { return true }
+	for _, r := range sortedKeys(m.clusterRules) {
+		if !grantsAdmin(m.clusterRules[r]) {
+			continue
+		}
+		write := []Request{{Verb: "create", Group: group, Resource: "clusterrolebindings"}}
+		for _, b := range m.cluster {
+			if b.role == (Ref{Kind: "ClusterRole", Name: r}) {
+				for _, v := range []string{"update", "patch"} {
+					write = append(write, Request{Verb: v, Group: group, Resource: "clusterrolebindings", Name: b.ref.Name})
+				}
+			}
+		}
+		bind := Request{Verb: "bind", Group: group, Resource: "clusterroles", Name: r}
+		try(" to ClusterRole "+r, write, bind, describe("bind", group, "clusterroles")+" "+r, anyone)
+	}
+	for _, b := range m.cluster {
+		if b.role.Kind != "ClusterRole" || len(b.subjects) == 0 {
+			continue
+		}
+		r := b.role.Name
+		esc := Request{Verb: "escalate", Group: group, Resource: "clusterroles", Name: r}
+		write := []Request{{Verb: "update", Group: group, Resource: "clusterroles", Name: r}, {Verb: "patch", Group: group, Resource: "clusterroles", Name: r}}
+		action := " bound by " + b.ref.String()
+		if !b.found {
+			esc.Name = "" // a create names no object
+			write = []Request{{Verb: "create", Group: group, Resource: "clusterroles"}}
+			action = " " + r + " that " + b.ref.String() + " binds"
+		}
+		applies := func(keys []string) bool {
+			return slices.ContainsFunc(b.subjects, func(s rbacv1.Subject) bool {
+				k := subjectKey(s, "")
+				return k != "" && slices.Contains(keys, k)
+			})
+		}
+		try(action, write, esc, describe("escalate", group, "clusterroles")+nameIf(esc.Name != "", " "+r), applies)
+	}
+	return out
 }

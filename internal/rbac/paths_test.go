@@ -84,13 +84,21 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ` + kind + `, name: ` + nam
 
 const mallory = `{kind: User, apiGroup: rbac.authorization.k8s.io, name: mallory}`
 
+// pathsOf returns the paths of manifests of one hop or more: those of
+// subjects that are not cluster-admin-equivalent already.
 func pathsOf(t *testing.T, manifests string) []Path {
 	t.Helper()
 	inv := inventory.New()
 	if errs := source.Decode("paths.yaml", []byte(manifests), inv.Add); len(errs) > 0 {
 		t.Fatalf("decode: %v", errs)
 	}
-	return Paths(Build(inv), inv)
+	var out []Path
+	for _, p := range Paths(Build(inv), inv) {
+		if p.Hops[0].Edge != EdgeIsClusterAdmin {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 var (
@@ -189,18 +197,91 @@ func TestPathsEdges(t *testing.T) {
 			extra: grantTo("", "sudo", mallory, `- {apiGroups: [""], resources: [users], verbs: [impersonate], resourceNames: [nobody]}`),
 		},
 		{
-			name:  "binds-roles: bind clusterroles",
-			extra: grantTo("", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind]}`),
+			name:  "binds-roles: bind clusterroles without a binding write gives nothing",
+			extra: grantTo("", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind, escalate]}`),
+		},
+		{
+			name:  "binds-roles: create clusterrolebindings without bind gives nothing",
+			extra: grantTo("", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterrolebindings], verbs: [create, update, patch]}`),
+		},
+		{
+			name: "binds-roles: create clusterrolebindings and bind cluster-admin by name",
+			extra: grantTo("", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterrolebindings], verbs: [create]}
+- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [cluster-admin]}`),
 			want: []Path{{Subject: User("mallory"), Hops: []Hop{
-				{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", Request: &Request{Verb: "bind", Group: "rbac.authorization.k8s.io", Resource: "clusterroles"}, To: ClusterAdmin, Via: clusterVia("binder", "")},
+				bindHop(clusterVia("binder", ""), clusterVia("binder", ""), "cluster-admin", &Request{Verb: "create", Group: "rbac.authorization.k8s.io", Resource: "clusterrolebindings"},
+					"create clusterrolebindings.rbac.authorization.k8s.io to ClusterRole cluster-admin"),
 			}}},
 		},
 		{
-			name:  "binds-roles: create clusterrolebindings",
-			extra: grantTo("", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterrolebindings], verbs: [create]}`),
+			name: "binds-roles: bind on a role that is not cluster-admin-equivalent gives nothing",
+			extra: grantTo("", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterrolebindings], verbs: [create]}
+- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [view, edit, admin, binder]}`),
+		},
+		{
+			name: "binds-roles: update an existing ClusterRoleBinding of a cluster-admin-equivalent role",
+			extra: grantTo("", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterrolebindings], verbs: [update], resourceNames: [admin]}
+- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [all]}`),
 			want: []Path{{Subject: User("mallory"), Hops: []Hop{
-				{Edge: EdgeBindsRoles, Action: "create clusterrolebindings.rbac.authorization.k8s.io", Request: &Request{Verb: "create", Group: "rbac.authorization.k8s.io", Resource: "clusterrolebindings"}, To: ClusterAdmin, Via: clusterVia("binder", "")},
+				bindHop(clusterVia("binder", ""), clusterVia("binder", ""), "all", &Request{Verb: "update", Group: "rbac.authorization.k8s.io", Resource: "clusterrolebindings", Name: "admin"},
+					"update clusterrolebindings.rbac.authorization.k8s.io admin to ClusterRole all"),
 			}}},
+		},
+		{
+			name: "binds-roles: bind and binding writes from two grants",
+			extra: grantTo("", "writer", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:authenticated"}`, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterrolebindings], verbs: [create]}`) +
+				grantTo("", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				bindHop(clusterVia("writer", ""), clusterVia("binder", ""), "all", &Request{Verb: "create", Group: "rbac.authorization.k8s.io", Resource: "clusterrolebindings"},
+					"create clusterrolebindings.rbac.authorization.k8s.io to ClusterRole all"),
+			}}},
+		},
+		{
+			name: "binds-roles: bind and binding writes granted in one namespace give nothing",
+			extra: `
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: binder}
+rules:
+- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterrolebindings, rolebindings], verbs: [create]}
+- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: binder, namespace: shop}
+subjects: [` + mallory + `]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: binder}
+`,
+		},
+		{
+			name:  "binds-roles: escalate a ClusterRole bound cluster-wide",
+			extra: grantTo("", "self", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, update], resourceNames: [self]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{{
+				Edge: EdgeBindsRoles, Action: "update clusterroles.rbac.authorization.k8s.io self bound by ClusterRoleBinding self",
+				Request: &Request{Verb: "update", Group: "rbac.authorization.k8s.io", Resource: "clusterroles", Name: "self"}, To: ClusterAdmin, Via: clusterVia("self", ""),
+				Also: []Need{{Action: "escalate clusterroles.rbac.authorization.k8s.io self", Request: Request{Verb: "escalate", Group: "rbac.authorization.k8s.io", Resource: "clusterroles", Name: "self"}, Via: clusterVia("self", "")}},
+			}}}},
+		},
+		{
+			name:  "binds-roles: escalate a ClusterRole bound to someone else gives nothing",
+			extra: grantTo("", "self", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, update, patch], resourceNames: [view, all]}`),
+		},
+		{
+			name:  "binds-roles: update without escalate gives nothing",
+			extra: grantTo("", "self", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [update, patch]}`),
+		},
+		{
+			name:  "creates-token-secret: create secrets in the namespace",
+			extra: grantTo("kube-system", "mint", mallory, `- {apiGroups: [""], resources: [secrets], verbs: [create]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeCreatesTokenSecret, Action: "create secrets in kube-system (a service-account-token Secret for admin)", Request: &Request{Verb: "create", Resource: "secrets", Namespace: "kube-system"}, To: adminSA, Via: roleVia("kube-system", "mint")},
+				adminHop,
+			}}},
+		},
+		{
+			name:  "creates-token-secret: secrets of another namespace give nothing",
+			extra: grantTo("shop", "mint", mallory, `- {apiGroups: [""], resources: [secrets], verbs: [create]}`),
 		},
 		{
 			name:  "binds-roles: in one namespace is not followed",
@@ -263,16 +344,17 @@ kind: Pod
 metadata: {name: stray}
 spec: {serviceAccountName: admin, containers: [{name: c, image: c:1}]}
 ` + grantTo("", "sa-binder", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:serviceaccounts"}`,
-				`- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind]}`),
+				`- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind]}
+- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterrolebindings], verbs: [create]}`),
 			want: []Path{
 				{Subject: Group("system:serviceaccounts"), Hops: []Hop{
-					{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", Request: &Request{Verb: "bind", Group: "rbac.authorization.k8s.io", Resource: "clusterroles"}, To: ClusterAdmin, Via: clusterVia("sa-binder", "")},
+					bindHop(clusterVia("sa-binder", ""), clusterVia("sa-binder", ""), "all", &Request{Verb: "create", Group: "rbac.authorization.k8s.io", Resource: "clusterrolebindings"}, "create clusterrolebindings.rbac.authorization.k8s.io to ClusterRole all"),
 				}},
 				{Subject: ServiceAccount("shop", "app"), Hops: []Hop{
-					{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", Request: &Request{Verb: "bind", Group: "rbac.authorization.k8s.io", Resource: "clusterroles"}, To: ClusterAdmin, Via: clusterVia("sa-binder", "")},
+					bindHop(clusterVia("sa-binder", ""), clusterVia("sa-binder", ""), "all", &Request{Verb: "create", Group: "rbac.authorization.k8s.io", Resource: "clusterrolebindings"}, "create clusterrolebindings.rbac.authorization.k8s.io to ClusterRole all"),
 				}},
 				{Subject: ServiceAccount("shop", "builder"), Hops: []Hop{
-					{Edge: EdgeBindsRoles, Action: "bind clusterroles.rbac.authorization.k8s.io", Request: &Request{Verb: "bind", Group: "rbac.authorization.k8s.io", Resource: "clusterroles"}, To: ClusterAdmin, Via: clusterVia("sa-binder", "")},
+					bindHop(clusterVia("sa-binder", ""), clusterVia("sa-binder", ""), "all", &Request{Verb: "create", Group: "rbac.authorization.k8s.io", Resource: "clusterrolebindings"}, "create clusterrolebindings.rbac.authorization.k8s.io to ClusterRole all"),
 				}},
 			},
 		},
@@ -303,6 +385,14 @@ spec: {serviceAccountName: admin, containers: [{name: c, image: c:1}]}
 	}
 }
 
+// bindHop is the hop a binding write to the cluster-admin-equivalent
+// ClusterRole role makes, with the bind check.
+func bindHop(write, bind Via, role string, req *Request, action string) Hop {
+	return Hop{Edge: EdgeBindsRoles, Action: action, Request: req, To: ClusterAdmin, Via: write,
+		Also: []Need{{Action: "bind clusterroles.rbac.authorization.k8s.io " + role,
+			Request: Request{Verb: "bind", Group: "rbac.authorization.k8s.io", Resource: "clusterroles", Name: role}, Via: bind}}}
+}
+
 // TestPathsCycles: ServiceAccounts that can become each other, with and
 // without a way out, neither loop nor report a path without one.
 func TestPathsCycles(t *testing.T) {
@@ -312,14 +402,18 @@ func TestPathsCycles(t *testing.T) {
 		t.Errorf("Paths of a cycle without a way out = %v, want none", got)
 	}
 	out := loop + grantTo("", "binder", `{kind: ServiceAccount, name: app, namespace: shop}`,
-		`- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate]}`)
+		`- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, patch]}`)
+	escalateHop := Hop{Edge: EdgeBindsRoles, Action: "patch clusterroles.rbac.authorization.k8s.io binder bound by ClusterRoleBinding binder",
+		Request: &Request{Verb: "patch", Group: "rbac.authorization.k8s.io", Resource: "clusterroles", Name: "binder"}, To: ClusterAdmin, Via: clusterVia("binder", ""),
+		Also: []Need{{Action: "escalate clusterroles.rbac.authorization.k8s.io binder",
+			Request: Request{Verb: "escalate", Group: "rbac.authorization.k8s.io", Resource: "clusterroles", Name: "binder"}, Via: clusterVia("binder", "")}}}
 	want := []Path{
 		{Subject: ServiceAccount("shop", "app"), Hops: []Hop{
-			{Edge: EdgeBindsRoles, Action: "escalate clusterroles.rbac.authorization.k8s.io", Request: &Request{Verb: "escalate", Group: "rbac.authorization.k8s.io", Resource: "clusterroles"}, To: ClusterAdmin, Via: clusterVia("binder", "")},
+			escalateHop,
 		}},
 		{Subject: ServiceAccount("shop", "builder"), Hops: []Hop{
 			{Edge: EdgeRunsPodAs, Action: "create pods in shop", Request: &Request{Verb: "create", Resource: "pods", Namespace: "shop"}, To: ServiceAccount("shop", "app"), Via: roleVia("shop", "deploy")},
-			{Edge: EdgeBindsRoles, Action: "escalate clusterroles.rbac.authorization.k8s.io", Request: &Request{Verb: "escalate", Group: "rbac.authorization.k8s.io", Resource: "clusterroles"}, To: ClusterAdmin, Via: clusterVia("binder", "")},
+			escalateHop,
 		}},
 	}
 	if diff := cmp.Diff(want, pathsOf(t, pathsBase+out)); diff != "" {
@@ -327,15 +421,18 @@ func TestPathsCycles(t *testing.T) {
 	}
 }
 
-// TestPathsSkipsClusterAdmins: subjects that are cluster-admin-equivalent,
-// even through a group, have no path, though they hold escalating grants.
-func TestPathsSkipsClusterAdmins(t *testing.T) {
+// TestPathsOfClusterAdmins: subjects that are cluster-admin-equivalent,
+// even through a group, have a path of zero hops naming their grant, though
+// they hold escalating grants; system:masters is left out.
+func TestPathsOfClusterAdmins(t *testing.T) {
 	extra := grantTo("", "sudo", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:serviceaccounts:kube-system"}`,
 		`- {apiGroups: [""], resources: [users], verbs: [impersonate]}`) +
 		grantTo("", "all-verbs", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: ops}`,
 			`- {apiGroups: ["*"], resources: ["*"], verbs: [create, update, delete, get, list]}`) +
 		grantTo("", "nearly", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: readers}`,
-			`- {apiGroups: ["*"], resources: ["*"], verbs: [get, list]}`)
+			`- {apiGroups: ["*"], resources: ["*"], verbs: [get, list]}`) +
+		grantTo("", "masters", `{kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:masters"}`,
+			`- {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}`)
 	inv := inventory.New()
 	if errs := source.Decode("paths.yaml", []byte(pathsBase+extra), inv.Add); len(errs) > 0 {
 		t.Fatalf("decode: %v", errs)
@@ -351,12 +448,20 @@ func TestPathsSkipsClusterAdmins(t *testing.T) {
 	}
 	// The kube-system group itself may impersonate root and readers may
 	// read the admin's token Secret: they have paths; the admin
-	// ServiceAccount, in that group, has none.
+	// ServiceAccount, in that group, has a path of zero hops.
 	var subjects []string
 	for _, p := range Paths(m, inv) {
 		subjects = append(subjects, p.Subject.String())
+		if zero := p.Hops[0].Edge == EdgeIsClusterAdmin; zero != m.IsClusterAdmin(p.Subject) {
+			t.Errorf("path of %s: zero hops %v, cluster-admin-equivalent %v", p.Subject, zero, !zero)
+		}
 	}
-	if diff := cmp.Diff([]string{"group:readers", "group:system:serviceaccounts:kube-system"}, subjects); diff != "" {
+	if diff := cmp.Diff([]string{"user:root", "group:ops", "group:readers", "group:system:serviceaccounts:kube-system", "serviceaccount:kube-system:admin"}, subjects); diff != "" {
 		t.Errorf("subjects with paths (-want +got):\n%s", diff)
+	}
+	ops := Path{Subject: Group("ops"), Hops: []Hop{{Edge: EdgeIsClusterAdmin, Action: `create, update, delete, get, list "*" resources in API group "*"`,
+		To: ClusterAdmin, Via: clusterVia("all-verbs", "")}}}
+	if diff := cmp.Diff(ops, Paths(m, inv)[1]); diff != "" {
+		t.Errorf("path of group ops (-want +got):\n%s", diff)
 	}
 }
