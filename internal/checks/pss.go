@@ -62,11 +62,16 @@ func (c pssCheck) Run(_ context.Context, inv *inventory.Inventory, opts check.Op
 			continue
 		}
 		locate, sev := c.locate, c.severity(ctl, w, opts)
+		forbids := func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) bool { return !ctl.Check(meta, spec).Allowed }
 		if len(ctl.Overrides) > 0 {
 			// What the replaced baseline controls forbid is reported by
 			// their own checks (see runOverridden); this one reports the
 			// rest, as PSA words it for the pod without those values.
-			if meta, spec, stripped := withoutBaselineViolations(ctl, opts, w); stripped {
+			if meta, spec, stripped := withoutBaselineViolations(ctl, opts, w.PodMeta, w.Spec); stripped {
+				forbids = func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) bool {
+					meta, spec, _ = withoutBaselineViolations(ctl, opts, meta, spec)
+					return !ctl.Check(meta, spec).Allowed
+				}
 				r = ctl.Check(meta, spec)
 				if r.Allowed {
 					continue
@@ -90,6 +95,7 @@ func (c pssCheck) Run(_ context.Context, inv *inventory.Inventory, opts check.Op
 		out = append(out, check.Finding{
 			Object:   w.Object,
 			Path:     path,
+			Related:  otherContainers(w, path, locate, forbids),
 			Reason:   r.ForbiddenReason,
 			Detail:   r.ForbiddenDetail,
 			Severity: sev,
@@ -136,9 +142,11 @@ func (c pssCheck) runOverridden(inv *inventory.Inventory, opts check.Options) []
 		if c.grade != nil {
 			sev = c.grade(w)
 		}
+		forbids := func(meta *metav1.ObjectMeta, spec *corev1.PodSpec) bool { return !ctl.Check(meta, spec).Allowed }
 		out = append(out, check.Finding{
 			Object:   w.Object,
 			Path:     path,
+			Related:  otherContainers(w, path, c.locate, forbids),
 			Reason:   r.ForbiddenReason,
 			Detail:   r.ForbiddenDetail,
 			Severity: sev,
@@ -168,9 +176,8 @@ func overridingControl(opts check.Options, id string) *pss.Control {
 // withoutBaselineViolations returns the pod of w with the values that the
 // baseline controls ctl replaces forbid changed to values they allow (see
 // baselineFix), and whether any of them forbade the pod.
-func withoutBaselineViolations(ctl *pss.Control, opts check.Options, w *inventory.Workload) (*metav1.ObjectMeta, *corev1.PodSpec, bool) {
+func withoutBaselineViolations(ctl *pss.Control, opts check.Options, meta *metav1.ObjectMeta, spec *corev1.PodSpec) (*metav1.ObjectMeta, *corev1.PodSpec, bool) {
 	baseline := pss.For(api.LevelVersion{Level: api.LevelBaseline, Version: opts.PSS.Version})
-	meta, spec := w.PodMeta, w.Spec
 	stripped := false
 	for _, id := range ctl.Overrides {
 		b, ok := baseline.Control(id)

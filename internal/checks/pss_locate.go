@@ -259,3 +259,77 @@ var restrictedOnlyLocate = map[string]func(w *inventory.Workload) string{
 		return ""
 	},
 }
+
+// otherContainers returns, for a finding whose field path is in one
+// container of w (the first that the control forbids, in PSA's visiting
+// order: init, regular, ephemeral containers), the same field in each other
+// container the control forbids, in that order: the related locations of a
+// finding PSA words for several containers. Each container is judged, and
+// its field located, in a copy of the pod that holds it alone, beside the
+// pod-level fields; a field that is then not in the container (a pod-level
+// one) is not listed. It returns nil for a pod-level finding, a pod with
+// one container, or an object that is not of a built-in kind.
+func otherContainers(w *inventory.Workload, path string, locate func(*inventory.Workload) string, forbids func(*metav1.ObjectMeta, *corev1.PodSpec) bool) []string {
+	cs := w.Containers()
+	if len(cs) < 2 || locate == nil || w.Object == nil || w.Object.Typed == nil {
+		return nil
+	}
+	primary := -1
+	for i, c := range cs {
+		if within(path, c.Path) {
+			primary = i
+			break
+		}
+	}
+	if primary < 0 {
+		return nil
+	}
+	var out []string
+	for i, c := range cs {
+		if i == primary {
+			continue
+		}
+		alone := isolate(w, c)
+		if alone == nil || len(alone.Containers()) != 1 || !forbids(alone.PodMeta, alone.Spec) {
+			continue
+		}
+		p, at := locate(alone), alone.Containers()[0].Path
+		if within(p, at) {
+			out = append(out, c.Path+p[len(at):])
+		}
+	}
+	return out
+}
+
+// within reports whether path is the field at prefix or below it.
+func within(path, prefix string) bool {
+	return path == prefix || strings.HasPrefix(path, prefix+".") || strings.HasPrefix(path, prefix+"[")
+}
+
+// isolate returns the workload of a copy of w's object whose pod holds
+// container c alone, in its own list, or nil when the copy does not make
+// exactly one workload.
+func isolate(w *inventory.Workload, c inventory.Container) *inventory.Workload {
+	o := *w.Object
+	o.Typed = w.Object.Typed.DeepCopyObject()
+	inv := inventory.NewSingle(nil, &o)
+	if len(inv.Workloads) != 1 {
+		return nil
+	}
+	spec := inv.Workloads[0].Spec
+	one := *c.Container
+	spec.InitContainers, spec.Containers, spec.EphemeralContainers = nil, nil, nil
+	switch c.Kind {
+	case inventory.InitContainer:
+		spec.InitContainers = []corev1.Container{one}
+	case inventory.EphemeralContainer:
+		spec.EphemeralContainers = []corev1.EphemeralContainer{{EphemeralContainerCommon: corev1.EphemeralContainerCommon(one)}}
+	default:
+		spec.Containers = []corev1.Container{one}
+	}
+	inv = inventory.NewSingle(nil, &o)
+	if len(inv.Workloads) != 1 {
+		return nil
+	}
+	return inv.Workloads[0]
+}

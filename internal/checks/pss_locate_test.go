@@ -106,3 +106,76 @@ func pathSet(doc any, path string) bool {
 	}
 	return true
 }
+
+// TestPSSRelatedContainers: a PSS finding that concerns several containers
+// points at the first offending container in PSA's visiting order (init,
+// regular, ephemeral) and lists the same field in the other offending
+// containers, in that order, as related locations; a pod-level finding and a
+// finding on one container have none.
+func TestPSSRelatedContainers(t *testing.T) {
+	tests := []struct {
+		name, id, level, manifest string
+		path                      string
+		related                   []string
+	}{
+		{
+			name: "missing and wrong values, containers that pass skipped",
+			id:   "pss-allow-privilege-escalation",
+			manifest: deployment(`{containers: [{name: a, image: i}, {name: b, image: i, securityContext: {allowPrivilegeEscalation: false}},
+  {name: c, image: i, securityContext: {allowPrivilegeEscalation: true}}]}`),
+			path:    "spec.template.spec.containers[0]",
+			related: []string{"spec.template.spec.containers[2].securityContext.allowPrivilegeEscalation"},
+		},
+		{
+			name: "init container visited first, each capability at its index",
+			id:   "pss-capabilities-baseline",
+			manifest: pod(`{containers: [{name: app, image: i, securityContext: {capabilities: {add: [CHOWN, NET_ADMIN]}}}],
+  initContainers: [{name: setup, image: i, securityContext: {capabilities: {add: [SYS_ADMIN]}}}]}`),
+			path:    "spec.initContainers[0].securityContext.capabilities.add[0]",
+			related: []string{"spec.containers[0].securityContext.capabilities.add[1]"},
+		},
+		{
+			name:     "privileged in a regular and an ephemeral container",
+			id:       "pss-privileged",
+			level:    "baseline",
+			manifest: pod(`{containers: [{name: a, image: i, securityContext: {privileged: true}}, {name: b, image: i}], ephemeralContainers: [{name: debug, image: i, securityContext: {privileged: true}}]}`),
+			path:     "spec.containers[0].securityContext.privileged",
+			related:  []string{"spec.ephemeralContainers[0].securityContext.privileged"},
+		},
+		{
+			name:     "one offending container",
+			id:       "pss-privileged",
+			manifest: pod(`{containers: [{name: a, image: i}, {name: b, image: i, securityContext: {privileged: true}}]}`),
+			path:     "spec.containers[1].securityContext.privileged",
+		},
+		{
+			name:     "pod-level finding",
+			id:       "pss-host-namespaces",
+			manifest: pod(`{hostNetwork: true, containers: [{name: a, image: i}, {name: b, image: i}]}`),
+			path:     "spec.hostNetwork",
+		},
+		{
+			name: "restricted part only, beside a baseline capability",
+			id:   "pss-capabilities-restricted",
+			manifest: pod(`{containers: [{name: a, image: i, securityContext: {capabilities: {drop: [ALL], add: [SYS_ADMIN]}}},
+  {name: b, image: i, securityContext: {capabilities: {drop: [ALL], add: [SYS_ADMIN, CHOWN]}}}, {name: c, image: i, securityContext: {capabilities: {drop: [ALL], add: [KILL]}}}]}`),
+			path:    "spec.containers[1].securityContext.capabilities.add[1]",
+			related: []string{"spec.containers[2].securityContext.capabilities.add[0]"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := caseOptions(t, tc.level, "")
+			fs := run(registered(t, check.ID(tc.id)), load(t, "test.yaml", tc.manifest), opts)
+			if len(fs) != 1 {
+				t.Fatalf("got %d findings, want 1", len(fs))
+			}
+			if fs[0].Path != tc.path {
+				t.Errorf("path = %q, want %q", fs[0].Path, tc.path)
+			}
+			if strings.Join(fs[0].Related, " ") != strings.Join(tc.related, " ") {
+				t.Errorf("related = %q, want %q", fs[0].Related, tc.related)
+			}
+		})
+	}
+}
