@@ -267,7 +267,9 @@ var restrictedOnlyLocate = map[string]func(w *inventory.Workload) string{
 // finding PSA words for several containers. Each container is judged, and
 // its field located, in a copy of the pod that holds it alone, beside the
 // pod-level fields; a field that is then not in the container (a pod-level
-// one) is not listed. It returns nil for a pod-level finding, a pod with
+// one) is not listed, and a field missing from the pod and the container
+// alike (located at the pod spec or its securityContext) is the
+// container's. It returns nil for a pod-level finding, a pod with
 // one container, or an object that is not of a built-in kind.
 func otherContainers(w *inventory.Workload, path string, locate func(*inventory.Workload) string, forbids func(*metav1.ObjectMeta, *corev1.PodSpec) bool) []string {
 	cs := w.Containers()
@@ -294,8 +296,15 @@ func otherContainers(w *inventory.Workload, path string, locate func(*inventory.
 			continue
 		}
 		p, at := locate(alone), alone.Containers()[0].Path
-		if within(p, at) {
+		switch {
+		case within(p, at):
 			out = append(out, c.Path+p[len(at):])
+		case p == "" || p == alone.Path("securityContext"):
+			// A field missing from the container and the pod alike
+			// belongs to the pod (its spec or securityContext) when one
+			// container misses it; beside the first container, the
+			// place is the container.
+			out = append(out, c.Path)
 		}
 	}
 	return out

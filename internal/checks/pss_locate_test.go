@@ -143,6 +143,21 @@ func TestPSSRelatedContainers(t *testing.T) {
 			related:  []string{"spec.ephemeralContainers[0].securityContext.privileged"},
 		},
 		{
+			name: "missing from the pod and from a container without securityContext",
+			id:   "pss-run-as-non-root",
+			manifest: deployment(`{containers: [{name: a, image: i, securityContext: {privileged: false}}, {name: b, image: i, securityContext: {runAsNonRoot: true}},
+  {name: c, image: i}]}`),
+			path:    "spec.template.spec.containers[0].securityContext",
+			related: []string{"spec.template.spec.containers[2]"},
+		},
+		{
+			name:     "missing from the pod's securityContext and from a container",
+			id:       "pss-seccomp-restricted",
+			manifest: pod(`{securityContext: {fsGroup: 2000}, containers: [{name: a, image: i, securityContext: {privileged: false}}, {name: b, image: i}]}`),
+			path:     "spec.containers[0].securityContext",
+			related:  []string{"spec.containers[1]"},
+		},
+		{
 			name:     "one offending container",
 			id:       "pss-privileged",
 			manifest: pod(`{containers: [{name: a, image: i}, {name: b, image: i, securityContext: {privileged: true}}]}`),
