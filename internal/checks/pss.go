@@ -95,7 +95,7 @@ func (c pssCheck) Run(_ context.Context, inv *inventory.Inventory, opts check.Op
 		out = append(out, check.Finding{
 			Object:   w.Object,
 			Path:     path,
-			Related:  otherContainers(w, path, locate, forbids),
+			Related:  otherContainers(w, path, r.ForbiddenDetail, locate, forbids),
 			Reason:   r.ForbiddenReason,
 			Detail:   r.ForbiddenDetail,
 			Severity: sev,
@@ -146,7 +146,7 @@ func (c pssCheck) runOverridden(inv *inventory.Inventory, opts check.Options) []
 		out = append(out, check.Finding{
 			Object:   w.Object,
 			Path:     path,
-			Related:  otherContainers(w, path, c.locate, forbids),
+			Related:  otherContainers(w, path, r.ForbiddenDetail, c.locate, forbids),
 			Reason:   r.ForbiddenReason,
 			Detail:   r.ForbiddenDetail,
 			Severity: sev,

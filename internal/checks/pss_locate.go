@@ -264,16 +264,29 @@ var restrictedOnlyLocate = map[string]func(w *inventory.Workload) string{
 // container of w (the first that the control forbids, in PSA's visiting
 // order: init, regular, ephemeral containers), the same field in each other
 // container the control forbids, in that order: the related locations of a
-// finding PSA words for several containers. Each container is judged, and
+// finding PSA words for several containers (its detail names them). Each container is judged, and
 // its field located, in a copy of the pod that holds it alone, beside the
 // pod-level fields; a field that is then not in the container (a pod-level
 // one) is not listed, and a field missing from the pod and the container
 // alike (located at the pod spec or its securityContext) is the
 // container's. It returns nil for a pod-level finding, a pod with
 // one container, or an object that is not of a built-in kind.
-func otherContainers(w *inventory.Workload, path string, locate func(*inventory.Workload) string, forbids func(*metav1.ObjectMeta, *corev1.PodSpec) bool) []string {
+func otherContainers(w *inventory.Workload, path, detail string, locate func(*inventory.Workload) string, forbids func(*metav1.ObjectMeta, *corev1.PodSpec) bool) []string {
 	cs := w.Containers()
 	if len(cs) < 2 || locate == nil || w.Object == nil || w.Object.Typed == nil {
+		return nil
+	}
+	// PSA's detail names every container it forbids: only those are
+	// judged alone, and none when it names fewer than two.
+	named := make([]bool, len(cs))
+	n := 0
+	for i, c := range cs {
+		if strings.Contains(detail, `"`+c.Name+`"`) { // as PSA quotes names
+			named[i] = true
+			n++
+		}
+	}
+	if n < 2 {
 		return nil
 	}
 	primary := -1
@@ -288,7 +301,7 @@ func otherContainers(w *inventory.Workload, path string, locate func(*inventory.
 	}
 	var out []string
 	for i, c := range cs {
-		if i == primary {
+		if i == primary || !named[i] {
 			continue
 		}
 		alone := isolate(w, c)

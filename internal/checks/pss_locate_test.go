@@ -21,6 +21,7 @@ import (
 // each finding's Path to what locate promises: a field the manifest sets,
 // and one below the pod spec unless the finding is about a field the pod
 // must set (then the nearest securityContext, container or the pod spec).
+// Each related path is another field the manifest sets in the pod spec.
 // A pass fixture must give no PSS finding at all.
 func TestPSSLocateOnPSAFixtures(t *testing.T) {
 	root, err := psatestdata.Root()
@@ -76,6 +77,11 @@ func TestPSSLocateOnPSAFixtures(t *testing.T) {
 			}
 			if f.Path == spec && !strings.Contains(f.Detail, "must set") {
 				t.Errorf("%s at %s: %s: path is the pod spec, want the offending field", fx.File, opts.PSS, f.Detail)
+			}
+			for _, r := range f.Related {
+				if !pathSet(doc, r) || r == f.Path || !strings.HasPrefix(r, spec+".") {
+					t.Errorf("%s at %s: %s: related path %q is not another field the manifest sets in the pod spec", fx.File, opts.PSS, f.Detail, r)
+				}
 			}
 		}
 	}
