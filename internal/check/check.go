@@ -187,6 +187,10 @@ type Finding struct {
 	// spec.template.spec.containers[0].securityContext.privileged, or the
 	// nearest field that exists when the fault is a missing field.
 	Path string
+	// Related lists other fields of the same fault, when it has several:
+	// for a Pod Security Standards control that forbids several containers,
+	// the field in each offending container after the one Path names.
+	Related []string
 	// Reason is a short lowercase noun phrase, free of names and values, that
 	// groups findings across objects: "privileged containers".
 	Reason string

@@ -22,9 +22,10 @@ func TestPSSCapabilitiesBaseline(t *testing.T) {
 			want:     []finding{{Object: "Pod shop/app", Path: "spec.containers[0].securityContext.capabilities.add[0]", Reason: "non-default capabilities", Detail: `container "app" must not include "NET_ADMIN" in securityContext.capabilities.add`}},
 		},
 		{
-			name:     "replaced by capabilities_restricted at restricted v1.22",
+			name:     "reported under its own ID where capabilities_restricted replaces it (restricted v1.22)",
 			version:  "v1.22",
 			manifest: pod("{containers: [{name: app, image: i, securityContext: {capabilities: {add: [NET_ADMIN]}}}]}"),
+			want:     []finding{{Object: "Pod shop/app", Path: "spec.containers[0].securityContext.capabilities.add[0]", Reason: "non-default capabilities", Detail: `container "app" must not include "NET_ADMIN" in securityContext.capabilities.add`}},
 		},
 	})
 }

@@ -32,7 +32,7 @@ func init() {
 			Title:       "Capabilities not dropped",
 			Category:    check.ElevationOfPrivilege,
 			Severity:    check.Medium,
-			Description: "A container that does not drop ALL Linux capabilities, or adds back any capability but NET_BIND_SERVICE, keeps privileges it does not need. At the restricted level this control also reports the capabilities the baseline level forbids.",
+			Description: "A container that does not drop ALL Linux capabilities, or adds back any capability but NET_BIND_SERVICE, keeps privileges it does not need.",
 			Remediation: "Set securityContext.capabilities.drop to [\"ALL\"] in every container and add back only NET_BIND_SERVICE, if the container listens on a port below 1024.",
 			References:  []string{refPSS + "#restricted", refSecurityContext + "#set-capabilities-for-a-container"},
 		},

@@ -16,8 +16,9 @@ func TestPSSHostPathVolumes(t *testing.T) {
 			want:     []finding{{Object: "Deployment shop/app", Path: "spec.template.spec.volumes[1].hostPath", Reason: "hostPath volumes", Detail: `volumes "b", "c"`, Severity: check.Critical}},
 		},
 		{
-			name:     "replaced by restrictedVolumes at restricted",
+			name:     "reported under its own ID where restrictedVolumes replaces it (restricted)",
 			manifest: pod("{containers: [{name: app, image: i}], volumes: [{name: b, hostPath: {path: /etc}}]}"),
+			want:     []finding{{Object: "Pod shop/app", Path: "spec.volumes[0].hostPath", Reason: "hostPath volumes", Detail: `volume "b"`, Severity: check.Critical}},
 		},
 	})
 }

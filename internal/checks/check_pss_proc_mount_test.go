@@ -11,6 +11,7 @@ func TestPSSProcMount(t *testing.T) {
 		{name: "unmasked in a user namespace", level: "baseline", manifest: pod("{hostUsers: false, " + unmasked[1:])},
 		{name: "unmasked in a user namespace before v1.35", level: "baseline", version: "v1.34", manifest: pod("{hostUsers: false, " + unmasked[1:]), want: want},
 		{name: "restricted before v1.35", version: "v1.34", manifest: pod(unmasked), want: want},
-		{name: "replaced by procMount_restricted at restricted v1.35", version: "v1.35", manifest: pod(unmasked)},
+		{name: "reported under its own ID where procMount_restricted replaces it (restricted v1.35)", version: "v1.35", manifest: pod(unmasked),
+			want: []finding{{Object: "Pod shop/app", Path: "spec.containers[1].securityContext.procMount", Reason: "procMount", Detail: `container "b" must not set securityContext.procMount to "Unmasked"`}}},
 	})
 }

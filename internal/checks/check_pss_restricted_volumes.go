@@ -37,7 +37,7 @@ func init() {
 			Title:       "Restricted volume type",
 			Category:    check.ElevationOfPrivilege,
 			Severity:    check.Medium,
-			Description: "A volume of a type other than configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret reaches storage directly, bypassing persistent volume claims and the administrator's storage classes. At the restricted level this control also reports hostPath volumes.",
+			Description: "A volume of a type other than configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret reaches storage directly, bypassing persistent volume claims and the administrator's storage classes.",
 			Remediation: "Use a persistentVolumeClaim (or a CSI or ephemeral volume) instead of the restricted volume type.",
 			References:  []string{refPSS + "#restricted", refVolumes},
 		},

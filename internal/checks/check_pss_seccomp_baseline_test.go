@@ -38,9 +38,10 @@ func TestPSSSeccompBaseline(t *testing.T) {
 			want:     []finding{{Object: "Pod shop/app", Path: `metadata.annotations["seccomp.security.alpha.kubernetes.io/pod"]`, Reason: "seccompProfile", Detail: `forbidden annotation seccomp.security.alpha.kubernetes.io/pod="unconfined"`}},
 		},
 		{
-			name:     "replaced by seccompProfile_restricted at restricted v1.19",
+			name:     "reported under its own ID where seccompProfile_restricted replaces it (restricted v1.19)",
 			version:  "v1.19",
 			manifest: pod("{securityContext: {seccompProfile: {type: Unconfined}}, containers: [{name: a, image: i}]}"),
+			want:     []finding{{Object: "Pod shop/app", Path: "spec.securityContext.seccompProfile.type", Reason: "seccompProfile", Detail: `pod must not set securityContext.seccompProfile.type to "Unconfined"`}},
 		},
 	})
 }

@@ -117,3 +117,241 @@ func firstForbiddenValue(id string, probes []pssProbe) string {
 	}
 	return ""
 }
+
+// baselineFix holds, for each baseline control that a restricted control
+// replaces, a function that changes in a copy of a pod the values the
+// baseline control b forbids to values both levels allow, keeping every
+// list's indexes: what is left for the restricted control to forbid is its
+// own part.
+var baselineFix = map[string]func(b *pss.Control, meta *metav1.ObjectMeta, spec *corev1.PodSpec){
+	"capabilities_baseline": func(b *pss.Control, _ *metav1.ObjectMeta, spec *corev1.PodSpec) {
+		fix := func(sc *corev1.SecurityContext) {
+			if sc == nil || sc.Capabilities == nil {
+				return
+			}
+			for j, capability := range sc.Capabilities.Add {
+				probe := &corev1.PodSpec{Containers: []corev1.Container{{Name: "probe",
+					SecurityContext: &corev1.SecurityContext{Capabilities: &corev1.Capabilities{Add: []corev1.Capability{capability}}}}}}
+				if !b.Check(&metav1.ObjectMeta{}, probe).Allowed {
+					sc.Capabilities.Add[j] = "NET_BIND_SERVICE"
+				}
+			}
+		}
+		forEachSecurityContext(spec, fix)
+	},
+	"seccompProfile_baseline": func(_ *pss.Control, meta *metav1.ObjectMeta, spec *corev1.PodSpec) {
+		fix := func(p *corev1.SeccompProfile) {
+			if p != nil && !seccompTypeAllowed(p.Type) {
+				p.Type, p.LocalhostProfile = corev1.SeccompProfileTypeRuntimeDefault, nil
+			}
+		}
+		if spec.SecurityContext != nil {
+			fix(spec.SecurityContext.SeccompProfile)
+		}
+		forEachSecurityContext(spec, func(sc *corev1.SecurityContext) {
+			if sc != nil {
+				fix(sc.SeccompProfile)
+			}
+		})
+		for k, v := range meta.Annotations {
+			if (k == corev1.SeccompPodAnnotationKey || strings.HasPrefix(k, corev1.SeccompContainerAnnotationKeyPrefix)) && !seccompAnnotationAllowed(v) {
+				meta.Annotations[k] = corev1.SeccompProfileRuntimeDefault
+			}
+		}
+	},
+	"procMount": func(_ *pss.Control, _ *metav1.ObjectMeta, spec *corev1.PodSpec) {
+		forEachSecurityContext(spec, func(sc *corev1.SecurityContext) {
+			if sc != nil && sc.ProcMount != nil && *sc.ProcMount != corev1.DefaultProcMount {
+				sc.ProcMount = nil
+			}
+		})
+	},
+	"hostPathVolumes": func(_ *pss.Control, _ *metav1.ObjectMeta, spec *corev1.PodSpec) {
+		for i := range spec.Volumes {
+			if spec.Volumes[i].HostPath != nil {
+				spec.Volumes[i].VolumeSource = corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}
+			}
+		}
+	},
+}
+
+// forEachSecurityContext calls fn with the securityContext of every init,
+// regular and ephemeral container of spec.
+func forEachSecurityContext(spec *corev1.PodSpec, fn func(sc *corev1.SecurityContext)) {
+	for i := range spec.InitContainers {
+		fn(spec.InitContainers[i].SecurityContext)
+	}
+	for i := range spec.Containers {
+		fn(spec.Containers[i].SecurityContext)
+	}
+	for i := range spec.EphemeralContainers {
+		fn(spec.EphemeralContainers[i].SecurityContext)
+	}
+}
+
+// restrictedOnlyLocate holds, for a restricted control that replaces
+// baseline ones, the locate function used when the pod breaks a replaced
+// baseline control too: that part is reported under the baseline check, so
+// the restricted finding points at the first field only the restricted
+// control forbids.
+var restrictedOnlyLocate = map[string]func(w *inventory.Workload) string{
+	"capabilities_restricted": func(w *inventory.Workload) string {
+		containers := w.Containers()
+		for _, c := range containers {
+			switch sc := c.SecurityContext; {
+			case sc == nil:
+				return c.Path
+			case sc.Capabilities == nil:
+				return c.Field("securityContext")
+			case !dropsAll(sc.Capabilities.Drop):
+				if sc.Capabilities.Drop != nil {
+					return c.Field("securityContext.capabilities.drop")
+				}
+				return c.Field("securityContext.capabilities")
+			}
+		}
+		var probes []pssProbe
+		for _, c := range containers {
+			for j, capability := range c.SecurityContext.Capabilities.Add {
+				if capability == "NET_BIND_SERVICE" {
+					continue
+				}
+				probes = append(probes, pssProbe{
+					path: fieldpath.Index(c.Field("securityContext.capabilities.add"), j),
+					spec: &corev1.PodSpec{Containers: []corev1.Container{{Name: c.Name,
+						SecurityContext: &corev1.SecurityContext{Capabilities: &corev1.Capabilities{Add: []corev1.Capability{capability}}}}}},
+				})
+			}
+		}
+		baseline, ok := pss.For(api.LevelVersion{Level: api.LevelBaseline, Version: api.LatestVersion()}).Control("capabilities_baseline")
+		for _, p := range probes {
+			if ok && baseline.Check(&metav1.ObjectMeta{}, p.spec).Allowed {
+				return p.path
+			}
+		}
+		return ""
+	},
+	"seccompProfile_restricted": func(w *inventory.Workload) string {
+		if sc := w.Spec.SecurityContext; sc != nil && sc.SeccompProfile != nil {
+			return ""
+		}
+		for _, c := range w.Containers() {
+			if c.SecurityContext == nil || c.SecurityContext.SeccompProfile == nil {
+				return nearestSecurityContext(w, c)
+			}
+		}
+		return ""
+	},
+	"restrictedVolumes": func(w *inventory.Workload) string {
+		for i := range w.Spec.Volumes {
+			srcs := volumeSources(&w.Spec.Volumes[i])
+			if len(srcs) == 0 || w.Spec.Volumes[i].HostPath != nil {
+				continue
+			}
+			allowed := false
+			for _, s := range srcs {
+				allowed = allowed || restrictedVolumesAllowed[s]
+			}
+			if !allowed {
+				return fieldpath.Join(fieldpath.Index(w.Path("volumes"), i), srcs[0])
+			}
+		}
+		return ""
+	},
+}
+
+// otherContainers returns, for a finding whose field path is in one
+// container of w (the first that the control forbids, in PSA's visiting
+// order: init, regular, ephemeral containers), the same field in each other
+// container the control forbids, in that order: the related locations of a
+// finding PSA words for several containers (its detail names them). Each container is judged, and
+// its field located, in a copy of the pod that holds it alone, beside the
+// pod-level fields; a field that is then not in the container (a pod-level
+// one) is not listed, and a field missing from the pod and the container
+// alike (located at the pod spec or its securityContext) is the
+// container's. It returns nil for a pod-level finding, a pod with
+// one container, or an object that is not of a built-in kind.
+func otherContainers(w *inventory.Workload, path, detail string, locate func(*inventory.Workload) string, forbids func(*metav1.ObjectMeta, *corev1.PodSpec) bool) []string {
+	cs := w.Containers()
+	if len(cs) < 2 || locate == nil || w.Object == nil || w.Object.Typed == nil {
+		return nil
+	}
+	// PSA's detail names every container it forbids: only those are
+	// judged alone, and none when it names fewer than two.
+	named := make([]bool, len(cs))
+	n := 0
+	for i, c := range cs {
+		if strings.Contains(detail, `"`+c.Name+`"`) { // as PSA quotes names
+			named[i] = true
+			n++
+		}
+	}
+	if n < 2 {
+		return nil
+	}
+	primary := -1
+	for i, c := range cs {
+		if within(path, c.Path) {
+			primary = i
+			break
+		}
+	}
+	if primary < 0 {
+		return nil
+	}
+	var out []string
+	for i, c := range cs {
+		if i == primary || !named[i] {
+			continue
+		}
+		alone := isolate(w, c)
+		if alone == nil || len(alone.Containers()) != 1 || !forbids(alone.PodMeta, alone.Spec) {
+			continue
+		}
+		p, at := locate(alone), alone.Containers()[0].Path
+		switch {
+		case within(p, at):
+			out = append(out, c.Path+p[len(at):])
+		case p == "" || p == alone.Path("securityContext"):
+			// A field missing from the container and the pod alike
+			// belongs to the pod (its spec or securityContext) when one
+			// container misses it; beside the first container, the
+			// place is the container.
+			out = append(out, c.Path)
+		}
+	}
+	return out
+}
+
+// within reports whether path is the field at prefix or below it.
+func within(path, prefix string) bool {
+	return path == prefix || strings.HasPrefix(path, prefix+".") || strings.HasPrefix(path, prefix+"[")
+}
+
+// isolate returns the workload of a copy of w's object whose pod holds
+// container c alone, in its own list, or nil when the copy does not make
+// exactly one workload.
+func isolate(w *inventory.Workload, c inventory.Container) *inventory.Workload {
+	o := *w.Object
+	o.Typed = w.Object.Typed.DeepCopyObject()
+	inv := inventory.NewSingle(nil, &o)
+	if len(inv.Workloads) != 1 {
+		return nil
+	}
+	spec := inv.Workloads[0].Spec
+	one := *c.Container
+	spec.InitContainers, spec.Containers, spec.EphemeralContainers = nil, nil, nil
+	switch c.Kind {
+	case inventory.InitContainer:
+		spec.InitContainers = []corev1.Container{one}
+	case inventory.EphemeralContainer:
+		spec.EphemeralContainers = []corev1.EphemeralContainer{{EphemeralContainerCommon: corev1.EphemeralContainerCommon(one)}}
+	default:
+		spec.Containers = []corev1.Container{one}
+	}
+	inv = inventory.NewSingle(nil, &o)
+	if len(inv.Workloads) != 1 {
+		return nil
+	}
+	return inv.Workloads[0]
+}

@@ -21,6 +21,7 @@ import (
 // each finding's Path to what locate promises: a field the manifest sets,
 // and one below the pod spec unless the finding is about a field the pod
 // must set (then the nearest securityContext, container or the pod spec).
+// Each related path is another field the manifest sets in the pod spec.
 // A pass fixture must give no PSS finding at all.
 func TestPSSLocateOnPSAFixtures(t *testing.T) {
 	root, err := psatestdata.Root()
@@ -77,6 +78,11 @@ func TestPSSLocateOnPSAFixtures(t *testing.T) {
 			if f.Path == spec && !strings.Contains(f.Detail, "must set") {
 				t.Errorf("%s at %s: %s: path is the pod spec, want the offending field", fx.File, opts.PSS, f.Detail)
 			}
+			for _, r := range f.Related {
+				if !pathSet(doc, r) || r == f.Path || !strings.HasPrefix(r, spec+".") {
+					t.Errorf("%s at %s: %s: related path %q is not another field the manifest sets in the pod spec", fx.File, opts.PSS, f.Detail, r)
+				}
+			}
 		}
 	}
 	if failing < 3000 {
@@ -105,4 +111,92 @@ func pathSet(doc any, path string) bool {
 		}
 	}
 	return true
+}
+
+// TestPSSRelatedContainers: a PSS finding that concerns several containers
+// points at the first offending container in PSA's visiting order (init,
+// regular, ephemeral) and lists the same field in the other offending
+// containers, in that order, as related locations; a pod-level finding and a
+// finding on one container have none.
+func TestPSSRelatedContainers(t *testing.T) {
+	tests := []struct {
+		name, id, level, manifest string
+		path                      string
+		related                   []string
+	}{
+		{
+			name: "missing and wrong values, containers that pass skipped",
+			id:   "pss-allow-privilege-escalation",
+			manifest: deployment(`{containers: [{name: a, image: i}, {name: b, image: i, securityContext: {allowPrivilegeEscalation: false}},
+  {name: c, image: i, securityContext: {allowPrivilegeEscalation: true}}]}`),
+			path:    "spec.template.spec.containers[0]",
+			related: []string{"spec.template.spec.containers[2].securityContext.allowPrivilegeEscalation"},
+		},
+		{
+			name: "init container visited first, each capability at its index",
+			id:   "pss-capabilities-baseline",
+			manifest: pod(`{containers: [{name: app, image: i, securityContext: {capabilities: {add: [CHOWN, NET_ADMIN]}}}],
+  initContainers: [{name: setup, image: i, securityContext: {capabilities: {add: [SYS_ADMIN]}}}]}`),
+			path:    "spec.initContainers[0].securityContext.capabilities.add[0]",
+			related: []string{"spec.containers[0].securityContext.capabilities.add[1]"},
+		},
+		{
+			name:     "privileged in a regular and an ephemeral container",
+			id:       "pss-privileged",
+			level:    "baseline",
+			manifest: pod(`{containers: [{name: a, image: i, securityContext: {privileged: true}}, {name: b, image: i}], ephemeralContainers: [{name: debug, image: i, securityContext: {privileged: true}}]}`),
+			path:     "spec.containers[0].securityContext.privileged",
+			related:  []string{"spec.ephemeralContainers[0].securityContext.privileged"},
+		},
+		{
+			name: "missing from the pod and from a container without securityContext",
+			id:   "pss-run-as-non-root",
+			manifest: deployment(`{containers: [{name: a, image: i, securityContext: {privileged: false}}, {name: b, image: i, securityContext: {runAsNonRoot: true}},
+  {name: c, image: i}]}`),
+			path:    "spec.template.spec.containers[0].securityContext",
+			related: []string{"spec.template.spec.containers[2]"},
+		},
+		{
+			name:     "missing from the pod's securityContext and from a container",
+			id:       "pss-seccomp-restricted",
+			manifest: pod(`{securityContext: {fsGroup: 2000}, containers: [{name: a, image: i, securityContext: {privileged: false}}, {name: b, image: i}]}`),
+			path:     "spec.containers[0].securityContext",
+			related:  []string{"spec.containers[1]"},
+		},
+		{
+			name:     "one offending container",
+			id:       "pss-privileged",
+			manifest: pod(`{containers: [{name: a, image: i}, {name: b, image: i, securityContext: {privileged: true}}]}`),
+			path:     "spec.containers[1].securityContext.privileged",
+		},
+		{
+			name:     "pod-level finding",
+			id:       "pss-host-namespaces",
+			manifest: pod(`{hostNetwork: true, containers: [{name: a, image: i}, {name: b, image: i}]}`),
+			path:     "spec.hostNetwork",
+		},
+		{
+			name: "restricted part only, beside a baseline capability",
+			id:   "pss-capabilities-restricted",
+			manifest: pod(`{containers: [{name: a, image: i, securityContext: {capabilities: {drop: [ALL], add: [SYS_ADMIN]}}},
+  {name: b, image: i, securityContext: {capabilities: {drop: [ALL], add: [SYS_ADMIN, CHOWN]}}}, {name: c, image: i, securityContext: {capabilities: {drop: [ALL], add: [KILL]}}}]}`),
+			path:    "spec.containers[1].securityContext.capabilities.add[1]",
+			related: []string{"spec.containers[2].securityContext.capabilities.add[0]"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := caseOptions(t, tc.level, "")
+			fs := run(registered(t, check.ID(tc.id)), load(t, "test.yaml", tc.manifest), opts)
+			if len(fs) != 1 {
+				t.Fatalf("got %d findings, want 1", len(fs))
+			}
+			if fs[0].Path != tc.path {
+				t.Errorf("path = %q, want %q", fs[0].Path, tc.path)
+			}
+			if strings.Join(fs[0].Related, " ") != strings.Join(tc.related, " ") {
+				t.Errorf("related = %q, want %q", fs[0].Related, tc.related)
+			}
+		})
+	}
 }

@@ -6,9 +6,10 @@ import (
 	"github.com/kubestride/kubestride/internal/check"
 )
 
-// TestPSSOverrideSeverity: at restricted, a restricted control that replaces
-// a baseline one reports with the baseline control's severity when the pod
-// breaks that baseline control too, and with its own otherwise.
+// TestPSSOverrideSeverity: at restricted, what a replaced baseline control
+// forbids (a hostPath volume, a capability beyond the default set) is
+// reported under the baseline check, graded as at the baseline level; the
+// restricted check reports only its own part, at its own severity.
 func TestPSSOverrideSeverity(t *testing.T) {
 	pod := func(volume, caps string) string {
 		return `apiVersion: v1
@@ -27,11 +28,11 @@ spec:
 		name, id, manifest string
 		want               check.Severity
 	}{
-		{"hostPath volume", "pss-restricted-volumes", pod("{name: h, hostPath: {path: /opt/data}}", ""), check.High},
-		{"hostPath volume of the node's root", "pss-restricted-volumes", pod("{name: h, hostPath: {path: /}}", ""), check.Critical},
-		{"hostPath lock file", "pss-restricted-volumes", pod("{name: h, hostPath: {path: /run/xtables.lock}}", ""), 0},
+		{"hostPath volume", "pss-host-path-volumes", pod("{name: h, hostPath: {path: /opt/data}}", ""), 0},
+		{"hostPath volume of the node's root", "pss-host-path-volumes", pod("{name: h, hostPath: {path: /}}", ""), check.Critical},
+		{"hostPath lock file", "pss-host-path-volumes", pod("{name: h, hostPath: {path: /run/xtables.lock}}", ""), check.Low},
 		{"other forbidden volume", "pss-restricted-volumes", pod("{name: g, gitRepo: {repository: x}}", ""), 0},
-		{"capability beyond the baseline set", "pss-capabilities-restricted", pod("", "SYS_ADMIN"), check.High},
+		{"capability beyond the baseline set", "pss-capabilities-baseline", pod("", "SYS_ADMIN"), 0},
 		{"baseline capability restricted forbids", "pss-capabilities-restricted", pod("", "CHOWN"), 0},
 	}
 	for _, tc := range tests {

@@ -276,6 +276,28 @@ func appendFinding(b []byte, f *Finding, rep *jsonRepeats) []byte {
 		b = append(b, "      },\n"...)
 	}
 	b = appendRepeatedField(b, "      ", "field", f.Field, true, &rep.field)
+	if len(f.Related) > 0 {
+		b = append(b, "      \"related\": [\n"...)
+		for i := range f.Related {
+			r := &f.Related[i]
+			b = append(b, "        {\n"...)
+			if r.File != "" {
+				b = appendField(b, "          ", "file", r.File, true)
+			}
+			if r.Line != 0 {
+				b = append(b, "          \"line\": "...)
+				b = strconv.AppendInt(b, int64(r.Line), 10)
+				b = append(b, ",\n"...)
+			}
+			b = appendField(b, "          ", "field", r.Field, false)
+			b = append(b, "        }"...)
+			if i < len(f.Related)-1 {
+				b = append(b, ',')
+			}
+			b = append(b, '\n')
+		}
+		b = append(b, "      ],\n"...)
+	}
 	b = appendRepeatedField(b, "      ", "remediation", f.Remediation, true, &rep.remediation)
 	if p := f.PSS; p != nil {
 		b = append(b, "      \"pss\": {\n"...)

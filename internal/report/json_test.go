@@ -90,6 +90,14 @@ func TestJSONFindingMatchesEncoder(t *testing.T) {
 			f.Image = &Image{Reference: "registry.example.com/payments/ledger:1.4", Digest: "sha256:" + strings.Repeat("ab", 32)}
 		},
 		func(f *Finding) { f.Resource = Resource{}; f.Image = &Image{Reference: "nginx:latest"} },
+		func(f *Finding) {
+			f.Location = &Location{File: "deploy/ledger.yaml", Line: 27}
+			f.Related = []RelatedLocation{
+				{File: "deploy/ledger.yaml", Line: 41, Field: "spec.template.spec.containers[1].securityContext.privileged"},
+				{File: "deploy/ledger.yaml", Field: "spec.template.spec.ephemeralContainers[0]"},
+			}
+		},
+		func(f *Finding) { f.Related = []RelatedLocation{{Field: "spec.template.spec.containers[1]"}} },
 	}
 	for i, v := range variants {
 		f := base

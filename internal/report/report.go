@@ -103,20 +103,23 @@ type Summary struct {
 // (Resource), or a file, an audit trail or an image; only the subject's field
 // is written in JSON.
 type Finding struct {
-	ID          check.ID       `json:"id"`
-	Category    check.Category `json:"category"`
-	Severity    check.Severity `json:"severity"`
-	Title       string         `json:"title"`
-	Message     string         `json:"message"`
-	Resource    Resource       `json:"resource,omitzero"`
-	File        *File          `json:"file,omitempty"`
-	AuditTrail  *AuditTrail    `json:"auditTrail,omitempty"`
-	Image       *Image         `json:"image,omitempty"`
-	Location    *Location      `json:"location,omitempty"`
-	Field       string         `json:"field"`
-	Remediation string         `json:"remediation"`
-	PSS         *check.PSS     `json:"pss,omitempty"`
-	Suppressed  *Suppression   `json:"suppressed"`
+	ID         check.ID       `json:"id"`
+	Category   check.Category `json:"category"`
+	Severity   check.Severity `json:"severity"`
+	Title      string         `json:"title"`
+	Message    string         `json:"message"`
+	Resource   Resource       `json:"resource,omitzero"`
+	File       *File          `json:"file,omitempty"`
+	AuditTrail *AuditTrail    `json:"auditTrail,omitempty"`
+	Image      *Image         `json:"image,omitempty"`
+	Location   *Location      `json:"location,omitempty"`
+	Field      string         `json:"field"`
+	// Related lists the other places of the same fault, when it has
+	// several (the other offending containers of a PSS finding).
+	Related     []RelatedLocation `json:"related,omitempty"`
+	Remediation string            `json:"remediation"`
+	PSS         *check.PSS        `json:"pss,omitempty"`
+	Suppressed  *Suppression      `json:"suppressed"`
 }
 
 // Resource identifies the object a finding is about.
@@ -232,6 +235,14 @@ type NamespaceReadiness struct {
 type Location struct {
 	File string `json:"file"`
 	Line int    `json:"line,omitempty"`
+}
+
+// RelatedLocation is another place of a finding's fault: a field of the
+// same object, and where it is in the object's file when it came from one.
+type RelatedLocation struct {
+	File  string `json:"file,omitempty"`
+	Line  int    `json:"line,omitempty"`
+	Field string `json:"field"`
 }
 
 // Suppression says why a finding does not count.

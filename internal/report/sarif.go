@@ -141,6 +141,8 @@ type sarifNotification struct {
 type sarifLocation struct {
 	PhysicalLocation *sarifPhysicalLocation `json:"physicalLocation,omitempty"`
 	LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
+	// Message names the field, on a related location.
+	Message *sarifText `json:"message,omitempty"`
 }
 
 type sarifPhysicalLocation struct {
@@ -257,6 +259,33 @@ func appendSARIFResult(b []byte, f *Finding, ruleIndex int) []byte {
 		b = append(b, ",\n"+in5+"\"kind\": \"resource\"\n"+in4+"}\n"+in3+"]\n"...)
 	}
 	b = append(b, in2+"}\n"+in1+"],\n"...)
+
+	// The other places of the same fault (the other offending containers
+	// of a PSS finding) that are in a file, with the field as message.
+	if n := relatedInFiles(f); n > 0 {
+		b = append(b, in1+"\"relatedLocations\": [\n"...)
+		for i := range f.Related {
+			r := &f.Related[i]
+			if r.File == "" || r.File == object.StdinName {
+				continue
+			}
+			b = append(b, in2+"{\n"+in3+"\"physicalLocation\": {\n"+in4+"\"artifactLocation\": {\n"...)
+			b = appendField(b, in5, "uri", fileURI(r.File), false)
+			if r.Line > 0 {
+				b = append(b, in4+"},\n"+in4+"\"region\": {\n"+in5+"\"startLine\": "...)
+				b = strconv.AppendInt(b, int64(r.Line), 10)
+				b = append(b, '\n')
+			}
+			b = append(b, in4+"}\n"+in3+"},\n"+in3+"\"message\": {\n"...)
+			b = appendField(b, in4, "text", r.Field, false)
+			b = append(b, in3+"}\n"+in2+"}"...)
+			if n--; n > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '\n')
+		}
+		b = append(b, in1+"],\n"...)
+	}
 
 	b = append(b, in1+"\"partialFingerprints\": {\n"+in2+"\""+sarifFingerprintKey+"\": \""...)
 	b = appendFingerprint(b, f)
@@ -396,6 +425,18 @@ func securitySeverity(s check.Severity) string {
 		return "3.0"
 	}
 	return "1.0"
+}
+
+// relatedInFiles counts f's related locations that SARIF can give as
+// physical locations: those in a file other than standard input.
+func relatedInFiles(f *Finding) int {
+	n := 0
+	for i := range f.Related {
+		if r := f.Related[i].File; r != "" && r != object.StdinName {
+			n++
+		}
+	}
+	return n
 }
 
 // fileLocations is the physical location of file:line, or nothing when there

@@ -44,6 +44,7 @@ type sarifResult struct {
 	Level               string             `json:"level"`
 	Message             sarifText          `json:"message"`
 	Locations           []sarifLocation    `json:"locations"`
+	RelatedLocations    []sarifLocation    `json:"relatedLocations,omitempty"`
 	PartialFingerprints map[string]string  `json:"partialFingerprints"`
 	Properties          sarifResultProps   `json:"properties"`
 	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
@@ -103,6 +104,12 @@ func encoderSARIF(t *testing.T, r *Report) []byte {
 			}}}}
 		}
 		res.Locations = locs
+		for _, rl := range f.Related {
+			if l := fileLocations(rl.File, rl.Line); len(l) > 0 {
+				l[0].Message = &sarifText{Text: rl.Field}
+				res.RelatedLocations = append(res.RelatedLocations, l[0])
+			}
+		}
 		if idx, ok := ruleIndex[f.ID]; ok {
 			res.RuleIndex = &idx
 		}
@@ -150,6 +157,7 @@ func testReports() map[string]*Report {
 		"no rules":   func() *Report { r := &Report{}; r.Finalize(); return r }(),
 		"synthetic":  syntheticReport(2000, 1, false),
 		"one tricky": syntheticReport(1, 3, true),
+		"related":    relatedReport(),
 	}
 	for seed := range uint64(4) {
 		reports[fmt.Sprintf("tricky %d", seed)] = syntheticReport(1500, seed, true)
@@ -196,4 +204,19 @@ func diffContext(got, want []byte) string {
 	i := firstDiff(got, want)
 	lo := max(0, i-200)
 	return fmt.Sprintf(" got: %q\nwant: %q", got[lo:min(len(got), i+200)], want[lo:min(len(want), i+200)])
+}
+
+// relatedReport holds a finding with related locations of every form: with
+// and without a line, on standard input, and without a file.
+func relatedReport() *Report {
+	r := oneFinding("m", nil)
+	f := &r.Findings[0]
+	f.Location = &Location{File: "deploy/ledger.yaml", Line: 27}
+	f.Related = []RelatedLocation{
+		{File: "deploy/ledger.yaml", Line: 41, Field: "spec.template.spec.containers[1].securityContext.privileged"},
+		{File: "<stdin>", Line: 3, Field: "spec.containers[2]"},
+		{Field: "spec.containers[3]"},
+		{File: "./deploy/ledger.yaml", Field: "spec.template.spec.ephemeralContainers[0]"},
+	}
+	return r
 }

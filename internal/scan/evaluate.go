@@ -99,7 +99,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, obj *object.Object, around *in
 func joined(m *check.Meta, c *compact, loc *report.Location) report.Finding {
 	f := report.Finding{
 		ID: m.ID, Category: m.Category, Severity: c.severity, Title: m.Title, Message: c.message,
-		Field: c.field, Remediation: m.Remediation, PSS: c.pss, Suppressed: c.suppressed,
+		Field: c.field, Related: c.related, Remediation: m.Remediation, PSS: c.pss, Suppressed: c.suppressed,
 	}
 	if r := c.ref; r != nil {
 		if sub := r.subject; sub != nil {

@@ -43,6 +43,7 @@ type compact struct {
 	ref        *objectRef
 	message    string
 	field      string
+	related    []report.RelatedLocation
 	pss        *check.PSS
 	suppressed *report.Suppression
 }
@@ -127,6 +128,16 @@ func (j *joiner) join(meta *check.Meta, rule int, f check.Finding) compact {
 			out.line = int32(o.Line(f.Path))
 		}
 		out.suppressed = j.suppression(meta.ID, o)
+		if len(f.Related) > 0 {
+			out.related = make([]report.RelatedLocation, len(f.Related))
+			for i, p := range f.Related {
+				r := report.RelatedLocation{File: o.Origin.File, Field: j.intern(p)}
+				if r.File != "" {
+					r.Line = o.Line(p)
+				}
+				out.related[i] = r
+			}
+		}
 	} else if ref := subjectRef(f); ref != nil {
 		out.ref = ref
 		out.line = int32(ref.subject.Location.Line)
