@@ -20,6 +20,10 @@ package checks
 // namespace in the scan has its ingress limited by a policy, or the scan
 // holds none: the namespace still lacks the default that would close a
 // workload added later, but nothing scanned is exposed today.
+//
+// Only namespaces whose Namespace object is in the scan are judged here; the
+// workloads of a namespace the scan knows only through the objects in it
+// are judged one by one by workload-ingress-unrestricted.
 
 import (
 	"fmt"
@@ -115,17 +119,34 @@ func allowsAllIngress(spec *networkingv1.NetworkPolicySpec) bool {
 }
 
 // unprotectedWorkloads counts the workloads of the namespace whose pods
-// accept ingress from every pod: no NetworkPolicy of the namespace that
-// applies to ingress selects them, or one that does allows all ingress
-// (policies add up, so that one opens them whatever the others say). A
-// policy with an invalid selector selects nothing (the API server would
-// refuse it).
+// accept ingress from every pod (see ingressPolicies.open).
 func unprotectedWorkloads(in *inventory.Namespace) int {
-	type ingressPolicy struct {
-		sel      labels.Selector
-		allowAll bool
+	policies := namespaceIngressPolicies(in)
+	n := 0
+	for _, w := range in.Workloads {
+		if open, _ := policies.open(w); open {
+			n++
+		}
 	}
-	policies := make([]ingressPolicy, 0, len(in.NetworkPolicies))
+	return n
+}
+
+// ingressPolicy is a NetworkPolicy that applies to ingress, with its pod
+// selector parsed.
+type ingressPolicy struct {
+	name     string
+	sel      labels.Selector
+	allowAll bool
+}
+
+// ingressPolicies are the ingress policies of one namespace.
+type ingressPolicies []ingressPolicy
+
+// namespaceIngressPolicies returns the NetworkPolicies of the namespace that
+// apply to ingress. A policy with an invalid selector selects nothing (the
+// API server would refuse it), so it is left out.
+func namespaceIngressPolicies(in *inventory.Namespace) ingressPolicies {
+	policies := make(ingressPolicies, 0, len(in.NetworkPolicies))
 	for _, np := range in.NetworkPolicies {
 		spec := &np.Value.Spec
 		if !policyHasType(spec, networkingv1.PolicyTypeIngress) {
@@ -135,25 +156,26 @@ func unprotectedWorkloads(in *inventory.Namespace) int {
 		if err != nil {
 			continue
 		}
-		policies = append(policies, ingressPolicy{sel: sel, allowAll: allowsAllIngress(spec)})
+		policies = append(policies, ingressPolicy{name: np.Name(), sel: sel, allowAll: allowsAllIngress(spec)})
 	}
-	n := 0
-	for _, w := range in.Workloads {
-		set := labels.Set(w.PodMeta.Labels)
-		limited := false
-		for _, p := range policies {
-			if !p.sel.Matches(set) {
-				continue
-			}
-			if p.allowAll {
-				limited = false
-				break
-			}
-			limited = true
+	return policies
+}
+
+// open reports whether the pods of w accept ingress from every pod: no
+// policy selects them, or one that does allows all ingress (policies add
+// up, so that one opens them whatever the others say). openedBy names that
+// policy, "" when none selects the pods.
+func (ps ingressPolicies) open(w *inventory.Workload) (open bool, openedBy string) {
+	set := labels.Set(w.PodMeta.Labels)
+	limited := false
+	for _, p := range ps {
+		if !p.sel.Matches(set) {
+			continue
 		}
-		if !limited {
-			n++
+		if p.allowAll {
+			return true, p.name
 		}
+		limited = true
 	}
-	return n
+	return !limited, ""
 }
