@@ -28,7 +28,7 @@ func init() {
 	check.Register(localCheck{
 		meta: check.Meta{
 			ID:          "ignored-security-setting",
-			Title:       "Security setting ignored by Kubernetes",
+			Title:       "Security setting ignored or set twice",
 			Category:    check.Tampering,
 			Topic:       check.TopicObjects,
 			Severity:    check.High,
@@ -60,7 +60,7 @@ func ignoredFieldFindings(inv *inventory.Inventory, security bool) []check.Findi
 			case security:
 				reason = "ignored security settings"
 			case f.Duplicate:
-				reason = "duplicate fields"
+				reason = "duplicate keys"
 			}
 			out = append(out, check.Finding{Object: obj, Path: f.Path, Reason: reason, Detail: f.Detail()})
 		}

@@ -76,7 +76,7 @@ spec:
 			Object: "Deployment payments/ledger",
 			Path:   "spec.template.spec.containers[1].securityContext.privileged",
 			Reason: "duplicate security settings",
-			Detail: `container "metrics": securityContext.privileged is set twice; Kubernetes keeps the last value`,
+			Detail: `container "metrics": securityContext.privileged is set twice; the last value wins`,
 		}},
 	}, {
 		name: "settings at the wrong level of a pod",
@@ -201,7 +201,7 @@ automountServiceAcountToken: false
 			Object: "Pod debug",
 			Path:   "spec.ephemeralContainers[0].securityContext.allowPrivilegeEscalation",
 			Reason: "duplicate security settings",
-			Detail: `ephemeral container "debugger": securityContext.allowPrivilegeEscalation is set twice; Kubernetes keeps the last value`,
+			Detail: `ephemeral container "debugger": securityContext.allowPrivilegeEscalation is set twice; the last value wins`,
 		}, {
 			Object: "ServiceAccount builder",
 			Path:   "automountServiceAcountToken",

@@ -19,7 +19,7 @@ func init() {
 	check.Register(localCheck{
 		meta: check.Meta{
 			ID:          "unknown-field",
-			Title:       "Field ignored by Kubernetes",
+			Title:       "Unknown field or key set twice",
 			Category:    check.Tampering,
 			Topic:       check.TopicObjects,
 			Severity:    check.Low,

@@ -85,13 +85,13 @@ data:
 		want: []finding{{
 			Object: "ConfigMap payments/flags",
 			Path:   `metadata.labels["app.kubernetes.io/name"]`,
-			Reason: "duplicate fields",
-			Detail: `metadata.labels["app.kubernetes.io/name"] is set twice; Kubernetes keeps the last value`,
+			Reason: "duplicate keys",
+			Detail: `metadata.labels["app.kubernetes.io/name"] is set twice; the last value wins`,
 		}, {
 			Object: "ConfigMap payments/flags",
 			Path:   "data.privileged",
-			Reason: "duplicate fields",
-			Detail: "data.privileged is set twice; Kubernetes keeps the last value",
+			Reason: "duplicate keys",
+			Detail: "data.privileged is set twice; the last value wins",
 		}},
 	}, {
 		name: "security settings are left to ignored-security-setting",

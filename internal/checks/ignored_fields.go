@@ -321,7 +321,7 @@ func (f ignoredField) Detail() string {
 		prefix = f.Container + ": "
 	}
 	if f.Duplicate {
-		return prefix + f.Rel + " is set twice; Kubernetes keeps the last value"
+		return prefix + f.Rel + " is set twice; the last value wins"
 	}
 	if owners := f.ownersElsewhere(f.Name); len(owners) > 0 {
 		return prefix + f.Name + " is not a field of " + f.parentDesc() + " and is ignored; set it in " + f.ownerList(owners)
