@@ -67,7 +67,13 @@ func namespaceDefaultDenyMissing(ns inventory.Item[corev1.Namespace], in *invent
 	if denies && len(allowAll) == 0 {
 		return nil
 	}
+	reason := "no default-deny network policy"
 	detail := namespaceNoun(ns.Name()) + " must have a default-deny ingress NetworkPolicy (podSelector: {} with Ingress in policyTypes)"
+	if denies {
+		// The namespace has one: an allow-all policy undoes it.
+		reason = "default deny undone"
+		detail = namespaceNoun(ns.Name()) + " must not undo its default-deny ingress NetworkPolicy with a policy that allows all ingress"
+	}
 	if len(allowAll) > 0 {
 		detail += fmt.Sprintf("; %s %s %s every pod and %s all ingress",
 			pluralize("NetworkPolicy", "NetworkPolicies", len(allowAll)), joinQuote(allowAll),
@@ -80,7 +86,7 @@ func namespaceDefaultDenyMissing(ns inventory.Item[corev1.Namespace], in *invent
 	}
 	return []check.Finding{{
 		Path:     "metadata",
-		Reason:   "no default-deny network policy",
+		Reason:   reason,
 		Detail:   detail,
 		Severity: sev,
 	}}

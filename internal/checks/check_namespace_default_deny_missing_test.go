@@ -44,6 +44,9 @@ spec:
 	graded := func(sev check.Severity, detail string) []finding {
 		return []finding{{Object: "Namespace payments", Path: "metadata", Reason: "no default-deny network policy", Detail: detail, Severity: sev}}
 	}
+	undone := func(detail string) []finding {
+		return []finding{{Object: "Namespace payments", Path: "metadata", Reason: "default deny undone", Detail: detail}}
+	}
 	// low is a finding on a namespace whose scanned workloads all have
 	// their ingress limited.
 	low := func(detail string) []finding { return graded(check.Low, detail) }
@@ -110,6 +113,19 @@ spec:
   podSelector: {}
   policyTypes: [Ingress]
 ---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: allow-all
+  namespace: payments
+spec:
+  podSelector: {}
+  ingress: [{}]
+`,
+		want: undone(`namespace "payments" must not undo its default-deny ingress NetworkPolicy with a policy that allows all ingress; NetworkPolicy "allow-all" selects every pod and allows all ingress` + two),
+	}, {
+		name: "an allow-all policy without a default deny",
+		manifest: namespace + workloads + `---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
