@@ -51,12 +51,18 @@ func init() {
 					if systemSubject(&b, s) {
 						continue
 					}
-					out = append(out, check.Finding{
+					f := check.Finding{
 						Object: b.obj,
 						Path:   subjectPath(i),
 						Reason: "cluster administrator binding",
 						Detail: b.String() + " binds " + b.roleNoun() + " to " + b.subjectNoun(s) + " (" + scope + ")",
-					})
+					}
+					if clusterAdmins(inv).adminBindingEntry(&b, i) {
+						// Grouped under rbac-cluster-admin-equivalent,
+						// which reports this entry.
+						f.Severity, f.Detail = check.Info, f.Detail+adminSubjectNote
+					}
+					out = append(out, f)
 				}
 			}
 			return out

@@ -10,8 +10,8 @@ package checks
 // accounts, the workloads' service accounts and the legacy token Secrets, as
 // package rbac models them.
 // Allowed: no subject that is not already cluster-admin-equivalent can
-// reach that power. Subjects bound to cluster-admin directly are
-// cluster-admin-binding's findings.
+// reach that power. Subjects that are cluster-admin-equivalent already are
+// rbac-cluster-admin-equivalent's findings.
 
 import (
 	"fmt"
@@ -41,8 +41,7 @@ func init() {
 }
 
 func rbacEscalationPaths(inv *inventory.Inventory, _ check.Options) []check.Finding {
-	m := rbac.Build(inv)
-	paths := rbac.Paths(m, inv)
+	paths := rbacPaths(inv)
 	if len(paths) == 0 {
 		return nil
 	}

@@ -15,12 +15,23 @@ func TestRBACWildcard(t *testing.T) {
 			manifest: clusterRole("reader", "rules:\n- {apiGroups: [\"\", apps], resources: [pods, deployments], verbs: [get, list]}\n"),
 		},
 		{
-			name: "every field, bound",
+			name: "every field, bound in a namespace",
+			manifest: clusterRole("ops", allStar) +
+				roleBinding("ci", "ops", "ClusterRole", "ops", "[{kind: ServiceAccount, name: ci}]"),
+			want: []finding{{
+				Object: "ClusterRole ops", Path: "rules[0].verbs", Reason: reason,
+				Detail: `ClusterRole "ops" grants "*" in verbs, apiGroups and resources (rules[0]); bound to ServiceAccount ci/ci via RoleBinding ci/ops`,
+			}},
+		},
+		{
+			// Its holder is cluster-admin-equivalent: the finding is grouped
+			// under rbac-cluster-admin-equivalent.
+			name: "every field, bound cluster-wide",
 			manifest: clusterRole("ops", allStar) +
 				clusterRoleBinding("ops", "ClusterRole", "ops", "[{kind: ServiceAccount, name: ci, namespace: kube-system}]"),
 			want: []finding{{
-				Object: "ClusterRole ops", Path: "rules[0].verbs", Reason: reason,
-				Detail: `ClusterRole "ops" grants "*" in verbs, apiGroups and resources (rules[0]); bound to ServiceAccount kube-system/ci via ClusterRoleBinding "ops"`,
+				Object: "ClusterRole ops", Path: "rules[0].verbs", Reason: reason, Severity: check.Info,
+				Detail: `ClusterRole "ops" grants "*" in verbs, apiGroups and resources (rules[0]); bound to ServiceAccount kube-system/ci via ClusterRoleBinding "ops"` + adminRoleNote,
 			}},
 		},
 		{

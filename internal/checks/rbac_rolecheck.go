@@ -68,6 +68,12 @@ func (r *rbacRoleView) findingAt(def, sev check.Severity, path, reason, grant st
 	if len(hs) == 0 {
 		sev = lowerSeverity(sev)
 	}
+	note := ""
+	if r.kind == "ClusterRole" && clusterAdmins(r.inv).subsumed[r.ref()] {
+		// Grouped under rbac-cluster-admin-equivalent, which reports each
+		// holder once.
+		sev, note = check.Info, adminRoleNote
+	}
 	if sev == def {
 		sev = 0
 	}
@@ -75,7 +81,7 @@ func (r *rbacRoleView) findingAt(def, sev check.Severity, path, reason, grant st
 		Object:   r.obj,
 		Path:     path,
 		Reason:   reason,
-		Detail:   r.String() + " grants " + grant + "; " + r.held,
+		Detail:   r.String() + " grants " + grant + "; " + r.held + note,
 		Severity: sev,
 	}
 }
