@@ -27,6 +27,7 @@ import (
 
 	"github.com/kubestride/kubestride/internal/cli"
 	"github.com/kubestride/kubestride/internal/object"
+	"github.com/kubestride/kubestride/internal/rbac"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/testcluster"
 )
@@ -218,6 +219,22 @@ func TestForbiddenListsAreGaps(t *testing.T) {
 		Subjects:   []rbacv1.Subject{{Kind: "User", Name: "alice", APIGroup: "rbac.authorization.k8s.io"}},
 		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "e2e-list-pods"},
 	}, metav1.CreateOptions{}))
+	// The authorizer learns of the binding through its informer: wait
+	// until it allows alice's pod list before scanning as alice.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		allowed, err := sar(ctx, cs, rbac.User("alice"), rbac.Request{Verb: "list", Resource: "pods"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if allowed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the authorizer did not allow alice to list pods within 30s of the binding")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 
 	r, stderr, code := kubestride(t, "scan", "--cluster", "--kubeconfig", testcluster.Shared.Kubeconfig, "--context", "alice", "-f", "json")
 	if code != report.ExitError {

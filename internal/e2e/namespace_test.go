@@ -177,6 +177,20 @@ func TestNamespacelessBundleMatchesTheCluster(t *testing.T) {
 			}
 			want := bundleFindings(live, tc.keep)
 			got := bundleFindings(fromFiles, tc.keep)
+			// The files hold no Namespace object, so their workloads are
+			// judged for network policies one by one; the cluster has the
+			// Namespace, which is judged instead. The verdicts must agree.
+			var perWorkload bool
+			got = slices.DeleteFunc(got, func(f string) bool {
+				is := strings.HasPrefix(f, "workload-ingress-unrestricted ")
+				perWorkload = perWorkload || is
+				return is
+			})
+			if perWorkload && !slices.ContainsFunc(live.Findings, func(f report.Finding) bool {
+				return f.ID == "namespace-default-deny-missing" && f.Resource.Kind == "Namespace" && f.Resource.Name == ns
+			}) {
+				t.Errorf("the files' workloads have unrestricted ingress, but the cluster's namespace %q is not reported", ns)
+			}
 			if len(want) == 0 {
 				t.Fatal("the scan of the cluster found nothing on the bundle")
 			}
