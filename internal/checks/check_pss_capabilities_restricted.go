@@ -39,18 +39,8 @@ func init() {
 		psaID: "capabilities_restricted",
 		locate: func(w *inventory.Workload) string {
 			containers := w.Containers()
-			for _, c := range containers {
-				switch sc := c.SecurityContext; {
-				case sc == nil:
-					return c.Path
-				case sc.Capabilities == nil:
-					return c.Field("securityContext")
-				case !dropsAll(sc.Capabilities.Drop):
-					if sc.Capabilities.Drop != nil {
-						return c.Field("securityContext.capabilities.drop")
-					}
-					return c.Field("securityContext.capabilities")
-				}
+			if path, ok := notDroppingAll(containers); ok {
+				return path
 			}
 			for _, c := range containers { // all of them drop ALL by now
 				for j, capability := range c.SecurityContext.Capabilities.Add {
@@ -62,6 +52,25 @@ func init() {
 			return ""
 		},
 	})
+}
+
+// notDroppingAll returns the field of the first container that does not
+// drop ALL capabilities (its securityContext or capabilities where unset).
+func notDroppingAll(containers []inventory.Container) (string, bool) {
+	for _, c := range containers {
+		switch sc := c.SecurityContext; {
+		case sc == nil:
+			return c.Path, true
+		case sc.Capabilities == nil:
+			return c.Field("securityContext"), true
+		case !dropsAll(sc.Capabilities.Drop):
+			if sc.Capabilities.Drop != nil {
+				return c.Field("securityContext.capabilities.drop"), true
+			}
+			return c.Field("securityContext.capabilities"), true
+		}
+	}
+	return "", false
 }
 
 func dropsAll(drop []corev1.Capability) bool {

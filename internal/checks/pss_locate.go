@@ -197,18 +197,8 @@ func forEachSecurityContext(spec *corev1.PodSpec, fn func(sc *corev1.SecurityCon
 var restrictedOnlyLocate = map[string]func(w *inventory.Workload) string{
 	"capabilities_restricted": func(w *inventory.Workload) string {
 		containers := w.Containers()
-		for _, c := range containers {
-			switch sc := c.SecurityContext; {
-			case sc == nil:
-				return c.Path
-			case sc.Capabilities == nil:
-				return c.Field("securityContext")
-			case !dropsAll(sc.Capabilities.Drop):
-				if sc.Capabilities.Drop != nil {
-					return c.Field("securityContext.capabilities.drop")
-				}
-				return c.Field("securityContext.capabilities")
-			}
+		if path, ok := notDroppingAll(containers); ok {
+			return path
 		}
 		var probes []pssProbe
 		for _, c := range containers {

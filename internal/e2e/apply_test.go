@@ -23,6 +23,14 @@ import (
 // applyServerSide applies every document of a manifest with server-side
 // apply, as `kubectl apply --server-side` does.
 func applyServerSide(ctx context.Context, cfg *rest.Config, manifest []byte) error {
+	return applyInNamespace(ctx, cfg, "", manifest)
+}
+
+// applyInNamespace applies every document of a manifest with server-side
+// apply the way `kubectl apply --server-side -n ns` does: the API server's
+// discovery says which kinds are namespaced, and those without a namespace
+// are created in ns (left as they are when ns is empty).
+func applyInNamespace(ctx context.Context, cfg *rest.Config, ns string, manifest []byte) error {
 	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
 	if err != nil {
 		return err
@@ -41,9 +49,6 @@ func applyServerSide(ctx context.Context, cfg *rest.Config, manifest []byte) err
 		if err != nil {
 			return err
 		}
-		if len(bytes.TrimSpace(doc)) == 0 {
-			continue
-		}
 		var obj unstructured.Unstructured
 		if err := yaml.Unmarshal(doc, &obj.Object); err != nil {
 			return err
@@ -56,14 +61,16 @@ func applyServerSide(ctx context.Context, cfg *rest.Config, manifest []byte) err
 		if err != nil {
 			return fmt.Errorf("%s: %w", gvk, err)
 		}
+		var target dynamic.ResourceInterface = dyn.Resource(m.Resource)
+		if m.Scope.Name() == "namespace" {
+			if obj.GetNamespace() == "" {
+				obj.SetNamespace(ns)
+			}
+			target = dyn.Resource(m.Resource).Namespace(obj.GetNamespace())
+		}
 		data, err := obj.MarshalJSON()
 		if err != nil {
 			return err
-		}
-		ri := dyn.Resource(m.Resource)
-		var target dynamic.ResourceInterface = ri
-		if m.Scope.Name() == "namespace" {
-			target = ri.Namespace(obj.GetNamespace())
 		}
 		if _, err := target.Patch(ctx, obj.GetName(), types.ApplyPatchType, data, metav1.PatchOptions{FieldManager: "kubestride-e2e", Force: ptr(true)}); err != nil {
 			return fmt.Errorf("%s %s: %w", gvk.Kind, obj.GetName(), err)
