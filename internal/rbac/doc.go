@@ -53,7 +53,12 @@
 // fill), tokens, impersonation, nodes/proxy, exec and workload updates
 // reach, or ClusterAdmin itself through a ClusterRoleBinding write that the
 // API server's escalation check allows (bind on a cluster-admin-equivalent
-// ClusterRole) or an escalate of a ClusterRole bound to the subject. One backward breadth-first search from ClusterAdmin and
+// ClusterRole) or an escalate of a ClusterRole bound to the subject. A
+// binding write the check allows to any other role, in one namespace or
+// cluster-wide, and the escalation of a role bound in one namespace, are a
+// hop back to the subject, which then holds that role's rules there: a
+// subject that may bind admin in a namespace runs pods as that namespace's
+// ServiceAccounts. One backward breadth-first search from ClusterAdmin and
 // the subjects that are already cluster-admin-equivalent gives every other
 // subject one shortest path, each hop naming its binding and role.
 package rbac

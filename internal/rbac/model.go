@@ -20,6 +20,12 @@ type Ref struct {
 }
 
 func (r Ref) String() string {
+	if r.Name == "" { // a binding a hop of a path writes
+		if r.Namespace != "" {
+			return "a new " + r.Kind + " in " + r.Namespace
+		}
+		return "a new " + r.Kind
+	}
 	if r.Namespace != "" {
 		return r.Kind + " " + r.Namespace + "/" + r.Name
 	}

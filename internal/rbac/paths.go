@@ -30,7 +30,9 @@ const (
 	// EdgeBindsRoles: writing a ClusterRoleBinding to a
 	// cluster-admin-equivalent ClusterRole that the API server lets the
 	// subject bind, or adding any permission to a ClusterRole the subject is
-	// bound to cluster-wide, which it may escalate.
+	// bound to cluster-wide, which it may escalate. It also leads back to
+	// the subject itself, holding a role it may bind in one namespace (or
+	// cluster-wide), or the role it may escalate in one namespace.
 	EdgeBindsRoles EdgeKind = "binds-roles"
 	// EdgeCreatesTokenSecret: creating a Secret of type
 	// kubernetes.io/service-account-token annotated with a ServiceAccount of
@@ -121,6 +123,10 @@ type capability struct {
 	// namespace is the target's).
 	req Request
 	b   *binding
+	// pre is the hop that makes b first: the subject writes a binding to,
+	// or escalates, the role whose rules the capability comes from. The
+	// hop leads to the subject itself, now holding the role.
+	pre *Hop
 }
 
 // edge is an expanded edge from a key to a node, granted by b in ns for
@@ -152,10 +158,12 @@ type tokenSecret struct {
 type graph struct {
 	nodes []Subject
 	index map[Subject]int
-	// saByNS holds the ServiceAccounts of the inventory per namespace.
-	saByNS    map[string][]int
-	workloads []pathWorkload
-	tokens    []tokenSecret
+	// saByNS holds the ServiceAccounts of the inventory per namespace, and
+	// saNamespaces its keys, sorted.
+	saByNS       map[string][]int
+	saNamespaces []string
+	workloads    []pathWorkload
+	tokens       []tokenSecret
 }
 
 func (g *graph) node(s Subject) int {
@@ -181,9 +189,11 @@ func (g *graph) node(s Subject) int {
 // The edges are those of the EdgeKind constants; impersonating the group
 // system:masters leads to ClusterAdmin directly, and so do the binding
 // writes and role escalations the API server's escalation check allows
-// (see bindingHops). Not followed: binding writes and escalations in one
-// namespace (they give at most the namespace's power, which the model does
-// not add to the subject's own grants), and workloads without a namespace.
+// (see bindingHops). A binding write or role escalation that gives the
+// subject a role in one namespace, or a ClusterRole that is not
+// cluster-admin-equivalent everywhere, is a hop back to the subject, which
+// then holds the role's rules (see grantCapabilities). Not followed:
+// workloads without a namespace.
 func Paths(m *Model, inv *inventory.Inventory) []Path {
 	g := &graph{index: map[Subject]int{}, saByNS: map[string][]int{}}
 	g.node(ClusterAdmin)
@@ -195,6 +205,7 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 			g.saByNS[ns] = append(g.saByNS[ns], g.node(ServiceAccount(ns, it.Value.Name)))
 		}
 	}
+	g.saNamespaces = sortedKeys(g.saByNS)
 	for _, w := range inv.Workloads {
 		if w.Namespace() == "" {
 			continue // its namespace, and so its ServiceAccount, is unknown
@@ -219,17 +230,30 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 
 	// Capabilities per identity key.
 	keyCaps := map[string][]capability{}
+	// keyRBAC holds, per key, the rules that may allow it to write
+	// bindings or roles.
+	keyRBAC := map[string][]scopedRule{}
 	addBinding := func(b *binding, ns string) {
 		var caps []capability
+		var rbacRules []scopedRule
 		for i := range b.rules {
 			caps = appendCapabilities(caps, &b.rules[i].PolicyRule, ns, b)
+			if writesRBAC(&b.rules[i].PolicyRule) {
+				rbacRules = append(rbacRules, scopedRule{&b.rules[i].PolicyRule, ns, b})
+			}
 		}
-		if len(caps) == 0 {
+		if len(caps) == 0 && len(rbacRules) == 0 {
 			return
 		}
 		for _, s := range b.subjects {
 			k := subjectKey(s, b.ref.Namespace)
 			if k == "" {
+				continue
+			}
+			if len(rbacRules) > 0 {
+				keyRBAC[k] = append(keyRBAC[k], rbacRules...)
+			}
+			if len(caps) == 0 {
 				continue
 			}
 			keyCaps[k] = append(keyCaps[k], caps...)
@@ -299,6 +323,11 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		adminGrant[i] = first
 	}
 
+	// What binding writes and role escalations in one namespace, or of
+	// roles that are not cluster-admin-equivalent, give each node that is
+	// not cluster-admin-equivalent already.
+	g.grantCapabilities(m, keyRBAC, nodeKeys, func(n int) bool { return adminGrant[n] != nil }, keyCaps)
+
 	// Expand the capabilities of each key and index, by target, the keys
 	// that reach it. The edges themselves are not kept: a key with broad
 	// rights reaches most nodes, and keeping every edge would cost memory
@@ -339,8 +368,9 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 			rev[n] = append(rev[n], part[n]...)
 		}
 	}
-	// firstEdge returns the first edge key k's capabilities enable to to.
-	firstEdge := func(k string, to int) edge {
+	// firstEdge returns the first edge key k's capabilities enable to to,
+	// with the hop it needs first (nil if none).
+	firstEdge := func(k string, to int) (edge, *Hop) {
 		var out edge
 		found := false
 		for _, c := range keyCaps[k] {
@@ -350,10 +380,10 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 				}
 			})
 			if found {
-				break
+				return out, c.pre
 			}
 		}
-		return out
+		return out, nil
 	}
 
 	// Breadth-first search backwards from ClusterAdmin and the
@@ -417,7 +447,12 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 				p.Hops = append(p.Hops, *direct[n])
 				break
 			}
-			e := firstEdge(keys[next[n].key], int(next[n].to))
+			e, pre := firstEdge(keys[next[n].key], int(next[n].to))
+			if pre != nil {
+				h := *pre
+				h.To = g.nodes[n]
+				p.Hops = append(p.Hops, h)
+			}
 			req := e.req
 			p.Hops = append(p.Hops, Hop{Edge: e.kind, Action: e.action, Request: &req, To: g.nodes[e.to], Via: e.via()})
 			n = e.to
@@ -578,7 +613,7 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 	inScope := func(ns string) bool { return c.ns == "" || c.ns == ns }
 	switch c.kind {
 	case EdgeRunsPodAs:
-		for _, ns := range sortedKeys(g.saByNS) {
+		for _, ns := range g.saNamespaces {
 			if inScope(ns) {
 				for _, sa := range g.saByNS[ns] {
 					if has(sa) {
@@ -603,7 +638,7 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 			}
 		}
 	case EdgeCreatesTokenSecret:
-		for _, ns := range sortedKeys(g.saByNS) {
+		for _, ns := range g.saNamespaces {
 			if !inScope(ns) {
 				continue
 			}
@@ -619,7 +654,7 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 			}
 		}
 	case EdgeCreatesToken:
-		for _, ns := range sortedKeys(g.saByNS) {
+		for _, ns := range g.saNamespaces {
 			if !inScope(ns) {
 				continue
 			}
@@ -747,6 +782,7 @@ func grantsAdmin(rules []rule) bool {
 func bindingHops(m *Model, nodeKeys [][]string, skip func(int) bool) []*Hop {
 	const group = rbacv1.GroupName
 	out := make([]*Hop, len(nodeKeys))
+	writers := m.rbacWriters()
 	first := func(hs []hit, keys []string) (Via, bool) {
 		for _, h := range hs {
 			if g, ok := h.grant(keys); ok {
@@ -758,13 +794,13 @@ func bindingHops(m *Model, nodeKeys [][]string, skip func(int) bool) []*Hop {
 	// try gives each node that may make every request of reqs (the write,
 	// then the check) the hop they make.
 	try := func(action string, write []Request, check Request, checkAction string, applies func(keys []string) bool) {
-		checkHits := m.hits(check)
+		checkHits := writers.hits(check)
 		if len(checkHits) == 0 {
 			return
 		}
 		writeHits := make([][]hit, len(write))
 		for i, w := range write {
-			writeHits[i] = m.hits(w)
+			writeHits[i] = writers.hits(w)
 		}
 		for n, keys := range nodeKeys {
 			if n == 0 || out[n] != nil || skip(n) || !applies(keys) {

@@ -16,7 +16,8 @@ import (
 
 // benchPathsInventory is benchObjects (10,000 roles and bindings) with a
 // cluster-admin ClusterRole bound to one ServiceAccount, escalating rules
-// bound here and there, a Deployment per ServiceAccount and a legacy token
+// bound here and there (binding writes with bind on every role, role
+// escalation), a Deployment per ServiceAccount and a legacy token
 // Secret for every fifth one.
 func benchPathsInventory() *inventory.Inventory {
 	objs := benchObjects()
@@ -27,6 +28,13 @@ func benchPathsInventory() *inventory.Inventory {
 		crb("kubelet", "kubelet", group("group7")),
 		clusterRole("sudo", nil, pr(l("impersonate"), l(""), l("users", "serviceaccounts"), "user3", "sa1")),
 		crb("sudo", "sudo", user("user5")),
+		// Binding writes everywhere with bind on every role, and
+		// escalation of a role bound in one namespace.
+		clusterRole("binder", nil, pr(l("create"), l("rbac.authorization.k8s.io"), l("rolebindings", "clusterrolebindings")),
+			pr(l("bind"), l("rbac.authorization.k8s.io"), l("clusterroles", "roles"))),
+		crb("binder", "binder", group("group11")),
+		clusterRole("escalator", nil, pr(l("escalate", "update"), l("rbac.authorization.k8s.io"), l("roles"))),
+		crb("escalator", "escalator", user("user8")),
 	)
 	for i := range 500 {
 		ns, name := fmt.Sprintf("ns%d", i%50), fmt.Sprintf("sa%d", i/50)

@@ -237,7 +237,7 @@ func TestPathsEdges(t *testing.T) {
 			}}},
 		},
 		{
-			name: "binds-roles: bind and binding writes granted in one namespace give nothing",
+			name: "binds-roles: bind and binding writes in a namespace whose service accounts have no power lead nowhere",
 			extra: `
 ---
 apiVersion: rbac.authorization.k8s.io/v1
@@ -253,6 +253,74 @@ metadata: {name: binder, namespace: shop}
 subjects: [` + mallory + `]
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: binder}
 `,
+		},
+		{
+			name: "binds-roles: a RoleBinding written in kube-system to a bindable ClusterRole runs pods as its service accounts",
+			extra: grantTo("kube-system", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: [create]}
+- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [deployer]}`) + `
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: deployer}
+rules:
+- {apiGroups: [""], resources: [pods], verbs: [create]}
+`,
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeBindsRoles, Action: "create rolebindings.rbac.authorization.k8s.io in kube-system to ClusterRole deployer",
+					Request: &Request{Verb: "create", Group: "rbac.authorization.k8s.io", Resource: "rolebindings", Namespace: "kube-system"},
+					To:      User("mallory"), Via: roleVia("kube-system", "binder"),
+					Also: []Need{{Action: "bind clusterroles.rbac.authorization.k8s.io deployer in kube-system",
+						Request: Request{Verb: "bind", Group: "rbac.authorization.k8s.io", Resource: "clusterroles", Name: "deployer", Namespace: "kube-system"}, Via: roleVia("kube-system", "binder")}}},
+				{Edge: EdgeRunsPodAs, Action: "create pods in kube-system", Request: &Request{Verb: "create", Resource: "pods", Namespace: "kube-system"}, To: adminSA,
+					Via: Via{Binding: Ref{Kind: "RoleBinding", Namespace: "kube-system"}, Role: Ref{Kind: "ClusterRole", Name: "deployer"}, Namespace: "kube-system"}},
+				adminHop,
+			}}},
+		},
+		{
+			name: "binds-roles: a RoleBinding write without bind gives nothing",
+			extra: grantTo("kube-system", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: [create]}`) + `
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: deployer}
+rules:
+- {apiGroups: [""], resources: [pods], verbs: [create]}
+`,
+		},
+		{
+			name: "binds-roles: a ClusterRoleBinding written to a bindable ClusterRole that is not cluster-admin-equivalent",
+			extra: grantTo("", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterrolebindings], verbs: [create]}
+- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [minter]}`) + `
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: minter}
+rules:
+- {apiGroups: [""], resources: [serviceaccounts/token], verbs: [create]}
+`,
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeBindsRoles, Action: "create clusterrolebindings.rbac.authorization.k8s.io to ClusterRole minter",
+					Request: &Request{Verb: "create", Group: "rbac.authorization.k8s.io", Resource: "clusterrolebindings"},
+					To:      User("mallory"), Via: clusterVia("binder", ""),
+					Also: []Need{{Action: "bind clusterroles.rbac.authorization.k8s.io minter",
+						Request: Request{Verb: "bind", Group: "rbac.authorization.k8s.io", Resource: "clusterroles", Name: "minter"}, Via: clusterVia("binder", "")}}},
+				{Edge: EdgeCreatesToken, Action: "create serviceaccounts/token kube-system/admin", Request: &Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token", Namespace: "kube-system", Name: "admin"}, To: adminSA,
+					Via: Via{Binding: Ref{Kind: "ClusterRoleBinding"}, Role: Ref{Kind: "ClusterRole", Name: "minter"}, Namespace: "kube-system"}},
+				adminHop,
+			}}},
+		},
+		{
+			name:  "binds-roles: escalate a Role bound in kube-system",
+			extra: grantTo("kube-system", "self", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [roles], verbs: [escalate, patch], resourceNames: [self]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeBindsRoles, Action: "patch roles.rbac.authorization.k8s.io self in kube-system bound by RoleBinding kube-system/self",
+					Request: &Request{Verb: "patch", Group: "rbac.authorization.k8s.io", Resource: "roles", Name: "self", Namespace: "kube-system"},
+					To:      User("mallory"), Via: roleVia("kube-system", "self"),
+					Also: []Need{{Action: "escalate roles.rbac.authorization.k8s.io self in kube-system",
+						Request: Request{Verb: "escalate", Group: "rbac.authorization.k8s.io", Resource: "roles", Name: "self", Namespace: "kube-system"}, Via: roleVia("kube-system", "self")}}},
+				{Edge: EdgeRunsPodAs, Action: "create pods in kube-system", Request: &Request{Verb: "create", Resource: "pods", Namespace: "kube-system"}, To: adminSA, Via: roleVia("kube-system", "self")},
+				adminHop,
+			}}},
 		},
 		{
 			name:  "binds-roles: escalate a ClusterRole bound cluster-wide",
