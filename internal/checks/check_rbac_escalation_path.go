@@ -88,7 +88,11 @@ func rbacEscalationPaths(inv *inventory.Inventory, _ check.Options) []check.Find
 			for _, n := range h.Also {
 				also += fmt.Sprintf(" and %s via %s", n.Action, n.Via.Binding)
 			}
-			hops = append(hops, fmt.Sprintf("%d) %s via %s%s -> %s", i+1, h.Action, h.Via.Binding, also, h.To))
+			assumed := ""
+			if h.Via.Assumed {
+				assumed = " (bootstrap policy, assumed)"
+			}
+			hops = append(hops, fmt.Sprintf("%d) %s via %s%s%s -> %s", i+1, h.Action, h.Via.Binding, assumed, also, h.To))
 		}
 		out = append(out, check.Finding{
 			Object: obj,

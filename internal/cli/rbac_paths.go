@@ -24,7 +24,10 @@ subject (User, Group, ServiceAccount) that is cluster-admin-equivalent, the gran
 so (a path of zero hops), and for every other subject that can become so, one shortest chain of hops, each naming how (creating pods or workloads that run as a
 ServiceAccount, reading a token Secret, creating a token, impersonating, binding or escalating
 roles, nodes/proxy, exec or attach in pods, updating workloads) and the binding and role that
-allow it. A subject is cluster-admin-equivalent when ClusterRoleBindings allow it to create,
+allow it. A binding written to a role the subject may bind, in one namespace or cluster-wide, gives
+the subject that role's rules there. For manifests, the API server's bootstrap policy for
+kube-controller-manager's controllers (system:controller:* roles and bindings, and their
+ServiceAccounts in kube-system) is assumed unless the manifests hold it; hops through it say so. A subject is cluster-admin-equivalent when ClusterRoleBindings allow it to create,
 update, delete, get and list "*" resources in API group "*".
 
 With --cluster, Secrets are listed for their metadata and type only.
@@ -107,6 +110,9 @@ func writePaths(w io.Writer, format string, paths []rbac.Path) error {
 }
 
 func viaText(v rbac.Via) string {
+	if v.Assumed {
+		return v.Binding.String() + " (" + v.Role.String() + "; the API server's bootstrap policy, assumed)"
+	}
 	return v.Binding.String() + " (" + v.Role.String() + ")"
 }
 

@@ -39,7 +39,9 @@ func allowedBy(rules []scopedRule, req Request) (scopedRule, bool) {
 	return scopedRule{}, false
 }
 
-func (r scopedRule) via() Via { return Via{Binding: r.b.ref, Role: r.b.role, Namespace: r.ns} }
+func (r scopedRule) via() Via {
+	return Via{Binding: r.b.ref, Role: r.b.role, Namespace: r.ns, Assumed: r.b.assumed}
+}
 
 // allGrant is the rule a role escalated to anything holds.
 var allGrant = rbacv1.PolicyRule{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"*"}}

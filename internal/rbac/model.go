@@ -62,6 +62,9 @@ type binding struct {
 	rules    []rule
 	// found is false when the role does not exist.
 	found bool
+	// assumed is true for a binding of the bootstrap controller policy
+	// that the input does not hold (see withControllers).
+	assumed bool
 }
 
 // Model answers RBAC questions about one set of RBAC objects. It is

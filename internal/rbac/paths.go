@@ -63,6 +63,10 @@ type Via struct {
 	Binding   Ref    `json:"binding"`
 	Role      Ref    `json:"role"`
 	Namespace string `json:"namespace,omitempty"`
+	// Assumed is true when the binding is the API server's bootstrap
+	// policy for a controller, which the input does not hold (see
+	// BootstrapControllerPolicy).
+	Assumed bool `json:"assumed,omitempty"`
 }
 
 // Hop is one edge of a path.
@@ -140,7 +144,9 @@ type edge struct {
 	req    Request
 }
 
-func (e *edge) via() Via { return Via{Binding: e.b.ref, Role: e.b.role, Namespace: e.ns} }
+func (e *edge) via() Via {
+	return Via{Binding: e.b.ref, Role: e.b.role, Namespace: e.ns, Assumed: e.b.assumed}
+}
 
 // pathWorkload is a workload with the node of its ServiceAccount.
 type pathWorkload struct {
@@ -195,14 +201,27 @@ func (g *graph) node(s Subject) int {
 // then holds the role's rules (see grantCapabilities). Not followed:
 // workloads without a namespace.
 func Paths(m *Model, inv *inventory.Inventory) []Path {
+	m, controllers := m.withControllers()
 	g := &graph{index: map[Subject]int{}, saByNS: map[string][]int{}}
 	g.node(ClusterAdmin)
 	for _, s := range m.candidates {
 		g.node(s)
 	}
+	held := map[Subject]bool{}
 	for _, it := range inv.ServiceAccounts {
 		if ns := it.Value.Namespace; ns != "" {
-			g.saByNS[ns] = append(g.saByNS[ns], g.node(ServiceAccount(ns, it.Value.Name)))
+			sa := ServiceAccount(ns, it.Value.Name)
+			held[sa] = true
+			g.saByNS[ns] = append(g.saByNS[ns], g.node(sa))
+		}
+	}
+	// The controllers' ServiceAccounts, assumed with their bindings, are
+	// ways through, not subjects to report.
+	assumed := map[Subject]bool{}
+	for _, sa := range controllers {
+		if !held[sa] {
+			assumed[sa] = true
+			g.saByNS[sa.Namespace] = append(g.saByNS[sa.Namespace], g.node(sa))
 		}
 	}
 	g.saNamespaces = sortedKeys(g.saByNS)
@@ -435,6 +454,9 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 	}
 	var out []Path
 	for i := 1; i < len(g.nodes); i++ {
+		if assumed[g.nodes[i]] {
+			continue
+		}
 		if gr := adminGrant[i]; gr != nil && g.nodes[i] != masters {
 			out = append(out, Path{Subject: g.nodes[i], Hops: []Hop{adminHop(gr)}})
 		}
@@ -786,7 +808,7 @@ func bindingHops(m *Model, nodeKeys [][]string, skip func(int) bool) []*Hop {
 	first := func(hs []hit, keys []string) (Via, bool) {
 		for _, h := range hs {
 			if g, ok := h.grant(keys); ok {
-				return Via{Binding: g.Binding, Role: g.Role}, true
+				return Via{Binding: g.Binding, Role: g.Role, Assumed: h.b.assumed}, true
 			}
 		}
 		return Via{}, false

@@ -533,3 +533,68 @@ func TestPathsOfClusterAdmins(t *testing.T) {
 		t.Errorf("path of group ops (-want +got):\n%s", diff)
 	}
 }
+
+// TestPathsThroughControllers: manifests hold none of the API server's
+// bootstrap controller policy, which every cluster has; creating pods in
+// kube-system runs them as a controller's ServiceAccount, and the
+// clusterrole-aggregation-controller may escalate its own ClusterRole.
+// The controllers' ServiceAccounts are ways through, not subjects of
+// paths. With the policy's binding in the input (a live cluster's), only
+// the ServiceAccounts the input holds are targets.
+func TestPathsThroughControllers(t *testing.T) {
+	const agg = "clusterrole-aggregation-controller"
+	grant := grantTo("kube-system", "deploy", mallory, `- {apiGroups: [""], resources: [pods], verbs: [create]}`)
+	role := Ref{Kind: "ClusterRole", Name: ControllerPrefix + agg}
+	binding := Ref{Kind: "ClusterRoleBinding", Name: ControllerPrefix + agg}
+	want := []Path{{Subject: User("mallory"), Hops: []Hop{
+		{Edge: EdgeRunsPodAs, Action: "create pods in kube-system", Request: &Request{Verb: "create", Resource: "pods", Namespace: "kube-system"},
+			To: ServiceAccount("kube-system", agg), Via: roleVia("kube-system", "deploy")},
+		{Edge: EdgeBindsRoles, Action: "update clusterroles.rbac.authorization.k8s.io " + role.Name + " bound by " + binding.String(),
+			Request: &Request{Verb: "update", Group: "rbac.authorization.k8s.io", Resource: "clusterroles", Name: role.Name}, To: ClusterAdmin,
+			Via: Via{Binding: binding, Role: role, Assumed: true},
+			Also: []Need{{Action: "escalate clusterroles.rbac.authorization.k8s.io " + role.Name,
+				Request: Request{Verb: "escalate", Group: "rbac.authorization.k8s.io", Resource: "clusterroles", Name: role.Name},
+				Via: Via{Binding: binding, Role: role, Assumed: true}}}},
+	}}}
+	if diff := cmp.Diff(want, pathsOf(t, grant)); diff != "" {
+		t.Errorf("Paths (-want +got):\n%s", diff)
+	}
+
+	// The binding present (as on a live cluster) but not the
+	// ServiceAccount: the controller manager does not run as it.
+	withBinding := grant + `
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: "system:controller:clusterrole-aggregation-controller"}
+rules:
+- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, get, list, patch, update, watch]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "system:controller:clusterrole-aggregation-controller"}
+subjects: [{kind: ServiceAccount, name: clusterrole-aggregation-controller, namespace: kube-system}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:controller:clusterrole-aggregation-controller"}
+`
+	for _, p := range pathsOf(t, withBinding) {
+		if p.Hops[0].To == ServiceAccount("kube-system", agg) {
+			t.Errorf("path through %s, whose ServiceAccount the input does not hold: %+v", agg, p)
+		}
+	}
+	// With its ServiceAccount too, the input's own objects make the path.
+	got := pathsOf(t, withBinding+`
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: clusterrole-aggregation-controller, namespace: kube-system}
+`)
+	if len(got) != 2 || got[0].Subject != User("mallory") || len(got[0].Hops) != 2 || got[0].Hops[0].To != ServiceAccount("kube-system", agg) ||
+		got[0].Hops[1].Via.Assumed || got[1].Subject != ServiceAccount("kube-system", agg) {
+		t.Errorf("Paths with the controller's binding and ServiceAccount = %+v, want mallory through %s, and %[2]s itself, assuming nothing", got, agg)
+	}
+
+	// Pods created elsewhere reach no controller.
+	if got := pathsOf(t, grantTo("shop", "deploy", mallory, `- {apiGroups: [""], resources: [pods], verbs: [create]}`)); len(got) != 0 {
+		t.Errorf("Paths of pods created in shop = %+v, want none", got)
+	}
+}
