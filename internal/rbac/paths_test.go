@@ -554,7 +554,7 @@ func TestPathsThroughControllers(t *testing.T) {
 			Via: Via{Binding: binding, Role: role, Assumed: true},
 			Also: []Need{{Action: "escalate clusterroles.rbac.authorization.k8s.io " + role.Name,
 				Request: Request{Verb: "escalate", Group: "rbac.authorization.k8s.io", Resource: "clusterroles", Name: role.Name},
-				Via: Via{Binding: binding, Role: role, Assumed: true}}}},
+				Via:     Via{Binding: binding, Role: role, Assumed: true}}}},
 	}}}
 	if diff := cmp.Diff(want, pathsOf(t, grant)); diff != "" {
 		t.Errorf("Paths (-want +got):\n%s", diff)
