@@ -41,6 +41,9 @@ func Markdown(w io.Writer, checks []check.Check) error {
 			b.WriteString(".\n\n")
 			fmt.Fprintf(&b, "%s\n\n", m.Description)
 			fmt.Fprintf(&b, "*Remediation:* %s\n\n", m.Remediation)
+			if m.CIS != "" {
+				fmt.Fprintf(&b, "*CIS Kubernetes Benchmark:* %s\n\n", m.CIS)
+			}
 			b.WriteString("*References:*\n")
 			for _, r := range m.References {
 				fmt.Fprintf(&b, "- <%s>\n", r)
@@ -75,7 +78,11 @@ func Explain(w io.Writer, m check.Meta) error {
 	if m.Optional {
 		b.WriteString("Optional:    yes (enable it under checks: in the configuration)\n")
 	}
-	fmt.Fprintf(&b, "\n%s\n\nRemediation: %s\n\nReferences:\n", m.Description, m.Remediation)
+	fmt.Fprintf(&b, "\n%s\n\nRemediation: %s\n\n", m.Description, m.Remediation)
+	if m.CIS != "" {
+		fmt.Fprintf(&b, "CIS Kubernetes Benchmark: %s\n\n", m.CIS)
+	}
+	b.WriteString("References:\n")
 	for _, r := range m.References {
 		fmt.Fprintf(&b, "  %s\n", r)
 	}

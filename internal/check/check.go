@@ -41,7 +41,7 @@ func (c Category) Valid() bool {
 	return false
 }
 
-// Meta describes a check. Every field but References and Optional is required.
+// Meta describes a check. Every field but CIS and Optional is required.
 type Meta struct {
 	// ID is the stable identifier, in kebab case.
 	ID ID
@@ -59,6 +59,9 @@ type Meta struct {
 	// References are URLs: the Pod Security Standards, CIS, NSA/CISA guidance
 	// or Kubernetes documentation.
 	References []string
+	// CIS is the section of the CIS Kubernetes Benchmark the check covers
+	// ("1.2.1"), where one does; empty otherwise.
+	CIS string
 	// Optional checks run only when enabled in the configuration.
 	Optional bool
 	// Topic is what the check judges; commands that run a part of the

@@ -10,6 +10,7 @@ import (
 	"k8s.io/pod-security-admission/api"
 
 	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/host"
 	"github.com/kubestride/kubestride/internal/inventory"
 	"github.com/kubestride/kubestride/internal/pss"
 	"github.com/kubestride/kubestride/internal/source"
@@ -48,7 +49,10 @@ type checkCase struct {
 	level, version string
 	// lines makes the case compare each finding's Line too.
 	lines bool
-	want  []finding
+	// host is what the node command read beside the manifest, for the
+	// node checks; nil for none.
+	host *host.Node
+	want []finding
 }
 
 // runCases runs the registered check id on each case and compares the
@@ -63,6 +67,7 @@ func runCases(t *testing.T, id check.ID, cases []checkCase) {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := caseOptions(t, tc.level, tc.version)
 			inv := load(t, "test.yaml", tc.manifest)
+			inv.Host = tc.host
 			findings := run(c, inv, opts)
 			checkPSS(t, c, inv, opts, findings)
 			var ignore []cmp.Option
@@ -112,6 +117,10 @@ func run(c check.Check, inv *inventory.Inventory, opts check.Options) []check.Fi
 func comparable(findings []check.Finding) []finding {
 	var out []finding
 	for _, f := range findings {
+		if f.File != nil {
+			out = append(out, finding{Object: "File " + f.File.Path, Path: f.File.Key, Reason: f.Reason, Detail: f.Detail, Severity: f.Severity, Line: f.File.Line})
+			continue
+		}
 		obj := f.Object.Kind + " " + f.Object.Name()
 		if ns := f.Object.Namespace(); ns != "" {
 			obj = f.Object.Kind + " " + ns + "/" + f.Object.Name()

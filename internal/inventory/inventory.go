@@ -8,6 +8,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 
+	"github.com/kubestride/kubestride/internal/host"
 	"github.com/kubestride/kubestride/internal/object"
 )
 
@@ -43,6 +44,14 @@ type Inventory struct {
 	// Errors lists the custom resources whose embedded pod could not be
 	// read, so that no check evaluated it.
 	Errors []object.Error
+
+	// NodeObjects are the objects the node checks judge, kept whole by
+	// AddSummary too: control-plane static pods and the configuration
+	// files the components read (see host.IsNodeObject).
+	NodeObjects []*object.Object
+	// Host is what was read of a node beside its objects (by the node
+	// command); nil for manifests and clusters.
+	Host *host.Node
 
 	namespaces map[string]*Namespace
 	templates  *PodTemplates
@@ -139,6 +148,9 @@ func (inv *Inventory) ServiceAccount(ns, name string) *Item[corev1.ServiceAccoun
 // of are kept in Objects only.
 func (inv *Inventory) Add(obj *object.Object) {
 	inv.Objects = append(inv.Objects, obj)
+	if host.IsNodeObject(obj) {
+		inv.NodeObjects = append(inv.NodeObjects, obj)
+	}
 	if ws := inv.workloads(obj); len(ws) > 0 {
 		for _, w := range ws {
 			inv.addWorkload(w)

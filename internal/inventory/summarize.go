@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubestride/kubestride/internal/fieldpath"
+	"github.com/kubestride/kubestride/internal/host"
 	"github.com/kubestride/kubestride/internal/object"
 )
 
@@ -18,7 +19,8 @@ import (
 // summaries, so its memory follows what cross-object checks need rather than
 // the size of the input.
 //
-// Kept whole: nodes (without their status), namespaces, service accounts,
+// Kept whole: the objects of the node checks (Inventory.NodeObjects, beside
+// their summary), nodes (without their status), namespaces, service accounts,
 // network policies, quotas, limit ranges, RBAC objects and admission webhook
 // configurations. Workloads are kept as a Workload whose object has only its
 // name, namespace, UID, owners and suppression annotations
@@ -33,6 +35,9 @@ import (
 // must read only what is kept; the test comparing streaming and
 // whole-inventory scans guards that.
 func (inv *Inventory) AddSummary(obj *object.Object) {
+	if host.IsNodeObject(obj) {
+		inv.NodeObjects = append(inv.NodeObjects, obj) // kept whole: see Inventory.NodeObjects
+	}
 	if ws := inv.workloads(obj); len(ws) > 0 {
 		kept := summarizeObject(obj, ws)
 		inv.Objects = append(inv.Objects, kept)
