@@ -37,4 +37,3 @@ func processNode(component string, pid int, args ...string) *host.Node {
 		Name: component, PID: pid, Source: "/proc/" + strconv.Itoa(pid) + "/cmdline", Flags: host.ParseArgs(args, "", 0),
 	}}}
 }
-

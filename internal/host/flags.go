@@ -14,8 +14,8 @@ var boolFlags = map[string]bool{
 	"allow-privileged": true, "anonymous-auth": true, "profiling": true, "enable-bootstrap-token-auth": true,
 	"enable-aggregator-routing": true, "service-account-lookup": true, "audit-log-compress": true,
 	"enable-priority-and-fairness": true, "enable-garbage-collector": true, "enable-logs-handler": true,
-	"contention-profiling":     true,
-	"kubelet-https": true, "enable-swagger-ui": true, "logtostderr": true,
+	"contention-profiling": true,
+	"kubelet-https":        true, "enable-swagger-ui": true, "logtostderr": true,
 	// kube-controller-manager, kube-scheduler
 	"use-service-account-credentials": true, "leader-elect": true, "allocate-node-cidrs": true,
 	"configure-cloud-routes": true,
