@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -249,6 +250,7 @@ func TestRBACPathsOracle(t *testing.T) {
 	}
 
 	// Replay every path for real.
+	rbacBefore := rbacState(ctx, t)
 	r := newReplayer(ctx, t)
 	replayed := 0
 	for _, p := range got.Paths {
@@ -275,6 +277,9 @@ func TestRBACPathsOracle(t *testing.T) {
 		t.Errorf("user %s, who may write bindings but bind no cluster-admin-equivalent role, has a path", pathsBindingWriter)
 	}
 	replayFabricated(t, r, firstHop)
+	if diff := cmp.Diff(rbacBefore, rbacState(ctx, t)); diff != "" {
+		t.Errorf("the replay left the ClusterRoles and ClusterRoleBindings changed (-before +after):\n%s", diff)
+	}
 	// The API server refuses what the path would have been.
 	writer := impersonating(t, rbac.User(pathsBindingWriter))
 	dry := metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}
@@ -352,13 +357,36 @@ func replayFabricated(t *testing.T, r *replayer, firstHop map[rbac.Subject]rbac.
 	}
 }
 
+// rbacState is the rules of every ClusterRole and the subjects of every
+// ClusterRoleBinding, by name.
+func rbacState(ctx context.Context, t *testing.T) map[string]any {
+	t.Helper()
+	cs := admin(t)
+	roles, err := cs.RbacV1().ClusterRoles().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bindings, err := cs.RbacV1().ClusterRoleBindings().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]any{}
+	for _, r := range roles.Items {
+		out["ClusterRole "+r.Name] = r.Rules
+	}
+	for _, b := range bindings.Items {
+		out["ClusterRoleBinding "+b.Name] = b.Subjects
+	}
+	return out
+}
+
 // impersonating returns a client that acts as subject.
 func impersonating(t *testing.T, subject rbac.Subject) kubernetes.Interface {
 	t.Helper()
 	cfg := rest.CopyConfig(testcluster.Shared.Config("admin"))
 	user, groups := rbac.Identity(subject)
 	if user == "" {
-		user = "po-group-member" // a group is replayed by one of its members
+		user = groupMember // a group is replayed by one of its members
 	}
 	cfg.Impersonate = rest.ImpersonationConfig{UserName: user, Groups: groups}
 	cs, err := kubernetes.NewForConfig(cfg)

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -55,7 +56,6 @@ func (a *actor) String() string { return a.subject.String() + " (" + a.how + ")"
 // helps the next.
 type replayer struct {
 	ctx   context.Context
-	t     *testing.T
 	admin kubernetes.Interface
 	dyn   dynamic.Interface
 	seq   int
@@ -77,7 +77,7 @@ func newReplayer(ctx context.Context, t *testing.T) *replayer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &replayer{ctx: ctx, t: t, admin: admin(t), dyn: dyn, accepted: map[string]int{}}
+	return &replayer{ctx: ctx, admin: admin(t), dyn: dyn, accepted: map[string]int{}}
 }
 
 // replay replays p hop by hop, then undoes what it did. The error names
@@ -504,7 +504,7 @@ func (r *replayer) execsIntoPod(a *actor, h rbac.Hop) (*actor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if sa := cmpOr(p.Spec.ServiceAccountName, "default"); sa != h.To.Name {
+	if sa := cmp.Or(p.Spec.ServiceAccountName, "default"); sa != h.To.Name {
 		return nil, fmt.Errorf("pod %s/%s runs as %s, not %s", req.Namespace, pod, sa, h.To)
 	}
 	call := a.cs.CoreV1().RESTClient().Verb(httpVerb(req.Verb)).Namespace(req.Namespace).Resource("pods").Name(pod).SubResource(req.Subresource).
@@ -531,7 +531,7 @@ func (r *replayer) nodeProxy(a *actor, h rbac.Hop) (*actor, error) {
 	if req.Resource != "nodes" || req.Subresource != "proxy" {
 		return nil, fmt.Errorf("request %+v is not a node proxy", req)
 	}
-	node := cmpOr(req.Name, "po-replay-node")
+	node := cmp.Or(req.Name, "po-replay-node")
 	call := a.cs.CoreV1().RESTClient().Verb(httpVerb(req.Verb)).Resource("nodes").Name(node).SubResource("proxy").Suffix("pods")
 	if err := r.connect(call, req); err != nil {
 		return nil, err
@@ -564,13 +564,6 @@ func httpVerb(verb string) string {
 		return "POST"
 	}
 	return "GET"
-}
-
-func cmpOr(s, fallback string) string {
-	if s != "" {
-		return s
-	}
-	return fallback
 }
 
 // updatesWorkload: a updates or patches the workload, adding an
