@@ -3,11 +3,11 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -33,6 +33,15 @@ const (
 	// ClusterRole bound to it.
 	pathsBindingWriter = "po-rbw"
 	pathsEscalator     = "po-esc"
+	// pathsKubeSystem may create pods in kube-system only, where the
+	// ServiceAccounts of the bootstrap controller roles live.
+	pathsKubeSystem = "po-kube"
+	// pathsNSBinder may bind, in po-app, the Role po-nsadmin, which allows
+	// creating pods there: a binding write in one namespace, then the
+	// rules it gives.
+	pathsNSBinder = "po-nsbind"
+	// pathsNobody has no grant.
+	pathsNobody = "po-nobody"
 )
 
 // edgeUsers names, per edge kind, the user whose grant is that edge.
@@ -124,15 +133,51 @@ func createPathsWorld(ctx context.Context, t *testing.T) {
 	grant(pathsApp, "po-devs", rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: "po-devs"}, rule("", "pods", []string{"create"}))
 	grant(pathsSys, "po-builder", rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Namespace: pathsApp, Name: "builder"},
 		rule("apps", "deployments", []string{"update"}))
+	must(cs.RbacV1().Roles(pathsApp).Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "po-nsadmin"},
+		Rules: []rbacv1.PolicyRule{rule("", "pods", []string{"create"})}}, metav1.CreateOptions{}))
+	grant(pathsApp, pathsNSBinder, user(pathsNSBinder), rule(rbacv1.GroupName, "rolebindings", []string{"create"}),
+		rule(rbacv1.GroupName, "roles", []string{"bind"}, "po-nsadmin"))
+
+	// kube-system: the ServiceAccounts kube-controller-manager would create
+	// for the bootstrap policy's system:controller:* ClusterRoleBindings,
+	// and a user who may create pods there.
+	crbs := must(cs.RbacV1().ClusterRoleBindings().List(ctx, metav1.ListOptions{}))
+	for _, b := range crbs.Items {
+		if !strings.HasPrefix(b.Name, "system:controller:") {
+			continue
+		}
+		for _, s := range b.Subjects {
+			if s.Kind != rbacv1.ServiceAccountKind || s.Namespace != metav1.NamespaceSystem {
+				continue
+			}
+			_, err := cs.CoreV1().ServiceAccounts(s.Namespace).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: s.Name}}, metav1.CreateOptions{})
+			if apierrors.IsAlreadyExists(err) {
+				continue
+			}
+			must(0, err)
+			t.Cleanup(func() {
+				_ = cs.CoreV1().ServiceAccounts(s.Namespace).Delete(context.Background(), s.Name, metav1.DeleteOptions{})
+			})
+		}
+	}
+	grant(metav1.NamespaceSystem, pathsKubeSystem, user(pathsKubeSystem), rule("", "pods", []string{"create"}))
+	t.Cleanup(func() {
+		_ = cs.RbacV1().RoleBindings(metav1.NamespaceSystem).Delete(context.Background(), pathsKubeSystem, metav1.DeleteOptions{})
+		_ = cs.RbacV1().Roles(metav1.NamespaceSystem).Delete(context.Background(), pathsKubeSystem, metav1.DeleteOptions{})
+	})
 }
 
 // TestRBACPathsOracle: every hop of every privilege-escalation path
 // kubestride finds on the live cluster is a request the API server's own
 // SubjectAccessReview allows to the subject taking the hop (with the bind or
-// escalate check it names, and the write itself replayed in a dry run), and
-// the last subject of each path is allowed every verb on every resource.
-// Every edge kind is found, on the user granted only that edge; a binding
-// writer without bind has no path, and the API server refuses its write.
+// escalate check it names), and every path is replayed for real, hop by
+// hop, as the requests it names, each made with the credential the hop
+// before yielded (see replayer), up to a subject that is allowed every verb
+// on every resource. Every edge kind is found, on the user granted only
+// that edge, and a user who may create pods in kube-system reaches
+// cluster-admin through the bootstrap controllers' ServiceAccounts; a
+// binding writer without bind has no path, and the API server refuses its
+// write.
 func TestRBACPathsOracle(t *testing.T) {
 	ctx := context.Background()
 	createPathsWorld(ctx, t)
@@ -147,7 +192,11 @@ func TestRBACPathsOracle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a && b {
+		c, err := sar(ctx, cs, rbac.User(pathsKubeSystem), rbac.Request{Verb: "create", Resource: "pods", Namespace: metav1.NamespaceSystem})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a && b && c {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -165,11 +214,11 @@ func TestRBACPathsOracle(t *testing.T) {
 		t.Fatalf("rbac paths: exit %d (want 1: paths exist), %v; stderr:\n%s", code, err, errb.String())
 	}
 
-	firstEdge := map[rbac.Subject]rbac.EdgeKind{}
-	hops, checked, replayed := 0, 0, 0
+	firstHop := map[rbac.Subject]rbac.Hop{}
+	hops, checked := 0, 0
 	for _, p := range got.Paths {
 		if len(p.Hops) > 0 {
-			firstEdge[p.Subject] = p.Hops[0].Edge
+			firstHop[p.Subject] = p.Hops[0]
 		}
 		from := p.Subject
 		for _, h := range p.Hops {
@@ -179,9 +228,7 @@ func TestRBACPathsOracle(t *testing.T) {
 			case h.Request != nil:
 				reqs = []rbac.Request{*h.Request}
 			case h.Edge == rbac.EdgeIsClusterAdmin:
-				for _, v := range []string{"create", "update", "delete", "get", "list"} {
-					reqs = append(reqs, rbac.Request{Verb: v, Group: "*", Resource: "*"})
-				}
+				reqs = adminRequests()
 			default:
 				t.Errorf("path of %s: hop %s to %s names no request", p.Subject, h.Edge, h.To)
 			}
@@ -198,17 +245,40 @@ func TestRBACPathsOracle(t *testing.T) {
 					t.Errorf("path of %s: hop %s (%s) to %s: SubjectAccessReview denies %+v to %s", p.Subject, h.Edge, h.Action, h.To, req, from)
 				}
 			}
-			if h.Edge == rbac.EdgeBindsRoles {
-				replayed++
-				if err := replayBindingHop(ctx, t, from, h); err != nil {
-					t.Errorf("path of %s: hop %s (%s) replayed as %s: %v", p.Subject, h.Edge, h.Action, from, err)
-				}
-			}
 			from = h.To
 		}
 	}
+
+	// Replay every path for real.
+	rbacBefore := rbacState(ctx, t)
+	r := newReplayer(ctx, t)
+	replayed := 0
+	for _, p := range got.Paths {
+		if err := r.replay(p); err != nil {
+			t.Errorf("path of %s: %v", p.Subject, err)
+			continue
+		}
+		replayed++
+		var edges []string
+		for _, h := range p.Hops {
+			edges = append(edges, string(h.Edge)+" "+h.To.String())
+		}
+		t.Logf("replayed the path of %s: %s", p.Subject, strings.Join(edges, ", "))
+	}
+	requests := r.requests
+	firstEdge := map[rbac.Subject]rbac.EdgeKind{}
+	for s, h := range firstHop {
+		firstEdge[s] = h.Edge
+	}
+	if h, ok := firstHop[rbac.User(pathsKubeSystem)]; !ok || h.Edge != rbac.EdgeRunsPodAs || h.Request == nil || h.Request.Namespace != metav1.NamespaceSystem {
+		t.Errorf("user %s, who may create pods in kube-system: first hop %+v (found: %v), want %s in kube-system", pathsKubeSystem, h, ok, rbac.EdgeRunsPodAs)
+	}
 	if _, ok := firstEdge[rbac.User(pathsBindingWriter)]; ok {
 		t.Errorf("user %s, who may write bindings but bind no cluster-admin-equivalent role, has a path", pathsBindingWriter)
+	}
+	replayFabricated(t, r, firstHop)
+	if diff := cmp.Diff(rbacBefore, rbacState(ctx, t)); diff != "" {
+		t.Errorf("the replay left the ClusterRoles and ClusterRoleBindings changed (-before +after):\n%s", diff)
 	}
 	// The API server refuses what the path would have been.
 	writer := impersonating(t, rbac.User(pathsBindingWriter))
@@ -242,10 +312,72 @@ func TestRBACPathsOracle(t *testing.T) {
 	if _, ok := firstEdge[rbac.Group(rbac.SystemMasters)]; ok {
 		t.Errorf("group %s has a path", rbac.SystemMasters)
 	}
-	if replayed == 0 {
-		t.Error("no binds-roles hop was replayed")
+	t.Logf("%d paths, %d hops; SubjectAccessReview allows all %d requests they name; %d paths replayed with %d real requests as their subjects",
+		len(got.Paths), hops, checked, replayed, requests)
+	for e, n := range r.accepted {
+		t.Logf("accepted %d times, as the API server let the request through to a kubelet that does not run: %s", n, e)
 	}
-	t.Logf("%d paths, %d hops; SubjectAccessReview allows all %d requests they name; %d binding and role writes replayed (dry run)", len(got.Paths), hops, checked, replayed)
+}
+
+// replayFabricated holds the replay to paths written by hand: the first hop
+// of each edge user's path, taken by a user with no grant, fails with
+// Forbidden; and the path of pathsNSBinder, which starts with a binding
+// written in one namespace, succeeds.
+func replayFabricated(t *testing.T, r *replayer, firstHop map[rbac.Subject]rbac.Hop) {
+	t.Helper()
+	for kind, name := range edgeUsers {
+		h, ok := firstHop[rbac.User(name)]
+		if !ok {
+			continue // reported above
+		}
+		err := r.replay(rbac.Path{Subject: rbac.User(pathsNobody), Hops: []rbac.Hop{h}})
+		if !apierrors.IsForbidden(err) {
+			t.Errorf("the %s hop of %s replayed as %s, who has no grant: error %v, want Forbidden", kind, name, pathsNobody, err)
+		}
+	}
+	group := rbacv1.GroupName
+	path := rbac.Path{Subject: rbac.User(pathsNSBinder), Hops: []rbac.Hop{
+		{Edge: rbac.EdgeBindsRoles, Action: "create rolebindings in " + pathsApp + " to Role po-nsadmin",
+			Request: &rbac.Request{Verb: "create", Group: group, Resource: "rolebindings", Namespace: pathsApp},
+			Also:    []rbac.Need{{Action: "bind roles po-nsadmin", Request: rbac.Request{Verb: "bind", Group: group, Resource: "roles", Namespace: pathsApp, Name: "po-nsadmin"}}},
+			To:      rbac.User(pathsNSBinder)},
+		{Edge: rbac.EdgeRunsPodAs, Action: "create pods in " + pathsApp,
+			Request: &rbac.Request{Verb: "create", Resource: "pods", Namespace: pathsApp}, To: rbac.ServiceAccount(pathsApp, "builder")},
+		{Edge: rbac.EdgeUpdatesWorkload, Action: "update deployments.apps " + pathsSys + "/rollout",
+			Request: &rbac.Request{Verb: "update", Group: "apps", Resource: "deployments", Namespace: pathsSys, Name: "rollout"},
+			To:      rbac.ServiceAccount(pathsSys, "admin")},
+		{Edge: rbac.EdgeIsClusterAdmin, To: rbac.ClusterAdmin},
+	}}
+	if err := r.replay(path); err != nil {
+		t.Errorf("path of %s, written by hand: %v", pathsNSBinder, err)
+	}
+	// The grant is gone after the replay.
+	if ok, err := sar(context.Background(), r.admin, rbac.User(pathsNSBinder), *path.Hops[1].Request); ok || err != nil {
+		t.Errorf("after the replay of %s's path, SubjectAccessReview allows %+v: %v, %v", pathsNSBinder, *path.Hops[1].Request, ok, err)
+	}
+}
+
+// rbacState is the rules of every ClusterRole and the subjects of every
+// ClusterRoleBinding, by name.
+func rbacState(ctx context.Context, t *testing.T) map[string]any {
+	t.Helper()
+	cs := admin(t)
+	roles, err := cs.RbacV1().ClusterRoles().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bindings, err := cs.RbacV1().ClusterRoleBindings().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]any{}
+	for _, r := range roles.Items {
+		out["ClusterRole "+r.Name] = r.Rules
+	}
+	for _, b := range bindings.Items {
+		out["ClusterRoleBinding "+b.Name] = b.Subjects
+	}
+	return out
 }
 
 // impersonating returns a client that acts as subject.
@@ -254,7 +386,7 @@ func impersonating(t *testing.T, subject rbac.Subject) kubernetes.Interface {
 	cfg := rest.CopyConfig(testcluster.Shared.Config("admin"))
 	user, groups := rbac.Identity(subject)
 	if user == "" {
-		user = "po-group-member" // a group is replayed by one of its members
+		user = groupMember // a group is replayed by one of its members
 	}
 	cfg.Impersonate = rest.ImpersonationConfig{UserName: user, Groups: groups}
 	cs, err := kubernetes.NewForConfig(cfg)
@@ -262,56 +394,4 @@ func impersonating(t *testing.T, subject rbac.Subject) kubernetes.Interface {
 		t.Fatal(err)
 	}
 	return cs
-}
-
-// replayBindingHop makes, as from and in a dry run, the write a binds-roles
-// hop names: the ClusterRoleBinding of from to the role its bind check
-// names, or the ClusterRole its escalate check names with every
-// permission added. The API server's escalation check must allow it.
-func replayBindingHop(ctx context.Context, t *testing.T, from rbac.Subject, h rbac.Hop) error {
-	t.Helper()
-	if h.Request == nil || len(h.Also) != 1 {
-		return fmt.Errorf("hop names request %v and checks %v, want a write and one check", h.Request, h.Also)
-	}
-	cs := impersonating(t, from)
-	user, groups := rbac.Identity(from)
-	var subject rbacv1.Subject
-	switch {
-	case from.Kind == rbacv1.GroupKind:
-		subject = rbacv1.Subject{Kind: rbacv1.GroupKind, APIGroup: rbacv1.GroupName, Name: groups[0]}
-	case from.Kind == rbacv1.ServiceAccountKind:
-		subject = rbacv1.Subject{Kind: rbacv1.ServiceAccountKind, Namespace: from.Namespace, Name: from.Name}
-	default:
-		subject = rbacv1.Subject{Kind: rbacv1.UserKind, APIGroup: rbacv1.GroupName, Name: user}
-	}
-	dry := []string{metav1.DryRunAll}
-	w, check := *h.Request, h.Also[0].Request
-	switch {
-	case w.Resource == "clusterrolebindings" && check.Verb == "bind":
-		crb := &rbacv1.ClusterRoleBinding{Subjects: []rbacv1.Subject{subject},
-			RoleRef: rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: check.Name}}
-		switch w.Verb {
-		case "create":
-			crb.Name = "po-replay"
-			_, err := cs.RbacV1().ClusterRoleBindings().Create(ctx, crb, metav1.CreateOptions{DryRun: dry})
-			return err
-		case "update":
-			old, err := admin(t).RbacV1().ClusterRoleBindings().Get(ctx, w.Name, metav1.GetOptions{})
-			if err != nil {
-				return err
-			}
-			old.Subjects = append(old.Subjects, subject)
-			_, err = cs.RbacV1().ClusterRoleBindings().Update(ctx, old, metav1.UpdateOptions{DryRun: dry})
-			return err
-		}
-	case w.Resource == "clusterroles" && check.Verb == "escalate" && w.Verb == "update":
-		role, err := admin(t).RbacV1().ClusterRoles().Get(ctx, w.Name, metav1.GetOptions{})
-		if err != nil {
-			return err
-		}
-		role.Rules = append(role.Rules, rbacv1.PolicyRule{APIGroups: []string{"*"}, Resources: []string{"*"}, Verbs: []string{"*"}})
-		_, err = cs.RbacV1().ClusterRoles().Update(ctx, role, metav1.UpdateOptions{DryRun: dry})
-		return err
-	}
-	return fmt.Errorf("no replay for %s with the check %s", h.Action, h.Also[0].Action)
 }

@@ -2,13 +2,17 @@ package testcluster
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -56,11 +60,14 @@ type Cluster struct {
 	// (the current one) and one named after each user.
 	Kubeconfig string
 
-	caFile  string
-	tokens  map[string]string
-	etcd    *exec.Cmd
-	api     *exec.Cmd
-	waitAPI chan error
+	caFile string
+	tokens map[string]string
+	// clientCA signs the client certificates of CertConfig.
+	clientCA    *x509.Certificate
+	clientCAKey *ecdsa.PrivateKey
+	etcd        *exec.Cmd
+	api         *exec.Cmd
+	waitAPI     chan error
 }
 
 // BinDir returns the folder holding kube-apiserver and etcd.
@@ -132,6 +139,10 @@ func Start(opts Options) (c *Cluster, err error) {
 	if err := writeKey(keyFile); err != nil {
 		return nil, err
 	}
+	clientCAFile := filepath.Join(dir, "client-ca.crt")
+	if err := c.writeClientCA(clientCAFile); err != nil {
+		return nil, err
+	}
 	users := append([]User{{Name: "admin", Groups: []string{"system:masters"}}}, opts.Users...)
 	var csv strings.Builder
 	for i, u := range users {
@@ -156,6 +167,7 @@ func Start(opts Options) (c *Cluster, err error) {
 		"--service-account-key-file="+keyFile,
 		"--service-account-signing-key-file="+keyFile,
 		"--token-auth-file="+tokenFile,
+		"--client-ca-file="+clientCAFile,
 		"--authorization-mode=RBAC",
 		"--allow-privileged=true",
 		"--enable-priority-and-fairness=false",
@@ -209,6 +221,70 @@ func (c *Cluster) Config(user string) *rest.Config {
 		Burst:           2000,
 		WarningHandler:  rest.NoWarnings{},
 	}
+}
+
+// CertConfig returns a client configuration that authenticates as user,
+// member of groups, with a client certificate the cluster's client CA signs:
+// any identity a test makes up, with its own credential (a request made with
+// it may impersonate, which an impersonated one may not).
+func (c *Cluster) CertConfig(user string, groups []string) (*rest.Config, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: serial(),
+		Subject:      pkix.Name{CommonName: user, Organization: groups},
+		NotBefore:    time.Now().Add(-time.Minute),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, c.clientCA, &key.PublicKey, c.clientCAKey)
+	if err != nil {
+		return nil, fmt.Errorf("sign a client certificate for %s: %w", user, err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return nil, err
+	}
+	cfg := c.Config("")
+	cfg.BearerToken = ""
+	cfg.CertData = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	cfg.KeyData = pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
+	return cfg, nil
+}
+
+// writeClientCA makes the CA that signs CertConfig's certificates and
+// writes its certificate to file, for --client-ca-file.
+func (c *Cluster) writeClientCA(file string) error {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial(),
+		Subject:               pkix.Name{CommonName: "kubestride-testcluster-client-ca"},
+		NotBefore:             time.Now().Add(-time.Minute),
+		NotAfter:              time.Now().Add(7 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return fmt.Errorf("make the client CA: %w", err)
+	}
+	if c.clientCA, err = x509.ParseCertificate(der); err != nil {
+		return err
+	}
+	c.clientCAKey = key
+	return os.WriteFile(file, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+}
+
+func serial() *big.Int {
+	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
+	return n
 }
 
 // Client returns a clientset for a user.

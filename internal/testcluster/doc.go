@@ -2,7 +2,9 @@
 // end-to-end tests: an etcd and a kube-apiserver, built by
 // hack/cluster-bins.sh, on free loopback ports, with RBAC authorization and
 // static-token identities (an administrator in system:masters and any
-// unprivileged users a test asks for).
+// unprivileged users a test asks for). Its ServiceAccount issuer and signing
+// key make TokenRequest tokens that authenticate, and its client CA signs
+// certificates for any user and groups a test makes up (Cluster.CertConfig).
 //
 // There is no controller manager, scheduler or kubelet: nothing creates the
 // default ServiceAccount of a namespace (Cluster.Namespace does), a
