@@ -322,7 +322,14 @@ func (r *replayer) createsTokenSecret(a *actor, h rbac.Hop) (*actor, error) {
 	if req.Verb != "create" || req.Resource != "secrets" || req.Namespace != h.To.Namespace {
 		return nil, fmt.Errorf("request %+v does not create a Secret in the namespace of %s", req, h.To)
 	}
+	if len(h.Also) != 1 || h.Also[0].Request.Resource != "secrets" {
+		return nil, fmt.Errorf("hop names checks %v, want the request that reads the Secret back", h.Also)
+	}
+	read := h.Also[0].Request
 	name := r.name()
+	if read.Name != "" {
+		name = read.Name // the one name it may read back
+	}
 	r.requests++
 	_, err := a.cs.CoreV1().Secrets(req.Namespace).Create(r.ctx, &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Annotations: map[string]string{corev1.ServiceAccountNameKey: h.To.Name}},
@@ -338,11 +345,27 @@ func (r *replayer) createsTokenSecret(a *actor, h rbac.Hop) (*actor, error) {
 		return nil, err
 	}
 	r.requests++
-	s, err := a.cs.CoreV1().Secrets(req.Namespace).Get(r.ctx, name, metav1.GetOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("read back the token Secret %s/%s it created: %w", req.Namespace, name, err)
+	var token []byte
+	switch read.Verb {
+	case "get":
+		s, err := a.cs.CoreV1().Secrets(req.Namespace).Get(r.ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("read back the token Secret %s/%s it created: %w", req.Namespace, name, err)
+		}
+		token = s.Data[corev1.ServiceAccountTokenKey]
+	case "list", "watch":
+		list, err := a.cs.CoreV1().Secrets(req.Namespace).List(r.ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + name})
+		if err != nil {
+			return nil, fmt.Errorf("list back the token Secret %s/%s it created: %w", req.Namespace, name, err)
+		}
+		if len(list.Items) != 1 {
+			return nil, fmt.Errorf("list back the token Secret %s/%s it created: %d found", req.Namespace, name, len(list.Items))
+		}
+		token = list.Items[0].Data[corev1.ServiceAccountTokenKey]
+	default:
+		return nil, fmt.Errorf("no replay of reading a Secret back by %s", read.Verb)
 	}
-	return r.tokenActor(h.To, string(s.Data[corev1.ServiceAccountTokenKey]), "token read back from the Secret it created")
+	return r.tokenActor(h.To, string(token), "token read back from the Secret it created")
 }
 
 // fillTokenSecret writes into a legacy token Secret what the token

@@ -296,3 +296,87 @@ func (m *Model) rbacWriters() *Model {
 	}
 	return v
 }
+
+// secretRead is a request that reads back a Secret one created.
+type secretRead struct {
+	action string
+	req    Request
+}
+
+// readsSecrets returns the request by which rule, granted in scope ("*"
+// for every namespace), lets a subject read back a Secret it creates: get
+// (of a name the rule lists, when it lists names: the subject chooses the
+// name it creates), list or watch.
+func readsSecrets(rule *rbacv1.PolicyRule, scope string) (secretRead, bool) {
+	get := Request{Verb: "get", Resource: "secrets", Namespace: scope}
+	if RuleAllows(rule, get) {
+		return secretRead{"get secrets (the Secret it creates)", Request{Verb: "get", Resource: "secrets"}}, true
+	}
+	if len(rule.ResourceNames) > 0 {
+		get.Name = rule.ResourceNames[0]
+		if RuleAllows(rule, get) {
+			return secretRead{"get secrets " + get.Name + " (the name it gives the Secret it creates)", Request{Verb: "get", Resource: "secrets", Name: get.Name}}, true
+		}
+	}
+	for _, verb := range []string{"list", "watch"} {
+		if RuleAllows(rule, Request{Verb: verb, Resource: "secrets", Namespace: scope}) {
+			return secretRead{verb + " secrets", Request{Verb: verb, Resource: "secrets"}}, true
+		}
+	}
+	return secretRead{}, false
+}
+
+// touchesSecrets reports whether rule may allow creating or reading
+// Secrets.
+func touchesSecrets(rule *rbacv1.PolicyRule) bool {
+	if !slices.Contains(rule.APIGroups, "*") && !slices.Contains(rule.APIGroups, "") {
+		return false
+	}
+	return slices.ContainsFunc(rule.Resources, func(r string) bool { return r == "*" || r == "secrets" })
+}
+
+// secretCapabilities adds to keyCaps the creates-token-secret edges that
+// a node has by creating Secrets with one grant and reading them back
+// with another (those a single rule allows are appendCapabilities'), in
+// the namespaces that hold ServiceAccounts. As in grantCapabilities, a
+// node tries with the rules of all its identity keys when its own user (or
+// group, for a group node) holds a rule on Secrets.
+func (g *graph) secretCapabilities(keySecrets map[string][]scopedRule, nodeKeys [][]string, skip func(int) bool, keyCaps map[string][]capability) {
+	for n, keys := range nodeKeys {
+		if n == 0 || skip(n) {
+			continue
+		}
+		own := keys[0]
+		if g.nodes[n].Kind == rbacv1.GroupKind {
+			own = keys[1]
+		}
+		if len(keySecrets[own]) == 0 {
+			continue
+		}
+		var rules []scopedRule
+		for _, k := range keys {
+			rules = append(rules, keySecrets[k]...)
+		}
+		for _, ns := range g.saNamespaces {
+			create, ok := allowedBy(rules, Request{Verb: "create", Resource: "secrets", Namespace: ns})
+			if !ok {
+				continue
+			}
+			if _, same := readsSecrets(create.rule, ns); same {
+				continue // appendCapabilities' edge
+			}
+			for _, r := range rules {
+				if r.ns != "" && r.ns != ns {
+					continue
+				}
+				read, ok := readsSecrets(r.rule, ns)
+				if !ok {
+					continue
+				}
+				keyCaps[own] = append(keyCaps[own], capability{kind: EdgeCreatesTokenSecret, ns: ns, rule: create.rule, b: create.b,
+					req: Request{Verb: "create", Resource: "secrets"}, also: []Need{{Action: read.action, Request: read.req, Via: r.via()}}})
+				break
+			}
+		}
+	}
+}

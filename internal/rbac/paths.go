@@ -36,7 +36,9 @@ const (
 	EdgeBindsRoles EdgeKind = "binds-roles"
 	// EdgeCreatesTokenSecret: creating a Secret of type
 	// kubernetes.io/service-account-token annotated with a ServiceAccount of
-	// the namespace, which the token controller fills with its token.
+	// the namespace, which the token controller fills with its token, and
+	// reading it back (get, list or watch secrets there: the create's
+	// answer comes before the token does).
 	EdgeCreatesTokenSecret EdgeKind = "creates-token-secret"
 	// EdgeNodeProxy: nodes/proxy reaches the kubelet API, which execs in any
 	// pod of the node.
@@ -131,6 +133,10 @@ type capability struct {
 	// or escalates, the role whose rules the capability comes from. The
 	// hop leads to the subject itself, now holding the role.
 	pre *Hop
+	// also are the further requests the edge needs, with the grant that
+	// allows them; a Need without a Via is allowed by b too. Their
+	// requests have no namespace: it is the edge's.
+	also []Need
 }
 
 // edge is an expanded edge from a key to a node, granted by b in ns for
@@ -252,16 +258,23 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 	// keyRBAC holds, per key, the rules that may allow it to write
 	// bindings or roles.
 	keyRBAC := map[string][]scopedRule{}
+	// keySecrets holds, per key, the rules that may allow it to create or
+	// read Secrets.
+	keySecrets := map[string][]scopedRule{}
 	addBinding := func(b *binding, ns string) {
 		var caps []capability
-		var rbacRules []scopedRule
+		var rbacRules, secretRules []scopedRule
 		for i := range b.rules {
-			caps = appendCapabilities(caps, &b.rules[i].PolicyRule, ns, b)
-			if writesRBAC(&b.rules[i].PolicyRule) {
-				rbacRules = append(rbacRules, scopedRule{&b.rules[i].PolicyRule, ns, b})
+			r := &b.rules[i].PolicyRule
+			caps = appendCapabilities(caps, r, ns, b)
+			if writesRBAC(r) {
+				rbacRules = append(rbacRules, scopedRule{r, ns, b})
+			}
+			if touchesSecrets(r) {
+				secretRules = append(secretRules, scopedRule{r, ns, b})
 			}
 		}
-		if len(caps) == 0 && len(rbacRules) == 0 {
+		if len(caps) == 0 && len(rbacRules) == 0 && len(secretRules) == 0 {
 			return
 		}
 		for _, s := range b.subjects {
@@ -271,6 +284,9 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 			}
 			if len(rbacRules) > 0 {
 				keyRBAC[k] = append(keyRBAC[k], rbacRules...)
+			}
+			if len(secretRules) > 0 {
+				keySecrets[k] = append(keySecrets[k], secretRules...)
 			}
 			if len(caps) == 0 {
 				continue
@@ -345,7 +361,10 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 	// What binding writes and role escalations in one namespace, or of
 	// roles that are not cluster-admin-equivalent, give each node that is
 	// not cluster-admin-equivalent already.
-	g.grantCapabilities(m, keyRBAC, nodeKeys, func(n int) bool { return adminGrant[n] != nil }, keyCaps)
+	isAdmin := func(n int) bool { return adminGrant[n] != nil }
+	g.grantCapabilities(m, keyRBAC, nodeKeys, isAdmin, keyCaps)
+	// And what creating and reading back Secrets by two grants gives.
+	g.secretCapabilities(keySecrets, nodeKeys, isAdmin, keyCaps)
 
 	// Expand the capabilities of each key and index, by target, the keys
 	// that reach it. The edges themselves are not kept: a key with broad
@@ -388,8 +407,8 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		}
 	}
 	// firstEdge returns the first edge key k's capabilities enable to to,
-	// with the hop it needs first (nil if none).
-	firstEdge := func(k string, to int) (edge, *Hop) {
+	// with the capability that enables it.
+	firstEdge := func(k string, to int) (edge, capability) {
 		var out edge
 		found := false
 		for _, c := range keyCaps[k] {
@@ -399,10 +418,10 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 				}
 			})
 			if found {
-				return out, c.pre
+				return out, c
 			}
 		}
-		return out, nil
+		return out, capability{}
 	}
 
 	// Breadth-first search backwards from ClusterAdmin and the
@@ -469,14 +488,23 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 				p.Hops = append(p.Hops, *direct[n])
 				break
 			}
-			e, pre := firstEdge(keys[next[n].key], int(next[n].to))
-			if pre != nil {
-				h := *pre
+			e, c := firstEdge(keys[next[n].key], int(next[n].to))
+			if c.pre != nil {
+				h := *c.pre
 				h.To = g.nodes[n]
 				p.Hops = append(p.Hops, h)
 			}
 			req := e.req
-			p.Hops = append(p.Hops, Hop{Edge: e.kind, Action: e.action, Request: &req, To: g.nodes[e.to], Via: e.via()})
+			hop := Hop{Edge: e.kind, Action: e.action, Request: &req, To: g.nodes[e.to], Via: e.via()}
+			for _, need := range c.also {
+				if need.Via.Binding.Kind == "" {
+					need.Via = e.via()
+				}
+				need.Request.Namespace = e.ns
+				need.Action += inNamespace(e.ns)
+				hop.Also = append(hop.Also, need)
+			}
+			p.Hops = append(p.Hops, hop)
 			n = e.to
 			if gr := adminGrant[n]; gr != nil {
 				p.Hops = append(p.Hops, adminHop(gr))
@@ -575,7 +603,10 @@ func appendCapabilities(caps []capability, rule *rbacv1.PolicyRule, ns string, b
 		add(EdgeReadsTokenSecret, "", Request{})
 	}
 	if RuleAllows(rule, Request{Verb: "create", Resource: "secrets", Namespace: scope}) {
-		add(EdgeCreatesTokenSecret, "", Request{Verb: "create", Resource: "secrets"})
+		if read, ok := readsSecrets(rule, scope); ok {
+			caps = append(caps, capability{kind: EdgeCreatesTokenSecret, ns: ns, rule: rule, req: Request{Verb: "create", Resource: "secrets"}, b: b,
+				also: []Need{{Action: read.action, Request: read.req}}})
+		}
 	}
 	if allowsAnyName(rule, Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token", Namespace: scope}) {
 		add(EdgeCreatesToken, "", Request{})

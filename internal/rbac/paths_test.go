@@ -340,19 +340,39 @@ rules:
 			extra: grantTo("", "self", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [update, patch]}`),
 		},
 		{
-			name:  "creates-token-secret: create secrets in the namespace",
-			extra: grantTo("kube-system", "mint", mallory, `- {apiGroups: [""], resources: [secrets], verbs: [create]}`),
+			// The namespace holds a token Secret already: reading any
+			// Secret would read that one instead.
+			name: "creates-token-secret: create secrets, and get the one it names",
+			extra: grantTo("kube-system", "mint", mallory, `- {apiGroups: [""], resources: [secrets], verbs: [create]}
+- {apiGroups: [""], resources: [secrets], verbs: [get], resourceNames: [mine]}`),
 			want: []Path{{Subject: User("mallory"), Hops: []Hop{
-				{Edge: EdgeCreatesTokenSecret, Action: "create secrets in kube-system (a service-account-token Secret for admin)", Request: &Request{Verb: "create", Resource: "secrets", Namespace: "kube-system"}, To: adminSA, Via: roleVia("kube-system", "mint")},
+				{Edge: EdgeCreatesTokenSecret, Action: "create secrets in kube-system (a service-account-token Secret for admin)", Request: &Request{Verb: "create", Resource: "secrets", Namespace: "kube-system"}, To: adminSA, Via: roleVia("kube-system", "mint"),
+					Also: []Need{{Action: "get secrets mine (the name it gives the Secret it creates) in kube-system", Request: Request{Verb: "get", Resource: "secrets", Namespace: "kube-system", Name: "mine"}, Via: roleVia("kube-system", "mint")}}},
 				adminHop,
 			}}},
 		},
 		{
-			name:  "creates-token-secret: secrets of another namespace give nothing",
-			extra: grantTo("shop", "mint", mallory, `- {apiGroups: [""], resources: [secrets], verbs: [create]}`),
+			name: "creates-token-secret: create with one grant, get with another",
+			extra: grantTo("kube-system", "mint", mallory, `- {apiGroups: [""], resources: [secrets], verbs: [create]}`) +
+				grantTo("", "getter", mallory, `- {apiGroups: [""], resources: [secrets], verbs: [get], resourceNames: [mine]}`),
+			want: []Path{{Subject: User("mallory"), Hops: []Hop{
+				{Edge: EdgeCreatesTokenSecret, Action: "create secrets in kube-system (a service-account-token Secret for admin)", Request: &Request{Verb: "create", Resource: "secrets", Namespace: "kube-system"}, To: adminSA, Via: roleVia("kube-system", "mint"),
+					Also: []Need{{Action: "get secrets mine (the name it gives the Secret it creates) in kube-system", Request: Request{Verb: "get", Resource: "secrets", Namespace: "kube-system", Name: "mine"}, Via: clusterVia("getter", "")}}},
+				adminHop,
+			}}},
 		},
 		{
-			name:  "binds-roles: in one namespace is not followed",
+			// The create's answer comes before the token controller fills
+			// the Secret: without reading it back there is no token.
+			name:  "creates-token-secret: create alone gives nothing",
+			extra: grantTo("kube-system", "mint", mallory, `- {apiGroups: [""], resources: [secrets], verbs: [create]}`),
+		},
+		{
+			name:  "creates-token-secret: secrets of another namespace give nothing",
+			extra: grantTo("shop", "mint", mallory, `- {apiGroups: [""], resources: [secrets], verbs: [create, get, list]}`),
+		},
+		{
+			name:  "binds-roles: bind and escalate in a namespace without a write give nothing",
 			extra: grantTo("shop", "binder", mallory, `- {apiGroups: [rbac.authorization.k8s.io], resources: [roles], verbs: [escalate, bind]}`),
 		},
 		{
