@@ -154,6 +154,7 @@ type graph struct {
 	index map[Subject]int
 	// saByNS holds the ServiceAccounts of the inventory per namespace.
 	saByNS    map[string][]int
+	saNS      []string // the keys of saByNS, sorted
 	workloads []pathWorkload
 	tokens    []tokenSecret
 }
@@ -195,6 +196,7 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 			g.saByNS[ns] = append(g.saByNS[ns], g.node(ServiceAccount(ns, it.Value.Name)))
 		}
 	}
+	g.saNS = sortedKeys(g.saByNS)
 	for _, w := range inv.Workloads {
 		if w.Namespace() == "" {
 			continue // its namespace, and so its ServiceAccount, is unknown
@@ -578,7 +580,7 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 	inScope := func(ns string) bool { return c.ns == "" || c.ns == ns }
 	switch c.kind {
 	case EdgeRunsPodAs:
-		for _, ns := range sortedKeys(g.saByNS) {
+		for _, ns := range g.saNS {
 			if inScope(ns) {
 				for _, sa := range g.saByNS[ns] {
 					if has(sa) {
@@ -603,7 +605,7 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 			}
 		}
 	case EdgeCreatesTokenSecret:
-		for _, ns := range sortedKeys(g.saByNS) {
+		for _, ns := range g.saNS {
 			if !inScope(ns) {
 				continue
 			}
@@ -619,7 +621,7 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 			}
 		}
 	case EdgeCreatesToken:
-		for _, ns := range sortedKeys(g.saByNS) {
+		for _, ns := range g.saNS {
 			if !inScope(ns) {
 				continue
 			}
