@@ -50,6 +50,9 @@ func (c pssCheck) Meta() check.Meta { return c.meta }
 func (pssCheck) Local() {}
 
 func (c pssCheck) Run(_ context.Context, inv *inventory.Inventory, opts check.Options) []check.Finding {
+	if len(inv.Workloads) == 0 {
+		return nil
+	}
 	ctl, ok := pss.For(opts.PSS).Control(c.psaID)
 	if !ok {
 		return c.runOverridden(inv, opts)

@@ -255,7 +255,7 @@ var restrictedOnlyLocate = map[string]func(w *inventory.Workload) string{
 // order: init, regular, ephemeral containers), the same field in each other
 // container the control forbids, in that order: the related locations of a
 // finding PSA words for several containers (its detail names them). Each container is judged, and
-// its field located, in a copy of the pod that holds it alone, beside the
+// its field located, in the pod that holds it alone (Workload.Alone), beside the
 // pod-level fields; a field that is then not in the container (a pod-level
 // one) is not listed, and a field missing from the pod and the container
 // alike (located at the pod spec or its securityContext) is the
@@ -294,8 +294,8 @@ func otherContainers(w *inventory.Workload, path, detail string, locate func(*in
 		if i == primary || !named[i] {
 			continue
 		}
-		alone := isolate(w, c)
-		if alone == nil || len(alone.Containers()) != 1 || !forbids(alone.PodMeta, alone.Spec) {
+		alone := w.Alone(c)
+		if !forbids(alone.PodMeta, alone.Spec) {
 			continue
 		}
 		p, at := locate(alone), alone.Containers()[0].Path
@@ -316,32 +316,4 @@ func otherContainers(w *inventory.Workload, path, detail string, locate func(*in
 // within reports whether path is the field at prefix or below it.
 func within(path, prefix string) bool {
 	return path == prefix || strings.HasPrefix(path, prefix+".") || strings.HasPrefix(path, prefix+"[")
-}
-
-// isolate returns the workload of a copy of w's object whose pod holds
-// container c alone, in its own list, or nil when the copy does not make
-// exactly one workload.
-func isolate(w *inventory.Workload, c inventory.Container) *inventory.Workload {
-	o := *w.Object
-	o.Typed = w.Object.Typed.DeepCopyObject()
-	inv := inventory.NewSingle(nil, &o)
-	if len(inv.Workloads) != 1 {
-		return nil
-	}
-	spec := inv.Workloads[0].Spec
-	one := *c.Container
-	spec.InitContainers, spec.Containers, spec.EphemeralContainers = nil, nil, nil
-	switch c.Kind {
-	case inventory.InitContainer:
-		spec.InitContainers = []corev1.Container{one}
-	case inventory.EphemeralContainer:
-		spec.EphemeralContainers = []corev1.EphemeralContainer{{EphemeralContainerCommon: corev1.EphemeralContainerCommon(one)}}
-	default:
-		spec.Containers = []corev1.Container{one}
-	}
-	inv = inventory.NewSingle(nil, &o)
-	if len(inv.Workloads) != 1 {
-		return nil
-	}
-	return inv.Workloads[0]
 }

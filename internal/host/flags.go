@@ -40,13 +40,18 @@ func IsBoolFlag(name string) bool { return boolFlags[name] }
 // listField names the list the arguments come from (empty for a process).
 // Positional arguments and anything after "--" are not flags.
 func ParseArgs(args []string, listField string, offset int) []Flag {
-	var out []Flag
-	field := func(i int) string {
+	return ParseArgsAt(args, func(i int) Flag {
 		if listField == "" {
-			return ""
+			return Flag{}
 		}
-		return fieldpath.Index(listField, i+offset)
-	}
+		return Flag{Field: fieldpath.Index(listField, i+offset)}
+	})
+}
+
+// ParseArgsAt is ParseArgs with the location of args[i] given by at: the
+// Field, File and Line of the Flag it returns.
+func ParseArgsAt(args []string, at func(i int) Flag) []Flag {
+	var out []Flag
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
@@ -59,7 +64,8 @@ func ParseArgs(args []string, listField string, offset int) []Flag {
 		if strings.HasPrefix(a, "---") || name == "" {
 			continue
 		}
-		f := Flag{Field: field(i)}
+		loc := at(i)
+		f := Flag{Field: loc.Field, File: loc.File, Line: loc.Line}
 		if eq := strings.IndexByte(name, '='); eq >= 0 {
 			f.Name, f.Value = name[:eq], name[eq+1:]
 		} else {
@@ -84,16 +90,12 @@ func ParseArgs(args []string, listField string, offset int) []Flag {
 // split on white space (quotes, as systemd and the shell strip them, are
 // removed), each flag written at file and line.
 func ParseUnitArgs(text, file string, line int) []Flag {
-	flags := ParseArgs(splitWords(text), "", 0)
-	for i := range flags {
-		flags[i].File, flags[i].Line = file, line
-	}
-	return flags
+	return ParseArgsAt(SplitWords(text), func(int) Flag { return Flag{File: file, Line: line} })
 }
 
-// splitWords splits s on unquoted white space, removing single and double
+// SplitWords splits s on unquoted white space, removing single and double
 // quotes and backslash escapes as a shell would.
-func splitWords(s string) []string {
+func SplitWords(s string) []string {
 	var out []string
 	var b strings.Builder
 	in, quote, escaped := false, byte(0), false

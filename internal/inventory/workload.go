@@ -107,6 +107,29 @@ func (w *Workload) listContainers() []Container {
 	return out
 }
 
+// Alone returns the workload of a pod that holds container c of w alone,
+// in its own list, beside w's pod-level fields: the pod Pod Security
+// Admission would judge had w no other container. It shares w's object,
+// pod metadata and every other field of the pod spec, so callers must not
+// modify it.
+func (w *Workload) Alone(c Container) *Workload {
+	spec := *w.Spec
+	one := *c.Container
+	spec.InitContainers, spec.Containers, spec.EphemeralContainers = nil, nil, nil
+	switch c.Kind {
+	case InitContainer:
+		spec.InitContainers = []corev1.Container{one}
+	case EphemeralContainer:
+		spec.EphemeralContainers = []corev1.EphemeralContainer{{EphemeralContainerCommon: corev1.EphemeralContainerCommon(one)}}
+	default:
+		spec.Containers = []corev1.Container{one}
+	}
+	alone := *w
+	alone.Spec = &spec
+	alone.containers = alone.listContainers()
+	return &alone
+}
+
 func (w *Workload) containerPath(k ContainerKind, i int) string {
 	return fieldpath.Index(w.Path(k.Field()), i)
 }

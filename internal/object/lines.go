@@ -137,10 +137,13 @@ func (x *LineIndex) Keep(paths ...string) *LineIndex {
 	if x == nil {
 		return nil
 	}
-	var b LineBuilder
+	// Of the few entries kept, none outlives the call: they stay on the
+	// stack.
+	var buf [48]LineEntry
+	entries := buf[:0]
 	for _, p := range paths {
 		h := HashSeed
-		for _, seg := range fieldpath.Parse(p) {
+		for seg := range fieldpath.Segments(p) {
 			if seg.IsIndex {
 				h = HashIndex(h, seg.Index)
 			} else {
@@ -150,9 +153,10 @@ func (x *LineIndex) Keep(paths ...string) *LineIndex {
 			if l == 0 {
 				break
 			}
-			b.Add(h, l)
+			entries = append(entries, LineEntry{h, int32(l)})
 		}
 	}
+	b := LineBuilder{Entries: entries}
 	idx, _ := b.Build()
 	return idx
 }

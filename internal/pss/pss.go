@@ -79,7 +79,10 @@ var (
 	checksOnce sync.Once
 	checks     []policy.Check
 	cache      sync.Map // api.LevelVersion -> *Evaluator; read without a lock, as every check asks for every pod
-	last       atomic.Pointer[Evaluator]
+	// last holds the evaluator asked for last at each level: a scan asks
+	// for its level and, for the controls a restricted one replaces, for
+	// baseline at the same version, over and over.
+	last [3]atomic.Pointer[Evaluator]
 )
 
 // DefaultChecks returns the library's default checks, fetched once.
@@ -90,16 +93,28 @@ func DefaultChecks() []policy.Check {
 
 // For returns the evaluator for lv, building it on first use.
 func For(lv api.LevelVersion) *Evaluator {
-	if e := last.Load(); e != nil && e.LevelVersion == lv {
-		return e // a scan asks for one level and version over and over
+	slot := &last[levelSlot(lv.Level)]
+	if e := slot.Load(); e != nil && e.LevelVersion == lv {
+		return e
 	}
 	v, ok := cache.Load(lv)
 	if !ok {
 		v, _ = cache.LoadOrStore(lv, newEvaluator(lv, DefaultChecks()))
 	}
 	e := v.(*Evaluator)
-	last.Store(e)
+	slot.Store(e)
 	return e
+}
+
+// levelSlot is the index of level in last.
+func levelSlot(level api.Level) int {
+	switch level {
+	case api.LevelBaseline:
+		return 0
+	case api.LevelRestricted:
+		return 1
+	}
+	return 2
 }
 
 func newEvaluator(lv api.LevelVersion, all []policy.Check) *Evaluator {

@@ -236,3 +236,29 @@ func TestWithAPIDefaults(t *testing.T) {
 		t.Errorf("restrictedVolumes forbids a volume without a source (%s: %s); the API server makes it an emptyDir volume", r.ForbiddenReason, r.ForbiddenDetail)
 	}
 }
+
+// TestForAlternatingLevels asks for evaluators of several levels and versions
+// in turn, as a scan at restricted asks for baseline too: each answer is the
+// evaluator of what was asked, and the same one every time.
+func TestForAlternatingLevels(t *testing.T) {
+	lvs := []api.LevelVersion{
+		{Level: api.LevelRestricted, Version: api.LatestVersion()},
+		{Level: api.LevelBaseline, Version: api.LatestVersion()},
+		{Level: api.LevelBaseline, Version: api.MajorMinorVersion(1, 0)},
+		{Level: api.LevelRestricted, Version: api.MajorMinorVersion(1, 24)},
+		{Level: api.LevelPrivileged, Version: api.LatestVersion()},
+	}
+	first := map[api.LevelVersion]*pss.Evaluator{}
+	for round := 0; round < 3; round++ {
+		for _, lv := range lvs {
+			e := pss.For(lv)
+			if e.LevelVersion != lv {
+				t.Fatalf("For(%v) returned the evaluator of %v", lv, e.LevelVersion)
+			}
+			if f, ok := first[lv]; ok && f != e {
+				t.Errorf("round %d: For(%v) returned another evaluator", round, lv)
+			}
+			first[lv] = e
+		}
+	}
+}

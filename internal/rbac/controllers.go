@@ -119,7 +119,9 @@ func (m *Model) withControllers() (*Model, []Subject) {
 	if len(crbs) == 0 && len(rbs) == 0 {
 		return m, nil
 	}
-	v := *m
+	// A new Model (not a copy: its cache of bindings by request is its
+	// own) with m's fields.
+	v := Model{candidates: m.candidates, candidateKeys: m.candidateKeys, aggregatedBy: m.aggregatedBy, byRole: m.byRole}
 	v.clusterRules = maps.Clone(m.clusterRules)
 	for _, r := range p.ClusterRoles {
 		if _, ok := v.clusterRules[r.Name]; !ok {

@@ -3,6 +3,7 @@ package rbac
 import (
 	"cmp"
 	"slices"
+	"sync"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -90,6 +91,11 @@ type Model struct {
 	// byRole indexes the bindings that have subjects by the role they
 	// reference.
 	byRole map[Ref][]*binding
+
+	// clusterFor caches, by a resource request without its name and
+	// namespace, the ClusterRoleBindings with a rule that matches its verb,
+	// group and resource: the only ones that may allow it (see hits).
+	clusterFor sync.Map
 }
 
 type nsName struct{ ns, name string }

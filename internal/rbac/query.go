@@ -45,7 +45,13 @@ type hit struct {
 // hits returns the bindings that can allow req, ClusterRoleBindings first,
 // in name order.
 func (m *Model) hits(req Request) []hit {
-	var out []hit
+	cluster := m.cluster
+	if req.IsResource() {
+		cluster = m.clusterMatching(req)
+	}
+	// Most of the ClusterRoleBindings that match the request's verb, group
+	// and resource allow it: one allocation holds them.
+	out := make([]hit, 0, len(cluster))
 	scan := func(bs []*binding) {
 		for _, b := range bs {
 			for i := range b.rules {
@@ -56,11 +62,34 @@ func (m *Model) hits(req Request) []hit {
 			}
 		}
 	}
-	scan(m.cluster)
+	scan(cluster)
 	if ns := req.scope(); ns != "" {
 		scan(m.namespaced[ns])
 	}
 	return out
+}
+
+// clusterMatching returns, in order, the ClusterRoleBindings with a rule
+// that matches the verb, group and resource of the resource request req,
+// whatever its name: the others cannot allow req. Paths asks the same
+// request of many roles by name, each time of every binding.
+func (m *Model) clusterMatching(req Request) []*binding {
+	key := Request{Verb: req.Verb, Group: req.Group, Resource: req.Resource, Subresource: req.Subresource}
+	if v, ok := m.clusterFor.Load(key); ok {
+		return v.([]*binding)
+	}
+	var out []*binding
+	for _, b := range m.cluster {
+		for i := range b.rules {
+			r := &b.rules[i].PolicyRule
+			if VerbMatches(r, key.Verb) && GroupMatches(r, key.Group) && ResourceMatches(r, key.Resource, key.Subresource) {
+				out = append(out, b)
+				break
+			}
+		}
+	}
+	v, _ := m.clusterFor.LoadOrStore(key, out)
+	return v.([]*binding)
 }
 
 // grant returns the grant of h to an identity with keys, if a subject of

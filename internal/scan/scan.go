@@ -99,8 +99,15 @@ func New(opts Options) *Scanner {
 	return s
 }
 
-// Local holds the results of the local checks on one object.
-type Local struct{ results []result }
+// Local holds the results of the local checks on one object: only those
+// with findings or an error, by the check's index in the local checks, in
+// that order (most checks find nothing in most objects).
+type Local struct{ results []localResult }
+
+type localResult struct {
+	check int
+	result
+}
 
 // CheckLocal runs the local checks on obj alone. Unlike Add it is safe for
 // concurrent use, so a loader can run it on the goroutine that decoded obj.
@@ -113,9 +120,11 @@ func (s *Scanner) CheckLocal(ctx context.Context, obj *object.Object) *Local {
 		single = inventory.NewWith(s.templates)
 	}
 	single = inventory.NewSingle(single, obj)
-	l := &Local{results: make([]result, len(s.local))}
+	l := &Local{}
 	for i, c := range s.local {
-		l.results[i] = runOne(ctx, c, single, s.opts.Check)
+		if res := runOne(ctx, c, single, s.opts.Check); len(res.findings) > 0 || res.err != "" {
+			l.results = append(l.results, localResult{i, res})
+		}
 	}
 	s.singles.Put(single)
 	return l
@@ -129,8 +138,8 @@ func (s *Scanner) Add(ctx context.Context, obj *object.Object, local *Local) {
 	if local == nil {
 		local = s.CheckLocal(ctx, obj)
 	}
-	for i, res := range local.results {
-		s.collect(&s.localMeta[i], s.localRule[i], res)
+	for _, res := range local.results {
+		s.collect(&s.localMeta[res.check], s.localRule[res.check], res.result)
 	}
 	s.retained.AddSummary(obj)
 }

@@ -267,7 +267,8 @@ func (d document) decode(text []byte, emit func(*object.Object), errs *errorList
 	if d.tree == nil {
 		// fastChars passes most documents in one quick look; the others
 		// are looked at again for what a YAML parser rejects.
-		if !fastChars(text) {
+		chars := fastChars(text)
+		if !chars {
 			if line, what := checkText(text); line > 0 {
 				errs.add(d.errorf(d.line-1+line, "%s: not YAML or JSON text; the document is not read", what))
 				return
@@ -283,9 +284,12 @@ func (d document) decode(text []byte, emit func(*object.Object), errs *errorList
 			errs.add(notObject(d.error(d.line-1+line, "document is not a Kubernetes object (a list, not a mapping)")))
 			return
 		}
-		if e, ok := d.decodeFast(text, emit); ok {
-			errs.add(e...)
-			return
+		// The fast path takes only text that fastChars passes.
+		if chars {
+			if e, ok := d.decodeFast(text, emit); ok {
+				errs.add(e...)
+				return
+			}
 		}
 	}
 	errs.add(d.decodeYAML(text, emit)...)
@@ -504,7 +508,7 @@ func (d document) decodeFast(text []byte, emit func(*object.Object)) (errs []obj
 	c := converters.Get().(*converter)
 	defer converters.Put(c)
 	c.reset(d.line - 1)
-	r, lines, ok := c.fastDocument(text)
+	r, lines, ok := c.fastDocumentChecked(text)
 	if !ok {
 		return nil, false
 	}
@@ -594,7 +598,15 @@ func parserError(msg string) bool {
 // fastDocument runs the fast path and builds the line index. It gives up
 // on a document that sets a key twice: the slow path reports that.
 func (c *converter) fastDocument(text []byte) (fastResult, *object.LineIndex, bool) {
-	r, ok := c.fast(text)
+	if !fastChars(text) {
+		return fastResult{}, nil, false
+	}
+	return c.fastDocumentChecked(text)
+}
+
+// fastDocumentChecked is fastDocument for text that fastChars has passed.
+func (c *converter) fastDocumentChecked(text []byte) (fastResult, *object.LineIndex, bool) {
+	r, ok := c.fastChecked(text)
 	if !ok {
 		return r, nil, false
 	}

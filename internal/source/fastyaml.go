@@ -40,6 +40,11 @@ func (c *converter) fast(text []byte) (fastResult, bool) {
 	if !fastChars(text) {
 		return fastResult{}, false
 	}
+	return c.fastChecked(text)
+}
+
+// fastChecked is fast for text that fastChars has passed.
+func (c *converter) fastChecked(text []byte) (fastResult, bool) {
 	p := fastParser{c: c, src: string(text), line: 1, scratch: c.scratch[:0]}
 	defer func() { c.scratch = p.scratch[:0] }()
 	if !p.header() {
