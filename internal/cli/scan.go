@@ -17,6 +17,7 @@ import (
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/config"
+	"github.com/kubestride/kubestride/internal/nodefs"
 	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/pss"
 	"github.com/kubestride/kubestride/internal/report"
@@ -46,6 +47,9 @@ type ScanOptions struct {
 	Exclude []string
 	// Cluster scans the live cluster instead of manifests.
 	Cluster bool
+	// node, set by the node command, reads a node's files and processes
+	// instead of manifests.
+	node *nodefs.Options
 	Kube    KubeOptions
 	// IncludeSecrets reads Secret contents in a cluster scan.
 	IncludeSecrets bool
@@ -102,19 +106,13 @@ scanned, and what could not.`,
 // addScanFlags registers the flags of kubestride scan on f; withChecks adds
 // the ones that choose checks and Pod Security Standards settings.
 func addScanFlags(f *pflag.FlagSet, o *ScanOptions, withChecks bool) {
-	f.StringVarP(&o.Format, "format", "f", "", "output format: "+strings.Join(report.Formats(), "|")+" (default table on a terminal, json otherwise)")
-	f.StringVarP(&o.Output, "output", "o", "", "write the report to this file instead of standard output")
-	f.StringVar(&o.FailOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical|high|medium|low|info")
-	f.StringVar(&o.ConfigFile, "config", "", "configuration file (severity overrides, disabled checks, exemptions)")
-	f.StringVar(&o.MinSeverity, "min-severity", "", "leave out findings below this severity: critical|high|medium|low|info (the report says how many)")
-	f.StringVar(&o.GroupBy, "group-by", report.GroupByCategory, "group the table's findings by "+strings.Join(report.GroupBys(), "|")+" (the other formats ignore it)")
+	addOutputFlags(f, o)
 	f.StringSliceVar(&o.Exclude, "exclude", nil, "in directories, pass over files and directories matching this glob, by name or by path (repeatable)")
 	if withChecks {
 		f.StringVar(&o.PSSLevel, "pss-level", "restricted", "Pod Security Standards level: baseline|restricted")
 		f.StringVar(&o.PSSVersion, "pss-version", "latest", "Pod Security Standards version: v1.N|latest")
 		f.StringSliceVar(&o.Only, "check", nil, "run only these checks (repeatable, comma-separated)")
 	}
-	f.StringVar(&o.Color, "color", "auto", "colour in the table format: auto|always|never (auto honours NO_COLOR)")
 	f.BoolVar(&o.Cluster, "cluster", false, "scan the live cluster of the kubeconfig's context (or the in-cluster service account)")
 	f.BoolVar(&o.IncludeSecrets, "include-secrets", false, "with --cluster, read Secret contents (by default only their metadata and type)")
 	f.BoolVar(&o.NoSecrets, "no-secrets", false, "with --cluster, do not list Secrets at all (for an identity that may not; reported as skipped)")
@@ -124,11 +122,25 @@ func addScanFlags(f *pflag.FlagSet, o *ScanOptions, withChecks bool) {
 	o.Kube.addFlags(f)
 }
 
+// addOutputFlags registers the flags of the report and its exit code,
+// shared by every command that writes a report.
+func addOutputFlags(f *pflag.FlagSet, o *ScanOptions) {
+	f.StringVarP(&o.Format, "format", "f", "", "output format: "+strings.Join(report.Formats(), "|")+" (default table on a terminal, json otherwise)")
+	f.StringVarP(&o.Output, "output", "o", "", "write the report to this file instead of standard output")
+	f.StringVar(&o.FailOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical|high|medium|low|info")
+	f.StringVar(&o.ConfigFile, "config", "", "configuration file (severity overrides, disabled checks, exemptions)")
+	f.StringVar(&o.MinSeverity, "min-severity", "", "leave out findings below this severity: critical|high|medium|low|info (the report says how many)")
+	f.StringVar(&o.GroupBy, "group-by", report.GroupByCategory, "group the table's findings by "+strings.Join(report.GroupBys(), "|")+" (the other formats ignore it)")
+	f.StringVar(&o.Color, "color", "auto", "colour in the table format: auto|always|never (auto honours NO_COLOR)")
+}
+
 func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, versionSet bool) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	switch {
+	case o.node != nil:
+		// The node command has no paths, cluster or manifest flags.
 	case o.Cluster && len(o.Paths) > 0:
 		return usagef("give either paths or --cluster, not both")
 	case !o.Cluster && len(o.Paths) == 0:
@@ -239,7 +251,11 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		SourceFindings: true,
 	})
 	var rep *report.Report
-	if o.Cluster {
+	if o.node != nil {
+		if rep, err = scanNode(ctx, *o.node, scanner); err != nil {
+			return err
+		}
+	} else if o.Cluster {
 		if rep, err = scanCluster(ctx, s, o, scanner, lv.Version); err != nil {
 			return err
 		}

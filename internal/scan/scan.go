@@ -10,6 +10,7 @@ import (
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/config"
+	"github.com/kubestride/kubestride/internal/host"
 	"github.com/kubestride/kubestride/internal/inventory"
 	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/report"
@@ -129,6 +130,10 @@ func (s *Scanner) CheckLocal(ctx context.Context, obj *object.Object) *Local {
 	s.singles.Put(single)
 	return l
 }
+
+// SetHost gives the cross-object checks what the node command read of a
+// node beside its objects (inventory.Inventory.Host).
+func (s *Scanner) SetHost(h *host.Node) { s.retained.Host = h }
 
 // Add files obj: it joins the results of the local checks (running them now
 // when local is nil) into the report and keeps the object's summary for the
