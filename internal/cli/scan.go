@@ -50,7 +50,7 @@ type ScanOptions struct {
 	// node, set by the node command, reads a node's files and processes
 	// instead of manifests.
 	node *nodefs.Options
-	Kube    KubeOptions
+	Kube KubeOptions
 	// IncludeSecrets reads Secret contents in a cluster scan.
 	IncludeSecrets bool
 	// NoSecrets does not list Secrets in a cluster scan.

@@ -214,4 +214,3 @@ func TestReadProcesses(t *testing.T) {
 		t.Errorf("errors = %v, want the missing data dir", res.Errors)
 	}
 }
-
