@@ -2,6 +2,7 @@ package host
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -65,4 +66,78 @@ func componentOf(c corev1.Container) string {
 		}
 	}
 	return ""
+}
+
+// MirrorAnnotation marks a cluster's mirror of a static pod.
+const MirrorAnnotation = "kubernetes.io/config.mirror"
+
+// officialRegistries serve the control-plane images kubeadm runs.
+var officialRegistries = []string{"registry.k8s.io/", "k8s.gcr.io/"}
+
+// ControlPlanePod returns the component obj runs when obj is a control-plane
+// static pod as kubeadm writes it, and nil otherwise: a Pod in kube-system
+// with one container, which runs the component from its official image,
+// labelled component=<name> and tier=control-plane, and, read from a
+// cluster, a mirror pod (annotated by the kubelet that runs it). Only such
+// pods have their host access judged as by design.
+func ControlPlanePod(obj *object.Object) *Component {
+	pod, ok := obj.Typed.(*corev1.Pod)
+	if !ok || obj.Namespace() != "kube-system" || len(pod.Spec.Containers) != 1 || len(pod.Spec.InitContainers) > 0 || len(pod.Spec.EphemeralContainers) > 0 {
+		return nil
+	}
+	c := StaticPod(obj)
+	if c == nil || pod.Labels["component"] != c.Name || pod.Labels["tier"] != "control-plane" {
+		return nil
+	}
+	if obj.Origin.Source == object.FromCluster && pod.Annotations[MirrorAnnotation] == "" {
+		return nil
+	}
+	image := pod.Spec.Containers[0].Image
+	official := false
+	for _, r := range officialRegistries {
+		if rest, ok := strings.CutPrefix(image, r); ok {
+			repo := rest
+			if i := strings.IndexAny(repo, ":@"); i >= 0 {
+				repo = repo[:i]
+			}
+			official = repo == c.Name
+		}
+	}
+	if !official {
+		return nil
+	}
+	return c
+}
+
+// hostPathsByDesign are the host directories kubeadm mounts into the
+// control-plane pods (and those hardening guides add for audit logs),
+// with what is below them.
+var hostPathsByDesign = []string{
+	"/etc/kubernetes", "/etc/ssl/certs", "/etc/ca-certificates", "/etc/pki",
+	"/usr/local/share/ca-certificates", "/usr/share/ca-certificates",
+	"/usr/libexec/kubernetes/kubelet-plugins/volume/exec", "/var/log/kubernetes",
+}
+
+// HostPathsByDesign reports whether every volume of c's pod is a hostPath
+// volume kubeadm gives the component: the directories of hostPathsByDesign
+// and, for etcd, its data directory.
+func (c *Component) HostPathsByDesign() bool {
+	pod, ok := c.Object.Typed.(*corev1.Pod)
+	if !ok {
+		return false
+	}
+	allowed := hostPathsByDesign
+	if c.Name == Etcd {
+		allowed = append(slices.Clone(allowed), c.Value("data-dir", "/var/lib/etcd"))
+	}
+	for _, v := range pod.Spec.Volumes {
+		if v.HostPath == nil {
+			return false
+		}
+		p := path.Clean(v.HostPath.Path)
+		if !slices.ContainsFunc(allowed, func(dir string) bool { return p == dir || strings.HasPrefix(p, dir+"/") }) {
+			return false
+		}
+	}
+	return true
 }

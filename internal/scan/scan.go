@@ -3,6 +3,9 @@ package scan
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -73,6 +76,11 @@ type Scanner struct {
 	objects               int
 	// belowMin counts the findings left out by Options.MinSeverity.
 	belowMin int
+	// byDesign counts, per control-plane static pod (by file and name),
+	// the findings about what it needs by design (see byDesignOf), and
+	// controlPlane holds those pods.
+	byDesign     map[string]int
+	controlPlane map[controlPlanePodKey]*host.Component
 }
 
 // New starts a streaming scan.
@@ -85,7 +93,7 @@ func New(opts Options) *Scanner {
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
-	s := &Scanner{opts: opts, cfg: cfg, templates: cfg.Templates()}
+	s := &Scanner{opts: opts, cfg: cfg, templates: cfg.Templates(), byDesign: map[string]int{}, controlPlane: map[controlPlanePodKey]*host.Component{}}
 	s.retained = inventory.NewWith(s.templates)
 	s.j = joiner{cfg: cfg, now: opts.Now, notes: map[string]bool{}, interned: map[string]string{}, pss: map[check.PSS]*check.PSS{}}
 	for _, c := range selectChecks(reg, cfg, opts.Only) {
@@ -140,6 +148,9 @@ func (s *Scanner) SetHost(h *host.Node) { s.retained.Host = h }
 // cross-object checks. Add is not safe for concurrent use.
 func (s *Scanner) Add(ctx context.Context, obj *object.Object, local *Local) {
 	s.objects++
+	if c := host.ControlPlanePod(obj); c != nil {
+		s.controlPlane[podKey(obj)] = c
+	}
 	if local == nil {
 		local = s.CheckLocal(ctx, obj)
 	}
@@ -162,6 +173,10 @@ func (s *Scanner) collect(meta *check.Meta, rule int, res result) {
 		return
 	}
 	for _, f := range res.findings {
+		if s.byDesignOf(meta.ID, f) {
+			s.byDesign[f.Object.Origin.File+" "+f.Object.Namespace()+"/"+f.Object.Name()]++
+			continue
+		}
 		c := s.j.join(meta, rule, f)
 		if c.severity < s.opts.MinSeverity {
 			s.belowMin++
@@ -253,6 +268,12 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []object.Error) *report.R
 		}
 	}
 	r.Notices = append(s.j.notices, skipped...)
+	for _, k := range slices.Sorted(maps.Keys(s.byDesign)) {
+		file, pod, _ := strings.Cut(k, " ")
+		r.Notices = append(r.Notices, report.Notice{File: file, Message: fmt.Sprintf(
+			"%d %s on the control-plane static pod %s left out: host access it needs by design (host network, kubeadm's host paths); the node checks judge its flags",
+			s.byDesign[k], plural(s.byDesign[k], "finding", "findings"), pod)})
+	}
 	if s.belowMin > 0 {
 		r.Notices = append(r.Notices, report.Notice{Message: fmt.Sprintf("%d findings below %s are not shown (--min-severity)", s.belowMin, s.opts.MinSeverity)})
 	}
@@ -273,5 +294,10 @@ func Run(ctx context.Context, inv *inventory.Inventory, loadErrs []object.Error,
 	s.globalRule = append(s.globalRule, s.localRule...)
 	s.local, s.localMeta, s.localRule = nil, nil, nil
 	s.retained = inv
+	for _, obj := range inv.NodeObjects {
+		if c := host.ControlPlanePod(obj); c != nil {
+			s.controlPlane[podKey(obj)] = c
+		}
+	}
 	return s.Report(ctx, loadErrs)
 }
