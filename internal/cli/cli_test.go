@@ -69,6 +69,8 @@ func TestExitCodes(t *testing.T) {
 		{"clean input", clean, []string{"scan", "-f", "json", "-"}, report.ExitOK},
 		{"findings at or above fail-on", "", []string{"scan", "-f", "json", "examples/payments/ledger.yaml"}, report.ExitFindings},
 		{"findings below fail-on", "", []string{"scan", "-f", "json", "--fail-on", "critical", "--check", "image-latest-tag", "examples/payments/ledger.yaml"}, report.ExitOK},
+		{"fail-on none: findings only reported", "", []string{"scan", "-f", "json", "--fail-on", "none", "examples/payments/ledger.yaml"}, report.ExitOK},
+		{"fail-on none: unreadable input still fails", "", []string{"scan", "-f", "json", "--fail-on", "none", "examples/payments/ledger.yaml", "nope.yaml"}, report.ExitError},
 		{"unreadable input wins over findings", "", []string{"scan", "-f", "json", "examples/payments/ledger.yaml", "nope.yaml"}, report.ExitError},
 		{"no input", "", []string{"scan"}, report.ExitError},
 		{"unknown flag", "", []string{"scan", "--nope", "examples/"}, report.ExitError},

@@ -127,7 +127,7 @@ func addScanFlags(f *pflag.FlagSet, o *ScanOptions, withChecks bool) {
 func addOutputFlags(f *pflag.FlagSet, o *ScanOptions) {
 	f.StringVarP(&o.Format, "format", "f", "", "output format: "+strings.Join(report.Formats(), "|")+" (default table on a terminal, json otherwise)")
 	f.StringVarP(&o.Output, "output", "o", "", "write the report to this file instead of standard output")
-	f.StringVar(&o.FailOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical|high|medium|low|info")
+	f.StringVar(&o.FailOn, "fail-on", "high", "exit 1 when a finding is at or above this severity: critical|high|medium|low|info, or none to report only")
 	f.StringVar(&o.ConfigFile, "config", "", "configuration file (severity overrides, disabled checks, exemptions)")
 	f.StringVar(&o.MinSeverity, "min-severity", "", "leave out findings below this severity: critical|high|medium|low|info (the report says how many)")
 	f.StringVar(&o.GroupBy, "group-by", report.GroupByCategory, "group the table's findings by "+strings.Join(report.GroupBys(), "|")+" (the other formats ignore it)")
@@ -165,9 +165,13 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 	if !failOnSet && cfg.FailOn != "" {
 		failOnName = cfg.FailOn
 	}
-	failOn, err := check.ParseSeverity(failOnName)
-	if err != nil {
-		return usagef("--fail-on: %v", err)
+	// "none": findings never fail the run; input errors and gaps still do.
+	failOn := check.Critical + 1
+	if failOnName != "none" {
+		var err error
+		if failOn, err = check.ParseSeverity(failOnName); err != nil {
+			return usagef("--fail-on: %v (or none)", err)
+		}
 	}
 	level, ver := o.PSSLevel, o.PSSVersion
 	if !levelSet && cfg.PSS.Level != "" {

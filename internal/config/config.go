@@ -20,7 +20,8 @@ import (
 type Config struct {
 	// File is where the configuration was read from (empty for defaults).
 	File string `json:"-"`
-	// FailOn is the default for --fail-on; empty means "high".
+	// FailOn is the default for --fail-on; empty means "high", "none"
+	// that findings never fail the run.
 	FailOn string `json:"failOn,omitempty"`
 	// PSS sets the defaults for --pss-level and --pss-version.
 	PSS PSS `json:"pss,omitempty"`
@@ -134,7 +135,7 @@ func Parse(data []byte, reg *check.Registry) (*Config, error) {
 	}
 	lines := exemptionLines(data)
 	var errs []error
-	if c.FailOn != "" {
+	if c.FailOn != "" && c.FailOn != "none" {
 		if _, err := check.ParseSeverity(c.FailOn); err != nil {
 			errs = append(errs, fmt.Errorf("failOn: %w", err))
 		}
