@@ -331,17 +331,20 @@ var (
 const DefaultEtcdDataDir = "/var/lib/etcd"
 
 // WatchPaths returns the paths on a node that auditd should watch for
-// writes and attribute changes: the Kubernetes binaries, /etc/kubernetes,
-// /var/lib/kubelet, and etcd's data directory when the node runs etcd.
-//
-// components are the node's components (static pods, processes, kubelet
-// unit); n is what the node command read (nil for none). A binary is
-// wherever n.Files records it (any directory, by name), else at
-// /usr/bin/NAME unless n.Files records that path, and /usr/local/bin/NAME,
-// as missing. etcd's data directory is its --data-dir (the last etcd
-// component that sets it), else /var/lib/etcd when etcd runs here or
-// n.Files records /var/lib/etcd as present.
+// writes and attribute changes: the Kubernetes binaries (BinaryPaths),
+// then /etc/kubernetes, /var/lib/kubelet and etcd's data directory
+// (ConfigPaths). components are the node's components (static pods,
+// processes, kubelet unit); n is what the node command read (nil for
+// none).
 func WatchPaths(components []*Component, n *Node) []string {
+	return append(BinaryPaths(n), ConfigPaths(components, n)...)
+}
+
+// BinaryPaths returns where the Kubernetes binaries (kubelet, kubeadm,
+// kubectl) are on the node: wherever n.Files records one (any directory,
+// by name), else /usr/bin/NAME unless n.Files records both /usr/bin/NAME
+// and /usr/local/bin/NAME as missing.
+func BinaryPaths(n *Node) []string {
 	var files map[string]FileInfo
 	if n != nil {
 		files = n.Files
@@ -368,7 +371,16 @@ func WatchPaths(components []*Component, n *Node) []string {
 		slices.Sort(found)
 		out = append(out, found...)
 	}
-	out = append(out, "/etc/kubernetes", "/var/lib/kubelet")
+	return out
+}
+
+// ConfigPaths returns the configuration and data directories of a node:
+// /etc/kubernetes, /var/lib/kubelet, and etcd's data directory when the
+// node runs etcd: its --data-dir (the last etcd component that sets it),
+// else /var/lib/etcd, which is also watched when n.Files records it as
+// present.
+func ConfigPaths(components []*Component, n *Node) []string {
+	out := []string{"/etc/kubernetes", "/var/lib/kubelet"}
 	dataDir, etcd := "", false
 	for _, c := range components {
 		if c.Name != Etcd {
@@ -379,8 +391,10 @@ func WatchPaths(components []*Component, n *Node) []string {
 			dataDir = d
 		}
 	}
-	if fi, ok := files[DefaultEtcdDataDir]; ok && !fi.Missing {
-		etcd = true
+	if n != nil {
+		if fi, ok := n.Files[DefaultEtcdDataDir]; ok && !fi.Missing {
+			etcd = true
+		}
 	}
 	if etcd {
 		if dataDir == "" {
