@@ -169,7 +169,7 @@ func publicFingerprint(t *testing.T, data []byte) string {
 // weakRSAPEM returns an RSA private key of bits in PEM, written by hand:
 // crypto/rsa generates no key under 1024 bits. Only the modulus is a real
 // product of primes; the key is no use but to be read.
-func weakRSAPEM(t *testing.T, bits int, pkcs8 bool) []byte {
+func weakRSAPEM(t testing.TB, bits int, pkcs8 bool) []byte {
 	t.Helper()
 	p, _ := rand.Prime(rand.Reader, bits/2)
 	q, _ := rand.Prime(rand.Reader, bits/2)
@@ -256,11 +256,16 @@ func TestKubeadmPKI(t *testing.T) {
 }
 
 func FuzzReadCertificates(f *testing.F) {
-	ca := pkitest.New(f, nil, "kubernetes", pkitest.Key(f, "ca", "rsa2048"), true, now, now.AddDate(1, 0, 0))
-	leaf := pkitest.New(f, ca, "leaf", pkitest.Key(f, "leaf", "p256"), false, now, now.AddDate(1, 0, 0))
+	// ECDSA keys only: generating RSA keys in every fuzzing worker, under
+	// coverage instrumentation, would take most of the time given.
+	ca := pkitest.New(f, nil, "kubernetes", pkitest.Key(f, "fuzz-ca", "p256"), true, now, now.AddDate(1, 0, 0))
+	leaf := pkitest.New(f, ca, "leaf", pkitest.Key(f, "leaf", "p224"), false, now, now.AddDate(1, 0, 0))
 	f.Add(ca.PEM())
 	f.Add(append(leaf.PEM(), ca.PEM()...))
 	f.Add(pkitest.KeyPEM(f, leaf.Key, false))
+	f.Add(pkitest.KeyPEM(f, ca.Key, true))
+	f.Add(pkitest.PublicKeyPEM(f, ca.Key))
+	f.Add(weakRSAPEM(f, 512, false))
 	f.Add([]byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"))
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, data []byte) {
