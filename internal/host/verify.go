@@ -60,7 +60,9 @@ func (r VerifyReport) OK() bool {
 // and lines starting with # are skipped. It reports every file whose
 // content differs, every listed file that is missing, and every file not
 // listed in a directory that holds a listed one. Each file is hashed as it
-// is read, in fixed memory whatever its size.
+// is read, in fixed memory whatever its size. Symbolic links are followed
+// as fsys follows them: for a copy of a node's files under os.DirFS, an
+// absolute link resolves on the machine that runs the verification.
 func Verify(fsys fs.FS, sums []byte) VerifyReport {
 	var r VerifyReport
 	var entries []VerifyEntry
