@@ -156,8 +156,12 @@ type Certificate struct {
 	// of the certificate, hex.
 	SubjectKeyID, AuthorityKeyID, Fingerprint string
 	// IssuerFingerprint is the Fingerprint of the certificate among those
-	// read that signed this one; empty when none did.
+	// read that signed this one (its own for a self-signed certificate);
+	// empty when none did. LinkIssuers sets it.
 	IssuerFingerprint string
+	// Raw is the certificate's DER encoding (public), which LinkIssuers
+	// verifies signatures with.
+	Raw []byte `json:"-"`
 }
 
 // KeyInfo describes a key's algorithm and strength.
@@ -165,6 +169,10 @@ type KeyInfo struct {
 	Algorithm string
 	Bits      int
 	Curve     string
+	// Fingerprint is the SHA-256 of the public key's SubjectPublicKeyInfo
+	// encoding, hex: equal for a certificate, its private key and its
+	// public key file; empty when unknown.
+	Fingerprint string
 }
 
 // PrivateKey is a private key read from a PEM file; its material is never
@@ -177,12 +185,27 @@ type PrivateKey struct {
 	Encrypted bool
 }
 
+// PublicKey is a public key read from a PEM file (the service-account
+// verification keys, sa.pub).
+type PublicKey struct {
+	Path string
+	// Index is the key's position in the file (0 for the first).
+	Index int
+	Key   KeyInfo
+}
+
 // AuditRule is one auditd file watch: "-w PATH -p PERMS" or the syscall
 // form "-a always,exit -F path=PATH -F perm=PERMS".
 type AuditRule struct {
 	// Path is the watched path; Perms the permissions watched (r, w, x, a).
 	Path  string
 	Perms string
+	// Key is the rule's key (-k or -F key=), empty when it has none.
+	Key string
+	// Exact is true for the syscall form "-F path=", which watches the
+	// path itself and nothing under it; "-w" on a directory and "-F dir="
+	// watch the whole tree.
+	Exact bool
 	// File and Line say where the rule is written.
 	File string
 	Line int
@@ -203,6 +226,9 @@ type Node struct {
 	// wherever flags point at certificates and keys.
 	Certificates []Certificate
 	Keys         []PrivateKey
+	// PublicKeys are the public keys read: the service-account
+	// verification keys (sa.pub, --service-account-key-file).
+	PublicKeys []PublicKey
 	// AuditRules are the auditd file watches of etc/audit/rules.d and
 	// etc/audit/audit.rules; AuditRulesRead is false when neither exists.
 	AuditRules     []AuditRule
