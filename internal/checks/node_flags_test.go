@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -181,3 +182,42 @@ func TestKubeadmControlPlaneFlags(t *testing.T) {
 		t.Errorf("a hardened control plane gives findings:\n  %s", strings.Join(got, "\n  "))
 	}
 }
+
+// kubeadmPod returns kubeadm's static pod of component with edits: a flag
+// "--name=value" replaces the flag of that name in place (its line stays)
+// or is added at the end; "!--name" removes it. A flag may be quoted for
+// YAML.
+func kubeadmPod(component string, edits ...string) string {
+	flags := kubeadmFlags(component)
+	name := func(f string) string {
+		n, _, _ := strings.Cut(strings.TrimLeft(f, "!-'\""), "=")
+		return n
+	}
+	for _, e := range edits {
+		i := slices.IndexFunc(flags, func(f string) bool { return name(f) == name(e) })
+		switch {
+		case strings.HasPrefix(e, "!"):
+			if i >= 0 {
+				flags = slices.Delete(flags, i, i+1)
+			}
+		case i >= 0:
+			flags[i] = e
+		default:
+			flags = append(flags, e)
+		}
+	}
+	return controlPlanePod(component, flags...)
+}
+
+// How the control-plane static pods of the tests are named in findings.
+const (
+	cpAPIServer  = "kube-apiserver (static pod kube-system/kube-apiserver)"
+	cpKCM        = "kube-controller-manager (static pod kube-system/kube-controller-manager)"
+	cpScheduler  = "kube-scheduler (static pod kube-system/kube-scheduler)"
+	cpEtcd       = "etcd (static pod kube-system/etcd)"
+	cpArgs       = "spec.containers[0].command"
+	apiserverPod = "Pod kube-system/kube-apiserver"
+	kcmPod       = "Pod kube-system/kube-controller-manager"
+	schedulerPod = "Pod kube-system/kube-scheduler"
+	etcdPod      = "Pod kube-system/etcd"
+)
