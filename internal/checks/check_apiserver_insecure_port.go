@@ -29,7 +29,7 @@ func init() {
 		Remediation: "Remove --insecure-port, --port and --insecure-bind-address from the kube-apiserver (or set --insecure-port=0 on a version before v1.24) and serve the API on a --secure-port other than 0.",
 		References: []string{
 			"https://kubernetes.io/docs/concepts/security/controlling-access/#transport-security",
-			"https://github.com/kubernetes/kubernetes/pull/95856",
+			"https://github.com/kubernetes/kubernetes/blob/master/CHANGELOG/CHANGELOG-1.24.md",
 		},
 	}, func(v *nodeView) []check.Finding {
 		const reason = "unauthenticated port"
