@@ -2,14 +2,20 @@ package cli
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"os"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/host"
 	"github.com/kubestride/kubestride/internal/nodefs"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/scan"
+	"github.com/kubestride/kubestride/internal/textsafe"
 )
 
 func newNodeCommand(s IO) *cobra.Command {
@@ -42,6 +48,7 @@ evaluated).`,
 			return runScan(cmd.Context(), s, o, cmd.Flags().Changed("fail-on"), false, false)
 		},
 	}
+	cmd.AddCommand(newAuditdRulesCommand(s), newVerifyCommand(s))
 	f := cmd.Flags()
 	f.StringVar(&n.Root, "root", "/", "the directory the node's files are under")
 	f.BoolVar(&n.Proc, "proc", false, "also read the components' command lines from /proc")
@@ -73,4 +80,125 @@ func scanNode(ctx context.Context, opts nodefs.Options, scanner *scan.Scanner) (
 	}
 	scanner.SetHost(res.Node)
 	return scanner.Report(ctx, res.Errors), nil
+}
+
+func newAuditdRulesCommand(s IO) *cobra.Command {
+	n := &nodefs.Options{}
+	cmd := &cobra.Command{
+		Use:   "auditd-rules [--root DIR]",
+		Short: "Print the auditd rules that watch a node's Kubernetes binaries, configuration and data",
+		Long: `Print auditd rules ("-w PATH -p wa") that record every write and attribute change to
+the Kubernetes binaries (kubelet, kubeadm, kubectl, where the node under DIR has them),
+/etc/kubernetes, /var/lib/kubelet and etcd's data directory (from its --data-dir). Installed
+as /etc/audit/rules.d/kubestride.rules, they satisfy the auditd checks of kubestride node.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			res, err := nodefs.Read(*n)
+			if err != nil {
+				return usageError{err}
+			}
+			var comps []*host.Component
+			for _, obj := range res.Objects {
+				if c := host.StaticPod(obj); c != nil {
+					comps = append(comps, c)
+				}
+			}
+			comps = append(comps, res.Node.Components...)
+			_, err = io.WriteString(s.Out, host.AuditdRules(host.WatchPaths(comps, res.Node)))
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&n.Root, "root", "/", "the directory the node's files are under")
+	return cmd
+}
+
+func newVerifyCommand(s IO) *cobra.Command {
+	var root, format string
+	cmd := &cobra.Command{
+		Use:   "verify SHA256SUMS [--root DIR]",
+		Short: "Check a node's binaries and configuration files against a list of SHA-256 sums",
+		Long: `Check the files under DIR (default /) against SHA256SUMS, a list as sha256sum writes it
+("<sum>  <path>" lines, paths absolute on the node or relative to DIR). Every file whose
+content differs, every listed file that is missing, and every file the list does not name in
+a directory that holds a listed one is reported. Symbolic links never lead outside DIR.
+
+Exit codes: 0 every file matches, 1 a mismatch, a missing or an unlisted file, 2 a usage
+error or a list line or file that could not be read.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "text" && format != "json" {
+				return usagef("--format: unknown format %q (want text, json)", format)
+			}
+			sums, err := os.ReadFile(args[0])
+			if err != nil {
+				return usagef("read the sums: %v", err)
+			}
+			r, err := os.OpenRoot(root)
+			if err != nil {
+				return usagef("--root: %v", err)
+			}
+			defer r.Close()
+			rep := host.Verify(r.FS(), sums)
+			if err := writeVerify(s.Out, format, rep); err != nil {
+				return err
+			}
+			switch {
+			case len(rep.Errors) > 0:
+				return exitError{report.ExitError}
+			case !rep.OK():
+				return exitError{report.ExitFindings}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&root, "root", "/", "the directory the node's files are under")
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text|json")
+	return cmd
+}
+
+// writeVerify writes a verification report.
+func writeVerify(w io.Writer, format string, rep host.VerifyReport) error {
+	errs := make([]string, len(rep.Errors))
+	for i, e := range rep.Errors {
+		errs[i] = e.Error()
+	}
+	if format == "json" {
+		type entry struct {
+			Path string `json:"path"`
+			Want string `json:"want"`
+			Got  string `json:"got,omitempty"`
+		}
+		conv := func(es []host.VerifyEntry) []entry {
+			out := make([]entry, 0, len(es))
+			for _, e := range es {
+				out = append(out, entry{e.Path, e.Want, e.Got})
+			}
+			return out
+		}
+		return writeJSON(w, struct {
+			Listed     int      `json:"listed"`
+			Matched    int      `json:"matched"`
+			Mismatched []entry  `json:"mismatched"`
+			Missing    []entry  `json:"missing"`
+			Unlisted   []string `json:"unlisted"`
+			Errors     []string `json:"errors"`
+		}{rep.Listed, rep.Matched, conv(rep.Mismatched), conv(rep.Missing), append([]string{}, rep.Unlisted...), errs})
+	}
+	var b strings.Builder
+	for _, e := range rep.Mismatched {
+		fmt.Fprintf(&b, "MISMATCH  %s: sha256 %s, want %s\n", e.Path, e.Got, e.Want)
+	}
+	for _, e := range rep.Missing {
+		fmt.Fprintf(&b, "MISSING   %s\n", e.Path)
+	}
+	for _, p := range rep.Unlisted {
+		fmt.Fprintf(&b, "UNLISTED  %s\n", p)
+	}
+	for _, e := range errs {
+		fmt.Fprintf(&b, "ERROR     %s\n", e)
+	}
+	fmt.Fprintf(&b, "%d of %d listed files match; %d mismatched, %d missing, %d unlisted, %d errors\n",
+		rep.Matched, rep.Listed, len(rep.Mismatched), len(rep.Missing), len(rep.Unlisted), len(rep.Errors))
+	_, err := io.WriteString(w, textsafe.Text(b.String()))
+	return err
 }

@@ -73,7 +73,10 @@ func ParseArgsAt(args []string, at func(i int) Flag) []Flag {
 			switch {
 			case boolFlags[name]:
 				f.Value = "true"
-			case i+1 < len(args) && !strings.HasPrefix(args[i+1], "-"):
+			case i+1 < len(args) && !strings.HasPrefix(args[i+1], "--"):
+				// pflag takes the next argument as the value of a flag
+				// that is not boolean, "-" (standard output) and "-1"
+				// included.
 				i++
 				f.Value = args[i]
 			default:

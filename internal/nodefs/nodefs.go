@@ -82,6 +82,8 @@ func Read(opts Options) (*Result, error) {
 	}
 	r.readFlagFiles()
 	r.readPKIDir("/etc/kubernetes/pki")
+	host.LinkIssuers(r.res.Node.Certificates)
+	r.readBinaries()
 	r.readAuditRules()
 	return r.res, nil
 }
@@ -280,7 +282,7 @@ func (r *reader) readFlagFiles() {
 			switch kind {
 			case configFile:
 				r.decode(p)
-			case certFile, keyFile:
+			case certFile, keyFile, publicKeyFile:
 				r.readPKIFile(p, kind)
 			}
 		}
@@ -306,7 +308,7 @@ func (r *reader) readPKIDir(dir string) {
 		case ".key":
 			r.readPKIFile(node, keyFile)
 		case ".pub":
-			_, _ = r.stat(node)
+			r.readPKIFile(node, publicKeyFile)
 		}
 		return nil
 	})
@@ -390,6 +392,7 @@ const (
 	configFile
 	certFile
 	keyFile
+	publicKeyFile
 )
 
 // fileFlags are, per component, the flags that name a file, and what the
@@ -402,7 +405,7 @@ var fileFlags = map[string]map[string]fileKind{
 		"client-ca-file": certFile, "tls-cert-file": certFile, "tls-private-key-file": keyFile,
 		"kubelet-client-certificate": certFile, "kubelet-client-key": keyFile, "kubelet-certificate-authority": certFile,
 		"etcd-cafile": certFile, "etcd-certfile": certFile, "etcd-keyfile": keyFile,
-		"service-account-key-file": plainFile, "service-account-signing-key-file": keyFile,
+		"service-account-key-file": publicKeyFile, "service-account-signing-key-file": keyFile,
 		"proxy-client-cert-file": certFile, "proxy-client-key-file": keyFile, "requestheader-client-ca-file": certFile,
 	},
 	host.Etcd: {
