@@ -288,3 +288,34 @@ func TestEncryptionConfigPermissions(t *testing.T) {
 		manifest: docsEncryptionConfig,
 	}})
 }
+
+// TestNodeFilesUnderRoot reads a node's files copied under a root: the
+// configuration's origin is under the root, the node command's file
+// metadata and the kubelet's --config are by path on the node.
+func TestNodeFilesUnderRoot(t *testing.T) {
+	const root = "/srv/node-copy"
+	inv := load(t, root+"/etc/kubernetes/enc/encryption.yaml", docsEncryptionConfig)
+	inv.Host = &host.Node{Root: root, Files: map[string]host.FileInfo{
+		"/etc/kubernetes/enc/encryption.yaml": {Path: "/etc/kubernetes/enc/encryption.yaml", Mode: 0o640},
+	}}
+	got := comparable(run(registered(t, "encryption-config-permissions"), inv, defaultOptions))
+	if len(got) != 1 || got[0].Detail != "/etc/kubernetes/enc/encryption.yaml must have mode 0600 or stricter, not 0640" {
+		t.Errorf("findings = %+v", got)
+	}
+
+	// Two configurations: the kubelet's --config picks its own; the other
+	// is judged on its own.
+	inv = load(t, root+"/var/lib/kubelet/config.yaml", hardenedKubeletConfig)
+	other := load(t, root+"/etc/kubernetes/kubelet-old.yaml", kubeletConfig("  mode: Webhook", "  mode: AlwaysAllow"))
+	inv.NodeObjects = append(inv.NodeObjects, other.NodeObjects...)
+	inv.Host = kubeletUnit(true, "")
+	inv.Host.Root = root
+	got = comparable(run(registered(t, "kubelet-authorization-mode"), inv, defaultOptions))
+	if len(got) != 1 || got[0].Object != "KubeletConfiguration " || got[0].Line != 11 {
+		t.Errorf("findings = %+v", got)
+	}
+	views := nodeViewOf(inv).kubelets()
+	if len(views) != 2 || views[0].conf == nil || views[0].conf.Origin.File != root+"/var/lib/kubelet/config.yaml" {
+		t.Errorf("the kubelet is not paired with its --config")
+	}
+}
