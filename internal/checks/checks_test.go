@@ -61,8 +61,10 @@ func TestRegistryWellFormed(t *testing.T) {
 // builds those records instead of fixtures.
 var liveOnly = map[check.ID]string{
 	"owner-reference-mismatch": "check_owner_reference_mismatch_test.go",
-	// The file modes the node command reads, which no manifest carries.
-	"etcd-data-dir-permissions": "check_etcd_data_dir_permissions_test.go",
+	// What the node command reads of a file (mode, owner), which no manifest
+	// carries.
+	"etcd-data-dir-permissions":     "check_etcd_data_dir_permissions_test.go",
+	"encryption-config-permissions": "node_encryption_test.go",
 }
 
 // TestFixtures runs each check alone on each of its fixtures: every file
