@@ -48,7 +48,7 @@ evaluated).`,
 			return runScan(cmd.Context(), s, o, cmd.Flags().Changed("fail-on"), false, false)
 		},
 	}
-	cmd.AddCommand(newAuditdRulesCommand(s), newVerifyCommand(s))
+	cmd.AddCommand(newAuditPolicyCommand(s), newAuditdRulesCommand(s), newVerifyCommand(s))
 	f := cmd.Flags()
 	f.StringVar(&n.Root, "root", "/", "the directory the node's files are under")
 	f.BoolVar(&n.Proc, "proc", false, "also read the components' command lines from /proc")
@@ -201,4 +201,21 @@ func writeVerify(w io.Writer, format string, rep host.VerifyReport) error {
 		rep.Matched, rep.Listed, len(rep.Mismatched), len(rep.Missing), len(rep.Unlisted), len(rep.Errors))
 	_, err := io.WriteString(w, textsafe.Text(b.String()))
 	return err
+}
+
+func newAuditPolicyCommand(s IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "audit-policy",
+		Short: "Print an audit policy that records what the threat model asks, without secret values",
+		Long: `Print an audit Policy (audit.k8s.io/v1) for the kube-apiserver's --audit-policy-file that
+passes every audit-policy check of kubestride: Secrets, ConfigMaps and TokenReviews at Metadata
+only (their values never reach the log), RBAC changes at RequestResponse, admission
+configuration and pods/exec, attach and portforward recorded, a catch-all rule last, and the
+RequestReceived stage omitted.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := s.Out.Write(host.RecommendedAuditPolicy())
+			return err
+		},
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/golden"
 	"github.com/kubestride/kubestride/internal/report"
 )
@@ -102,5 +103,42 @@ func TestNodeUsageErrors(t *testing.T) {
 		if _, stderr, code := run(t, "", args...); code != report.ExitError || stderr == "" {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and a message", args, code, stderr)
 		}
+	}
+}
+
+// TestNodeAuditPolicy: the policy printed is an audit Policy that the
+// node command's audit-policy checks pass, read from a node as the
+// kube-apiserver's --audit-policy-file.
+func TestNodeAuditPolicy(t *testing.T) {
+	out, _, code := run(t, "", "node", "audit-policy")
+	if code != report.ExitOK || !strings.Contains(out, "kind: Policy") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	root := t.TempDir()
+	manifest := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\n  namespace: kube-system\nspec:\n  containers:\n  - name: kube-apiserver\n    image: registry.k8s.io/kube-apiserver:v1.37.2\n    command: [kube-apiserver, --audit-policy-file=/etc/kubernetes/audit/policy.yaml]\n"
+	for name, content := range map[string]string{"etc/kubernetes/manifests/kube-apiserver.yaml": manifest, "etc/kubernetes/audit/policy.yaml": out} {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ids []string
+	for _, id := range nodeCheckIDs(check.Default()) {
+		if strings.HasPrefix(id, "audit-policy-") {
+			ids = append(ids, "--check", id)
+		}
+	}
+	if len(ids) < 8 {
+		t.Fatalf("audit-policy checks: %v", ids)
+	}
+	rep, stderr, code := run(t, "", append([]string{"node", "--root", root, "-f", "json"}, ids...)...)
+	if code != report.ExitOK {
+		t.Fatalf("the recommended policy: exit %d; stderr:\n%s\n%s", code, stderr, rep)
+	}
+	if r := decodeReport(t, rep); len(r.Findings) != 0 || len(r.Errors) != 0 {
+		t.Errorf("the recommended policy: findings %+v, errors %+v", r.Findings, r.Errors)
 	}
 }
