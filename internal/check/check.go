@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"k8s.io/pod-security-admission/api"
 
@@ -148,6 +149,9 @@ func validID(id string) bool {
 type Options struct {
 	// PSS is the Pod Security Standards level and version to evaluate.
 	PSS api.LevelVersion
+	// Now is the time validity is judged at (certificate expiry); zero
+	// means the time the check runs.
+	Now time.Time
 }
 
 // Check is one rule of the catalogue.

@@ -22,7 +22,7 @@ import (
 const expiryWarning = 30 * 24 * time.Hour
 
 func init() {
-	check.Register(nodeCheck(check.Meta{
+	check.Register(nodeCheckAt(check.Meta{
 		ID:          "pki-certificate-expiry",
 		Title:       "Certificate expired or expiring",
 		Category:    check.DenialOfService,
@@ -33,12 +33,11 @@ func init() {
 			"https://kubernetes.io/docs/tasks/administer-cluster/kubeadm/kubeadm-certs/",
 			"https://kubernetes.io/docs/setup/best-practices/certificates/",
 		},
-	}, func(v *nodeView) []check.Finding {
+	}, func(v *nodeView, now time.Time) []check.Finding {
 		n := v.inv.Host
 		if n == nil {
 			return nil
 		}
-		now := nodeNow()
 		var out []check.Finding
 		for _, c := range sortedCertificates(n) {
 			date := c.NotAfter.UTC().Format(time.DateOnly)

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/host"
@@ -25,7 +26,39 @@ import (
 func nodeCheck(meta check.Meta, run func(v *nodeView) []check.Finding) funcCheck {
 	meta.Topic = check.TopicNode
 	return funcCheck{meta: meta, run: func(inv *inventory.Inventory, _ check.Options) []check.Finding {
-		return run(nodeViewOf(inv))
+		return shownPaths(inv, run(nodeViewOf(inv)))
+	}}
+}
+
+// shownPaths points the findings about a file the node command read (by its
+// path on the node) at where it was read: under --root, for a copy of a
+// node's files.
+func shownPaths(inv *inventory.Inventory, fs []check.Finding) []check.Finding {
+	if inv.Host == nil {
+		return fs
+	}
+	for i := range fs {
+		if f := fs[i].File; f != nil {
+			if fi, ok := inv.Host.Files[f.Path]; ok && fi.Path != "" && fi.Path != f.Path {
+				shown := *f
+				shown.Path = fi.Path
+				fs[i].File = &shown
+			}
+		}
+	}
+	return fs
+}
+
+// nodeCheckAt returns a check of control-plane and node settings that
+// judges validity at a time: the scan's (check.Options.Now), or nodeNow's.
+func nodeCheckAt(meta check.Meta, run func(v *nodeView, now time.Time) []check.Finding) funcCheck {
+	meta.Topic = check.TopicNode
+	return funcCheck{meta: meta, run: func(inv *inventory.Inventory, opts check.Options) []check.Finding {
+		now := opts.Now
+		if now.IsZero() {
+			now = nodeNow()
+		}
+		return shownPaths(inv, run(nodeViewOf(inv), now))
 	}}
 }
 

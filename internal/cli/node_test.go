@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/golden"
+	"github.com/kubestride/kubestride/internal/host/pkitest"
 	"github.com/kubestride/kubestride/internal/report"
 )
 
@@ -140,5 +142,102 @@ func TestNodeAuditPolicy(t *testing.T) {
 	}
 	if r := decodeReport(t, rep); len(r.Findings) != 0 || len(r.Errors) != 0 {
 		t.Errorf("the recommended policy: findings %+v, errors %+v", r.Findings, r.Errors)
+	}
+}
+
+// nodeTree copies the fixture tree name to a new directory and writes into
+// it a kubeadm PKI generated now (as of the tests' fixed time) and the
+// file modes a node would have: hardened ones, or loose ones for weak.
+func nodeTree(t *testing.T, name string, pki pkitest.Options, weak bool) string {
+	t.Helper()
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS(filepath.Join("internal", "cli", "testdata", "node", name))); err != nil {
+		t.Fatal(err)
+	}
+	pki.Now = nodeTestNow
+	for p, data := range pkitest.Kubeadm(t, pki) {
+		mode := os.FileMode(0o644)
+		if strings.HasSuffix(p, ".key") {
+			mode = 0o600
+			if weak && strings.HasSuffix(p, "/ca.key") {
+				mode = 0o644
+			}
+		}
+		full := filepath.Join(root, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, data, mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	etcdMode, confMode := os.FileMode(0o700), os.FileMode(0o600)
+	if weak {
+		etcdMode, confMode = 0o755, 0o644
+	}
+	if err := os.MkdirAll(filepath.Join(root, "var/lib/etcd"), etcdMode); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"var/lib/etcd", "etc/kubernetes/enc/enc.yaml"} {
+		mode := confMode
+		if p == "var/lib/etcd" {
+			mode = etcdMode
+		}
+		if err := os.Chmod(filepath.Join(root, p), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// nodeTestNow is the time the fixture trees' certificates are made at and
+// judged at: the tests' fixed time (see run).
+var nodeTestNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// TestNodeFixtureTrees audits a weak and a hardened kubeadm node, each
+// with a PKI made at test time, against golden reports: the weak one has
+// an expired API server certificate, a front-proxy client certificate that
+// expires in ten days,
+// weak keys, one CA for the cluster, etcd and the front proxy, and loose
+// file modes; the hardened one raises nothing high or critical. The
+// encryption key written in the weak tree's configuration never appears.
+func TestNodeFixtureTrees(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("the fixture trees' files must be owned by root, as a node's are: run as root")
+	}
+	chdirRoot(t)
+	trees := []struct {
+		name string
+		pki  pkitest.Options
+		weak bool
+		code int
+	}{
+		{"weak", pkitest.Options{WeakKeys: true, SharedCA: true, Expired: []string{"apiserver"}, Expiring: []string{"front-proxy-client"}, WeakSA: true}, true, report.ExitFindings},
+		{"hardened", pkitest.Options{}, false, report.ExitOK},
+	}
+	for _, tc := range trees {
+		t.Run(tc.name, func(t *testing.T) {
+			root := nodeTree(t, tc.name, tc.pki, tc.weak)
+			out, stderr, code := run(t, "", "node", "--root", root, "-f", "json")
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tc.code, stderr)
+			}
+			r := decodeReport(t, out)
+			if len(r.Errors) > 0 {
+				t.Errorf("errors: %+v", r.Errors)
+			}
+			if strings.Contains(out, "c2VjcmV0IGlzIHNlY3VyZSwgb3IgaXMgaXQ") {
+				t.Error("the report prints the encryption key of the configuration")
+			}
+			if !tc.weak {
+				for _, f := range r.Findings {
+					if f.Severity >= check.High {
+						t.Errorf("the hardened node: %s finding %s: %s", f.Severity, f.ID, f.Message)
+					}
+				}
+			}
+			table, _, _ := run(t, "", "node", "--root", root, "-f", "table", "--color", "never")
+			golden.Check(t, filepath.Join("internal", "cli", "testdata", "node", tc.name+".table.golden"), []byte(strings.ReplaceAll(table, root, "ROOT")))
+		})
 	}
 }

@@ -8,26 +8,28 @@ import (
 	"github.com/kubestride/kubestride/internal/object"
 )
 
-// pki records the certificates, private key or public keys of node path p.
-// An unreadable PEM file is an error: what it holds was not judged.
+// pki records the certificates, private key or public keys of node path p,
+// by their path on the node (as the flags name them; Node.Files tells where
+// each was read). An unreadable PEM file is an error: what it holds was not
+// judged.
 func (r *reader) pki(p string, kind fileKind, data []byte) {
 	shown := r.shown(p)
 	switch kind {
 	case certFile:
-		certs, err := host.ReadCertificates(shown, data)
+		certs, err := host.ReadCertificates(p, data)
 		if err != nil {
 			r.fail(shown, 0, "%v", err)
 		}
 		r.res.Node.Certificates = append(r.res.Node.Certificates, certs...)
 	case keyFile:
-		k, err := host.ReadPrivateKey(shown, data)
+		k, err := host.ReadPrivateKey(p, data)
 		if err != nil {
 			r.fail(shown, 0, "%v", err)
 			return
 		}
 		r.res.Node.Keys = append(r.res.Node.Keys, k)
 	case publicKeyFile:
-		keys, err := host.ReadPublicKeys(shown, data)
+		keys, err := host.ReadPublicKeys(p, data)
 		if err != nil {
 			r.fail(shown, 0, "%v", err)
 		}

@@ -93,6 +93,9 @@ func New(opts Options) *Scanner {
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
+	if opts.Check.Now.IsZero() {
+		opts.Check.Now = opts.Now // the time exemptions and certificates are judged at
+	}
 	s := &Scanner{opts: opts, cfg: cfg, templates: cfg.Templates(), byDesign: map[string]int{}, controlPlane: map[controlPlanePodKey]*host.Component{}}
 	s.retained = inventory.NewWith(s.templates)
 	s.j = joiner{cfg: cfg, now: opts.Now, notes: map[string]bool{}, interned: map[string]string{}, pss: map[check.PSS]*check.PSS{}}
