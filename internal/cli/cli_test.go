@@ -28,7 +28,7 @@ func run(t *testing.T, stdin string, args ...string) (stdout, stderr string, cod
 	return out.String(), errb.String(), code
 }
 
-func chdirRoot(t *testing.T) {
+func chdirRoot(t testing.TB) {
 	t.Helper()
 	t.Chdir(filepath.Join("..", ".."))
 }

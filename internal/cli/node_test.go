@@ -148,7 +148,7 @@ func TestNodeAuditPolicy(t *testing.T) {
 // nodeTree copies the fixture tree name to a new directory and writes into
 // it a kubeadm PKI generated now (as of the tests' fixed time) and the
 // file modes a node would have: hardened ones, or loose ones for weak.
-func nodeTree(t *testing.T, name string, pki pkitest.Options, weak bool) string {
+func nodeTree(t testing.TB, name string, pki pkitest.Options, weak bool) string {
 	t.Helper()
 	root := t.TempDir()
 	if err := os.CopyFS(root, os.DirFS(filepath.Join("internal", "cli", "testdata", "node", name))); err != nil {
