@@ -181,7 +181,7 @@ func sarifRules(r *Report, effective map[check.ID]check.Severity) []sarifRule {
 			Help:                 sarifText{Text: m.Remediation},
 			DefaultConfiguration: sarifConfiguration{Level: sarifLevel(sev)},
 			Properties: sarifRuleProps{
-				Tags:             []string{"security", string(m.Category)},
+				Tags:             ruleTags(m),
 				SecuritySeverity: securitySeverity(sev),
 				Precision:        "high",
 			},
@@ -516,4 +516,14 @@ func pascalCase(title, id string) string {
 		b.WriteString(string(rs[1:]))
 	}
 	return b.String()
+}
+
+// ruleTags are a rule's SARIF tags: security, its STRIDE category, and its
+// CIS Kubernetes Benchmark section ("CIS-1.2.1") where it has one.
+func ruleTags(m check.Meta) []string {
+	tags := []string{"security", string(m.Category)}
+	if m.CIS != "" {
+		tags = append(tags, "CIS-"+m.CIS)
+	}
+	return tags
 }
