@@ -75,6 +75,8 @@ func TestExitCodes(t *testing.T) {
 		{"no input", "", []string{"scan"}, report.ExitError},
 		{"unknown flag", "", []string{"scan", "--nope", "examples/"}, report.ExitError},
 		{"bad fail-on", "", []string{"scan", "--fail-on", "severe", "examples/"}, report.ExitError},
+		{"-n not a namespace name", "", []string{"scan", "-n", "Bad_NS", "examples/"}, report.ExitError},
+		{"rbac -n not a namespace name", "", []string{"rbac", "who-can", "get", "pods", "-n", "Bad_NS", "examples/"}, report.ExitError},
 		{"bad format", "", []string{"scan", "--format", "yaml", "examples/"}, report.ExitError},
 		{"bad pss level", "", []string{"scan", "--pss-level", "privileged", "examples/"}, report.ExitError},
 		{"bad pss version", "", []string{"scan", "--pss-version", "1.2.3", "examples/"}, report.ExitError},

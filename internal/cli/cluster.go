@@ -3,7 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/spf13/pflag"
 	"k8s.io/client-go/kubernetes"
@@ -99,4 +102,16 @@ func gapLine(g object.Gap) string {
 		partial = " (partly read)"
 	}
 	return fmt.Sprintf("%s: %s%s: %s", where, g.Reason, partial, g.Message)
+}
+
+// validNamespace returns a usage error naming -n when ns is set and is not
+// a namespace name (a DNS-1123 label), which the API server would refuse.
+func validNamespace(ns string) error {
+	if ns == "" {
+		return nil
+	}
+	if errs := validation.IsDNS1123Label(ns); len(errs) > 0 {
+		return usagef("-n/--namespace: %q is not a namespace name: %s", ns, strings.Join(errs, "; "))
+	}
+	return nil
 }

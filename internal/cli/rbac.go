@@ -170,6 +170,9 @@ func runRBACInventory(ctx context.Context, s IO, o *RBACOptions, answer func(*in
 	case o.Cluster && o.Namespace != "" && !o.requestNamespace:
 		return usagef("-n/--namespace names the namespace of manifest objects that set none; it is not for --cluster")
 	}
+	if err := validNamespace(o.Namespace); err != nil {
+		return err
+	}
 	inv := inventory.New()
 	var problems, notices []string
 	if o.Cluster {

@@ -152,6 +152,9 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 	case o.Cluster && o.AllowEmpty:
 		return usagef("--allow-empty is for manifests, not --cluster")
 	}
+	if err := validNamespace(o.Kube.Namespace); err != nil {
+		return err
+	}
 	reg := check.Default()
 	cfg := &config.Config{}
 	if o.ConfigFile != "" {
