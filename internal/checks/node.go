@@ -65,8 +65,9 @@ func nodeCheckAt(meta check.Meta, run func(v *nodeView, now time.Time) []check.F
 // nodeView is what the node checks read of an inventory, computed once.
 type nodeView struct {
 	inv *inventory.Inventory
-	// components are the static pods' components, in load order, then
-	// those the node command read (processes, the kubelet's unit).
+	// components are those of the static pods and of kubeadm's
+	// ClusterConfigurations, in load order, then those the node command
+	// read (processes, the kubelet's unit).
 	components []*host.Component
 }
 
@@ -76,8 +77,15 @@ func nodeViewOf(inv *inventory.Inventory) *nodeView {
 	return inv.Derived(nodeViewKey{}, func(inv *inventory.Inventory) any {
 		v := &nodeView{inv: inv}
 		for _, obj := range inv.NodeObjects {
-			if c := host.StaticPod(obj); c != nil {
-				v.components = append(v.components, c)
+			switch host.KindOf(obj) {
+			case host.StaticPodKind:
+				v.components = append(v.components, host.StaticPod(obj))
+			case host.KubeadmConfigKind:
+				// A configuration whose extraArgs do not decode gives
+				// no component; kubeadm refuses it too.
+				if cs, err := host.KubeadmComponents(obj); err == nil {
+					v.components = append(v.components, cs...)
+				}
 			}
 		}
 		if inv.Host != nil {

@@ -44,7 +44,8 @@ type Component struct {
 	// Name is one of the component constants.
 	Name string
 	// Object is the static pod the component runs as, and Container the
-	// index of its container; nil for a process or a kubelet unit.
+	// index of its container, or the kubeadm ClusterConfiguration that
+	// makes it (Container -1); nil for a process or a kubelet unit.
 	Object    *object.Object
 	Container int
 	// ArgsField is the field path of the list the flags are read from
@@ -99,6 +100,11 @@ func (c *Component) List(name string) []string {
 // (static pod kube-system/kube-apiserver)", "etcd (process 812)".
 func (c *Component) String() string {
 	switch {
+	case c.Object != nil && c.Object.Kind != "Pod":
+		if name := path.Join(c.Object.Namespace(), c.Object.Name()); name != "" {
+			return c.Name + " (kubeadm " + c.Object.Kind + " " + name + ")"
+		}
+		return c.Name + " (kubeadm " + c.Object.Kind + " in " + c.Object.Origin.File + ")"
 	case c.Object != nil:
 		return c.Name + " (static pod " + path.Join(c.Object.Namespace(), c.Object.Name()) + ")"
 	case c.PID > 0:

@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
 
+	"github.com/kubestride/kubestride/internal/host"
 	"github.com/kubestride/kubestride/internal/object"
 )
 
@@ -140,8 +141,8 @@ func (p *Placer) Namespace() string { return p.ns }
 // no namespace and whose kind is not built in: the caller passes it to Hold
 // instead of using it, and gets it back from Release.
 func (p *Placer) Place(obj *object.Object) bool {
-	if obj.Meta == nil || obj.Meta.Namespace != "" {
-		return true
+	if obj.Meta == nil || obj.Meta.Namespace != "" || host.IsNodeObject(obj) && obj.Kind != "Pod" {
+		return true // a component's configuration file is no API object: it has no namespace
 	}
 	switch Builtin(groupKind(obj)) {
 	case Cluster:
