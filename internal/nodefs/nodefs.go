@@ -85,6 +85,13 @@ func Read(opts Options) (*Result, error) {
 	host.LinkIssuers(r.res.Node.Certificates)
 	r.readBinaries()
 	r.readAuditRules()
+	if len(r.res.Objects) == 0 && len(r.res.Node.Components) == 0 {
+		what := "no static pod manifest in " + r.shown(manifests) + ", no kubelet unit and no kubelet configuration"
+		if opts.Proc {
+			what += ", and no control-plane or kubelet process"
+		}
+		r.fail(r.prefix, 0, "no Kubernetes node to audit: %s (is --root the node's root directory?)", what)
+	}
 	return r.res, nil
 }
 

@@ -214,3 +214,16 @@ func TestReadProcesses(t *testing.T) {
 		t.Errorf("errors = %v, want the missing data dir", res.Errors)
 	}
 }
+
+// TestReadNothing: a root that holds no node is an error that says so,
+// never an audit that passes.
+func TestReadNothing(t *testing.T) {
+	root := t.TempDir()
+	res, err := Read(Options{Root: root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Message, "no Kubernetes node to audit") || res.Errors[0].File != root {
+		t.Errorf("errors = %+v, want one saying there is no node under %s", res.Errors, root)
+	}
+}
