@@ -214,3 +214,40 @@ func TestReadProcesses(t *testing.T) {
 		t.Errorf("errors = %v, want the missing data dir", res.Errors)
 	}
 }
+
+// TestReadProcessesUnderRoot: without ProcDir, the processes are read from
+// proc under the root, as a pod that mounts the node's / at /host and its
+// /proc at /host/proc sees them, and the files their flags name are read
+// under the root too.
+func TestReadProcessesUnderRoot(t *testing.T) {
+	root := t.TempDir()
+	for p, data := range map[string]string{
+		"proc/4242/cmdline":  "/usr/local/bin/etcd\x00--data-dir=/var/lib/etcd\x00",
+		"proc/4243/cmdline":  "/usr/bin/containerd\x00",
+		"var/lib/etcd/.keep": "",
+	} {
+		if err := os.MkdirAll(filepath.Join(root, filepath.Dir(p)), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, p), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Read(Options{Root: root, Proc: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) != 0 {
+		t.Errorf("errors = %v, want none", res.Errors)
+	}
+	if len(res.Node.Components) != 1 {
+		t.Fatalf("components = %v, want etcd (process 4242)", res.Node.Components)
+	}
+	c := res.Node.Components[0]
+	if c.String() != "etcd (process 4242)" || c.Source != filepath.Join(root, "proc/4242/cmdline") {
+		t.Errorf("component = %s from %s, want etcd (process 4242) from %s", c, c.Source, filepath.Join(root, "proc/4242/cmdline"))
+	}
+	if fi := res.Node.Files["/var/lib/etcd"]; fi.Missing || fi.Path != filepath.Join(root, "var/lib/etcd") || fi.Mode.Perm() != 0o700 {
+		t.Errorf("data dir = %+v, want mode 700 at %s", fi, filepath.Join(root, "var/lib/etcd"))
+	}
+}
