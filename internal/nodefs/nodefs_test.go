@@ -251,3 +251,45 @@ func TestReadProcessesUnderRoot(t *testing.T) {
 		t.Errorf("data dir = %+v, want mode 700 at %s", fi, filepath.Join(root, "var/lib/etcd"))
 	}
 }
+
+// TestPrivateKeyAsVerificationKey: the API server reads the public half of
+// a private key given in --service-account-key-file (the test cluster gives
+// the same file to both key flags); it is read as the private key it is,
+// never an error.
+func TestPrivateKeyAsVerificationKey(t *testing.T) {
+	root := t.TempDir()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmdline := "kube-apiserver\x00--service-account-key-file=/srv/sa.key\x00--service-account-signing-key-file=/srv/sa.key\x00"
+	for p, data := range map[string][]byte{
+		"proc/31/cmdline": []byte(cmdline),
+		"srv/sa.key":      pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}),
+	} {
+		if err := os.MkdirAll(filepath.Join(root, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, p), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Read(Options{Root: root, Proc: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) != 0 {
+		t.Errorf("errors = %v, want none", res.Errors)
+	}
+	shown := filepath.Join(root, "srv/sa.key")
+	if len(res.Node.Keys) != 1 || res.Node.Keys[0].Path != shown || res.Node.Keys[0].Key.Algorithm != "ECDSA" {
+		t.Errorf("keys = %+v, want the ECDSA key of %s", res.Node.Keys, shown)
+	}
+	if len(res.Node.PublicKeys) != 0 {
+		t.Errorf("public keys = %+v, want none (the file holds a private key only)", res.Node.PublicKeys)
+	}
+}
