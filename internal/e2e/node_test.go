@@ -1,12 +1,22 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"sigs.k8s.io/yaml"
+
+	"github.com/kubestride/kubestride/internal/host"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/testcluster"
 )
@@ -165,5 +175,155 @@ func TestNodeAuditsTheHarnessProcesses(t *testing.T) {
 	}
 	if ca := dir + "/client-ca.crt"; !slices.Equal(expiring, []string{ca}) {
 		t.Errorf("pki-certificate-expiry on the harness's files: %v, want %s (--client-ca-file, valid for 7 days)", expiring, ca)
+	}
+}
+
+// kubeadmAPIServerPod returns the kube-apiserver static pod of the kubeadm
+// fixture as a kubelet shows it in kube-system, named after its node, with
+// the host paths and probes kubeadm writes beside the fixture's: a mirror
+// pod (the kubelet's annotations and its Node as owner) when mirror is
+// set, otherwise the same pod created as any other.
+func kubeadmAPIServerPod(t *testing.T, name, nodeName string, node *corev1.Node, mirror bool) *corev1.Pod {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "nodefs", "testdata", "kubeadm", "etc", "kubernetes", "manifests", "kube-apiserver.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pod corev1.Pod
+	if err := yaml.UnmarshalStrict(data, &pod); err != nil {
+		t.Fatal(err)
+	}
+	pod.Name, pod.Spec.NodeName = name, nodeName
+	c := &pod.Spec.Containers[0]
+	for _, p := range []struct{ name, path string }{
+		{"ca-certs", "/etc/ssl/certs"}, {"etc-ca-certificates", "/etc/ca-certificates"},
+		{"usr-local-share-ca-certificates", "/usr/local/share/ca-certificates"}, {"usr-share-ca-certificates", "/usr/share/ca-certificates"},
+		{"audit-policy", "/etc/kubernetes/audit"}, {"encryption", "/etc/kubernetes/enc"}, {"audit-log", "/var/log/kubernetes/audit"},
+	} {
+		pod.Spec.Volumes = append(pod.Spec.Volumes, corev1.Volume{Name: p.name, VolumeSource: corev1.VolumeSource{
+			HostPath: &corev1.HostPathVolumeSource{Path: p.path, Type: ptr(corev1.HostPathDirectoryOrCreate)}}})
+		c.VolumeMounts = append(c.VolumeMounts, corev1.VolumeMount{Name: p.name, MountPath: p.path, ReadOnly: p.name != "audit-log"})
+	}
+	probe := func(path string, failures int32) *corev1.Probe {
+		return &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{
+			Host: "192.168.56.10", Path: path, Port: intstr.FromInt32(6443), Scheme: corev1.URISchemeHTTPS}},
+			InitialDelaySeconds: 10, TimeoutSeconds: 15, PeriodSeconds: 10, FailureThreshold: failures}
+	}
+	c.LivenessProbe, c.ReadinessProbe, c.StartupProbe = probe("/livez", 8), probe("/readyz", 3), probe("/livez", 24)
+	c.Resources.Requests = corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("250m")}
+	pod.Spec.SecurityContext = &corev1.PodSecurityContext{SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}}
+	if mirror {
+		const hash = "5f1c3a9e0b7d4c2a8e6f1b3d5c7a9e0f"
+		pod.Annotations[host.MirrorAnnotation] = hash
+		pod.Annotations["kubernetes.io/config.hash"] = hash
+		pod.Annotations["kubernetes.io/config.seen"] = "2026-01-12T09:30:00.000000000Z"
+		pod.Annotations["kubernetes.io/config.source"] = "file"
+		pod.OwnerReferences = []metav1.OwnerReference{{APIVersion: "v1", Kind: "Node", Name: node.Name, UID: node.UID, Controller: ptr(true)}}
+	}
+	return &pod
+}
+
+// findingsOn returns "id field" of the findings on pod kube-system/name.
+func findingsOn(r *report.Report, name string) []string {
+	var out []string
+	for _, f := range r.Findings {
+		if f.Resource.Kind == "Pod" && f.Resource.Namespace == "kube-system" && f.Resource.Name == name {
+			out = append(out, string(f.ID)+" "+f.Field)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestScanJudgesMirrorPodsByTheirFlags creates, through the API, a
+// kubeadm kube-apiserver mirror pod (the cluster's copy of a static pod a
+// kubelet runs) and the same pod without the mirror annotation. scan
+// --cluster judges the mirror pod's flags with the node checks and leaves
+// out, with a notice, the host network and kubeadm host paths it needs by
+// design; the other pod, which anyone could have created, is judged in full:
+// its findings are the mirror pod's and those left out.
+func TestScanJudgesMirrorPodsByTheirFlags(t *testing.T) {
+	ctx := context.Background()
+	cs := admin(t)
+	const nodeName, mirrorName, plainName = "e2e-kubeadm-cp", "kube-apiserver-e2e-kubeadm-cp", "kube-apiserver-e2e-imitation"
+	node := must(cs.CoreV1().Nodes().Create(ctx, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: nodeName,
+		Labels: map[string]string{"node-role.kubernetes.io/control-plane": ""}}}, metav1.CreateOptions{}))
+	t.Cleanup(func() { _ = cs.CoreV1().Nodes().Delete(ctx, nodeName, metav1.DeleteOptions{}) })
+	// A pod that is no mirror pod gets the namespace's default
+	// ServiceAccount, which no controller manager made here.
+	if _, err := cs.CoreV1().ServiceAccounts("kube-system").Get(ctx, "default", metav1.GetOptions{}); apierrors.IsNotFound(err) {
+		must(cs.CoreV1().ServiceAccounts("kube-system").Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "default"}}, metav1.CreateOptions{}))
+		t.Cleanup(func() { _ = cs.CoreV1().ServiceAccounts("kube-system").Delete(ctx, "default", metav1.DeleteOptions{}) })
+	}
+	for _, p := range []*corev1.Pod{
+		kubeadmAPIServerPod(t, mirrorName, nodeName, node, true),
+		kubeadmAPIServerPod(t, plainName, nodeName, node, false),
+	} {
+		created, err := cs.CoreV1().Pods("kube-system").Create(ctx, p, metav1.CreateOptions{})
+		if err != nil {
+			t.Fatalf("create pod %s: %v", p.Name, err)
+		}
+		t.Cleanup(func() {
+			_ = cs.CoreV1().Pods("kube-system").Delete(ctx, created.Name, metav1.DeleteOptions{GracePeriodSeconds: ptr(int64(0))})
+		})
+		created.Status.Phase = corev1.PodRunning
+		must(cs.CoreV1().Pods("kube-system").UpdateStatus(ctx, created, metav1.UpdateOptions{}))
+	}
+
+	r, stderr, code := kubestride(t, "scan", "--cluster", "--kubeconfig", testcluster.Shared.Kubeconfig, "-n", "kube-system", "-f", "json")
+	if code != report.ExitFindings {
+		t.Fatalf("exit code = %d, want %d; stderr:\n%s", code, report.ExitFindings, stderr)
+	}
+	mirror, plain := findingsOn(r, mirrorName), findingsOn(r, plainName)
+	// The node checks judge both pods' flags: the fixture does not set
+	// --anonymous-auth=false.
+	const anonymous = "apiserver-anonymous-auth spec.containers[0].command"
+	if !slices.Contains(mirror, anonymous) || !slices.Contains(plain, anonymous) {
+		t.Errorf("%s missing:\nmirror pod:\n  %s\nother pod:\n  %s", anonymous, strings.Join(mirror, "\n  "), strings.Join(plain, "\n  "))
+	}
+	for _, f := range r.Findings {
+		if f.ID == "apiserver-anonymous-auth" && f.Resource.Name == mirrorName && !strings.Contains(f.Message, "kube-system/"+mirrorName) {
+			t.Errorf("apiserver-anonymous-auth message %q does not name the pod", f.Message)
+		}
+	}
+	// What is left out of the mirror pod's findings is its host access,
+	// which the other pod is reported for: the host network, kubeadm's host
+	// paths, the probes of the host's address, and what the host network
+	// makes moot (user namespaces, service accounts).
+	var leftOut []string
+	for _, f := range plain {
+		if !slices.Contains(mirror, f) {
+			leftOut = append(leftOut, f)
+		}
+	}
+	for _, f := range mirror {
+		if !slices.Contains(plain, f) {
+			t.Errorf("finding %s on the mirror pod only", f)
+		}
+	}
+	wantLeftOut := []string{
+		"default-service-account spec.serviceAccountName",
+		"host-path-writable spec.containers[0].volumeMounts[0]", // /etc/kubernetes/pki
+		"host-path-writable spec.containers[0].volumeMounts[5]", // /etc/kubernetes/audit
+		"host-path-writable spec.containers[0].volumeMounts[6]", // /etc/kubernetes/enc
+		"host-path-writable spec.containers[0].volumeMounts[7]", // /var/log/kubernetes/audit, writable
+		"host-users-not-disabled spec",
+		"pss-host-namespaces spec.hostNetwork",
+		"pss-host-path-volumes spec.volumes[0].hostPath",
+		"pss-host-probes-lifecycle spec.containers[0].livenessProbe.httpGet.host",
+		"service-account-token-automount spec",
+	}
+	if !slices.Equal(leftOut, wantLeftOut) {
+		t.Errorf("findings on the other pod only:\n  %s\nwant:\n  %s", strings.Join(leftOut, "\n  "), strings.Join(wantLeftOut, "\n  "))
+	}
+	var notices []string
+	for _, n := range r.Notices {
+		if strings.Contains(n.Message, "e2e-kubeadm-cp") || strings.Contains(n.Message, plainName) {
+			notices = append(notices, n.Message)
+		}
+	}
+	wantNotice := fmt.Sprintf("%d findings on the control-plane static pod kube-system/%s left out: host access it needs by design (host network, kubeadm's host paths); the node checks judge its flags", len(wantLeftOut), mirrorName)
+	if !slices.Equal(notices, []string{wantNotice}) {
+		t.Errorf("notices = %q, want %q", notices, wantNotice)
 	}
 }
