@@ -327,3 +327,85 @@ func TestScanJudgesMirrorPodsByTheirFlags(t *testing.T) {
 		t.Errorf("notices = %q, want %q", notices, wantNotice)
 	}
 }
+
+// nodeDeployFindings are the findings of deploy/kubestride-node.yaml: the
+// host access and the root user the node audit needs, each suppressed by
+// an annotation that says why (deploy/README.md explains them).
+var nodeDeployFindings = []string{
+	"host-path-writable DaemonSet spec.template.spec.initContainers[0].volumeMounts[0]",  // /etc/kubernetes
+	"host-path-writable DaemonSet spec.template.spec.initContainers[0].volumeMounts[12]", // /proc
+	"host-path-writable DaemonSet spec.template.spec.initContainers[0].volumeMounts[1]",  // /var/lib/kubelet/config.yaml
+	"host-path-writable DaemonSet spec.template.spec.initContainers[0].volumeMounts[2]",  // /var/lib/kubelet/kubeadm-flags.env
+	"host-path-writable DaemonSet spec.template.spec.initContainers[0].volumeMounts[3]",  // /var/lib/kubelet/pki
+	"host-users-not-disabled DaemonSet spec.template.spec",
+	`namespace-psa-privileged Namespace metadata.labels["pod-security.kubernetes.io/enforce"]`,
+	"pss-host-path-volumes DaemonSet spec.template.spec.volumes[0].hostPath",
+	"pss-run-as-non-root DaemonSet spec.template.spec.initContainers[0].securityContext.runAsNonRoot",
+	"pss-run-as-user DaemonSet spec.template.spec.initContainers[0].securityContext.runAsUser",
+}
+
+// nodeDeployFindingsOf returns "id kind field" of the findings in
+// namespace kubestride-node (and on it), and stops the test at one that is
+// not suppressed with a reason.
+func nodeDeployFindingsOf(t *testing.T, r *report.Report) []string {
+	t.Helper()
+	var out []string
+	for _, f := range r.Findings {
+		if f.Resource.Namespace != "kubestride-node" && (f.Resource.Kind != "Namespace" || f.Resource.Name != "kubestride-node") {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s %s %s", f.ID, f.Resource.Kind, f.Field))
+		if f.Suppressed == nil || f.Suppressed.Reason == "" {
+			t.Errorf("%s on %s %s (%s) is not suppressed with a reason: %s", f.ID, f.Resource.Kind, f.Resource.Name, f.Field, f.Message)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestNodeDaemonSetManifest applies deploy/kubestride-node.yaml to the API
+// server with server-side apply (so it is known valid) and scans it, as a
+// file and from the cluster: its only findings are the host access and the
+// root user of the node audit, suppressed with their reasons.
+func TestNodeDaemonSetManifest(t *testing.T) {
+	ctx := context.Background()
+	file := filepath.Join("..", "..", "deploy", "kubestride-node.yaml")
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := applyServerSide(ctx, testcluster.Shared.Config("admin"), data); err != nil {
+		t.Fatalf("apply %s: %v", file, err)
+	}
+	ds := must(admin(t).AppsV1().DaemonSets("kubestride-node").Get(ctx, "kubestride-node", metav1.GetOptions{}))
+	spec := ds.Spec.Template.Spec
+	if len(spec.InitContainers) != 1 || !slices.Equal(spec.InitContainers[0].Args, []string{"node", "--root", "/host", "--proc", "--fail-on", "none", "--format", "json"}) {
+		t.Errorf("init container args = %v, want the node audit", spec.InitContainers)
+	}
+	for _, v := range spec.Volumes {
+		if v.HostPath == nil {
+			t.Errorf("volume %s is not a host path", v.Name)
+		}
+	}
+	for _, m := range spec.InitContainers[0].VolumeMounts {
+		if !m.ReadOnly || !strings.HasPrefix(m.MountPath, "/host/") {
+			t.Errorf("mount %s at %s: want read-only under /host", m.Name, m.MountPath)
+		}
+	}
+
+	r, stderr, code := kubestride(t, "scan", "-f", "json", "--fail-on", "info", file)
+	if code != report.ExitOK {
+		t.Errorf("scan of %s: exit code %d, want 0 (every finding suppressed); stderr:\n%s", file, code, stderr)
+	}
+	if got := nodeDeployFindingsOf(t, r); !slices.Equal(got, nodeDeployFindings) {
+		t.Errorf("findings of %s:\n  %s\nwant:\n  %s", file, strings.Join(got, "\n  "), strings.Join(nodeDeployFindings, "\n  "))
+	}
+
+	r, stderr, _ = kubestride(t, "scan", "--cluster", "--kubeconfig", testcluster.Shared.Kubeconfig, "-n", "kubestride-node", "-f", "json")
+	if len(r.Errors) != 0 || r.Coverage == nil || len(r.Coverage.Gaps) != 0 {
+		t.Fatalf("cluster scan: errors %v, coverage %+v; stderr:\n%s", r.Errors, r.Coverage, stderr)
+	}
+	if got := nodeDeployFindingsOf(t, r); !slices.Equal(got, nodeDeployFindings) {
+		t.Errorf("findings of the applied manifest:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(nodeDeployFindings, "\n  "))
+	}
+}
