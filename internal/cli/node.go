@@ -30,7 +30,9 @@ file their flags point at (resolved under DIR, so a copy of a node's files can b
 audited anywhere), the kubelet's systemd unit and drop-ins, var/lib/kubelet/config.yaml,
 the PKI of etc/kubernetes/pki and the auditd rules of etc/audit. With --proc, the
 command lines of the running kube-apiserver, etcd, kube-controller-manager,
-kube-scheduler and kubelet are read from /proc too.
+kube-scheduler and kubelet are read from DIR/proc too (/proc with the default root;
+a pod that mounts the node's / at /host and its /proc at /host/proc runs
+--root /host --proc).
 
 Only the checks of control-plane and node settings run (kubestride checks lists
 them with their topic); every finding points at the file and line, or the process
@@ -51,7 +53,7 @@ evaluated).`,
 	cmd.AddCommand(newAuditPolicyCommand(s), newAuditdRulesCommand(s), newVerifyCommand(s))
 	f := cmd.Flags()
 	f.StringVar(&n.Root, "root", "/", "the directory the node's files are under")
-	f.BoolVar(&n.Proc, "proc", false, "also read the components' command lines from /proc")
+	f.BoolVar(&n.Proc, "proc", false, "also read the components' command lines from proc under --root")
 	addOutputFlags(f, o)
 	f.StringSliceVar(&o.Only, "check", nil, "run only these checks (repeatable, comma-separated)")
 	return cmd

@@ -6,7 +6,10 @@
 // files they name, var/lib/kubelet/config.yaml, the PKI under
 // etc/kubernetes/pki, and the auditd rules of etc/audit. With Proc, it also
 // reads the command lines of the running kube-apiserver, etcd,
-// kube-controller-manager, kube-scheduler and kubelet from /proc.
+// kube-controller-manager, kube-scheduler and kubelet from proc under the
+// root (/proc on the node itself, /host/proc in a pod that mounts the
+// node's / and /proc there); the files their flags point at are read under
+// the root too.
 //
 // Manifests and configuration files become objects (read by package
 // source, with their lines); everything else goes into a host.Node. Files

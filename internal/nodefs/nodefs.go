@@ -25,7 +25,8 @@ type Options struct {
 	// Root is the directory the node's files are under; "" means "/".
 	Root string
 	// Proc reads the components' command lines from ProcDir ("" means
-	// "/proc").
+	// proc under Root: /proc on the node itself, /host/proc where a pod
+	// mounts the node's / at /host and its /proc at /host/proc).
 	Proc    bool
 	ProcDir string
 }
@@ -78,7 +79,7 @@ func Read(opts Options) (*Result, error) {
 	}
 	r.readStaticPods(manifests)
 	if opts.Proc {
-		r.readProcesses(cmpOr(opts.ProcDir, "/proc"))
+		r.readProcesses(cmpOr(opts.ProcDir, filepath.Join(rootDir, "proc")))
 	}
 	r.readFlagFiles()
 	r.readPKIDir("/etc/kubernetes/pki")

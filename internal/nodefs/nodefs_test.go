@@ -227,3 +227,82 @@ func TestReadNothing(t *testing.T) {
 		t.Errorf("errors = %+v, want one saying there is no node under %s", res.Errors, root)
 	}
 }
+
+// TestReadProcessesUnderRoot: without ProcDir, the processes are read from
+// proc under the root, as a pod that mounts the node's / at /host and its
+// /proc at /host/proc sees them, and the files their flags name are read
+// under the root too.
+func TestReadProcessesUnderRoot(t *testing.T) {
+	root := t.TempDir()
+	for p, data := range map[string]string{
+		"proc/4242/cmdline":  "/usr/local/bin/etcd\x00--data-dir=/var/lib/etcd\x00",
+		"proc/4243/cmdline":  "/usr/bin/containerd\x00",
+		"var/lib/etcd/.keep": "",
+	} {
+		if err := os.MkdirAll(filepath.Join(root, filepath.Dir(p)), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, p), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Read(Options{Root: root, Proc: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) != 0 {
+		t.Errorf("errors = %v, want none", res.Errors)
+	}
+	if len(res.Node.Components) != 1 {
+		t.Fatalf("components = %v, want etcd (process 4242)", res.Node.Components)
+	}
+	c := res.Node.Components[0]
+	if c.String() != "etcd (process 4242)" || c.Source != filepath.Join(root, "proc/4242/cmdline") {
+		t.Errorf("component = %s from %s, want etcd (process 4242) from %s", c, c.Source, filepath.Join(root, "proc/4242/cmdline"))
+	}
+	if fi := res.Node.Files["/var/lib/etcd"]; fi.Missing || fi.Path != filepath.Join(root, "var/lib/etcd") || fi.Mode.Perm() != 0o700 {
+		t.Errorf("data dir = %+v, want mode 700 at %s", fi, filepath.Join(root, "var/lib/etcd"))
+	}
+}
+
+// TestPrivateKeyAsVerificationKey: the API server reads the public half of
+// a private key given in --service-account-key-file (the test cluster gives
+// the same file to both key flags); it is read as the private key it is,
+// never an error.
+func TestPrivateKeyAsVerificationKey(t *testing.T) {
+	root := t.TempDir()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmdline := "kube-apiserver\x00--service-account-key-file=/srv/sa.key\x00--service-account-signing-key-file=/srv/sa.key\x00"
+	for p, data := range map[string][]byte{
+		"proc/31/cmdline": []byte(cmdline),
+		"srv/sa.key":      pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der}),
+	} {
+		if err := os.MkdirAll(filepath.Join(root, filepath.Dir(p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(root, p), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := Read(Options{Root: root, Proc: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Errors) != 0 {
+		t.Errorf("errors = %v, want none", res.Errors)
+	}
+	// Keys are known by their path on the node, as the flags name them.
+	if len(res.Node.Keys) != 1 || res.Node.Keys[0].Path != "/srv/sa.key" || res.Node.Keys[0].Key.Algorithm != "ECDSA" {
+		t.Errorf("keys = %+v, want the ECDSA key of /srv/sa.key", res.Node.Keys)
+	}
+	if len(res.Node.PublicKeys) != 0 {
+		t.Errorf("public keys = %+v, want none (the file holds a private key only)", res.Node.PublicKeys)
+	}
+}

@@ -1,6 +1,7 @@
 package nodefs
 
 import (
+	"encoding/pem"
 	"strconv"
 	"strings"
 
@@ -29,11 +30,35 @@ func (r *reader) pki(p string, kind fileKind, data []byte) {
 		}
 		r.res.Node.Keys = append(r.res.Node.Keys, k)
 	case publicKeyFile:
+		if holdsPrivateKey(data) {
+			// The API server takes the public half of a private key given
+			// as a verification key (the same file as the signing key, as
+			// a test cluster has it): it is judged as the private key it
+			// is, and its public key blocks, if any, are read beside it.
+			r.pki(p, keyFile, data)
+			if keys, err := host.ReadPublicKeys(p, data); err == nil {
+				r.res.Node.PublicKeys = append(r.res.Node.PublicKeys, keys...)
+			}
+			return
+		}
 		keys, err := host.ReadPublicKeys(p, data)
 		if err != nil {
 			r.fail(shown, 0, "%v", err)
 		}
 		r.res.Node.PublicKeys = append(r.res.Node.PublicKeys, keys...)
+	}
+}
+
+// holdsPrivateKey reports whether PEM data holds a private key block.
+func holdsPrivateKey(data []byte) bool {
+	for rest := data; ; {
+		var b *pem.Block
+		if b, rest = pem.Decode(rest); b == nil {
+			return false
+		}
+		if strings.HasSuffix(b.Type, "PRIVATE KEY") {
+			return true
+		}
 	}
 }
 

@@ -320,6 +320,12 @@ func (c *Cluster) Namespace(ctx context.Context, name string, labels map[string]
 	return nil
 }
 
+// PIDs returns the process IDs of the API server and etcd, whose command
+// lines (/proc/PID/cmdline) hold the flags Start gave them.
+func (c *Cluster) PIDs() (apiserver, etcd int) {
+	return c.api.Process.Pid, c.etcd.Process.Pid
+}
+
 // Stop stops the API server, then etcd, and removes the cluster's files.
 func (c *Cluster) Stop() {
 	if c.api != nil && c.api.Process != nil {
