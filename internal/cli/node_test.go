@@ -245,3 +245,26 @@ func TestNodeFixtureTrees(t *testing.T) {
 		})
 	}
 }
+
+// TestNodeExemption: a configuration exemption of kind "file" suppresses a
+// finding about a node's file, named by its path as read.
+func TestNodeExemption(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("the fixture trees' files must be owned by root, as a node's are: run as root")
+	}
+	chdirRoot(t)
+	root := nodeTree(t, "weak", pkitest.Options{}, true)
+	cfg := filepath.Join(t.TempDir(), "kubestride.yaml")
+	if err := os.WriteFile(cfg, []byte("exemptions:\n- kind: file\n  name: "+filepath.Join(root, "etc/kubernetes/pki/ca.key")+"\n  checks: [pki-private-key-permissions]\n  reason: accepted for the test\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, _ := run(t, "", "node", "--root", root, "--config", cfg, "-f", "json", "--check", "pki-private-key-permissions")
+	r := decodeReport(t, out)
+	suppressed := map[string]bool{}
+	for _, f := range r.Findings {
+		suppressed[f.Location.File] = f.Suppressed != nil
+	}
+	if len(r.Findings) != 2 || !suppressed[filepath.Join(root, "etc/kubernetes/pki/ca.key")] || suppressed[filepath.Join(root, "etc/kubernetes/pki/etcd/ca.key")] {
+		t.Errorf("findings %+v (suppressed by file: %v), want ca.key suppressed and etcd/ca.key not; stderr:\n%s", r.Findings, suppressed, stderr)
+	}
+}
