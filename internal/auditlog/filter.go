@@ -109,11 +109,10 @@ func (f Filter) Compile() (*Matcher, error) {
 	add := func(vals []string, fn func(string) string) {
 		var set [][]byte
 		for _, v := range vals {
-			v = fn(v)
 			if v == "" || !plainJSON(v) {
 				return // this field cannot reject lines cheaply
 			}
-			set = append(set, []byte(v))
+			set = append(set, []byte(fn(v)))
 		}
 		if len(set) > 0 {
 			m.needles = append(m.needles, set)
@@ -125,7 +124,12 @@ func (f Filter) Compile() (*Matcher, error) {
 	add(m.sas, quoted)
 	add(f.Impersonated, quoted)
 	add(f.Verbs, quoted)
-	add(f.Resources, func(r string) string { res, _, _ := strings.Cut(r, "/"); return quoted(res) })
+	var resources []string
+	for _, r := range f.Resources {
+		res, _, _ := strings.Cut(r, "/")
+		resources = append(resources, res)
+	}
+	add(resources, quoted)
 	add(f.Namespaces, quoted)
 	add(f.Names, quoted)
 	if len(m.prefixes) == 0 {
@@ -151,7 +155,7 @@ func quoted(s string) string { return `"` + s + `"` }
 func plainJSON(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c < 0x20 || c >= 0x7f || c == '\\' || c == '<' || c == '>' || c == '&' || c == '/' {
+		if c < 0x20 || c >= 0x7f || c == '\\' || c == '"' || c == '<' || c == '>' || c == '&' || c == '/' {
 			return false
 		}
 	}

@@ -140,7 +140,7 @@ func inputProblems(s IO, errs []auditlog.Error) error {
 }
 
 func newAuditLogReportCommand(s IO) *cobra.Command {
-	o := &ScanOptions{PSSVersion: "latest"}
+	o := &ScanOptions{PSSLevel: "baseline", PSSVersion: "latest"}
 	var (
 		opts auditlog.Options
 		gap  time.Duration
