@@ -146,7 +146,9 @@ func objectNote(e *auditlog.Event) string {
 	if sub := e.Subresource(); sub != "" {
 		s += "/" + sub
 	}
-	if ns := e.Namespace(); ns != "" {
+	if ns := e.Namespace(); ns != "" && e.Name() == "" {
+		s += " in " + ns
+	} else if ns != "" {
 		s += " " + ns + "/" + e.Name()
 	} else if e.Name() != "" {
 		s += " " + e.Name()
@@ -240,4 +242,12 @@ func past(verb string) string {
 		return verb + " (read)"
 	}
 	return verb + "ed"
+}
+
+// requests is "1 request" or "N requests".
+func requests(n int) string {
+	if n == 1 {
+		return "1 request"
+	}
+	return fmt.Sprintf("%d requests", n)
 }

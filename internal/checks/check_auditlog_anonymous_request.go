@@ -52,8 +52,8 @@ func init() {
 			ua := g.Key[len(g.Trail.Principal)+1:]
 			_, ua, _ = strings.Cut(ua, " ")
 			return check.Finding{AuditTrail: g.Trail.Subject(), Reason: "requests without valid credentials",
-				Detail: fmt.Sprintf("%s with user agent %q made %d requests without valid credentials %s (%s)",
-					g.Trail.Principal, ua, g.Trail.Count, g.Trail.Span(), g.notes())}
+				Detail: fmt.Sprintf("%s with user agent %q made %s without valid credentials %s (%s)",
+					g.Trail.Principal, ua, requests(g.Trail.Count), g.Trail.Span(), g.notes())}
 		})
 	}))
 }

@@ -36,7 +36,7 @@ func init() {
 			return "", e.Who(), e.Verb + " " + objectNote(e) + " " + outcome(e), true
 		}, func(g *group) check.Finding {
 			return check.Finding{AuditTrail: g.Trail.Subject(), Reason: "impersonation",
-				Detail: fmt.Sprintf("%s made %d requests %s (%s)", g.Trail.Principal, g.Trail.Count, g.Trail.Span(), g.notes())}
+				Detail: fmt.Sprintf("%s made %s %s (%s)", g.Trail.Principal, requests(g.Trail.Count), g.Trail.Span(), g.notes())}
 		})
 	}))
 }

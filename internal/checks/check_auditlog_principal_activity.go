@@ -120,8 +120,8 @@ func (d *activity) Flush(emit func(check.Finding)) {
 			ua += ", ..."
 		}
 		emit(check.Finding{AuditTrail: p.trail.Subject(), Reason: "activity",
-			Detail: fmt.Sprintf("%s made %d requests (%d writes, %d denied; %s) %s, from %s, with %s",
-				who, p.trail.Count, p.writes, p.denied, strings.Join(verbs, ", "), p.trail.Span(), orNone(src), orNone(ua))})
+			Detail: fmt.Sprintf("%s made %s (%d writes, %d denied; %s) %s, from %s, with %s",
+				who, requests(p.trail.Count), p.writes, p.denied, strings.Join(verbs, ", "), p.trail.Span(), orNone(src), orNone(ua))})
 	}
 	if d.dropped > 0 {
 		emit(check.Finding{AuditTrail: (&auditlog.Trail{Principal: "(more principals)"}).Subject(), Reason: "activity",

@@ -229,7 +229,7 @@ func TestAuditLogAnonymousRequest(t *testing.T) {
 		},
 		want: []auditFinding{
 			{"anonymous from 203.0.113.9", 2, "requests without valid credentials", `anonymous from 203.0.113.9 with user agent "curl/8.5.0" made 2 requests without valid credentials 2 times between 2026-11-27T10:00:00Z and 2026-11-27T10:00:01Z (anonymous get /api/v1/namespaces/kube-system/secrets, anonymous get /apis)`, 0},
-			{"unauthenticated from 198.51.100.4", 1, "requests without valid credentials", `unauthenticated from 198.51.100.4 with user agent "kubectl/v1.37.2" made 1 requests without valid credentials at 2026-11-27T10:00:00Z (401 list /api/v1/pods)`, 0},
+			{"unauthenticated from 198.51.100.4", 1, "requests without valid credentials", `unauthenticated from 198.51.100.4 with user agent "kubectl/v1.37.2" made 1 request without valid credentials at 2026-11-27T10:00:00Z (401 list /api/v1/pods)`, 0},
 		},
 	}})
 }
@@ -266,7 +266,7 @@ func TestAuditLogImpersonation(t *testing.T) {
 			{User: "alice", As: "bob", Verb: "get", Resource: "pods", NS: "dev", Name: "a"},
 			{User: "alice", Verb: "get", Resource: "pods", NS: "dev", Name: "a"},
 		},
-		want: []auditFinding{{"user:alice as user:bob", 1, "impersonation", "user:alice as user:bob made 1 requests at 2026-11-27T10:00:00Z (get pods dev/a allowed)", 0}},
+		want: []auditFinding{{"user:alice as user:bob", 1, "impersonation", "user:alice as user:bob made 1 request at 2026-11-27T10:00:00Z (get pods dev/a allowed)", 0}},
 	}})
 }
 
@@ -302,7 +302,7 @@ func TestAuditLogPrincipalActivity(t *testing.T) {
 	)
 	want := []auditFinding{
 		{"user:alice", 3, "activity", "user:alice made 3 requests (1 writes, 1 denied; get 2, delete 1) 3 times between 2026-11-27T10:00:00Z and 2026-11-27T10:02:00Z, from 10.0.0.1, 10.0.0.9, with kubectl/v1.37.2 (linux/amd64) kubernetes/7d3a4b1", 0},
-		{"serviceaccount:a:b", 1, "activity", "serviceaccount:a:b made 1 requests (0 writes, 0 denied; list 1) at 2026-11-27T10:00:00Z, from 10.0.0.1, with kubectl/v1.37.2 (linux/amd64) kubernetes/7d3a4b1", 0},
+		{"serviceaccount:a:b", 1, "activity", "serviceaccount:a:b made 1 request (0 writes, 0 denied; list 1) at 2026-11-27T10:00:00Z, from 10.0.0.1, with kubectl/v1.37.2 (linux/amd64) kubernetes/7d3a4b1", 0},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("findings (-want +got):\n%s", diff)
