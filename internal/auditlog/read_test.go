@@ -115,7 +115,9 @@ func TestBadInput(t *testing.T) {
 // and gzip (recognised by content, whatever the name), oldest first.
 func TestRotatedSetInTimeOrder(t *testing.T) {
 	dir := t.TempDir()
-	ev := func(id string, at time.Duration) E { return E{ID: id, User: "alice", Verb: "get", Resource: "pods", At: at} }
+	ev := func(id string, at time.Duration) E {
+		return E{ID: id, User: "alice", Verb: "get", Resource: "pods", At: at}
+	}
 	cur := writeFile(t, dir, "audit.log", []byte(Log(ev("c1", 2*time.Minute), ev("c2", 3*time.Minute))))
 	old := writeFile(t, dir, "audit-2026-11-27T10-01-00.000.log", gz(t, Log(ev("o1", 0), ev("o2", time.Minute))))
 	mid := writeFile(t, dir, "audit-2026-11-27T10-02-00.000.log.gz", gz(t, Log(ev("m1", 90*time.Second))))

@@ -89,7 +89,7 @@ func TestAuditLogSecretRead(t *testing.T) {
 			{User: "bob", Verb: "get", Resource: "configmaps", NS: "payments", Name: "db"},
 		},
 	}, {
-		name: "a service account outside its namespace",
+		name:   "a service account outside its namespace",
 		events: []E{{User: sa + "web:frontend", Verb: "get", Resource: "secrets", NS: "payments", Name: "db"}},
 		want: []auditFinding{{"serviceaccount:web:frontend", 1, "secrets read",
 			"serviceaccount:web:frontend read secrets outside its namespace (get payments/db) at 2026-11-27T10:00:00Z", check.High}},

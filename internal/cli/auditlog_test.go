@@ -21,7 +21,10 @@ func incident() string {
 	crb := `{"kind":"ClusterRoleBinding","apiVersion":"rbac.authorization.k8s.io/v1","metadata":{"name":"debug"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"cluster-admin"},"subjects":[{"kind":"User","name":"mallory"}]}`
 	priv := `{"kind":"Pod","apiVersion":"v1","metadata":{"name":"shell","namespace":"default"},"spec":{"hostPID":true,"containers":[{"name":"sh","image":"busybox","securityContext":{"privileged":true}}]}}`
 	secret := `{"kind":"Secret","apiVersion":"v1","metadata":{"name":"db","namespace":"payments"},"data":{"password":"aHVudGVyMg=="}}`
-	m := func(e E) E { e.User, e.IP, e.UA = "mallory", "203.0.113.66", "kubectl/v1.37.2 (linux/amd64) kubernetes/7d3a4b1"; return e }
+	m := func(e E) E {
+		e.User, e.IP, e.UA = "mallory", "203.0.113.66", "kubectl/v1.37.2 (linux/amd64) kubernetes/7d3a4b1"
+		return e
+	}
 	events := []E{
 		{User: "alice", Verb: "get", Resource: "pods", NS: "web", Name: "f-1"},
 		{User: "system:anonymous", Verb: "get", URI: "/api/v1/secrets", IP: "198.51.100.7", UA: "python-requests/2.32", Code: 403, At: time.Second},
