@@ -40,7 +40,13 @@ func TestRegistryWellFormed(t *testing.T) {
 					t.Errorf("reference %q is not an https URL", r)
 				}
 			}
-			if test, ok := liveOnly[m.ID]; ok {
+			test, ok := liveOnly[m.ID]
+			if m.Topic == check.TopicAuditLog {
+				// An audit log's checks judge events, which no manifest
+				// carries; check_auditlog_test.go streams events through them.
+				test, ok = "check_auditlog_test.go", true
+			}
+			if ok {
 				if _, err := os.Stat(test); err != nil {
 					t.Errorf("a check without fixtures needs its table test: %v", err)
 				}

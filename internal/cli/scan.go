@@ -50,6 +50,10 @@ type ScanOptions struct {
 	// node, set by the node command, reads a node's files and processes
 	// instead of manifests.
 	node *nodefs.Options
+	// read, set by commands whose input is neither manifests nor a node
+	// (the audit log), reads that input into the scanner and returns the
+	// report.
+	read func(ctx context.Context, scanner *scan.Scanner) (*report.Report, error)
 	Kube KubeOptions
 	// IncludeSecrets reads Secret contents in a cluster scan.
 	IncludeSecrets bool
@@ -139,8 +143,9 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		ctx = context.Background()
 	}
 	switch {
-	case o.node != nil:
-		// The node command has no paths, cluster or manifest flags.
+	case o.node != nil, o.read != nil:
+		// The node and audit-log commands have no paths, cluster or
+		// manifest flags.
 	case o.Cluster && len(o.Paths) > 0:
 		return usagef("give either paths or --cluster, not both")
 	case !o.Cluster && len(o.Paths) == 0:
@@ -258,7 +263,11 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		SourceFindings: true,
 	})
 	var rep *report.Report
-	if o.node != nil {
+	if o.read != nil {
+		if rep, err = o.read(ctx, scanner); err != nil {
+			return err
+		}
+	} else if o.node != nil {
 		if rep, err = scanNode(ctx, *o.node, scanner); err != nil {
 			return err
 		}
