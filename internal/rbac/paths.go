@@ -420,28 +420,27 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 	// Which nodes are cluster-admin-equivalent, and by which grant.
 	adminGrant := make([]*Grant, len(g.nodes))
 	var adminHits [][]hit
+	var adminIndex []hitIndex
 	for _, v := range adminVerbs {
-		adminHits = append(adminHits, m.hits(Request{Verb: v, Group: "*", Resource: "*"}))
+		hs := m.hits(Request{Verb: v, Group: "*", Resource: "*"})
+		adminHits, adminIndex = append(adminHits, hs), append(adminIndex, indexHits(hs))
 	}
 	for i := 1; i < len(g.nodes); i++ {
-		var first *Grant
-		for vi, hs := range adminHits {
-			var got *Grant
-			for _, h := range hs {
-				if gr, ok := h.grant(nodeKeys[i]); ok {
-					got = &gr
-					break
-				}
-			}
-			if got == nil {
-				first = nil
+		first := -1
+		for vi, index := range adminIndex {
+			h := index.first(nodeKeys[i])
+			if h < 0 {
+				first = -1
 				break
 			}
 			if vi == 0 {
-				first = got
+				first = h
 			}
 		}
-		adminGrant[i] = first
+		if first >= 0 {
+			gr, _ := adminHits[0][first].grant(nodeKeys[i])
+			adminGrant[i] = &gr
+		}
 	}
 
 	// What binding writes and role escalations in one namespace, or of
@@ -520,7 +519,7 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 			queue = append(queue, i)
 		}
 	}
-	direct := bindingHops(m, nodeKeys, func(n int) bool { return dist[n] == 0 })
+	direct := bindingHops(m, nodeKeys, nodesByKey, func(n int) bool { return dist[n] == 0 })
 	keyDone := make([]uint64, keyWords)
 	for len(queue) > 0 {
 		t := queue[0]
@@ -599,6 +598,36 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 	}
 	slices.SortFunc(out, func(a, b Path) int { return compareSubjects(a.Subject, b.Subject) })
 	return out
+}
+
+// hitIndex maps each identity key to the first of a list of hits with a
+// subject the key names.
+type hitIndex map[string]int
+
+func indexHits(hs []hit) hitIndex {
+	index := hitIndex{}
+	for i, h := range hs {
+		for _, s := range h.b.subjects {
+			if k := subjectKey(s, h.b.ref.Namespace); k != "" {
+				if _, ok := index[k]; !ok {
+					index[k] = i
+				}
+			}
+		}
+	}
+	return index
+}
+
+// first returns the index of the first hit with a subject among keys, the
+// hit whose grant hit.grant finds for them; -1 if none.
+func (x hitIndex) first(keys []string) int {
+	first := -1
+	for _, k := range keys {
+		if i, ok := x[k]; ok && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	return first
 }
 
 // IsClusterAdmin reports whether s is cluster-admin-equivalent.
@@ -978,39 +1007,58 @@ func grantsAdmin(rules []rule) bool {
 //     gives that ClusterRole to the subject.
 //
 // The hop's Request is the write, and Also the bind or escalate check.
-func bindingHops(m *Model, nodeKeys [][]string, skip func(int) bool) []*Hop {
+func bindingHops(m *Model, nodeKeys [][]string, nodesByKey map[string][]int, skip func(int) bool) []*Hop {
 	const group = rbacv1.GroupName
 	out := make([]*Hop, len(nodeKeys))
-	writers := m.rbacWriters()
-	first := func(hs []hit, keys []string) (Via, bool) {
-		for _, h := range hs {
-			if g, ok := h.grant(keys); ok {
-				return Via{Binding: g.Binding, Role: g.Role, Assumed: h.b.assumed}, true
+	// Every request here is cluster-scoped: only the ClusterRoleBindings
+	// that may write RBAC objects can allow it. byKey holds, per identity
+	// key, those that name it, by index.
+	writers := m.rbacWriters().cluster
+	byKey := map[string][]int{}
+	for i, b := range writers {
+		for _, s := range b.subjects {
+			if k := subjectKey(s, ""); k != "" && !slices.Contains(byKey[k], i) {
+				byKey[k] = append(byKey[k], i)
+			}
+		}
+	}
+	// nodeWriters holds, per node, the indexes of the writers that apply
+	// to it, in order; nil until asked.
+	nodeWriters := make([][]int, len(nodeKeys))
+	// first returns the first writer that allows req to node n, as the
+	// authorizer finds it.
+	first := func(n int, req Request) (Via, bool) {
+		if nodeWriters[n] == nil {
+			ws := []int{}
+			for _, k := range nodeKeys[n] {
+				ws = append(ws, byKey[k]...)
+			}
+			slices.Sort(ws)
+			nodeWriters[n] = slices.Compact(ws)
+		}
+		for _, i := range nodeWriters[n] {
+			b := writers[i]
+			for ri := range b.rules {
+				if RuleAllows(&b.rules[ri].PolicyRule, req) {
+					return Via{Binding: b.ref, Role: b.role, Assumed: b.assumed}, true
+				}
 			}
 		}
 		return Via{}, false
 	}
-	// try gives each node that may make every request of reqs (the write,
-	// then the check) the hop they make.
-	try := func(action string, write []Request, check Request, checkAction string, applies func(keys []string) bool) {
-		checkHits := writers.hits(check)
-		if len(checkHits) == 0 {
-			return
-		}
-		writeHits := make([][]hit, len(write))
-		for i, w := range write {
-			writeHits[i] = writers.hits(w)
-		}
-		for n, keys := range nodeKeys {
-			if n == 0 || out[n] != nil || skip(n) || !applies(keys) {
-				continue
+	// try gives each node of nodes (nil for every node) that may make every
+	// request of reqs (the write, then the check) the hop they make.
+	try := func(action string, write []Request, check Request, checkAction string, nodes []int) {
+		visit := func(n int) {
+			if n == 0 || out[n] != nil || skip(n) {
+				return
 			}
-			checkVia, ok := first(checkHits, keys)
+			checkVia, ok := first(n, check)
 			if !ok {
-				continue
+				return
 			}
-			for i, w := range write {
-				if via, ok := first(writeHits[i], keys); ok {
+			for _, w := range write {
+				if via, ok := first(n, w); ok {
 					req := w
 					out[n] = &Hop{Edge: EdgeBindsRoles, Action: describe(w.Verb, w.Group, w.Resource) + nameIf(w.Name != "", " "+w.Name) + action,
 						Request: &req, To: ClusterAdmin, Via: via,
@@ -1019,8 +1067,15 @@ func bindingHops(m *Model, nodeKeys [][]string, skip func(int) bool) []*Hop {
 				}
 			}
 		}
+		if nodes == nil {
+			for n := range nodeKeys {
+				visit(n)
+			}
+		}
+		for _, n := range nodes {
+			visit(n)
+		}
 	}
-	anyone := func([]string) bool { return true }
 	for _, r := range sortedKeys(m.clusterRules) {
 		if !grantsAdmin(m.clusterRules[r]) {
 			continue
@@ -1034,7 +1089,7 @@ func bindingHops(m *Model, nodeKeys [][]string, skip func(int) bool) []*Hop {
 			}
 		}
 		bind := Request{Verb: "bind", Group: group, Resource: "clusterroles", Name: r}
-		try(" to ClusterRole "+r, write, bind, describe("bind", group, "clusterroles")+" "+r, anyone)
+		try(" to ClusterRole "+r, write, bind, describe("bind", group, "clusterroles")+" "+r, nil)
 	}
 	for _, b := range m.cluster {
 		if b.role.Kind != "ClusterRole" || len(b.subjects) == 0 {
@@ -1049,13 +1104,22 @@ func bindingHops(m *Model, nodeKeys [][]string, skip func(int) bool) []*Hop {
 			write = []Request{{Verb: "create", Group: group, Resource: "clusterroles"}}
 			action = " " + r + " that " + b.ref.String() + " binds"
 		}
-		applies := func(keys []string) bool {
-			return slices.ContainsFunc(b.subjects, func(s rbacv1.Subject) bool {
-				k := subjectKey(s, "")
-				return k != "" && slices.Contains(keys, k)
-			})
+		// The nodes the binding applies to. A user with no name is a
+		// group's (see identityKeys), which nodesByKey leaves out.
+		holders := []int{}
+		for _, s := range b.subjects {
+			k := subjectKey(s, "")
+			if k == "u:" {
+				for n, keys := range nodeKeys {
+					if slices.Contains(keys, k) {
+						holders = append(holders, n)
+					}
+				}
+				continue
+			}
+			holders = append(holders, nodesByKey[k]...)
 		}
-		try(action, write, esc, describe("escalate", group, "clusterroles")+nameIf(esc.Name != "", " "+r), applies)
+		try(action, write, esc, describe("escalate", group, "clusterroles")+nameIf(esc.Name != "", " "+r), holders)
 	}
 	return out
 }
