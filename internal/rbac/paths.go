@@ -246,8 +246,9 @@ type graph struct {
 	saByNS       map[string][]int
 	saNamespaces []string
 	workloads    []pathWorkload
-	// workloadsByNS holds the workloads per namespace, in their order.
-	workloadsByNS map[string][]pathWorkload
+	// workloadsByNS holds the indexes of the workloads of each namespace,
+	// in order, and under "" those of every workload.
+	workloadsByNS map[string][]int32
 	// saNodesByNS holds the ServiceAccount nodes per namespace, in node
 	// order, once every node is known.
 	saNodesByNS map[string][]int
@@ -284,8 +285,8 @@ func (g *graph) node(s Subject) int {
 // workloads without a namespace.
 func Paths(m *Model, inv *inventory.Inventory) []Path {
 	m, controllers := m.withControllers()
-	g := &graph{index: map[Subject]int{}, saByNS: map[string][]int{}, workloadsByNS: map[string][]pathWorkload{},
-		saNodesByNS: map[string][]int{}}
+	g := &graph{index: make(map[Subject]int, 1+len(m.candidates)+len(inv.Workloads)), saByNS: map[string][]int{},
+		workloads: make([]pathWorkload, 0, len(inv.Workloads)), workloadsByNS: map[string][]int32{}, saNodesByNS: map[string][]int{}}
 	g.node(ClusterAdmin)
 	for _, s := range m.candidates {
 		g.node(s)
@@ -320,8 +321,10 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		kind := slices.Index(workloadKinds, struct{ group, resource string }{group, resource})
 		pw := pathWorkload{ns: w.Namespace(), name: w.Name(), group: group, resource: resource, kind: kind,
 			pod: w.Kind == "Pod", sa: g.node(ServiceAccount(w.Namespace(), sa))}
+		wi := int32(len(g.workloads))
+		g.workloadsByNS[pw.ns] = append(g.workloadsByNS[pw.ns], wi)
+		g.workloadsByNS[""] = append(g.workloadsByNS[""], wi)
 		g.workloads = append(g.workloads, pw)
-		g.workloadsByNS[pw.ns] = append(g.workloadsByNS[pw.ns], pw)
 	}
 	for _, it := range inv.Secrets {
 		s := it.Value
@@ -417,8 +420,9 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		}
 	}
 
-	// Which nodes are cluster-admin-equivalent, and by which grant.
-	adminGrant := make([]*Grant, len(g.nodes))
+	// Which nodes are cluster-admin-equivalent, and by which binding: the
+	// first that grants the first of adminVerbs.
+	adminGrant := make([]*binding, len(g.nodes))
 	var adminHits [][]hit
 	var adminIndex []hitIndex
 	for _, v := range adminVerbs {
@@ -438,8 +442,7 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 			}
 		}
 		if first >= 0 {
-			gr, _ := adminHits[0][first].grant(nodeKeys[i])
-			adminGrant[i] = &gr
+			adminGrant[i] = adminHits[0][first].b
 		}
 	}
 
@@ -550,9 +553,9 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		}
 	}
 
-	adminHop := func(gr *Grant) Hop {
+	adminHop := func(b *binding) Hop {
 		return Hop{Edge: EdgeIsClusterAdmin, Action: `create, update, delete, get, list "*" resources in API group "*"`,
-			To: ClusterAdmin, Via: Via{Binding: gr.Binding, Role: gr.Role}}
+			To: ClusterAdmin, Via: Via{Binding: b.ref, Role: b.role}}
 	}
 	var out []Path
 	for i := 1; i < len(g.nodes); i++ {
@@ -783,10 +786,7 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 	if c.ns != "" {
 		namespaces = []string{c.ns}
 	}
-	workloads := g.workloads
-	if c.ns != "" {
-		workloads = g.workloadsByNS[c.ns]
-	}
+	workloads := g.workloadsByNS[c.ns] // in scope
 	switch c.kind {
 	case EdgeRunsPodAs:
 		for _, ns := range namespaces {
@@ -905,7 +905,8 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 		if len(subs) == 0 {
 			return
 		}
-		for _, w := range workloads {
+		for _, wi := range workloads {
+			w := &g.workloads[wi]
 			if has(w.sa) {
 				continue
 			}
@@ -925,7 +926,8 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 				verbs[i] = firstAllowed(c.rule, updateVerbs, func(verb string) Request { return Request{Verb: verb, Group: wk.group, Resource: wk.resource} })
 			}
 		}
-		for _, w := range workloads {
+		for _, wi := range workloads {
+			w := &g.workloads[wi]
 			if has(w.sa) {
 				continue
 			}
