@@ -285,7 +285,7 @@ func (g *graph) node(s Subject) int {
 // workloads without a namespace.
 func Paths(m *Model, inv *inventory.Inventory) []Path {
 	m, controllers := m.withControllers()
-	g := &graph{index: make(map[Subject]int, 1+len(m.candidates)+len(inv.Workloads)), saByNS: map[string][]int{},
+	g := &graph{index: make(map[Subject]int, 1+len(m.candidates)+len(inv.ServiceAccounts)), saByNS: map[string][]int{},
 		workloads: make([]pathWorkload, 0, len(inv.Workloads)), workloadsByNS: map[string][]int32{}, saNodesByNS: map[string][]int{}}
 	g.node(ClusterAdmin)
 	for _, s := range m.candidates {
@@ -557,13 +557,31 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		return Hop{Edge: EdgeIsClusterAdmin, Action: `create, update, delete, get, list "*" resources in API group "*"`,
 			To: ClusterAdmin, Via: Via{Binding: b.ref, Role: b.role}}
 	}
-	var out []Path
+	// The paths, and the hops of the paths of zero hops, in one
+	// allocation each.
+	admins, reaching := 0, 0
+	for i := 1; i < len(g.nodes); i++ {
+		if !assumed[g.nodes[i]] {
+			if adminGrant[i] != nil && g.nodes[i] != masters {
+				admins++
+			}
+			if dist[i] > 0 {
+				reaching++
+			}
+		}
+	}
+	var out []Path // nil when there is none
+	if admins+reaching > 0 {
+		out = make([]Path, 0, admins+reaching)
+	}
+	adminHops := make([]Hop, 0, admins)
 	for i := 1; i < len(g.nodes); i++ {
 		if assumed[g.nodes[i]] {
 			continue
 		}
 		if gr := adminGrant[i]; gr != nil && g.nodes[i] != masters {
-			out = append(out, Path{Subject: g.nodes[i], Hops: []Hop{adminHop(gr)}})
+			adminHops = append(adminHops, adminHop(gr))
+			out = append(out, Path{Subject: g.nodes[i], Hops: adminHops[len(adminHops)-1 : len(adminHops) : len(adminHops)]})
 		}
 		if dist[i] <= 0 {
 			continue
@@ -1048,9 +1066,10 @@ func bindingHops(m *Model, nodeKeys [][]string, nodesByKey map[string][]int, ski
 		}
 		return Via{}, false
 	}
-	// try gives each node of nodes (nil for every node) that may make every
-	// request of reqs (the write, then the check) the hop they make.
-	try := func(action string, write []Request, check Request, checkAction string, nodes []int) {
+	// try gives each node of the lists of nodes (nil for every node) that
+	// may make every request of reqs (the write, then the check) the hop
+	// they make.
+	try := func(action string, write []Request, check Request, checkAction string, nodes [][]int) {
 		visit := func(n int) {
 			if n == 0 || out[n] != nil || skip(n) {
 				return
@@ -1074,8 +1093,10 @@ func bindingHops(m *Model, nodeKeys [][]string, nodesByKey map[string][]int, ski
 				visit(n)
 			}
 		}
-		for _, n := range nodes {
-			visit(n)
+		for _, ns := range nodes {
+			for _, n := range ns {
+				visit(n)
+			}
 		}
 	}
 	for _, r := range sortedKeys(m.clusterRules) {
@@ -1108,18 +1129,20 @@ func bindingHops(m *Model, nodeKeys [][]string, nodesByKey map[string][]int, ski
 		}
 		// The nodes the binding applies to. A user with no name is a
 		// group's (see identityKeys), which nodesByKey leaves out.
-		holders := []int{}
+		holders := [][]int{}
 		for _, s := range b.subjects {
 			k := subjectKey(s, "")
 			if k == "u:" {
+				var groups []int
 				for n, keys := range nodeKeys {
 					if slices.Contains(keys, k) {
-						holders = append(holders, n)
+						groups = append(groups, n)
 					}
 				}
+				holders = append(holders, groups)
 				continue
 			}
-			holders = append(holders, nodesByKey[k]...)
+			holders = append(holders, nodesByKey[k])
 		}
 		try(action, write, esc, describe("escalate", group, "clusterroles")+nameIf(esc.Name != "", " "+r), holders)
 	}
