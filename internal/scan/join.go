@@ -2,6 +2,7 @@ package scan
 
 import (
 	"fmt"
+	"hash/maphash"
 	"sort"
 	"strings"
 	"time"
@@ -22,7 +23,7 @@ type joiner struct {
 	notices []report.Notice
 	notes   map[string]bool
 	// interned shares the many repeated messages and field paths.
-	interned map[string]string
+	interned *interner
 	// pss shares the few distinct PSS references.
 	pss map[check.PSS]*check.PSS
 	// last and lastRef share one object reference among the findings of the
@@ -62,11 +63,29 @@ type objectRef struct {
 	rank int32
 }
 
-func (j *joiner) intern(s string) string {
-	if v, ok := j.interned[s]; ok {
-		return v
+func (j *joiner) intern(s string) string { return j.interned.intern(s) }
+
+// interner shares repeated strings through a table of internSlots strings
+// indexed by their hash: a string that comes back while its slot holds it
+// is shared. The strings that repeat most (field paths, the messages of
+// common findings) keep their slots; a map of every distinct string would
+// grow with every unique message and cost more to search than sharing
+// them saves.
+type interner struct {
+	seed  maphash.Seed
+	slots [internSlots]string
+}
+
+const internSlots = 1 << 12
+
+func newInterner() *interner { return &interner{seed: maphash.MakeSeed()} }
+
+func (t *interner) intern(s string) string {
+	slot := &t.slots[maphash.String(t.seed, s)&(internSlots-1)]
+	if *slot == s {
+		return *slot
 	}
-	j.interned[s] = s
+	*slot = s
 	return s
 }
 
