@@ -31,6 +31,39 @@ type joiner struct {
 	last    *object.Object
 	lastRef *objectRef
 	refs    map[*object.Object]*objectRef
+	// lines holds the lines of the fields found on linesOf, by the index
+	// linesIn it had: the checks of an object often name the same fields.
+	linesOf *object.Object
+	linesIn *object.LineIndex
+	lines   []fieldLine
+}
+
+// fieldLine is the line of a field path.
+type fieldLine struct {
+	path string
+	line int
+}
+
+// maxCachedLines bounds the lines kept for one object, which are searched
+// one by one.
+const maxCachedLines = 32
+
+// line returns o.Line(path), from the lines found already on o when o is
+// the object last asked about.
+func (j *joiner) line(o *object.Object, path string) int {
+	if o != j.linesOf || o.Lines != j.linesIn {
+		j.linesOf, j.linesIn, j.lines = o, o.Lines, j.lines[:0]
+	}
+	for _, l := range j.lines {
+		if l.path == path {
+			return l.line
+		}
+	}
+	n := o.Line(path)
+	if len(j.lines) < maxCachedLines {
+		j.lines = append(j.lines, fieldLine{path, n})
+	}
+	return n
 }
 
 // compact is a joined finding as the scanner keeps it until the report is
@@ -144,7 +177,7 @@ func (j *joiner) join(meta *check.Meta, rule int, f check.Finding) compact {
 	if o := f.Object; o != nil {
 		out.ref = j.ref(o)
 		if o.Origin.File != "" {
-			out.line = int32(o.Line(f.Path))
+			out.line = int32(j.line(o, f.Path))
 		}
 		out.suppressed = j.suppression(meta.ID, o)
 		if len(f.Related) > 0 {
@@ -152,7 +185,7 @@ func (j *joiner) join(meta *check.Meta, rule int, f check.Finding) compact {
 			for i, p := range f.Related {
 				r := report.RelatedLocation{File: o.Origin.File, Field: j.intern(p)}
 				if r.File != "" {
-					r.Line = o.Line(p)
+					r.Line = j.line(o, p)
 				}
 				out.related[i] = r
 			}
