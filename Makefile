@@ -20,7 +20,7 @@ test:
 
 # Rewrite golden files and docs/checks.md after an intended output change.
 golden:
-	$(GO) test ./internal/checks ./internal/report ./internal/cli -update
+	$(GO) test ./internal/checks ./internal/report ./internal/cli ./internal/rbac -update
 
 # Fuzz the loader for a while each: against kubectl's reader (FuzzKubectl),
 # for crashes and memory and time bounds (FuzzDecode), the fast path against

@@ -63,20 +63,30 @@ func compareOrigin(a, b *object.Object) int {
 }
 
 func duplicateObjects(objs []*object.Object) []check.Finding {
+	// The first definition of each object, and the definitions, in input
+	// order, of those defined twice: most objects are defined once.
+	first := make(map[objectIdentity]*object.Object, len(objs))
 	defs := map[objectIdentity][]*object.Object{}
 	for _, o := range objs {
 		if o.Meta == nil || o.Name() == "" {
 			continue // generateName: every apply makes a new object
 		}
 		id := identityOf(o)
-		defs[id] = append(defs[id], o)
+		f, seen := first[id]
+		if !seen {
+			first[id] = o
+			continue
+		}
+		d := defs[id]
+		if d == nil {
+			d = []*object.Object{f}
+		}
+		defs[id] = append(d, o)
 	}
 	var groups [][]*object.Object
 	for _, d := range defs {
-		if len(d) > 1 {
-			slices.SortStableFunc(d, compareOrigin)
-			groups = append(groups, d)
-		}
+		slices.SortStableFunc(d, compareOrigin)
+		groups = append(groups, d)
 	}
 	slices.SortFunc(groups, func(a, b []*object.Object) int { return compareOrigin(a[0], b[0]) })
 	var out []check.Finding

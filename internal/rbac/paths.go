@@ -2,9 +2,8 @@ package rbac
 
 import (
 	"cmp"
-	"runtime"
+	"math/bits"
 	"slices"
-	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -157,6 +156,7 @@ func (e *edge) via() Via {
 // pathWorkload is a workload with the node of its ServiceAccount.
 type pathWorkload struct {
 	ns, name, group, resource string
+	kind                      int // in workloadKinds
 	pod                       bool
 	sa                        int
 }
@@ -164,6 +164,77 @@ type pathWorkload struct {
 type tokenSecret struct {
 	ns, name string
 	sa       int
+}
+
+// reachKey is what the nodes a capability reaches depend on: its kind,
+// its namespace, and what its rule allows. A rule with resourceNames
+// decides target by target; one without allows a kind of target whatever
+// its name, or none: allows says which (see reachKeyOf).
+type reachKey struct {
+	kind   EdgeKind
+	ns     string
+	rule   *rbacv1.PolicyRule
+	allows uint16
+}
+
+// reachKeyOf returns the reachKey of c, as expand decides its edges.
+func reachKeyOf(c capability) reachKey {
+	k := reachKey{kind: c.kind, ns: c.ns}
+	switch c.kind {
+	case EdgeRunsPodAs, EdgeCreatesTokenSecret, EdgeNodeProxy:
+		return k // every ServiceAccount of the namespace, or of a workload
+	}
+	if len(c.rule.ResourceNames) > 0 {
+		k.rule = c.rule
+		return k
+	}
+	set := func(bit int, ok bool) {
+		if ok {
+			k.allows |= 1 << bit
+		}
+	}
+	switch c.kind {
+	case EdgeReadsTokenSecret:
+		set(0, firstAllowed(c.rule, readVerbs, func(verb string) Request { return Request{Verb: verb, Resource: "secrets"} }) != nil)
+	case EdgeCreatesToken:
+		set(0, RuleAllows(c.rule, Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token"}))
+	case EdgeImpersonates:
+		for i, r := range impersonated {
+			set(i, RuleAllows(c.rule, Request{Verb: "impersonate", Resource: r}))
+		}
+	case EdgeExecsIntoPod:
+		set(0, firstAllowed(c.rule, execSubresources, func(sub string) Request { return Request{Verb: "create", Resource: "pods", Subresource: sub} }) != nil)
+	case EdgeUpdatesWorkload:
+		for i, wk := range workloadKinds {
+			set(i, firstAllowed(c.rule, updateVerbs, func(verb string) Request { return Request{Verb: verb, Group: wk.group, Resource: wk.resource} }) != nil)
+		}
+	}
+	return k
+}
+
+// nodeSet is a set of nodes of a graph, one bit each.
+type nodeSet []uint64
+
+func newNodeSet(nodes int) nodeSet { return make(nodeSet, (nodes+63)/64) }
+
+func (s nodeSet) has(n int) bool { return s[n/64]&(1<<(n%64)) != 0 }
+
+func (s nodeSet) add(n int) { s[n/64] |= 1 << (n % 64) }
+
+// union adds the nodes of o to s.
+func (s nodeSet) union(o nodeSet) {
+	for i, w := range o {
+		s[i] |= w
+	}
+}
+
+// each calls f with the nodes of s in increasing order.
+func (s nodeSet) each(f func(int)) {
+	for i, w := range s {
+		for ; w != 0; w &= w - 1 {
+			f(i*64 + bits.TrailingZeros64(w))
+		}
+	}
 }
 
 // graph is the privilege-escalation graph of a model and an inventory.
@@ -175,7 +246,13 @@ type graph struct {
 	saByNS       map[string][]int
 	saNamespaces []string
 	workloads    []pathWorkload
-	tokens       []tokenSecret
+	// workloadsByNS holds the indexes of the workloads of each namespace,
+	// in order, and under "" those of every workload.
+	workloadsByNS map[string][]int32
+	// saNodesByNS holds the ServiceAccount nodes per namespace, in node
+	// order, once every node is known.
+	saNodesByNS map[string][]int
+	tokens      []tokenSecret
 }
 
 func (g *graph) node(s Subject) int {
@@ -208,7 +285,8 @@ func (g *graph) node(s Subject) int {
 // workloads without a namespace.
 func Paths(m *Model, inv *inventory.Inventory) []Path {
 	m, controllers := m.withControllers()
-	g := &graph{index: map[Subject]int{}, saByNS: map[string][]int{}}
+	g := &graph{index: make(map[Subject]int, 1+len(m.candidates)+len(inv.ServiceAccounts)), saByNS: map[string][]int{},
+		workloads: make([]pathWorkload, 0, len(inv.Workloads)), workloadsByNS: map[string][]int32{}, saNodesByNS: map[string][]int{}}
 	g.node(ClusterAdmin)
 	for _, s := range m.candidates {
 		g.node(s)
@@ -240,8 +318,13 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		if resource == "" {
 			continue
 		}
-		g.workloads = append(g.workloads, pathWorkload{ns: w.Namespace(), name: w.Name(), group: group,
-			resource: resource, pod: w.Kind == "Pod", sa: g.node(ServiceAccount(w.Namespace(), sa))})
+		kind := slices.Index(workloadKinds, struct{ group, resource string }{group, resource})
+		pw := pathWorkload{ns: w.Namespace(), name: w.Name(), group: group, resource: resource, kind: kind,
+			pod: w.Kind == "Pod", sa: g.node(ServiceAccount(w.Namespace(), sa))}
+		wi := int32(len(g.workloads))
+		g.workloadsByNS[pw.ns] = append(g.workloadsByNS[pw.ns], wi)
+		g.workloadsByNS[""] = append(g.workloadsByNS[""], wi)
+		g.workloads = append(g.workloads, pw)
 	}
 	for _, it := range inv.Secrets {
 		s := it.Value
@@ -316,6 +399,12 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		}
 	}
 
+	for i, s := range g.nodes {
+		if i > 0 && s.Kind != rbacv1.UserKind && s.Kind != rbacv1.GroupKind {
+			g.saNodesByNS[s.Namespace] = append(g.saNodesByNS[s.Namespace], i)
+		}
+	}
+
 	// Identity keys of every node, and the nodes holding each key.
 	nodeKeys := make([][]string, len(g.nodes))
 	nodesByKey := map[string][]int{}
@@ -331,31 +420,30 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		}
 	}
 
-	// Which nodes are cluster-admin-equivalent, and by which grant.
-	adminGrant := make([]*Grant, len(g.nodes))
+	// Which nodes are cluster-admin-equivalent, and by which binding: the
+	// first that grants the first of adminVerbs.
+	adminGrant := make([]*binding, len(g.nodes))
 	var adminHits [][]hit
+	var adminIndex []hitIndex
 	for _, v := range adminVerbs {
-		adminHits = append(adminHits, m.hits(Request{Verb: v, Group: "*", Resource: "*"}))
+		hs := m.hits(Request{Verb: v, Group: "*", Resource: "*"})
+		adminHits, adminIndex = append(adminHits, hs), append(adminIndex, indexHits(hs))
 	}
 	for i := 1; i < len(g.nodes); i++ {
-		var first *Grant
-		for vi, hs := range adminHits {
-			var got *Grant
-			for _, h := range hs {
-				if gr, ok := h.grant(nodeKeys[i]); ok {
-					got = &gr
-					break
-				}
-			}
-			if got == nil {
-				first = nil
+		first := -1
+		for vi, index := range adminIndex {
+			h := index.first(nodeKeys[i])
+			if h < 0 {
+				first = -1
 				break
 			}
 			if vi == 0 {
-				first = got
+				first = h
 			}
 		}
-		adminGrant[i] = first
+		if first >= 0 {
+			adminGrant[i] = adminHits[0][first].b
+		}
 	}
 
 	// What binding writes and role escalations in one namespace, or of
@@ -366,62 +454,58 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 	// And what creating and reading back Secrets by two grants gives.
 	g.secretCapabilities(keySecrets, nodeKeys, isAdmin, keyCaps)
 
-	// Expand the capabilities of each key and index, by target, the keys
-	// that reach it. The edges themselves are not kept: a key with broad
-	// rights reaches most nodes, and keeping every edge would cost memory
-	// in keys times nodes. A path's hops are expanded again below.
-	// The keys are split in ranges expanded on every CPU, and each range's
-	// index appended in key order.
+	// Index, by target, the keys whose capabilities reach it. The edges
+	// themselves are not kept: a key with broad rights reaches most nodes,
+	// and keeping every edge would cost memory in keys times nodes. A
+	// path's hops are expanded again below. What a capability reaches
+	// depends only on its reachKey, which many capabilities share (those of
+	// the subjects of one binding, and of the many rules that allow the
+	// same kinds of targets in the same namespace): each is expanded once,
+	// into a set of nodes.
 	keys := sortedKeys(keyCaps)
-	index := func(from, to int) [][]int32 {
-		rev := make([][]int32, len(g.nodes))
-		seen, stamp := make([]int, len(g.nodes)), 0 // seen[n] == stamp: this key reaches n
-		for ki := from; ki < to; ki++ {
-			k := keys[ki]
-			if len(nodesByKey[k]) == 0 {
-				continue
-			}
-			stamp++
-			for _, c := range keyCaps[k] {
-				g.expand(c, false, func(n int) bool { return seen[n] == stamp }, func(e edge) {
-					if seen[e.to] != stamp {
-						seen[e.to] = stamp
-						rev[e.to] = append(rev[e.to], int32(ki))
-					}
-				})
-			}
+	reaches := map[reachKey]nodeSet{}
+	reach := func(c capability) nodeSet {
+		rk := reachKeyOf(c)
+		if s, ok := reaches[rk]; ok {
+			return s
 		}
-		return rev
+		s := newNodeSet(len(g.nodes))
+		g.expand(c, false, s.has, func(e edge) { s.add(e.to) })
+		reaches[rk] = s
+		return s
 	}
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(keys)/64))
-	parts := make([][][]int32, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() { parts[w] = index(len(keys)*w/workers, len(keys)*(w+1)/workers) })
-	}
-	wg.Wait()
-	rev := parts[0]
-	for _, part := range parts[1:] {
-		for n := range rev {
-			rev[n] = append(rev[n], part[n]...)
+	// byTarget holds, for each node, the set of key indexes that reach it.
+	keyWords := (len(keys) + 63) / 64
+	byTarget := make([]uint64, len(g.nodes)*keyWords)
+	keyReach := newNodeSet(len(g.nodes))
+	for ki, k := range keys {
+		if len(nodesByKey[k]) == 0 {
+			continue
 		}
+		clear(keyReach)
+		for _, c := range keyCaps[k] {
+			keyReach.union(reach(c))
+		}
+		word, bit := ki/64, uint64(1)<<(ki%64)
+		keyReach.each(func(n int) { byTarget[n*keyWords+word] |= bit })
 	}
 	// firstEdge returns the first edge key k's capabilities enable to to,
 	// with the capability that enables it.
 	firstEdge := func(k string, to int) (edge, capability) {
-		var out edge
-		found := false
 		for _, c := range keyCaps[k] {
+			if !reach(c).has(to) {
+				continue
+			}
+			var out edge
+			found := false
 			g.expand(c, true, func(n int) bool { return found || n != to }, func(e edge) {
 				if !found && e.to == to {
 					out, found = e, true
 				}
 			})
-			if found {
-				return out, c
-			}
+			return out, c
 		}
-		return out, capability{}
+		return edge{}, capability{}
 	}
 
 	// Breadth-first search backwards from ClusterAdmin and the
@@ -438,21 +522,23 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 			queue = append(queue, i)
 		}
 	}
-	direct := bindingHops(m, nodeKeys, func(n int) bool { return dist[n] == 0 })
-	keyDone := make([]bool, len(keys))
+	direct := bindingHops(m, nodeKeys, nodesByKey, func(n int) bool { return dist[n] == 0 })
+	keyDone := make([]uint64, keyWords)
 	for len(queue) > 0 {
 		t := queue[0]
 		queue = queue[1:]
-		for _, ki := range rev[t] {
-			if keyDone[ki] {
-				continue
-			}
-			keyDone[ki] = true
-			for _, n := range nodesByKey[keys[ki]] {
-				if dist[n] == unset {
-					dist[n] = dist[t] + 1
-					next[n] = step{ki, int32(t)}
-					queue = append(queue, n)
+		// The keys that reach t, in key order, that no earlier target took.
+		for w, set := range byTarget[t*keyWords : (t+1)*keyWords] {
+			set &^= keyDone[w]
+			keyDone[w] |= set
+			for ; set != 0; set &= set - 1 {
+				ki := w*64 + bits.TrailingZeros64(set)
+				for _, n := range nodesByKey[keys[ki]] {
+					if dist[n] == unset {
+						dist[n] = dist[t] + 1
+						next[n] = step{int32(ki), int32(t)}
+						queue = append(queue, n)
+					}
 				}
 			}
 		}
@@ -467,17 +553,35 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 		}
 	}
 
-	adminHop := func(gr *Grant) Hop {
+	adminHop := func(b *binding) Hop {
 		return Hop{Edge: EdgeIsClusterAdmin, Action: `create, update, delete, get, list "*" resources in API group "*"`,
-			To: ClusterAdmin, Via: Via{Binding: gr.Binding, Role: gr.Role}}
+			To: ClusterAdmin, Via: Via{Binding: b.ref, Role: b.role}}
 	}
-	var out []Path
+	// The paths, and the hops of the paths of zero hops, in one
+	// allocation each.
+	admins, reaching := 0, 0
+	for i := 1; i < len(g.nodes); i++ {
+		if !assumed[g.nodes[i]] {
+			if adminGrant[i] != nil && g.nodes[i] != masters {
+				admins++
+			}
+			if dist[i] > 0 {
+				reaching++
+			}
+		}
+	}
+	var out []Path // nil when there is none
+	if admins+reaching > 0 {
+		out = make([]Path, 0, admins+reaching)
+	}
+	adminHops := make([]Hop, 0, admins)
 	for i := 1; i < len(g.nodes); i++ {
 		if assumed[g.nodes[i]] {
 			continue
 		}
 		if gr := adminGrant[i]; gr != nil && g.nodes[i] != masters {
-			out = append(out, Path{Subject: g.nodes[i], Hops: []Hop{adminHop(gr)}})
+			adminHops = append(adminHops, adminHop(gr))
+			out = append(out, Path{Subject: g.nodes[i], Hops: adminHops[len(adminHops)-1 : len(adminHops) : len(adminHops)]})
 		}
 		if dist[i] <= 0 {
 			continue
@@ -515,6 +619,36 @@ func Paths(m *Model, inv *inventory.Inventory) []Path {
 	}
 	slices.SortFunc(out, func(a, b Path) int { return compareSubjects(a.Subject, b.Subject) })
 	return out
+}
+
+// hitIndex maps each identity key to the first of a list of hits with a
+// subject the key names.
+type hitIndex map[string]int
+
+func indexHits(hs []hit) hitIndex {
+	index := hitIndex{}
+	for i, h := range hs {
+		for _, s := range h.b.subjects {
+			if k := subjectKey(s, h.b.ref.Namespace); k != "" {
+				if _, ok := index[k]; !ok {
+					index[k] = i
+				}
+			}
+		}
+	}
+	return index
+}
+
+// first returns the index of the first hit with a subject among keys, the
+// hit whose grant hit.grant finds for them; -1 if none.
+func (x hitIndex) first(keys []string) int {
+	first := -1
+	for _, k := range keys {
+		if i, ok := x[k]; ok && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	return first
 }
 
 // IsClusterAdmin reports whether s is cluster-admin-equivalent.
@@ -661,40 +795,46 @@ func impersonationTargets(rule *rbacv1.PolicyRule, ns, name string) []Subject {
 
 // expand calls emit with every edge c enables to a node that has is
 // false for (has saves building edges that are dropped). Unless full, the
-// edges carry no action, which only the hops of a path need.
+// edges carry no action, which only the hops of a path need. A rule
+// without resourceNames allows a request whatever its name: what it allows
+// is asked once for every target, not for each.
 func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(edge)) {
-	inScope := func(ns string) bool { return c.ns == "" || c.ns == ns }
+	named := c.rule != nil && len(c.rule.ResourceNames) > 0
+	namespaces := g.saNamespaces
+	if c.ns != "" {
+		namespaces = []string{c.ns}
+	}
+	workloads := g.workloadsByNS[c.ns] // in scope
 	switch c.kind {
 	case EdgeRunsPodAs:
-		for _, ns := range g.saNamespaces {
-			if inScope(ns) {
-				for _, sa := range g.saByNS[ns] {
-					if has(sa) {
-						continue
-					}
-					req := c.req
-					req.Namespace = ns
-					emit(edge{c.kind, label(full, func() string { return c.action + " in " + ns }), sa, c.b, ns, req})
+		for _, ns := range namespaces {
+			for _, sa := range g.saByNS[ns] {
+				if has(sa) {
+					continue
 				}
+				req := c.req
+				req.Namespace = ns
+				emit(edge{c.kind, label(full, func() string { return c.action + " in " + ns }), sa, c.b, ns, req})
 			}
 		}
 	case EdgeReadsTokenSecret:
+		verbs := readVerbs
+		if !named {
+			verbs = firstAllowed(c.rule, verbs, func(verb string) Request { return Request{Verb: verb, Resource: "secrets"} })
+		}
 		for _, t := range g.tokens {
-			if !inScope(t.ns) || has(t.sa) {
+			if c.ns != "" && c.ns != t.ns || has(t.sa) {
 				continue
 			}
-			for _, verb := range []string{"get", "list"} {
-				if req := (Request{Verb: verb, Resource: "secrets", Namespace: t.ns, Name: nameIf(verb == "get", t.name)}); RuleAllows(c.rule, req) {
+			for _, verb := range verbs {
+				if req := (Request{Verb: verb, Resource: "secrets", Namespace: t.ns, Name: nameIf(verb == "get", t.name)}); !named || RuleAllows(c.rule, req) {
 					emit(edge{c.kind, label(full, func() string { return verb + " secret " + t.ns + "/" + t.name }), t.sa, c.b, t.ns, req})
 					break
 				}
 			}
 		}
 	case EdgeCreatesTokenSecret:
-		for _, ns := range g.saNamespaces {
-			if !inScope(ns) {
-				continue
-			}
+		for _, ns := range namespaces {
 			for _, sa := range g.saByNS[ns] {
 				if has(sa) {
 					continue
@@ -707,15 +847,15 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 			}
 		}
 	case EdgeCreatesToken:
-		for _, ns := range g.saNamespaces {
-			if !inScope(ns) {
-				continue
-			}
+		if !named && !RuleAllows(c.rule, Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token"}) {
+			return
+		}
+		for _, ns := range namespaces {
 			for _, sa := range g.saByNS[ns] {
 				if has(sa) {
 					continue
 				}
-				if req := (Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token", Namespace: ns, Name: g.nodes[sa].Name}); RuleAllows(c.rule, req) {
+				if req := (Request{Verb: "create", Resource: "serviceaccounts", Subresource: "token", Namespace: ns, Name: g.nodes[sa].Name}); !named || RuleAllows(c.rule, req) {
 					emit(edge{c.kind, label(full, func() string { return "create serviceaccounts/token " + ns + "/" + g.nodes[sa].Name }), sa, c.b, ns, req})
 				}
 			}
@@ -726,28 +866,47 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 			// whatever RBAC says.
 			emit(edge{c.kind, label(full, func() string { return "impersonate groups " + SystemMasters }), 0, c.b, "", req})
 		}
-		for i, s := range g.nodes {
-			if i == 0 || has(i) {
-				continue
+		// Which resources the rule allows impersonating by any name.
+		var anyName [3]bool // by the index of the resource in impersonated
+		if !named {
+			for i, r := range impersonated {
+				anyName[i] = RuleAllows(c.rule, Request{Verb: "impersonate", Resource: r})
+			}
+		}
+		try := func(i int) {
+			s := g.nodes[i]
+			if has(i) {
+				return
 			}
 			req := Request{Verb: "impersonate", Name: s.Name}
+			ri := 0
 			switch s.Kind {
 			case rbacv1.UserKind:
 				req.Resource = "users"
 			case rbacv1.GroupKind:
-				req.Resource = "groups"
+				req.Resource, ri = "groups", 1
 			default:
-				if !inScope(s.Namespace) {
-					continue
+				if c.ns != "" && c.ns != s.Namespace {
+					return
 				}
-				req.Resource, req.Namespace = "serviceaccounts", s.Namespace
+				req.Resource, req.Namespace, ri = "serviceaccounts", s.Namespace, 2
 			}
 			if c.ns != "" && req.Namespace == "" {
-				continue // users and groups are cluster-scoped
+				return // users and groups are cluster-scoped
 			}
-			if RuleAllows(c.rule, req) {
+			if named && RuleAllows(c.rule, req) || !named && anyName[ri] {
 				emit(edge{c.kind, label(full, func() string { return "impersonate " + req.Resource + " " + s.Name }), i, c.b, req.Namespace, req})
 			}
+		}
+		if c.ns != "" {
+			// Only the ServiceAccounts of the namespace.
+			for _, i := range g.saNodesByNS[c.ns] {
+				try(i)
+			}
+			return
+		}
+		for i := 1; i < len(g.nodes); i++ {
+			try(i)
 		}
 	case EdgeNodeProxy:
 		for _, w := range g.workloads {
@@ -757,30 +916,66 @@ func (g *graph) expand(c capability, full bool, has func(int) bool, emit func(ed
 			emit(edge{c.kind, label(full, func() string { return c.action + " to exec in " + w.ns + "/" + w.name }), w.sa, c.b, "", c.req})
 		}
 	case EdgeExecsIntoPod:
-		for _, w := range g.workloads {
-			if !inScope(w.ns) || has(w.sa) {
+		subs := execSubresources
+		if !named {
+			subs = firstAllowed(c.rule, subs, func(sub string) Request { return Request{Verb: "create", Resource: "pods", Subresource: sub} })
+		}
+		if len(subs) == 0 {
+			return
+		}
+		for _, wi := range workloads {
+			w := &g.workloads[wi]
+			if has(w.sa) {
 				continue
 			}
-			for _, sub := range []string{"exec", "attach"} {
-				if req := (Request{Verb: "create", Resource: "pods", Subresource: sub, Namespace: w.ns, Name: nameIf(w.pod, w.name)}); RuleAllows(c.rule, req) {
+			for _, sub := range subs {
+				if req := (Request{Verb: "create", Resource: "pods", Subresource: sub, Namespace: w.ns, Name: nameIf(w.pod, w.name)}); !named || RuleAllows(c.rule, req) {
 					emit(edge{c.kind, label(full, func() string { return "create pods/" + sub + " in " + w.ns + " (" + w.resource + " " + w.name + ")" }), w.sa, c.b, w.ns, req})
 					break
 				}
 			}
 		}
 	case EdgeUpdatesWorkload:
-		for _, w := range g.workloads {
-			if !inScope(w.ns) || has(w.sa) {
+		// verbs holds, per workload kind, the verbs to try.
+		verbs := make([][]string, len(workloadKinds))
+		for i, wk := range workloadKinds {
+			verbs[i] = updateVerbs
+			if !named {
+				verbs[i] = firstAllowed(c.rule, updateVerbs, func(verb string) Request { return Request{Verb: verb, Group: wk.group, Resource: wk.resource} })
+			}
+		}
+		for _, wi := range workloads {
+			w := &g.workloads[wi]
+			if has(w.sa) {
 				continue
 			}
-			for _, verb := range []string{"update", "patch"} {
-				if req := (Request{Verb: verb, Group: w.group, Resource: w.resource, Namespace: w.ns, Name: w.name}); RuleAllows(c.rule, req) {
+			for _, verb := range verbs[w.kind] {
+				if req := (Request{Verb: verb, Group: w.group, Resource: w.resource, Namespace: w.ns, Name: w.name}); !named || RuleAllows(c.rule, req) {
 					emit(edge{c.kind, label(full, func() string { return describe(verb, w.group, w.resource) + " " + w.ns + "/" + w.name }), w.sa, c.b, w.ns, req})
 					break
 				}
 			}
 		}
 	}
+}
+
+// The verbs and subresources that expand tries, in order.
+var (
+	readVerbs        = []string{"get", "list"}
+	updateVerbs      = []string{"update", "patch"}
+	execSubresources = []string{"exec", "attach"}
+	impersonated     = []string{"users", "groups", "serviceaccounts"}
+)
+
+// firstAllowed returns the first of values whose request rule allows, as
+// a list of one, or none.
+func firstAllowed(rule *rbacv1.PolicyRule, values []string, request func(string) Request) []string {
+	for i, v := range values {
+		if RuleAllows(rule, request(v)) {
+			return values[i : i+1]
+		}
+	}
+	return nil
 }
 
 // label returns action() when full, else "".
@@ -832,39 +1027,59 @@ func grantsAdmin(rules []rule) bool {
 //     gives that ClusterRole to the subject.
 //
 // The hop's Request is the write, and Also the bind or escalate check.
-func bindingHops(m *Model, nodeKeys [][]string, skip func(int) bool) []*Hop {
+func bindingHops(m *Model, nodeKeys [][]string, nodesByKey map[string][]int, skip func(int) bool) []*Hop {
 	const group = rbacv1.GroupName
 	out := make([]*Hop, len(nodeKeys))
-	writers := m.rbacWriters()
-	first := func(hs []hit, keys []string) (Via, bool) {
-		for _, h := range hs {
-			if g, ok := h.grant(keys); ok {
-				return Via{Binding: g.Binding, Role: g.Role, Assumed: h.b.assumed}, true
+	// Every request here is cluster-scoped: only the ClusterRoleBindings
+	// that may write RBAC objects can allow it. byKey holds, per identity
+	// key, those that name it, by index.
+	writers := m.rbacWriters().cluster
+	byKey := map[string][]int{}
+	for i, b := range writers {
+		for _, s := range b.subjects {
+			if k := subjectKey(s, ""); k != "" && !slices.Contains(byKey[k], i) {
+				byKey[k] = append(byKey[k], i)
+			}
+		}
+	}
+	// nodeWriters holds, per node, the indexes of the writers that apply
+	// to it, in order; nil until asked.
+	nodeWriters := make([][]int, len(nodeKeys))
+	// first returns the first writer that allows req to node n, as the
+	// authorizer finds it.
+	first := func(n int, req Request) (Via, bool) {
+		if nodeWriters[n] == nil {
+			ws := []int{}
+			for _, k := range nodeKeys[n] {
+				ws = append(ws, byKey[k]...)
+			}
+			slices.Sort(ws)
+			nodeWriters[n] = slices.Compact(ws)
+		}
+		for _, i := range nodeWriters[n] {
+			b := writers[i]
+			for ri := range b.rules {
+				if RuleAllows(&b.rules[ri].PolicyRule, req) {
+					return Via{Binding: b.ref, Role: b.role, Assumed: b.assumed}, true
+				}
 			}
 		}
 		return Via{}, false
 	}
-	// try gives each node that may make every request of reqs (the write,
-	// then the check) the hop they make.
-	try := func(action string, write []Request, check Request, checkAction string, applies func(keys []string) bool) {
-		checkHits := writers.hits(check)
-		if len(checkHits) == 0 {
-			return
-		}
-		writeHits := make([][]hit, len(write))
-		for i, w := range write {
-			writeHits[i] = writers.hits(w)
-		}
-		for n, keys := range nodeKeys {
-			if n == 0 || out[n] != nil || skip(n) || !applies(keys) {
-				continue
+	// try gives each node of the lists of nodes (nil for every node) that
+	// may make every request of reqs (the write, then the check) the hop
+	// they make.
+	try := func(action string, write []Request, check Request, checkAction string, nodes [][]int) {
+		visit := func(n int) {
+			if n == 0 || out[n] != nil || skip(n) {
+				return
 			}
-			checkVia, ok := first(checkHits, keys)
+			checkVia, ok := first(n, check)
 			if !ok {
-				continue
+				return
 			}
-			for i, w := range write {
-				if via, ok := first(writeHits[i], keys); ok {
+			for _, w := range write {
+				if via, ok := first(n, w); ok {
 					req := w
 					out[n] = &Hop{Edge: EdgeBindsRoles, Action: describe(w.Verb, w.Group, w.Resource) + nameIf(w.Name != "", " "+w.Name) + action,
 						Request: &req, To: ClusterAdmin, Via: via,
@@ -873,8 +1088,17 @@ func bindingHops(m *Model, nodeKeys [][]string, skip func(int) bool) []*Hop {
 				}
 			}
 		}
+		if nodes == nil {
+			for n := range nodeKeys {
+				visit(n)
+			}
+		}
+		for _, ns := range nodes {
+			for _, n := range ns {
+				visit(n)
+			}
+		}
 	}
-	anyone := func([]string) bool { return true }
 	for _, r := range sortedKeys(m.clusterRules) {
 		if !grantsAdmin(m.clusterRules[r]) {
 			continue
@@ -888,7 +1112,7 @@ func bindingHops(m *Model, nodeKeys [][]string, skip func(int) bool) []*Hop {
 			}
 		}
 		bind := Request{Verb: "bind", Group: group, Resource: "clusterroles", Name: r}
-		try(" to ClusterRole "+r, write, bind, describe("bind", group, "clusterroles")+" "+r, anyone)
+		try(" to ClusterRole "+r, write, bind, describe("bind", group, "clusterroles")+" "+r, nil)
 	}
 	for _, b := range m.cluster {
 		if b.role.Kind != "ClusterRole" || len(b.subjects) == 0 {
@@ -903,13 +1127,24 @@ func bindingHops(m *Model, nodeKeys [][]string, skip func(int) bool) []*Hop {
 			write = []Request{{Verb: "create", Group: group, Resource: "clusterroles"}}
 			action = " " + r + " that " + b.ref.String() + " binds"
 		}
-		applies := func(keys []string) bool {
-			return slices.ContainsFunc(b.subjects, func(s rbacv1.Subject) bool {
-				k := subjectKey(s, "")
-				return k != "" && slices.Contains(keys, k)
-			})
+		// The nodes the binding applies to. A user with no name is a
+		// group's (see identityKeys), which nodesByKey leaves out.
+		holders := [][]int{}
+		for _, s := range b.subjects {
+			k := subjectKey(s, "")
+			if k == "u:" {
+				var groups []int
+				for n, keys := range nodeKeys {
+					if slices.Contains(keys, k) {
+						groups = append(groups, n)
+					}
+				}
+				holders = append(holders, groups)
+				continue
+			}
+			holders = append(holders, nodesByKey[k])
 		}
-		try(action, write, esc, describe("escalate", group, "clusterroles")+nameIf(esc.Name != "", " "+r), applies)
+		try(action, write, esc, describe("escalate", group, "clusterroles")+nameIf(esc.Name != "", " "+r), holders)
 	}
 	return out
 }

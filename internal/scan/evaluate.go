@@ -70,7 +70,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, obj *object.Object, around *in
 	if around == nil {
 		around = single
 	}
-	j := joiner{cfg: e.cfg, now: now, notes: map[string]bool{}, interned: map[string]string{}, pss: map[check.PSS]*check.PSS{}}
+	j := joiner{cfg: e.cfg, now: now, notes: map[string]bool{}, interned: newInterner(), pss: map[check.PSS]*check.PSS{}}
 	for i, c := range e.checks {
 		res := runOne(ctx, c, single, e.check)
 		if res.err != "" {

@@ -2,6 +2,7 @@ package scan
 
 import (
 	"fmt"
+	"hash/maphash"
 	"sort"
 	"strings"
 	"time"
@@ -22,7 +23,7 @@ type joiner struct {
 	notices []report.Notice
 	notes   map[string]bool
 	// interned shares the many repeated messages and field paths.
-	interned map[string]string
+	interned *interner
 	// pss shares the few distinct PSS references.
 	pss map[check.PSS]*check.PSS
 	// last and lastRef share one object reference among the findings of the
@@ -30,6 +31,39 @@ type joiner struct {
 	last    *object.Object
 	lastRef *objectRef
 	refs    map[*object.Object]*objectRef
+	// lines holds the lines of the fields found on linesOf, by the index
+	// linesIn it had: the checks of an object often name the same fields.
+	linesOf *object.Object
+	linesIn *object.LineIndex
+	lines   []fieldLine
+}
+
+// fieldLine is the line of a field path.
+type fieldLine struct {
+	path string
+	line int
+}
+
+// maxCachedLines bounds the lines kept for one object, which are searched
+// one by one.
+const maxCachedLines = 32
+
+// line returns o.Line(path), from the lines found already on o when o is
+// the object last asked about.
+func (j *joiner) line(o *object.Object, path string) int {
+	if o != j.linesOf || o.Lines != j.linesIn {
+		j.linesOf, j.linesIn, j.lines = o, o.Lines, j.lines[:0]
+	}
+	for _, l := range j.lines {
+		if l.path == path {
+			return l.line
+		}
+	}
+	n := o.Line(path)
+	if len(j.lines) < maxCachedLines {
+		j.lines = append(j.lines, fieldLine{path, n})
+	}
+	return n
 }
 
 // compact is a joined finding as the scanner keeps it until the report is
@@ -62,11 +96,29 @@ type objectRef struct {
 	rank int32
 }
 
-func (j *joiner) intern(s string) string {
-	if v, ok := j.interned[s]; ok {
-		return v
+func (j *joiner) intern(s string) string { return j.interned.intern(s) }
+
+// interner shares repeated strings through a table of internSlots strings
+// indexed by their hash: a string that comes back while its slot holds it
+// is shared. The strings that repeat most (field paths, the messages of
+// common findings) keep their slots; a map of every distinct string would
+// grow with every unique message and cost more to search than sharing
+// them saves.
+type interner struct {
+	seed  maphash.Seed
+	slots [internSlots]string
+}
+
+const internSlots = 1 << 12
+
+func newInterner() *interner { return &interner{seed: maphash.MakeSeed()} }
+
+func (t *interner) intern(s string) string {
+	slot := &t.slots[maphash.String(t.seed, s)&(internSlots-1)]
+	if *slot == s {
+		return *slot
 	}
-	j.interned[s] = s
+	*slot = s
 	return s
 }
 
@@ -125,7 +177,7 @@ func (j *joiner) join(meta *check.Meta, rule int, f check.Finding) compact {
 	if o := f.Object; o != nil {
 		out.ref = j.ref(o)
 		if o.Origin.File != "" {
-			out.line = int32(o.Line(f.Path))
+			out.line = int32(j.line(o, f.Path))
 		}
 		out.suppressed = j.suppression(meta.ID, o)
 		if len(f.Related) > 0 {
@@ -133,7 +185,7 @@ func (j *joiner) join(meta *check.Meta, rule int, f check.Finding) compact {
 			for i, p := range f.Related {
 				r := report.RelatedLocation{File: o.Origin.File, Field: j.intern(p)}
 				if r.File != "" {
-					r.Line = o.Line(p)
+					r.Line = j.line(o, p)
 				}
 				out.related[i] = r
 			}

@@ -98,7 +98,7 @@ func New(opts Options) *Scanner {
 	}
 	s := &Scanner{opts: opts, cfg: cfg, templates: cfg.Templates(), byDesign: map[string]int{}, controlPlane: map[controlPlanePodKey]*host.Component{}}
 	s.retained = inventory.NewWith(s.templates)
-	s.j = joiner{cfg: cfg, now: opts.Now, notes: map[string]bool{}, interned: map[string]string{}, pss: map[check.PSS]*check.PSS{}}
+	s.j = joiner{cfg: cfg, now: opts.Now, notes: map[string]bool{}, interned: newInterner(), pss: map[check.PSS]*check.PSS{}}
 	for _, c := range selectChecks(reg, cfg, opts.Only) {
 		m := c.Meta()
 		s.rules = append(s.rules, m)
