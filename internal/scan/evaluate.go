@@ -86,7 +86,11 @@ func (e *Evaluator) Evaluate(ctx context.Context, obj *object.Object, around *in
 			if c.ref != nil && c.ref.file != "" {
 				loc = &report.Location{File: c.ref.file, Line: int(c.line)}
 			}
-			findings = append(findings, joined(&e.meta[i], &c, loc))
+			rf := joined(&e.meta[i], &c, loc)
+			if f.Detail != "" {
+				rf.Reason = f.Reason
+			}
+			findings = append(findings, rf)
 		}
 	}
 	r := report.Report{Findings: findings}
