@@ -1,0 +1,204 @@
+package webhook
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	admissionv1 "k8s.io/api/admission/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/pod-security-admission/api"
+	psapolicy "k8s.io/pod-security-admission/policy"
+
+	"github.com/kubestride/kubestride/internal/pss"
+)
+
+const badPod = `apiVersion: v1
+kind: Pod
+metadata: {name: web}
+spec:
+  containers:
+  - name: app
+    image: nginx:1.27
+`
+
+const privilegedPod = `apiVersion: v1
+kind: Pod
+metadata: {name: agent}
+spec:
+  hostPID: true
+  containers:
+  - name: agent
+    image: agent:1.0
+    securityContext: {privileged: true}
+`
+
+const restrictedPod = `apiVersion: v1
+kind: Pod
+metadata: {name: good}
+spec:
+  securityContext: {runAsNonRoot: true, seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - name: app
+    image: app:1.0
+    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
+`
+
+const badDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.27
+`
+
+// TestEnforceEqualsPodSecurityAdmission holds the enforce answer on pods
+// to Pod Security Admission's library: the same verdict, and, for pods
+// whose violations kubestride reports control by control as PSA does, the
+// same words after "violates kubestride policy".
+func TestEnforceEqualsPodSecurityAdmission(t *testing.T) {
+	s := testServer(t, "", namespace("strict", map[string]string{LabelEnforce: "restricted"}),
+		namespace("base", map[string]string{LabelEnforce: "baseline", LabelEnforce + "-version": "v1.30"}))
+	url, c := tlsClient(t, s)
+	eval, err := psapolicy.NewEvaluator(psapolicy.DefaultChecks(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		ns, manifest string
+		lv           api.LevelVersion
+	}{
+		{"strict", badPod, api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}},
+		{"strict", restrictedPod, api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}},
+		{"base", privilegedPod, api.LevelVersion{Level: api.LevelBaseline, Version: api.MajorMinorVersion(1, 30)}},
+		{"base", badPod, api.LevelVersion{Level: api.LevelBaseline, Version: api.MajorMinorVersion(1, 30)}},
+	} {
+		req := request(t, admissionv1.Create, tc.ns, tc.manifest)
+		got := send(t, url, c, req)
+		obj, err := decodeObject(req.Object.Raw, req.Kind, req.Namespace)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pod := obj.Typed.(*corev1.Pod)
+		want := psapolicy.AggregateCheckResults(eval.EvaluatePod(tc.lv, &pod.ObjectMeta, pss.WithAPIDefaults(&pod.Spec)))
+		if got.Allowed != want.Allowed {
+			t.Errorf("%s in %s: allowed=%v, Pod Security Admission says %v (%s)", req.Name, tc.ns, got.Allowed, want.Allowed, message(got))
+			continue
+		}
+		if !want.Allowed {
+			wantMsg := `pods "` + req.Name + `" is forbidden: violates kubestride policy "` + tc.lv.String() + `": ` + want.ForbiddenDetail()
+			if diff := cmp.Diff(wantMsg, message(got)); diff != "" {
+				t.Errorf("%s in %s: message (-PSA +kubestride):\n%s", req.Name, tc.ns, diff)
+			}
+			if got.Result.Code != 403 || got.Result.Reason != "Forbidden" {
+				t.Errorf("%s: status %d %s, want 403 Forbidden", req.Name, got.Result.Code, got.Result.Reason)
+			}
+			if got.AuditAnnotations[AnnotationEnforcePolicy] != tc.lv.String() {
+				t.Errorf("%s: audit annotations %v", req.Name, got.AuditAnnotations)
+			}
+		}
+	}
+}
+
+// TestControllersEnforced: a Deployment is judged by its pod template at
+// enforce, and named in the denial as the API server names it.
+func TestControllersEnforced(t *testing.T) {
+	s := testServer(t, "", namespace("strict", map[string]string{LabelEnforce: "restricted"}))
+	url, c := tlsClient(t, s)
+	got := send(t, url, c, request(t, admissionv1.Create, "strict", badDeployment))
+	want := `deployments.apps "web" is forbidden: violates kubestride policy "restricted:latest": ` +
+		`allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false), ` +
+		`unrestricted capabilities (container "app" must set securityContext.capabilities.drop=["ALL"]), ` +
+		`runAsNonRoot != true (pod or container "app" must set securityContext.runAsNonRoot=true), ` +
+		`seccompProfile (pod or container "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")`
+	if diff := cmp.Diff(want, message(got)); diff != "" {
+		t.Errorf("denial (-want +got):\n%s", diff)
+	}
+	if n := len(got.Result.Details.Causes); n != 4 || got.Result.Details.Causes[0].Field != "spec.template.spec.containers[0].securityContext" && !strings.HasPrefix(got.Result.Details.Causes[0].Field, "spec.template.spec") {
+		t.Errorf("causes = %+v", got.Result.Details.Causes)
+	}
+	// A CronJob's pod template is judged too.
+	cron := `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 1 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          hostNetwork: true
+          containers: [{name: job, image: job:1}]
+`
+	if got := send(t, url, c, request(t, admissionv1.Create, "strict", cron)); got.Allowed || !strings.Contains(message(got), `host namespaces (hostNetwork=true)`) {
+		t.Errorf("CronJob: allowed=%v %q", got.Allowed, message(got))
+	}
+}
+
+// TestWarnAndAudit: warn answers allowed with the warning kubectl prints,
+// audit allowed with the audit annotation; a clean object gets neither.
+func TestWarnAndAudit(t *testing.T) {
+	s := testServer(t, "", namespace("w", map[string]string{LabelWarn: "baseline"}), namespace("a", map[string]string{LabelAudit: "baseline"}))
+	url, c := tlsClient(t, s)
+	w := send(t, url, c, request(t, admissionv1.Create, "w", privilegedPod))
+	wantW := []string{`would violate kubestride policy "baseline:latest": host namespaces (hostPID=true), privileged (container "agent" must not set securityContext.privileged=true)`}
+	if !w.Allowed || !cmp.Equal(wantW, w.Warnings) || w.AuditAnnotations[AnnotationAuditViolations] != "" {
+		t.Errorf("warn: allowed=%v warnings=%q annotations=%v", w.Allowed, w.Warnings, w.AuditAnnotations)
+	}
+	a := send(t, url, c, request(t, admissionv1.Create, "a", privilegedPod))
+	wantA := strings.TrimPrefix(wantW[0], "")
+	if !a.Allowed || len(a.Warnings) != 0 || a.AuditAnnotations[AnnotationAuditViolations] != wantA {
+		t.Errorf("audit: allowed=%v warnings=%q annotations=%v", a.Allowed, a.Warnings, a.AuditAnnotations)
+	}
+	clean := send(t, url, c, request(t, admissionv1.Create, "w", restrictedPod))
+	if !clean.Allowed || len(clean.Warnings) != 0 || len(clean.AuditAnnotations) != 0 {
+		t.Errorf("clean pod: %+v", clean)
+	}
+}
+
+// TestPolicies: a configured policy adds checks counted at or above its
+// minimum severity, and is the default of unlabelled namespaces; a label
+// naming no policy is judged as restricted and says so.
+func TestPolicies(t *testing.T) {
+	cfg := `webhook:
+  defaults: {enforce: restricted-plus, warn: restricted-plus}
+  policies:
+  - name: restricted-plus
+    level: baseline
+    checks: [host-path-writable, image-latest-tag, cpu-limit-missing]
+    minSeverity: medium
+`
+	s := testServer(t, cfg, namespace("plain", nil), namespace("typo", map[string]string{LabelEnforce: "restricted-pls"}))
+	url, c := tlsClient(t, s)
+	pod := `apiVersion: v1
+kind: Pod
+metadata: {name: latest}
+spec:
+  containers: [{name: app, image: "nginx:latest"}]
+`
+	got := send(t, url, c, request(t, admissionv1.Create, "plain", pod))
+	want := `pods "latest" is forbidden: violates kubestride policy "restricted-plus:latest": images on the latest tag (container "app" must not use image "nginx:latest" (the latest tag))`
+	// cpu-limit-missing is low, below the policy's medium: not counted.
+	if diff := cmp.Diff(want, message(got)); diff != "" {
+		t.Errorf("denial (-want +got):\n%s", diff)
+	}
+	typo := send(t, url, c, request(t, admissionv1.Create, "typo", badPod))
+	if typo.Allowed || !strings.Contains(message(typo), `violates kubestride policy "restricted:latest"`) {
+		t.Errorf("unknown policy: allowed=%v %q", typo.Allowed, message(typo))
+	}
+	if e := typo.AuditAnnotations[AnnotationError]; !strings.Contains(e, `kubestride.io/enforce: no such policy "restricted-pls" (judged as restricted)`) {
+		t.Errorf("unknown policy: error annotation %q", e)
+	}
+	// A check that relates objects cannot be a webhook policy's.
+	bad := strings.Replace(cfg, "cpu-limit-missing", "namespace-default-deny-missing", 1)
+	if _, err := newPoliciesFrom(t, bad); err == nil || !strings.Contains(err.Error(), "cannot be enforced at admission") {
+		t.Errorf("a cross-object check: err = %v", err)
+	}
+}
