@@ -184,7 +184,7 @@ spec:
   containers: [{name: app, image: "nginx:latest"}]
 `
 	got := send(t, url, c, request(t, admissionv1.Create, "plain", pod))
-	want := `pods "latest" is forbidden: violates kubestride policy "restricted-plus:latest": images on the latest tag (container "app" must not use image "nginx:latest" (the latest tag))`
+	want := `pods "latest" is forbidden: violates kubestride policy "restricted-plus:latest": latest image tags (container "app" must set image "nginx:latest" to a fixed tag or digest, not "latest")`
 	// cpu-limit-missing is low, below the policy's medium: not counted.
 	if diff := cmp.Diff(want, message(got)); diff != "" {
 		t.Errorf("denial (-want +got):\n%s", diff)
