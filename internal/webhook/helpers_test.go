@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"io"
+	"log"
 	"log/slog"
 	"math/big"
 	"net"
@@ -19,6 +20,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,10 +128,13 @@ func testServerWith(t testing.TB, cfgYAML string, tweak func(*Options), objs ...
 func tlsClient(t testing.TB, s *Server) (string, *http.Client) {
 	t.Helper()
 	ts := httptest.NewUnstartedServer(s.Handler())
-	ts.TLS = s.TLSConfig()
-	ts.StartTLS()
+	// The server's own TLS configuration serves the certificate (httptest's
+	// StartTLS would put its own first).
+	ts.Listener = tls.NewListener(ts.Listener, s.TLSConfig())
+	ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	ts.Start()
 	t.Cleanup(ts.Close)
-	return ts.URL, &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}, Timeout: 10 * time.Second}
+	return strings.Replace(ts.URL, "http://", "https://", 1), &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}, Timeout: 10 * time.Second}
 }
 
 // request builds an AdmissionRequest for the object in manifest (YAML).
@@ -218,3 +223,5 @@ func newPoliciesFrom(t testing.TB, cfgYAML string) (*policies, error) {
 	}
 	return newPolicies(cfg, check.Default())
 }
+
+func writeFile(path, text string) error { return os.WriteFile(path, []byte(text), 0o600) }
