@@ -10,6 +10,8 @@ import (
 	"k8s.io/pod-security-admission/api"
 	psapolicy "k8s.io/pod-security-admission/policy"
 
+	"github.com/kubestride/kubestride/internal/check"
+	"github.com/kubestride/kubestride/internal/config"
 	"github.com/kubestride/kubestride/internal/pss"
 )
 
@@ -200,5 +202,35 @@ spec:
 	bad := strings.Replace(cfg, "cpu-limit-missing", "namespace-default-deny-missing", 1)
 	if _, err := newPoliciesFrom(t, bad); err == nil || !strings.Contains(err.Error(), "cannot be enforced at admission") {
 		t.Errorf("a cross-object check: err = %v", err)
+	}
+}
+
+// TestExampleConfig: the documented configuration's webhook section makes
+// policies the webhook can enforce.
+func TestExampleConfig(t *testing.T) {
+	cfg, err := config.Load("../../docs/kubestride.example.yaml", check.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := newPolicies(cfg, check.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := ps.byName["restricted-plus"]; p == nil || len(p.checks) == 0 || ps.defaults[Warn].p != p {
+		t.Errorf("restricted-plus = %+v", p)
+	}
+}
+
+// TestPSSChecks: every Pod Security Standards control of the library has
+// a check whose ID starts with pss-, which the baseline and restricted
+// policies select by that prefix.
+func TestPSSChecks(t *testing.T) {
+	ps, err := newPoliciesFrom(t, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := ps.byName["restricted"].pssIDs
+	if len(ids) != len(psapolicy.DefaultChecks()) {
+		t.Errorf("%d pss- checks, the library has %d controls: %v", len(ids), len(psapolicy.DefaultChecks()), ids)
 	}
 }
