@@ -38,8 +38,11 @@
 //
 // # Operations
 //
-// The cluster is read through shared informers (namespaces and
-// LimitRanges); /readyz answers once they have synced. /metrics is the
+// The cluster is read through shared informers: namespaces (their labels),
+// LimitRanges (a defaulted limit excuses a missing one) and, when a policy
+// holds service-account-token-automount, ServiceAccounts and the
+// RoleBindings and ClusterRoleBindings indexed by the subjects they name;
+// /readyz answers once they have synced. /metrics is the
 // Prometheus text format (Metrics), /healthz a liveness probe. The
 // certificate files are read again when they change; request bodies are
 // bounded; a panic answers an error review; Run shuts down gracefully.

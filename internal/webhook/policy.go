@@ -57,7 +57,16 @@ type policy struct {
 	evaluators sync.Map
 	opts       scan.Options
 	pssIDs     []check.ID
+	// contextual is set when checks holds a contextual check, which reads
+	// the cluster's objects beside the admitted one.
+	contextual bool
 }
+
+// contextual are the checks that are not local which the webhook runs all
+// the same, given the objects they read beside the admitted one from the
+// informers (see clusterState.context): the automount advice reads the
+// pod's ServiceAccount and the bindings that name it.
+var contextual = map[check.ID]bool{"service-account-token-automount": true}
 
 // binding is a policy at a PSS version, as one mode of a namespace names it.
 type binding struct {
@@ -92,6 +101,11 @@ func (p *policy) evaluator(v api.Version) *scan.Evaluator {
 		opts.Only = append(opts.Only, p.pssIDs...)
 	}
 	opts.Only = append(opts.Only, p.checks...)
+	for _, id := range p.checks {
+		if contextual[id] {
+			opts.Contextual = append(opts.Contextual, id)
+		}
+	}
 	e, _ := p.evaluators.LoadOrStore(v, scan.NewEvaluator(opts))
 	return e.(*scan.Evaluator)
 }
@@ -110,8 +124,11 @@ func (p *policy) counts(id check.ID, sev check.Severity) bool {
 type policies struct {
 	byName   map[string]*policy
 	defaults [3]binding
-	// dryRun and the rest are the configuration's webhook section.
+	// cfg is the configuration's webhook section.
 	cfg *config.Webhook
+	// contextual is set when a policy holds a contextual check: the
+	// webhook then watches ServiceAccounts and bindings too.
+	contextual bool
 }
 
 func newPolicies(cfg *config.Config, reg *check.Registry) (*policies, error) {
@@ -141,12 +158,16 @@ func newPolicies(cfg *config.Config, reg *check.Registry) (*policies, error) {
 			if !ok {
 				return nil, fmt.Errorf("webhook policy %q: no such check %q", c.Name, id)
 			}
-			if _, local := ch.(check.Local); !local {
+			if _, local := ch.(check.Local); !local && !contextual[id] {
 				// Never a silent pass: a check the webhook cannot run is
 				// refused rather than left out.
 				return nil, fmt.Errorf("webhook policy %q: check %s judges objects together (a scan's), not one admitted object; it cannot be enforced at admission", c.Name, id)
 			}
 			p.extra[id] = true
+			if contextual[id] {
+				p.contextual = true
+				ps.contextual = true
+			}
 		}
 		if c.MinSeverity != "" {
 			if p.minSev, err = check.ParseSeverity(c.MinSeverity); err != nil {

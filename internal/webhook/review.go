@@ -182,6 +182,10 @@ func (s *Server) judge(ctx context.Context, r *review) {
 		obj, stripped = withoutIgnoreAnnotations(obj)
 	}
 	around := s.cluster.aroundOf(req.Namespace)
+	var with []*object.Object
+	if s.policies.contextual {
+		with = s.cluster.context(inv)
+	}
 
 	var verdicts [3]*verdict
 	for m := Enforce; m <= Warn; m++ {
@@ -196,7 +200,7 @@ func (s *Server) judge(ctx context.Context, r *review) {
 			}
 		}
 		if verdicts[m] == nil {
-			verdicts[m] = s.evaluate(ctx, b, obj, around, r.now)
+			verdicts[m] = s.evaluate(ctx, b, obj, with, around, r.now)
 		}
 	}
 
@@ -254,8 +258,8 @@ func (s *Server) record(req *admissionv1.AdmissionRequest, m Mode, v *verdict) {
 }
 
 // evaluate judges obj by the binding b with the scan's own checks.
-func (s *Server) evaluate(ctx context.Context, b binding, obj *object.Object, around *inventory.Inventory, now time.Time) *verdict {
-	findings, errs := b.p.evaluator(b.version).Evaluate(ctx, obj, around, now)
+func (s *Server) evaluate(ctx context.Context, b binding, obj *object.Object, with []*object.Object, around *inventory.Inventory, now time.Time) *verdict {
+	findings, errs := b.p.evaluator(b.version).EvaluateWith(ctx, obj, with, around, now)
 	v := &verdict{b: b, errs: errs}
 	for _, f := range findings {
 		if f.Suppressed != nil || !b.p.counts(f.ID, f.Severity) {

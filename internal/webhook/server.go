@@ -157,7 +157,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		opts: opts, cfg: cfg, log: log, now: now, metrics: NewMetrics(), policies: ps,
-		cluster: newClusterState(opts.Client, opts.Resync), certs: certs, templates: cfg.Templates(),
+		cluster: newClusterState(opts.Client, opts.Resync, ps.contextual), certs: certs, templates: cfg.Templates(),
 		started: make(chan struct{}), shutdown: make(chan struct{}),
 	}
 	s.mux = http.NewServeMux()

@@ -7,6 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/pod-security-admission/api"
 	psapolicy "k8s.io/pod-security-admission/policy"
 
@@ -232,5 +234,44 @@ func TestPSSChecks(t *testing.T) {
 	ids := ps.byName["restricted"].pssIDs
 	if len(ids) != len(psapolicy.DefaultChecks()) {
 		t.Errorf("%d pss- checks, the library has %d controls: %v", len(ids), len(psapolicy.DefaultChecks()), ids)
+	}
+}
+
+// TestAutomountAdvice: a policy with service-account-token-automount
+// judges a pod with its ServiceAccount and the bindings naming it, read
+// from the informers: a pod whose account calls no API is told to drop the
+// token (medium, counted); one whose account is bound gets the low advice,
+// below the policy's minimum; one whose account sets
+// automountServiceAccountToken=false passes.
+func TestAutomountAdvice(t *testing.T) {
+	cfg := `webhook:
+  defaults: {enforce: tokens}
+  policies:
+  - name: tokens
+    level: privileged
+    checks: [service-account-token-automount]
+    minSeverity: medium
+`
+	no := false
+	s := testServer(t, cfg, namespace("apps", nil),
+		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "bound", Namespace: "apps"}},
+		&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "quiet", Namespace: "apps"}, AutomountServiceAccountToken: &no},
+		&rbacv1.RoleBinding{ObjectMeta: metav1.ObjectMeta{Name: "bound-reads", Namespace: "apps"},
+			RoleRef:  rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "Role", Name: "reader"},
+			Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Name: "bound", Namespace: "apps"}}})
+	url, c := tlsClient(t, s)
+	pod := func(sa string) string {
+		return strings.Replace(restrictedPod, "spec:\n", "spec:\n  serviceAccountName: "+sa+"\n", 1)
+	}
+	want := map[string]string{
+		"default": `pods "good" is forbidden: violates kubestride policy "tokens:latest": automounted service account tokens (pod spec must set automountServiceAccountToken=false (service account "default" mounts its token))`,
+		"bound":   "",
+		"quiet":   "",
+	}
+	for sa, w := range want {
+		got := send(t, url, c, request(t, admissionv1.Create, "apps", pod(sa)))
+		if diff := cmp.Diff(w, message(got)); diff != "" {
+			t.Errorf("service account %s: (-want +got):\n%s", sa, diff)
+		}
 	}
 }
