@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -15,7 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	sigsyaml "sigs.k8s.io/yaml"
 )
 
 func post(t *testing.T, url string, c *http.Client, contentType string, body []byte) (int, string) {
@@ -320,11 +318,29 @@ spec:
 	if diff := cmp.Diff(want, message(got)); diff != "" {
 		t.Errorf("denial (-want +got):\n%s", diff)
 	}
-	var m map[string]any
-	if err := sigsyaml.Unmarshal([]byte(rollout), &m); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := json.Marshal(m); err != nil {
-		t.Fatal(err)
+
+	// A kind the configuration adds, at the path it names.
+	cfg := `podTemplates:
+- group: ci.example.com
+  kind: Runner
+  path: spec.podTemplate
+`
+	s = testServer(t, cfg, namespace("apps", map[string]string{LabelEnforce: "baseline"}))
+	url, c = tlsClient(t, s)
+	runner := `apiVersion: ci.example.com/v1
+kind: Runner
+metadata: {name: builder}
+spec:
+  podTemplate:
+    spec:
+      hostNetwork: true
+      containers: [{name: build, image: build:1}]
+`
+	req := request(t, admissionv1.Create, "apps", runner)
+	req.Resource.Resource = "runners"
+	got = send(t, url, c, req)
+	want = `runners.ci.example.com "builder" is forbidden: violates kubestride policy "baseline:latest": host namespaces (hostNetwork=true)`
+	if diff := cmp.Diff(want, message(got)); diff != "" {
+		t.Errorf("configured kind: denial (-want +got):\n%s", diff)
 	}
 }

@@ -55,8 +55,11 @@ type policy struct {
 	// evaluators holds one scan.Evaluator per PSS version, built on first
 	// use (api.Version -> *scan.Evaluator).
 	evaluators sync.Map
-	opts       scan.Options
-	pssIDs     []check.ID
+	// labels holds the binding's name per version (api.Version -> string),
+	// asked for on every decision.
+	labels sync.Map
+	opts   scan.Options
+	pssIDs []check.ID
 	// contextual is set when checks holds a contextual check, which reads
 	// the cluster's objects beside the admitted one.
 	contextual bool
@@ -77,11 +80,14 @@ type binding struct {
 // String is the policy and version as messages and metrics name them:
 // restricted:latest, restricted-plus:v1.30.
 func (b binding) String() string {
-	name := config.PolicyPrivileged
-	if b.p != nil {
-		name = b.p.name
+	if b.p == nil {
+		return config.PolicyPrivileged + ":" + b.version.String()
 	}
-	return name + ":" + b.version.String()
+	if l, ok := b.p.labels.Load(b.version); ok {
+		return l.(string)
+	}
+	l, _ := b.p.labels.LoadOrStore(b.version, b.p.name+":"+b.version.String())
+	return l.(string)
 }
 
 // privileged reports whether the binding judges nothing.
