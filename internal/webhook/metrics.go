@@ -36,7 +36,7 @@ func NewMetrics() *Metrics {
 			"Admission reviews answered, by operation, kind, whether the request was a dry run and the answer (allowed, denied, error).",
 			"operation", "kind", "dry_run", "answer"),
 		decisions: newCounterVec("kubestride_webhook_decisions_total",
-			"Policy evaluations by mode (enforce, audit, warn), policy (name:version) and decision (allow, deny); deny in audit and warn is a violation recorded or warned about.",
+			"Policy evaluations by mode (enforce, audit, warn), policy (name:version) and decision (allow, deny), dry-run requests left out; deny in audit and warn is a violation recorded or warned about, and enforce's deny in a dry-run namespace was allowed with a warning (see kubestride_webhook_dry_run_denials_total).",
 			"mode", "policy", "decision"),
 		violations: newCounterVec("kubestride_webhook_violations_total",
 			"Violated checks by mode, policy (name:version) and check ID.",
