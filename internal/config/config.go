@@ -33,6 +33,8 @@ type Config struct {
 	// embed pods (inventory.DefaultPodTemplates); an entry for a group, kind
 	// and path the table holds replaces it.
 	PodTemplates []inventory.PodTemplate `json:"podTemplates,omitempty"`
+	// Webhook configures the admission webhook (kubestride webhook).
+	Webhook Webhook `json:"webhook,omitzero"`
 }
 
 // Templates returns the table of custom resources that embed pods: the
@@ -186,6 +188,7 @@ func Parse(data []byte, reg *check.Registry) (*Config, error) {
 	for i, t := range c.PodTemplates {
 		errs = append(errs, validTemplate(fmt.Sprintf("podTemplates[%d]", i), t)...)
 	}
+	errs = append(errs, c.Webhook.validate(reg)...)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

@@ -153,3 +153,60 @@ func TestLoadNamesTheFile(t *testing.T) {
 		t.Error("Load of a missing file succeeded")
 	}
 }
+
+func TestWebhookSection(t *testing.T) {
+	c, err := Parse([]byte(`webhook:
+  defaults: {enforce: restricted-plus, enforceVersion: v1.30, warn: restricted}
+  policies:
+  - name: restricted-plus
+    level: restricted
+    checks: [image-not-pinned]
+    minSeverity: high
+  exempt: {namespaces: [kube-system], usernames: [admin], groups: [ops], runtimeClasses: [kata]}
+  forbidAnnotationExemptions: true
+  dryRunNamespaces: ["staging-*"]
+`), registry(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &c.Webhook
+	if p, ok := w.Policy("restricted-plus"); !ok || p.Level != "restricted" || p.MinSeverity != "high" {
+		t.Errorf("policy = %+v", p)
+	}
+	if !w.DryRun("staging-2") || w.DryRun("prod") || !w.ForbidAnnotationExemptions {
+		t.Errorf("webhook = %+v", w)
+	}
+	_, err = Parse([]byte(`webhook:
+  defaults: {enforce: strict, auditVersion: v2}
+  policies:
+  - name: baseline
+    level: baseline
+  - name: mine
+    level: medium
+    checks: [no-such-check]
+    minSeverity: urgent
+  - name: mine
+    level: restricted
+  dryRunNamespaces: ["["]
+  exempt: {usernames: [""]}
+`), registry(t))
+	want := []string{
+		`webhook.policies[0].name: "baseline" is a built-in policy (the Pod Security Standards level); choose another name`,
+		`webhook.policies[1].level: "medium" is not privileged, baseline or restricted`,
+		`webhook.policies[1].checks: no such check "no-such-check"`,
+		`webhook.policies[1].minSeverity: `,
+		`webhook.policies[2].name: "mine" is defined twice`,
+		`webhook.defaults.enforce: no such policy "strict" (baseline, restricted, privileged or one of webhook.policies)`,
+		`webhook.defaults.auditVersion: "v2" is not v1.N or latest`,
+		`webhook.dryRunNamespaces[0]: bad pattern "["`,
+		`webhook.exempt: an empty entry exempts nothing; remove it`,
+	}
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q:\n%v", w, err)
+		}
+	}
+}

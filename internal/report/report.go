@@ -120,6 +120,11 @@ type Finding struct {
 	Remediation string            `json:"remediation"`
 	PSS         *check.PSS        `json:"pss,omitempty"`
 	Suppressed  *Suppression      `json:"suppressed"`
+	// Reason is the check's short reason ("privileged containers"), set by
+	// scan.Evaluator for the admission webhook, which words its answers as
+	// Pod Security Admission does (reason, then the detail in parentheses);
+	// a report leaves it empty, and it is never written.
+	Reason string `json:"-"`
 }
 
 // Resource identifies the object a finding is about.

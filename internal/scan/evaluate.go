@@ -27,6 +27,10 @@ type Evaluator struct {
 	checks    []check.Check
 	meta      []check.Meta
 	singles   sync.Pool // of *inventory.Inventory
+	// contextual are the checks of Options.Contextual, run by EvaluateWith
+	// on the object with the objects the caller gives beside it.
+	contextual     []check.Check
+	contextualMeta []check.Meta
 }
 
 // NewEvaluator prepares an Evaluator from the scan options; Options.Only,
@@ -45,10 +49,17 @@ func NewEvaluator(opts Options) *Evaluator {
 		if _, ok := c.(check.Local); ok {
 			e.checks = append(e.checks, c)
 			e.meta = append(e.meta, c.Meta())
+		} else if m := c.Meta(); slices.Contains(opts.Contextual, m.ID) {
+			e.contextual = append(e.contextual, c)
+			e.contextualMeta = append(e.contextualMeta, m)
 		}
 	}
 	return e
 }
+
+// Contextual returns the metadata of the checks of Options.Contextual the
+// Evaluator runs (those the configuration does not disable).
+func (e *Evaluator) Contextual() []check.Meta { return slices.Clone(e.contextualMeta) }
 
 // Rules returns the metadata of the checks an Evaluator runs, sorted by ID.
 func (e *Evaluator) Rules() []check.Meta { return slices.Clone(e.meta) }
@@ -61,6 +72,16 @@ func (e *Evaluator) Rules() []check.Meta { return slices.Clone(e.meta) }
 // that defaults a missing limit) is judged against around, the objects the
 // caller knows of beside obj, or obj alone when around is nil.
 func (e *Evaluator) Evaluate(ctx context.Context, obj *object.Object, around *inventory.Inventory, now time.Time) (findings []report.Finding, errs []report.Error) {
+	return e.EvaluateWith(ctx, obj, nil, around, now)
+}
+
+// EvaluateWith is Evaluate that also runs the contextual checks
+// (Options.Contextual) on an inventory of obj and with, the objects those
+// checks read beside it (for service-account-token-automount, the pod's
+// ServiceAccount and the bindings that name it); only their findings about
+// obj are kept. The caller must give every object of with that a scan of
+// the cluster would give such a check about obj, or its verdict differs.
+func (e *Evaluator) EvaluateWith(ctx context.Context, obj *object.Object, with []*object.Object, around *inventory.Inventory, now time.Time) (findings []report.Finding, errs []report.Error) {
 	single, _ := e.singles.Get().(*inventory.Inventory)
 	if single == nil {
 		single = inventory.NewWith(e.templates)
@@ -86,7 +107,41 @@ func (e *Evaluator) Evaluate(ctx context.Context, obj *object.Object, around *in
 			if c.ref != nil && c.ref.file != "" {
 				loc = &report.Location{File: c.ref.file, Line: int(c.line)}
 			}
-			findings = append(findings, joined(&e.meta[i], &c, loc))
+			rf := joined(&e.meta[i], &c, loc)
+			if f.Detail != "" {
+				rf.Reason = f.Reason
+			}
+			findings = append(findings, rf)
+		}
+	}
+	if len(e.contextual) > 0 {
+		inv := inventory.NewWith(e.templates)
+		inv.Add(obj)
+		for _, o := range with {
+			inv.Add(o)
+		}
+		for i, c := range e.contextual {
+			m := &e.contextualMeta[i]
+			res := runOne(ctx, c, inv, e.check)
+			if res.err != "" {
+				errs = append(errs, report.Error{Message: fmt.Sprintf("check %s could not be evaluated: %s", m.ID, res.err)})
+				continue
+			}
+			for _, f := range res.findings {
+				if f.Object != obj || f.Unless != nil && f.Unless(around) {
+					continue
+				}
+				c := j.join(m, len(e.checks)+i, f)
+				var loc *report.Location
+				if c.ref != nil && c.ref.file != "" {
+					loc = &report.Location{File: c.ref.file, Line: int(c.line)}
+				}
+				rf := joined(m, &c, loc)
+				if f.Detail != "" {
+					rf.Reason = f.Reason
+				}
+				findings = append(findings, rf)
+			}
 		}
 	}
 	r := report.Report{Findings: findings}

@@ -135,3 +135,82 @@ func BenchmarkEvaluate(b *testing.B) {
 		}
 	})
 }
+
+// TestEvaluateWithContextual runs service-account-token-automount, which
+// reads the pod's ServiceAccount and the bindings naming it, as a
+// contextual check: given those objects beside the pod, the Evaluator
+// reports about the pod exactly what a scan of them all reports.
+func TestEvaluateWithContextual(t *testing.T) {
+	const id = "service-account-token-automount"
+	cases := map[string]string{
+		"no account": ``,
+		"bound account": `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: shop}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: web-reads, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects: [{kind: ServiceAccount, name: web, namespace: shop}]
+`,
+		"account without token": `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: web, namespace: shop}
+automountServiceAccountToken: false
+`,
+	}
+	const pod = `apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop}
+spec:
+  serviceAccountName: web
+  containers: [{name: app, image: app:1}]
+`
+	now := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	opts := Options{Check: restrictedLatest, Now: now, Only: []check.ID{id}, Contextual: []check.ID{id}}
+	ev := NewEvaluator(opts)
+	if len(ev.Contextual()) != 1 {
+		t.Fatalf("contextual checks: %v", ev.Contextual())
+	}
+	var got []string
+	for name, around := range cases {
+		var objs []*object.Object
+		if errs := source.Decode("in.yaml", []byte(pod+"---\n"+around), func(o *object.Object) { objs = append(objs, o) }); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		s := New(opts)
+		for _, o := range objs {
+			s.Add(context.Background(), o, nil)
+		}
+		var want []string
+		for _, f := range s.Report(context.Background(), nil).Findings {
+			if f.Resource.Kind == "Pod" {
+				want = append(want, describe(f.ID, f.Message+" "+f.Severity.String(), f.Location, false))
+			}
+		}
+		fs, errs := ev.EvaluateWith(context.Background(), objs[0], objs[1:], nil, now)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		var gotCase []string
+		for _, f := range fs {
+			gotCase = append(gotCase, describe(f.ID, f.Message+" "+f.Severity.String(), f.Location, false))
+			if f.Reason != "automounted service account tokens" {
+				t.Errorf("%s: reason %q", name, f.Reason)
+			}
+		}
+		if diff := cmp.Diff(want, gotCase); diff != "" {
+			t.Errorf("%s: EvaluateWith differs from a scan (-scan +evaluate):\n%s", name, diff)
+		}
+		got = append(got, gotCase...)
+		// Without the objects beside it, the account is taken to mount its
+		// token, as a scan without it takes it.
+		if fs, _ := ev.Evaluate(context.Background(), objs[0], nil, now); name == "account without token" && len(fs) != 1 {
+			t.Errorf("Evaluate alone: %d findings, want the automount finding the account excuses", len(fs))
+		}
+	}
+	if len(got) != 2 {
+		t.Errorf("findings over the cases: %q, want one with no account and one with a bound one", got)
+	}
+}

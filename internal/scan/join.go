@@ -260,11 +260,23 @@ func (r *objectRef) subjectKey() (int, string, string, string) {
 
 // suppression finds an annotation or a live exemption covering the finding.
 func (j *joiner) suppression(id check.ID, o *object.Object) *report.Suppression {
-	if reason, ok := ignoreAnnotation(o.Meta.Annotations, id); ok {
-		if strings.TrimSpace(reason) != "" {
-			return &report.Suppression{Kind: "annotation", Reason: reason}
+	if value, ok := ignoreAnnotation(o.Meta.Annotations, id); ok {
+		reason, expires, err := ParseIgnoreAnnotation(value)
+		line := o.Line("metadata.annotations")
+		switch {
+		case err != nil:
+			j.notice(o.Origin.File, line, fmt.Sprintf("%s %q: annotation %s%s: %v, so it does not suppress the finding", o.Kind, o.Name(), IgnoreAnnotationPrefix, id, err))
+		case !expires.IsZero() && !j.now.Before(expires):
+			j.notice(o.Origin.File, line, fmt.Sprintf("%s %q: annotation %s%s expired on %s, so it no longer suppresses the finding", o.Kind, o.Name(), IgnoreAnnotationPrefix, id, expires.Format(time.DateOnly)))
+		case strings.TrimSpace(reason) != "":
+			s := &report.Suppression{Kind: "annotation", Reason: reason}
+			if !expires.IsZero() {
+				s.Expires = expires.Format(time.DateOnly)
+			}
+			return s
+		default:
+			j.notice(o.Origin.File, line, fmt.Sprintf("%s %q: annotation %s%s has no reason, so it does not suppress the finding", o.Kind, o.Name(), IgnoreAnnotationPrefix, id))
 		}
-		j.notice(o.Origin.File, o.Line("metadata.annotations"), fmt.Sprintf("%s %q: annotation %s%s has no reason, so it does not suppress the finding", o.Kind, o.Name(), IgnoreAnnotationPrefix, id))
 	}
 	return j.exemption(id, o.Kind, o.Namespace(), o.Name())
 }
@@ -282,6 +294,27 @@ func (j *joiner) exemption(id check.ID, kind, namespace, name string) *report.Su
 		return &report.Suppression{Kind: "exemption", Reason: e.Reason, Expires: e.Expires}
 	}
 	return nil
+}
+
+// expiresMark separates the reason of a suppression annotation from its
+// optional expiry date: "the node agent needs it (SEC-7); expires 2027-03-31".
+const expiresMark = "; expires "
+
+// ParseIgnoreAnnotation reads the value of a suppression annotation
+// (kubestride.io/ignore.<check-id>): a reason, optionally followed by
+// "; expires YYYY-MM-DD", from which day on it no longer applies. expires
+// is zero when there is no date; err says what is malformed.
+func ParseIgnoreAnnotation(value string) (reason string, expires time.Time, err error) {
+	i := strings.LastIndex(value, expiresMark)
+	if i < 0 {
+		return value, time.Time{}, nil
+	}
+	date := strings.TrimSpace(value[i+len(expiresMark):])
+	t, perr := time.Parse(time.DateOnly, date)
+	if perr != nil {
+		return value[:i], time.Time{}, fmt.Errorf("expiry %q is not a date (YYYY-MM-DD)", date)
+	}
+	return value[:i], t, nil
 }
 
 // ignoreAnnotation looks up kubestride.io/ignore.<id> without building the

@@ -34,6 +34,10 @@ type Options struct {
 	// Only, when not empty, restricts the scan to these checks (optional
 	// ones included).
 	Only []check.ID
+	// Contextual names checks that are not local which an Evaluator runs
+	// all the same, on the evaluated object with the objects its caller
+	// gives beside it (Evaluator.EvaluateWith); a scan ignores it.
+	Contextual []check.ID
 	// Now is the time exemptions are judged against.
 	Now time.Time
 	// Tool names the program in the report.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -217,5 +218,53 @@ func TestStreamingMatchesWholeInventory(t *testing.T) {
 	}
 	if len(want.Findings) < len(files) {
 		t.Errorf("only %d findings over %d fixture files; the fixtures are not being scanned", len(want.Findings), len(files))
+	}
+}
+
+// TestIgnoreAnnotationExpiry holds the suppression annotation to its
+// optional expiry date: before it the finding is suppressed and the
+// suppression carries the date; from that day on, or with a date that does
+// not parse, the finding counts and a notice says why.
+func TestIgnoreAnnotationExpiry(t *testing.T) {
+	reg := check.NewRegistry()
+	if err := reg.Add(testCheck{meta: meta("test-one", check.High), kind: "ConfigMap"}); err != nil {
+		t.Fatal(err)
+	}
+	inv, errs := load(t, `apiVersion: v1
+kind: ConfigMap
+metadata: {name: live, namespace: ns, annotations: {kubestride.io/ignore.test-one: "migrating (SEC-3); expires 2030-01-01"}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: old, namespace: ns, annotations: {kubestride.io/ignore.test-one: "migrating (SEC-3); expires 2026-11-27"}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: bad, namespace: ns, annotations: {kubestride.io/ignore.test-one: "migrating (SEC-3); expires soon"}}
+`)
+	r := Run(context.Background(), inv, errs, Options{Registry: reg, Check: restrictedLatest, Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)})
+	got := map[string]string{}
+	for _, f := range r.Findings {
+		s := "counts"
+		if f.Suppressed != nil {
+			s = f.Suppressed.Reason + " until " + f.Suppressed.Expires
+		}
+		got[f.Resource.Name] = s
+	}
+	want := map[string]string{"live": "migrating (SEC-3) until 2030-01-01", "old": "counts", "bad": "counts"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("suppressions (-want +got):\n%s", diff)
+	}
+	var notes []string
+	for _, n := range r.Notices {
+		notes = append(notes, n.Message)
+	}
+	wantNotes := []string{
+		`ConfigMap "bad": annotation kubestride.io/ignore.test-one: expiry "soon" is not a date (YYYY-MM-DD), so it does not suppress the finding`,
+		`ConfigMap "old": annotation kubestride.io/ignore.test-one expired on 2026-11-27, so it no longer suppresses the finding`,
+	}
+	slices.Sort(notes)
+	if diff := cmp.Diff(wantNotes, notes); diff != "" {
+		t.Errorf("notices (-want +got):\n%s", diff)
 	}
 }
