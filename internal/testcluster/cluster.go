@@ -48,6 +48,16 @@ type Options struct {
 	Users []User
 	// Log receives the control plane's output; nil discards it.
 	Log *os.File
+	// AuditPolicy, when set, is an audit.k8s.io/v1 Policy (YAML): the API
+	// server writes its audit log to Cluster.AuditLog.
+	AuditPolicy string
+	// AuditWebhook, when set, is a kubeconfig file's content naming the
+	// audit webhook the API server sends its event batches to (it needs
+	// AuditPolicy too). Batches are sent at least every second.
+	AuditWebhook string
+	// APIServerArgs are further kube-apiserver flags (files they name are
+	// written by the caller beforehand).
+	APIServerArgs []string
 }
 
 // Cluster is a running control plane.
@@ -59,6 +69,9 @@ type Cluster struct {
 	// Kubeconfig is a kubeconfig file with a context per identity: "admin"
 	// (the current one) and one named after each user.
 	Kubeconfig string
+	// AuditLog is the API server's audit log file, when Options.AuditPolicy
+	// was set.
+	AuditLog string
 
 	caFile string
 	tokens map[string]string
@@ -156,23 +169,28 @@ func Start(opts Options) (c *Cluster, err error) {
 	}
 	certDir := filepath.Join(dir, "certs")
 	c.Host = fmt.Sprintf("https://127.0.0.1:%d", ports[2])
-	c.api = exec.Command(filepath.Join(bins, "kube-apiserver"),
-		"--etcd-servers="+etcdURL,
-		"--cert-dir="+certDir,
+	args, err := c.auditArgs(opts)
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, opts.APIServerArgs...)
+	c.api = exec.Command(filepath.Join(bins, "kube-apiserver"), append([]string{
+		"--etcd-servers=" + etcdURL,
+		"--cert-dir=" + certDir,
 		fmt.Sprintf("--secure-port=%d", ports[2]),
 		"--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
 		"--endpoint-reconciler-type=none",
 		"--service-cluster-ip-range=10.0.0.0/24",
 		"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-		"--service-account-key-file="+keyFile,
-		"--service-account-signing-key-file="+keyFile,
-		"--token-auth-file="+tokenFile,
-		"--client-ca-file="+clientCAFile,
+		"--service-account-key-file=" + keyFile,
+		"--service-account-signing-key-file=" + keyFile,
+		"--token-auth-file=" + tokenFile,
+		"--client-ca-file=" + clientCAFile,
 		"--authorization-mode=RBAC",
 		"--allow-privileged=true",
 		"--enable-priority-and-fairness=false",
 		"--profiling=false",
-	)
+	}, args...)...)
 	c.api.Stdout, c.api.Stderr = opts.Log, opts.Log
 	c.api.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := c.api.Start(); err != nil {
@@ -188,6 +206,42 @@ func Start(opts Options) (c *Cluster, err error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// auditArgs writes the audit policy and webhook configuration of opts in
+// the cluster's folder and returns the flags that name them.
+func (c *Cluster) auditArgs(opts Options) ([]string, error) {
+	if opts.AuditPolicy == "" {
+		if opts.AuditWebhook != "" {
+			return nil, errors.New("an audit webhook needs an audit policy")
+		}
+		return nil, nil
+	}
+	policy := filepath.Join(c.Dir, "audit-policy.yaml")
+	if err := os.WriteFile(policy, []byte(opts.AuditPolicy), 0o600); err != nil {
+		return nil, err
+	}
+	c.AuditLog = filepath.Join(c.Dir, "audit.log")
+	args := []string{
+		"--audit-policy-file=" + policy,
+		"--audit-log-path=" + c.AuditLog,
+		// Events are written as they happen, so a test can read them
+		// back as soon as its request returned.
+		"--audit-log-mode=blocking",
+	}
+	if opts.AuditWebhook != "" {
+		hook := filepath.Join(c.Dir, "audit-webhook.kubeconfig")
+		if err := os.WriteFile(hook, []byte(opts.AuditWebhook), 0o600); err != nil {
+			return nil, err
+		}
+		args = append(args,
+			"--audit-webhook-config-file="+hook,
+			"--audit-webhook-mode=batch",
+			"--audit-webhook-batch-max-wait=1s",
+			"--audit-webhook-initial-backoff=1s",
+		)
+	}
+	return args, nil
 }
 
 func (c *Cluster) waitReady(timeout time.Duration) error {
