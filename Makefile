@@ -7,7 +7,7 @@ build:
 	$(GO) build -o bin/kubestride ./cmd/kubestride
 
 # The whole test suite; .ci/run calls this. The end-to-end tests need a real
-# kube-apiserver and etcd: hack/cluster-bins.sh builds them once (about 15
+# kube-apiserver, etcd and kubectl: hack/cluster-bins.sh builds them once (about 15
 # CPU-minutes) and caches them outside the clone. The HTML report is loaded in
 # a headless Chromium, which hack/chromium.sh installs (Debian's package) when
 # none is there. hack/check-sizes.sh first fails on tracked files over 1 MiB

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver and etcd for kubestride's end-to-end tests from the Go
+# Builds kube-apiserver, etcd and kubectl for kubestride's end-to-end tests from the Go
 # module proxy, at the versions pinned by the wrapper modules in
 # hack/cluster-bins/ (their go.mod and go.sum are committed). The binaries are
 # cached outside the clone in a folder named after the versions; a later run
@@ -14,6 +14,7 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/kubestride/k8s-${K8S_VERSION}-etcd-${ETCD
 mkdir -p "$cache"
 
 have_apiserver() { [[ -x "$cache/kube-apiserver" ]] && [[ "$("$cache/kube-apiserver" --version 2>/dev/null)" == "Kubernetes ${K8S_VERSION}" ]]; }
+have_kubectl() { [[ -x "$cache/kubectl" ]] && "$cache/kubectl" version --client 2>/dev/null | grep -qx "Client Version: ${K8S_VERSION}"; }
 have_etcd() {
   [[ -x "$cache/etcd" ]] || return 1
   local out
@@ -37,6 +38,19 @@ if ! have_apiserver; then
   mv -f "$cache/kube-apiserver.partial" "$cache/kube-apiserver"
 fi
 
+if ! have_kubectl; then
+  echo "building kubectl ${K8S_VERSION} into $cache" >&2
+  minor="${K8S_VERSION#v1.}"
+  minor="${minor%%.*}"
+  ldflags=""
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags="$ldflags -X ${pkg}.gitVersion=${K8S_VERSION} -X ${pkg}.gitMajor=1 -X ${pkg}.gitMinor=${minor} -X ${pkg}.gitTreeState=clean"
+  done
+  (cd "$here/cluster-bins/kubectl" && go build -buildvcs=false -mod=readonly -ldflags "$ldflags" -o "$cache/kubectl.partial" .)
+  mv -f "$cache/kubectl.partial" "$cache/kubectl"
+fi
+
 have_etcd || { echo "cluster-bins: $cache/etcd does not report etcd ${ETCD_VERSION}" >&2; exit 1; }
 have_apiserver || { echo "cluster-bins: $cache/kube-apiserver does not report ${K8S_VERSION}" >&2; exit 1; }
+have_kubectl || { echo "cluster-bins: $cache/kubectl does not report ${K8S_VERSION}" >&2; exit 1; }
 echo "$cache"

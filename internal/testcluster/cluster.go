@@ -1,6 +1,7 @@
 package testcluster
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -460,4 +461,27 @@ func token() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// Kubectl runs the kubectl that hack/cluster-bins.sh builds beside the
+// control plane's binaries, as user (a context of Kubeconfig), with stdin
+// as its input, and returns what it printed on stdout and stderr. err is
+// kubectl's exit status, when it failed.
+func (c *Cluster) Kubectl(ctx context.Context, user string, stdin []byte, args ...string) (stdout, stderr string, err error) {
+	bins, err := BinDir()
+	if err != nil {
+		return "", "", err
+	}
+	kubectl := filepath.Join(bins, "kubectl")
+	if _, err := os.Stat(kubectl); err != nil {
+		return "", "", fmt.Errorf("no kubectl in %s: run hack/cluster-bins.sh", bins)
+	}
+	cmd := exec.CommandContext(ctx, kubectl, append([]string{"--kubeconfig=" + c.Kubeconfig, "--context=" + user}, args...)...)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err = cmd.Run()
+	return out.String(), errOut.String(), err
 }
