@@ -18,8 +18,9 @@ func init() { registerFormat("junit", renderJUnit) }
 
 // renderJUnit writes a JUnit XML report for CI systems: one testsuite per
 // STRIDE category with a failing testcase per (check, resource), a skipped
-// one per suppressed (check, resource) and a passing one per check that ran
-// without findings; and, when input could not be read or evaluated, a
+// one per suppressed (check, resource), a passing one per check that ran
+// without findings and a skipped one, with the reason, per check that had
+// nothing to judge (Report.NotEvaluated); and, when input could not be read or evaluated, a
 // "kubestride" testsuite with an erroring testcase per error.
 //
 // The bytes are those encoding/xml writes for the document with two-space
@@ -55,6 +56,14 @@ func renderJUnit(w io.Writer, r *Report, _ Options) error {
 			x.buf = append(x.buf[:0], "\n    <testcase name=\"all resources\" classname=\""...)
 			x.buf = appendXMLEscape(x.buf, string(m.ID), false)
 			x.buf = append(x.buf, "\"></testcase>"...)
+			x.flushBuf()
+		}
+		for _, m := range s.notEvaluated {
+			x.buf = append(x.buf[:0], "\n    <testcase name=\"all resources\" classname=\""...)
+			x.buf = appendXMLEscape(x.buf, string(m.ID), false)
+			x.buf = append(x.buf, "\">\n      <skipped message=\""...)
+			x.buf = appendXMLEscape(x.buf, r.NotEvaluated[m.ID], false)
+			x.buf = append(x.buf, "\"></skipped>\n    </testcase>"...)
 			x.flushBuf()
 		}
 		x.raw("\n  </testsuite>")
@@ -153,8 +162,8 @@ type junitSuitePlan struct {
 	// groups[0]:groups[1] is the suite's range of junitPlan.groups.
 	groups [2]int
 	// passing are the checks of the suite's category that ran without
-	// findings.
-	passing []check.Meta
+	// findings, and notEvaluated those that had nothing to judge.
+	passing, notEvaluated []check.Meta
 }
 
 // planJUnit groups the findings into testcases, one per check, resource and
@@ -190,11 +199,17 @@ func planJUnit(r *Report) junitPlan {
 		i = j
 	}
 	passing := map[check.Category][]check.Meta{}
+	notEvaluated := map[check.Category][]check.Meta{}
 	for _, m := range r.Rules {
-		if !ran[m.ID] {
+		switch _, skip := r.NotEvaluated[m.ID]; {
+		case ran[m.ID]:
+			continue
+		case skip:
+			notEvaluated[m.Category] = append(notEvaluated[m.Category], m)
+		default:
 			passing[m.Category] = append(passing[m.Category], m)
-			present[m.Category] = true
 		}
+		present[m.Category] = true
 	}
 	cats := categoryOrder(present)
 	rank := make(map[check.Category]int32, len(cats))
@@ -214,7 +229,7 @@ func planJUnit(r *Report) junitPlan {
 	p := junitPlan{order: order, groups: groups}
 	g := 0
 	for i, c := range cats {
-		s := junitSuitePlan{name: string(c), passing: passing[c]}
+		s := junitSuitePlan{name: string(c), passing: passing[c], notEvaluated: notEvaluated[c]}
 		s.groups[0] = g
 		for ; g < len(groups) && groups[g].rank == int32(i); g++ {
 			if fs[groups[g].first].Suppressed != nil {
@@ -224,7 +239,8 @@ func planJUnit(r *Report) junitPlan {
 			}
 		}
 		s.groups[1] = g
-		s.counts.tests = s.groups[1] - s.groups[0] + len(s.passing)
+		s.counts.skipped += len(s.notEvaluated)
+		s.counts.tests = s.groups[1] - s.groups[0] + len(s.passing) + len(s.notEvaluated)
 		p.suites = append(p.suites, s)
 	}
 	return p

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,6 +107,22 @@ func encoderJUnit(t *testing.T, r *Report) []byte {
 			}
 		}
 	}
+	// Checks with nothing to judge are skipped with the reason, after the
+	// passing ones.
+	for cat, ms := range passing {
+		slices.SortStableFunc(ms, func(a, b check.Meta) int {
+			_, ea := r.NotEvaluated[a.ID]
+			_, eb := r.NotEvaluated[b.ID]
+			switch {
+			case ea == eb:
+				return 0
+			case eb:
+				return -1
+			}
+			return 1
+		})
+		passing[cat] = ms
+	}
 	for _, cat := range categoryOrder(cases) {
 		s := junitSuite{Name: string(cat)}
 		for _, c := range cases[cat] {
@@ -141,7 +158,12 @@ func encoderJUnit(t *testing.T, r *Report) []byte {
 			s.Cases = append(s.Cases, jc)
 		}
 		for _, m := range passing[cat] {
-			s.Cases = append(s.Cases, junitCase{Name: "all resources", Classname: string(m.ID)})
+			jc := junitCase{Name: "all resources", Classname: string(m.ID)}
+			if why, ok := r.NotEvaluated[m.ID]; ok {
+				jc.Skipped = &junitSkipped{Message: why}
+				s.Skipped++
+			}
+			s.Cases = append(s.Cases, jc)
 		}
 		s.Tests = len(s.Cases)
 		doc.Suites = append(doc.Suites, s)
@@ -221,6 +243,15 @@ func TestJUnitMatchesEncoder(t *testing.T) {
 	notices := oneFinding("m", nil)
 	notices.Notices = []Notice{{Message: "only a notice"}}
 	reports["notices only"] = notices
+	// Two checks with nothing to judge: one beside a finding of its
+	// category, one alone in its own.
+	unjudged := oneFinding("m", nil)
+	unjudged.Rules = append(unjudged.Rules,
+		check.Meta{ID: "node-a", Category: unjudged.Findings[0].Category},
+		check.Meta{ID: "node-b", Category: check.Repudiation},
+		check.Meta{ID: "passes", Category: check.Repudiation})
+	unjudged.NotEvaluated = map[check.ID]string{"node-a": "not evaluated: no <node> input", "node-b": "not evaluated: none"}
+	reports["not evaluated"] = unjudged
 	for name, r := range reports {
 		t.Run(name, func(t *testing.T) {
 			got := []byte(render(t, "junit", r, Options{}))

@@ -43,6 +43,11 @@ type Report struct {
 	// Rules is the metadata of every check that ran, sorted by ID; SARIF
 	// lists them as rules.
 	Rules []check.Meta `json:"-"`
+	// NotEvaluated says, by check, why a check of Rules had nothing to
+	// judge in this input (a node check in a scan without control-plane or
+	// node files): no finding from it is no pass, and JUnit marks it
+	// skipped with the reason.
+	NotEvaluated map[check.ID]string `json:"-"`
 	// Settings records how the scan was run, for renderers that show it.
 	Settings Settings `json:"-"`
 	// Source, when set, produces the findings in place of Findings, which

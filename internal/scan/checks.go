@@ -12,8 +12,9 @@ import (
 )
 
 // selectChecks returns the checks a scan runs: every registered check the
-// configuration does not disable (optional ones only when enabled), or, when
-// only is not empty, just those.
+// configuration does not disable (optional ones only when enabled) but the
+// audit-log ones, which judge events, or, when only is not empty, just
+// those.
 func selectChecks(reg *check.Registry, cfg *config.Config, only []check.ID) []check.Check {
 	var out []check.Check
 	wanted := map[check.ID]bool{}
@@ -32,8 +33,26 @@ func selectChecks(reg *check.Registry, cfg *config.Config, only []check.ID) []ch
 			continue
 		case m.Optional && !cc.Enabled:
 			continue
+		case m.Topic == check.TopicAuditLog:
+			// Audit-log checks judge events, never objects: they run
+			// when named (kubestride auditlog report names them).
+			continue
 		}
 		out = append(out, c)
+	}
+	return out
+}
+
+// notEvaluated maps the checks of rules on topic to why: they had no input.
+func notEvaluated(rules []check.Meta, topic check.Topic, why string) map[check.ID]string {
+	var out map[check.ID]string
+	for _, m := range rules {
+		if m.Topic == topic {
+			if out == nil {
+				out = map[check.ID]string{}
+			}
+			out[m.ID] = why
+		}
 	}
 	return out
 }

@@ -243,12 +243,16 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []object.Error) *report.R
 	}
 	s.settle()
 	podErrs := s.retained.Errors
+	nodeInput := s.retained.Host != nil || len(s.retained.NodeObjects) > 0
 	s.retained = nil // the summaries are not needed past this point
 	r := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Tool:          s.opts.Tool,
 		Settings:      s.opts.Settings,
 		Rules:         s.rules,
+	}
+	if !nodeInput {
+		r.NotEvaluated = notEvaluated(s.rules, check.TopicNode, "not evaluated: the input holds no control-plane or node configuration (kubestride node reads a node)")
 	}
 	if src := s.source(); s.opts.SourceFindings {
 		r.Source = src

@@ -268,3 +268,51 @@ metadata: {name: bad, namespace: ns, annotations: {kubestride.io/ignore.test-one
 		t.Errorf("notices (-want +got):\n%s", diff)
 	}
 }
+
+// TestChecksWithoutInput: a scan of manifests runs no audit-log check (they
+// judge events) unless one is named, and says its node checks had nothing
+// to judge when no control-plane or node configuration was in the input;
+// once one is, they are judged.
+func TestChecksWithoutInput(t *testing.T) {
+	reg := check.NewRegistry()
+	_ = reg.Add(testCheck{meta: meta("objects-one", check.Low), kind: "ConfigMap"})
+	nodeMeta := meta("node-one", check.Low)
+	nodeMeta.Topic = check.TopicNode
+	_ = reg.Add(testCheck{meta: nodeMeta, kind: "KubeletConfiguration"})
+	auditMeta := meta("auditlog-one", check.Low)
+	auditMeta.Topic = check.TopicAuditLog
+	_ = reg.Add(testCheck{meta: auditMeta, kind: "ConfigMap"})
+	scanOf := func(text string, only ...check.ID) *report.Report {
+		inv, errs := load(t, text)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		return Run(context.Background(), inv, nil, Options{Registry: reg, Only: only})
+	}
+	ids := func(r *report.Report) []check.ID {
+		var out []check.ID
+		for _, m := range r.Rules {
+			out = append(out, m.ID)
+		}
+		return out
+	}
+
+	r := scanOf(twoConfigMaps)
+	if diff := cmp.Diff([]check.ID{"node-one", "objects-one"}, ids(r)); diff != "" {
+		t.Errorf("checks of a manifest scan (-want +got):\n%s", diff)
+	}
+	if why := r.NotEvaluated["node-one"]; !strings.Contains(why, "not evaluated: the input holds no control-plane or node configuration") {
+		t.Errorf("node check without node input: NotEvaluated = %q", why)
+	}
+	if _, ok := r.NotEvaluated["objects-one"]; ok || len(r.NotEvaluated) != 1 {
+		t.Errorf("NotEvaluated = %v, want only node-one", r.NotEvaluated)
+	}
+
+	kubelet := "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nauthentication: {anonymous: {enabled: true}}\n"
+	if r := scanOf(kubelet); len(r.NotEvaluated) != 0 || len(r.Findings) != 1 || r.Findings[0].ID != "node-one" {
+		t.Errorf("with a KubeletConfiguration: NotEvaluated = %v, findings = %v; want none and node-one's", r.NotEvaluated, r.Findings)
+	}
+	if diff := cmp.Diff([]check.ID{"auditlog-one"}, ids(scanOf(twoConfigMaps, "auditlog-one"))); diff != "" {
+		t.Errorf("an audit-log check named (-want +got):\n%s", diff)
+	}
+}
