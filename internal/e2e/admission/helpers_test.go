@@ -22,6 +22,7 @@ import (
 	"time"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -292,6 +293,15 @@ func mustPod(t testing.TB, manifest string) *corev1.Pod {
 		t.Fatalf("pod manifest: %v\n%s", err, manifest)
 	}
 	return &p
+}
+
+func mustDeployment(t testing.TB, manifest string) *appsv1.Deployment {
+	t.Helper()
+	var d appsv1.Deployment
+	if err := sigsyaml.UnmarshalStrict([]byte(manifest), &d); err != nil {
+		t.Fatalf("deployment manifest: %v\n%s", err, manifest)
+	}
+	return &d
 }
 
 // kubectl runs kubectl as user with stdin, and returns stdout and stderr;

@@ -1,13 +1,18 @@
 package admission
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -42,6 +47,28 @@ func TestModes(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, lines(errOut)); diff != "" {
 			t.Errorf("stderr (-want +got):\n%s", diff)
+		}
+		// The denial's status names each violated check and field, for
+		// clients that read its causes.
+		_, err := admin(t).AppsV1().Deployments("adm-enforce").Create(context.Background(), mustDeployment(t, badDeployment("causes")), metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+		var status apierrors.APIStatus
+		if !errors.As(err, &status) || status.Status().Details == nil {
+			t.Fatalf("create: %v, want a denial with details", err)
+		}
+		var causes []string
+		for _, c := range status.Status().Details.Causes {
+			causes = append(causes, fmt.Sprintf("%s %s: %s", c.Type, c.Field, c.Message))
+		}
+		// The container sets no securityContext: the fields are missing
+		// under the container and the pod's securityContext.
+		wantCauses := []string{
+			`pss-allow-privilege-escalation spec.template.spec.containers[0]: container "app" must set securityContext.allowPrivilegeEscalation=false`,
+			`pss-capabilities-restricted spec.template.spec.containers[0]: container "app" must set securityContext.capabilities.drop=["ALL"]`,
+			`pss-run-as-non-root spec.template.spec.securityContext: pod or container "app" must set securityContext.runAsNonRoot=true`,
+			`pss-seccomp-restricted spec.template.spec.securityContext: pod or container "app" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"`,
+		}
+		if diff := cmp.Diff(wantCauses, causes); diff != "" {
+			t.Errorf("causes (-want +got):\n%s", diff)
 		}
 		for _, o := range []struct{ kind, name string }{{"Pod", "bad"}, {"Deployment", "bad"}} {
 			if exists(t, o.kind, "adm-enforce", o.name) {
