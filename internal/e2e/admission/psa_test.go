@@ -74,8 +74,11 @@ func nsName(who string, fx psatestdata.Fixture) string {
 // and into one labelled pod-security.kubernetes.io/enforce=<level> and
 // -version, which the API server's built-in Pod Security Admission judges:
 // the webhook's verdict must equal Pod Security Admission's, and both the
-// fixture's expected outcome. Denials that word their reasons otherwise
-// than Pod Security Admission are counted.
+// fixture's expected outcome. A denial must be worded as Pod Security
+// Admission's too, but for the documented naming of replaced baseline
+// controls (replacedBaselineWording), which is counted. Fixtures the API
+// server refuses as invalid before admission, in both namespaces alike,
+// are listed, and may be no more than 1%.
 func TestPodSecurityAdmissionFixtures(t *testing.T) {
 	root, err := psatestdata.Root()
 	if err != nil {
