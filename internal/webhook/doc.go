@@ -23,7 +23,14 @@
 // `deployments.apps "web" is forbidden: violates kubestride policy
 // "restricted:latest": allowPrivilegeEscalation != false (container "app"
 // must set securityContext.allowPrivilegeEscalation=false), ...`, a warning
-// or audit annotation `would violate kubestride policy ...`.
+// or audit annotation `would violate kubestride policy ...`. The controls
+// come in Pod Security Admission's order (baseline, then restricted, each by
+// check ID). One difference is kept: at restricted, a pod that breaks a
+// baseline control which a restricted control replaces is named by the
+// baseline control, as the scan reports it (`hostPath volumes (volume
+// "data")` where Pod Security Admission says `restricted volume types
+// (volume "data" uses restricted volume type "hostPath")`, `non-default
+// capabilities` for `unrestricted capabilities`); the verdict is the same.
 //
 // # Exemptions
 //

@@ -14,6 +14,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/pod-security-admission/api"
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/config"
@@ -267,8 +268,9 @@ func (s *Server) evaluate(ctx context.Context, b binding, obj *object.Object, wi
 		}
 		v.violations = append(v.violations, f)
 	}
-	// Pod Security Admission lists its controls by check ID; the
-	// Pod Security Standards come first, then kubestride's own checks.
+	// Pod Security Admission lists its baseline controls by check ID,
+	// then its restricted ones; the Pod Security Standards come first,
+	// then kubestride's own checks.
 	slices.SortStableFunc(v.violations, func(a, b report.Finding) int {
 		ka, kb := messageKey(&a), messageKey(&b)
 		return strings.Compare(ka, kb)
@@ -276,11 +278,17 @@ func (s *Server) evaluate(ctx context.Context, b binding, obj *object.Object, wi
 	return v
 }
 
+// messageKey orders the violations as Pod Security Admission orders its
+// controls (baseline first, restricted after, each by check ID), then
+// kubestride's own checks by ID.
 func messageKey(f *report.Finding) string {
 	if f.PSS != nil {
-		return "0" + f.PSS.Check
+		if f.PSS.Level == string(api.LevelBaseline) {
+			return "0" + f.PSS.Check
+		}
+		return "1" + f.PSS.Check
 	}
-	return "1" + string(f.ID)
+	return "2" + string(f.ID)
 }
 
 // causes names each violation's check and field, for clients that read the

@@ -80,6 +80,9 @@ func TestEnforceEqualsPodSecurityAdmission(t *testing.T) {
 	}{
 		{"strict", badPod, api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}},
 		{"strict", restrictedPod, api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}},
+		// Baseline and restricted controls both violated: PSA names the
+		// baseline ones first.
+		{"strict", privilegedPod, api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}},
 		{"base", privilegedPod, api.LevelVersion{Level: api.LevelBaseline, Version: api.MajorMinorVersion(1, 30)}},
 		{"base", badPod, api.LevelVersion{Level: api.LevelBaseline, Version: api.MajorMinorVersion(1, 30)}},
 	} {
