@@ -23,7 +23,7 @@
 // highest concurrency with the webhook at most 1.6 times the p99 without,
 // no error.
 //
-//	go run ./hack/admissionbench [-n 2000] [-concurrency 1,50] [-pairs 3] [-kubestride PATH]
+//	go run ./hack/admissionbench [-n 2000] [-concurrency 1,50] [-pairs 3] [-kubestride PATH] [-cpuprofile FILE]
 //
 // It needs the binaries hack/cluster-bins.sh builds (KUBESTRIDE_CLUSTER_BINS
 // or the cache).
@@ -104,11 +104,15 @@ var nsLabels = map[string]string{
 	"kubestride.io/warn":    "restricted-plus",
 }
 
+// cpuProfile is the file the webhook writes its CPU profile to, if any.
+var cpuProfile string
+
 func main() {
 	n := flag.Int("n", 2000, "pod creates per run")
 	conc := flag.String("concurrency", "1,50", "concurrencies, comma-separated; the p99 target applies to the last")
 	pairs := flag.Int("pairs", 3, "pairs of runs (without the webhook, then with it) per concurrency")
 	ks := flag.String("kubestride", "", "kubestride binary (default: build ./cmd/kubestride)")
+	flag.StringVar(&cpuProfile, "cpuprofile", "", "write the webhook process's CPU profile to this file (when it stops)")
 	flag.Parse()
 	var cs []int
 	for _, s := range strings.Split(*conc, ",") {
@@ -232,6 +236,9 @@ func run(n int, concurrencies []int, pairs int, ks string) (bool, error) {
 	defer logFile.Close()
 	hook := exec.Command(ks, "webhook", "--tls-cert-file", certFile, "--tls-private-key-file", keyFile,
 		"--listen", addr, "--config", cfgFile, "--kubeconfig", c.Kubeconfig, "--log-format", "text")
+	if cpuProfile != "" {
+		hook.Args = append(hook.Args, "--cpuprofile", cpuProfile)
+	}
 	hook.Stdout, hook.Stderr = logFile, logFile
 	hook.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := hook.Start(); err != nil {
