@@ -38,7 +38,7 @@ func decodeObject(raw []byte, gvk metav1.GroupVersionKind, ns string) (*object.O
 		obj.Meta = &m.Metadata
 		obj.Raw = raw
 	} else {
-		if err := json.Unmarshal(raw, typed); err != nil {
+		if err := json.Unmarshal(withoutManagedFields(raw), typed); err != nil {
 			return nil, fmt.Errorf("%s: %w", gvk.Kind, err)
 		}
 		accessor, ok := typed.(metav1.ObjectMetaAccessor)
