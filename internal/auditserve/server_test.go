@@ -26,10 +26,10 @@ import (
 	"testing"
 	"time"
 
-	. "github.com/kubestride/kubestride/internal/auditlog/auditlogtest"
 	"github.com/kubestride/kubestride/internal/auditlog"
-	_ "github.com/kubestride/kubestride/internal/checks"
+	. "github.com/kubestride/kubestride/internal/auditlog/auditlogtest"
 	"github.com/kubestride/kubestride/internal/check"
+	_ "github.com/kubestride/kubestride/internal/checks"
 	"github.com/kubestride/kubestride/internal/config"
 )
 
