@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -113,5 +114,45 @@ func TestAuditLogTickCoveredTracks(t *testing.T) {
 	got = runLive(t, "auditlog-binding-covered-tracks", opts, create(0), step{Tick: 2 * time.Hour}, del(2*time.Hour+time.Minute))
 	if diff := cmp.Diff([][]auditFinding{nil, nil}, got); diff != "" {
 		t.Errorf("a binding past the window is forgotten (-want +got):\n%s", diff)
+	}
+}
+
+// TestAuditLogTickEvicts: on a live stream without further events, a tick
+// past the windows leaves the cross-event checks holding nothing.
+func TestAuditLogTickEvicts(t *testing.T) {
+	opts := auditlog.Options{ForbiddenThreshold: 3, ForbiddenWindow: time.Minute, CoverWindow: time.Hour}.WithDefaults()
+	decode := func(e E) *auditlog.Event {
+		var ev auditlog.Event
+		if err := auditlog.Decode([]byte(e.Line()), &ev); err != nil {
+			t.Fatal(err)
+		}
+		return &ev
+	}
+	drop := func(check.Finding) {}
+
+	c, _ := check.Default().Get("auditlog-forbidden-burst")
+	fb := c.(auditlog.Detection).NewDetector(opts).(*forbiddenBursts)
+	for i := range 1000 {
+		fb.Observe(decode(E{User: fmt.Sprint("user", i), Verb: "get", Resource: "pods", Code: 403}), drop)
+	}
+	fb.Tick(Base.Add(30*time.Second), drop)
+	if len(fb.by) != 1000 {
+		t.Errorf("within the window %d principals are kept, want 1000", len(fb.by))
+	}
+	fb.Tick(Base.Add(2*time.Minute), drop)
+	if len(fb.by) != 0 || len(fb.order) != 0 {
+		t.Errorf("past the window %d principals are kept (%d in order), want 0", len(fb.by), len(fb.order))
+	}
+
+	c, _ = check.Default().Get("auditlog-binding-covered-tracks")
+	ct := c.(auditlog.Detection).NewDetector(opts).(*coveredTracks)
+	for i := range 100 {
+		name := fmt.Sprint("b", i)
+		ct.Observe(decode(E{User: "alice", Verb: "create", Resource: "clusterrolebindings", Group: rbacGroup, Name: name, Code: 201,
+			Req: crb(name, "view", `[{"kind":"User","name":"bob"}]`)}), drop)
+	}
+	ct.Tick(Base.Add(2*time.Hour), drop)
+	if len(ct.live) != 0 || len(ct.byUser) != 0 {
+		t.Errorf("past the window %d bindings and %d subjects are kept, want 0", len(ct.live), len(ct.byUser))
 	}
 }
