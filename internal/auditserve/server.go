@@ -96,6 +96,9 @@ type Server struct {
 	engine      *auditlog.Engine
 	windowCount int
 	closed      bool
+	// latest is the latest event time seen, and seenAt the clock's time
+	// then: windows close on the API server's clock, not this one.
+	latest, seenAt time.Time
 }
 
 // New prepares a Server: it reads the certificate (an error when it does
@@ -302,6 +305,9 @@ func (s *Server) observe(events []auditlog.Event) {
 			stage = "other"
 		}
 		s.metrics.events.add(1, stage)
+		if t := e.StageTime; t.After(s.latest) {
+			s.latest, s.seenAt = t, s.now()
+		}
 		s.engine.Observe(e, auditlog.Position{})
 		s.windowCount++
 		if s.windowCount >= s.opts.MaxWindowEvents {
@@ -320,8 +326,16 @@ func (s *Server) Tick() {
 	}
 }
 
+// tickLocked closes the window at the API server's time: the latest event
+// time seen plus the time passed since, so that a clock skew between the
+// API server and this server does not expire the checks' state early or
+// late.
 func (s *Server) tickLocked() {
-	s.engine.Tick(s.now())
+	now := s.now()
+	if !s.latest.IsZero() {
+		now = s.latest.Add(now.Sub(s.seenAt))
+	}
+	s.engine.Tick(now)
 	s.windowCount = 0
 	s.metrics.windowEvents.Store(0)
 	s.metrics.windows.Add(1)

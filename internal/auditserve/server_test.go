@@ -427,3 +427,23 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestWindowsOnTheAPIServersClock: the windows close at the API server's
+// time (the latest event's, plus the time passed since), so a server whose
+// clock is days ahead does not forget a burst between two batches.
+func TestWindowsOnTheAPIServersClock(t *testing.T) {
+	clock := Base.Add(5 * 24 * time.Hour)
+	s, log := newServer(t, Options{Now: func() time.Time { return clock },
+		Detect: auditlog.Options{ForbiddenThreshold: 3, ForbiddenWindow: time.Minute}})
+	deny := func(at time.Duration) E {
+		return E{User: "mallory", Verb: "list", Resource: "secrets", NS: fmt.Sprint("ns", at), Code: 403, At: at}
+	}
+	post(t, s.Handler(), "application/json", batch(false, deny(0), deny(time.Second)))
+	clock = clock.Add(2 * time.Second)
+	s.Tick()
+	post(t, s.Handler(), "application/json", batch(false, deny(3*time.Second), deny(4*time.Second)))
+	s.Tick()
+	if !hasFinding(t, log, "auditlog-forbidden-burst", "user:mallory") {
+		t.Errorf("the burst across two batches was not reported:\n%s", log)
+	}
+}
