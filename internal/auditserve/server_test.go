@@ -447,3 +447,44 @@ func TestWindowsOnTheAPIServersClock(t *testing.T) {
 		t.Errorf("the burst across two batches was not reported:\n%s", log)
 	}
 }
+
+// TestCertificateReload: a renewed certificate written over the files is
+// served without a restart.
+func TestCertificateReload(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile, pool1 := keyCert(t, dir)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{CertFile: certFile, KeyFile: keyFile, Listener: ln, CertInterval: time.Millisecond,
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	get := func(pool *x509.CertPool) error {
+		c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, DisableKeepAlives: true}, Timeout: 5 * time.Second}
+		resp, err := c.Get("https://" + ln.Addr().String() + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	waitFor(t, func() bool { return get(pool1) == nil })
+	// A new pair in the same files, a second later (modification times).
+	_, _, pool2 := keyCert(t, dir)
+	later := time.Now().Add(time.Second)
+	for _, f := range []string{certFile, keyFile} {
+		if err := os.Chtimes(f, later, later); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, func() bool { return get(pool2) == nil })
+	if err := get(pool1); err == nil {
+		t.Error("the old certificate is still served")
+	}
+}
