@@ -216,7 +216,7 @@ current-context: anonymous
 	}
 
 	// The report, from the log file.
-	code, out, errOut := runCLI("auditlog", "report", cluster.AuditLog, "-f", "json",
+	code, reportOut, errOut := runCLI("auditlog", "report", cluster.AuditLog, "-f", "json",
 		"--forbidden-threshold", strconv.Itoa(forbiddenThreshold), "--forbidden-window", forbiddenWindow.String())
 	if code != 1 {
 		t.Fatalf("auditlog report exited %d, want 1 (findings at or above high):\n%s", code, errOut)
@@ -224,8 +224,8 @@ current-context: anonymous
 	var rep struct {
 		Findings []reportFinding `json:"findings"`
 	}
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("report: %v\n%s", err, out)
+	if err := json.Unmarshal([]byte(reportOut), &rep); err != nil {
+		t.Fatalf("report: %v\n%s", err, reportOut)
 	}
 	has := func(id, principal, part string) *reportFinding {
 		for i, f := range rep.Findings {
@@ -263,7 +263,7 @@ current-context: anonymous
 	}
 
 	// Who deleted the binding, when, from where, with what client.
-	code, out, errOut = runCLI("auditlog", "query", cluster.AuditLog, "--verb", "delete", "--resource", "clusterrolebindings", "--name", "eve-admin", "-f", "json")
+	code, out, errOut := runCLI("auditlog", "query", cluster.AuditLog, "--verb", "delete", "--resource", "clusterrolebindings", "--name", "eve-admin", "-f", "json")
 	if code != 0 {
 		t.Fatalf("auditlog query exited %d: %s", code, errOut)
 	}
@@ -367,7 +367,11 @@ current-context: anonymous
 	}
 
 	// The secret's value is in no output.
-	for name, s := range map[string]string{"report": out, "serve log": serveLog.String()} {
+	_, secretEvents, _ := runCLI("auditlog", "query", cluster.AuditLog, "--resource", "secrets", "-f", "json")
+	if !strings.Contains(secretEvents, `"name":"db"`) {
+		t.Errorf("the query of secrets found no event about the secret db:\n%s", secretEvents)
+	}
+	for name, s := range map[string]string{"report": reportOut, "query": secretEvents, "serve log": serveLog.String()} {
 		for _, v := range []string{"hunter2-e2e", base64.StdEncoding.EncodeToString([]byte("hunter2-e2e"))} {
 			if strings.Contains(s, v) {
 				t.Errorf("the %s holds the secret's value", name)
