@@ -11,4 +11,7 @@
 //
 // Engine is the streaming API: it takes events one at a time, from files or
 // from a live source, and keeps bounded state (time windows, capped maps).
+// A live source (kubestride auditlog serve, package auditserve) calls
+// Engine.Tick to close the checks' windows as it runs, so that findings are
+// reported then and expired state is dropped even when no event comes.
 package auditlog

@@ -49,6 +49,16 @@ type Detector interface {
 	Flush(emit func(check.Finding))
 }
 
+// A Ticker is a Detector that can report before the end of a stream, for
+// a live one (kubestride auditlog serve): Tick emits the findings whose
+// window has closed by now (a clock time, comparable with the events'
+// times) and forgets the state that now has expired. A detector whose
+// findings summarise the stream (one per principal) emits, at each tick,
+// the summary of the events since the last tick, and starts again.
+type Ticker interface {
+	Tick(now time.Time, emit func(check.Finding))
+}
+
 // Detection is a check of an audit log: a check.Check in the catalogue
 // (its Run finds nothing in an inventory) that makes a Detector per stream.
 type Detection interface {
@@ -124,6 +134,22 @@ func (en *Engine) Observe(ev *Event, pos Position) {
 	}
 	for _, r := range en.dets {
 		r.d.Observe(ev, func(f check.Finding) { en.emit(r.id, f) })
+	}
+}
+
+// Tick closes the windows of the checks at now: a Ticker's Tick, and the
+// Flush of a detector that is none (its findings then cover the events
+// since the last tick). A live stream calls it on a timer, and after a
+// number of events, so that findings are reported while it runs and the
+// state of the checks stays bounded by time and by count.
+func (en *Engine) Tick(now time.Time) {
+	for _, r := range en.dets {
+		emit := func(f check.Finding) { en.emit(r.id, f) }
+		if t, ok := r.d.(Ticker); ok {
+			t.Tick(now, emit)
+		} else {
+			r.d.Flush(emit)
+		}
 	}
 }
 

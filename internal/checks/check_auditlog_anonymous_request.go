@@ -7,8 +7,9 @@ package checks
 // anonymously are passed over.
 //
 // Inspected: completed requests by system:anonymous (but for /healthz,
-// /livez, /readyz and /version) and every request answered 401; one
-// finding per source address and user agent.
+// /livez, /readyz and /version) and every request answered 401 (a failed
+// authentication is audited at the ResponseStarted stage only, without a
+// user); one finding per source address and user agent.
 
 import (
 	"fmt"
@@ -32,11 +33,14 @@ func init() {
 		},
 	}, func(auditlog.Options) auditlog.Detector {
 		return newGrouped(func(e *auditlog.Event) (string, string, string, bool) {
-			if !completed(e) {
+			// A failed authentication is audited at ResponseStarted
+			// only, without a user.
+			failedAuthn := e.Stage == "ResponseStarted" && e.User.Username == ""
+			if !completed(e) && !failedAuthn {
 				return "", "", "", false
 			}
 			unauthorized := e.HasStatus && e.Code == 401
-			anonymous := e.User.Username == "system:anonymous" && !healthEndpoint(e.RequestURI)
+			anonymous := completed(e) && e.User.Username == "system:anonymous" && !healthEndpoint(e.RequestURI)
 			if !unauthorized && !anonymous {
 				return "", "", "", false
 			}

@@ -164,4 +164,9 @@ func (d *coveredTracks) prune(now time.Time) {
 	}
 }
 
+// Tick forgets the bindings created longer than the window before now, on
+// a live stream where no event may come to prune them; findings are made
+// as deletions are seen.
+func (d *coveredTracks) Tick(now time.Time, _ func(check.Finding)) { d.prune(now) }
+
 func (d *coveredTracks) Flush(func(check.Finding)) { d.live, d.byUser = map[string]*liveBinding{}, nil }

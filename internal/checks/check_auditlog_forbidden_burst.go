@@ -9,7 +9,10 @@ package checks
 // window (auditlog report --forbidden-window, default 1 minute); a burst is
 // --forbidden-threshold denials (default 20) within it. One finding per
 // principal, counting its bursts. State per principal is the times of its
-// last threshold denials.
+// last threshold denials. On a live stream, each tick reports the bursts
+// seen since the last one (a burst still going on is reported again, as
+// continued, with its further denials) and forgets the principals whose
+// last denial is older than the window.
 
 import (
 	"fmt"
@@ -54,6 +57,7 @@ type denials struct {
 	inRun  int
 	trail  auditlog.Trail
 	notes  []string
+	last   time.Time // the latest denial
 }
 
 func (d *forbiddenBursts) Observe(e *auditlog.Event, _ func(check.Finding)) {
@@ -71,6 +75,9 @@ func (d *forbiddenBursts) Observe(e *auditlog.Event, _ func(check.Finding)) {
 		d.order = append(d.order, who)
 	}
 	at := e.Time()
+	if at.After(p.last) {
+		p.last = at
+	}
 	if len(p.times) < d.threshold {
 		p.times = append(p.times, at)
 	} else {
@@ -104,15 +111,43 @@ func (d *forbiddenBursts) Observe(e *auditlog.Event, _ func(check.Finding)) {
 
 func (d *forbiddenBursts) Flush(emit func(check.Finding)) {
 	for _, who := range d.order {
-		p := d.by[who]
-		if p.bursts == 0 {
-			continue
+		if p := d.by[who]; p.bursts > 0 {
+			emit(d.finding(who, p))
 		}
-		emit(check.Finding{AuditTrail: p.trail.Subject(), Reason: "authorization denials in a burst",
-			Detail: fmt.Sprintf("%s was denied %d or more times within %s, %d %s (%d denials in the longest; %s)",
-				who, d.threshold, d.window, p.bursts, map[bool]string{true: "time", false: "times"}[p.bursts == 1], p.peak, joinNotes(p.notes))})
 	}
 	d.by, d.order = map[string]*denials{}, nil
+}
+
+func (d *forbiddenBursts) finding(who string, p *denials) check.Finding {
+	if p.bursts == 0 {
+		return check.Finding{AuditTrail: p.trail.Subject(), Reason: "authorization denials in a burst",
+			Detail: fmt.Sprintf("%s was denied %d more times in a burst already reported (%d or more denials within %s; %d in it so far)",
+				who, p.trail.Count, d.threshold, d.window, p.inRun)}
+	}
+	return check.Finding{AuditTrail: p.trail.Subject(), Reason: "authorization denials in a burst",
+		Detail: fmt.Sprintf("%s was denied %d or more times within %s, %d %s (%d denials in the longest; %s)",
+			who, d.threshold, d.window, p.bursts, map[bool]string{true: "time", false: "times"}[p.bursts == 1], p.peak, joinNotes(p.notes))}
+}
+
+// Tick reports the principals with denials in a burst since the last tick
+// and forgets those whose last denial is older than the window.
+func (d *forbiddenBursts) Tick(now time.Time, emit func(check.Finding)) {
+	kept := d.order[:0]
+	for _, who := range d.order {
+		p := d.by[who]
+		if p.trail.Count > 0 {
+			emit(d.finding(who, p))
+			p.trail = auditlog.Trail{Principal: who}
+			p.bursts, p.peak, p.notes = 0, 0, nil
+		}
+		if now.Sub(p.last) > d.window {
+			delete(d.by, who)
+			continue
+		}
+		kept = append(kept, who)
+	}
+	clear(d.order[len(kept):])
+	d.order = kept
 }
 
 func joinNotes(n []string) string {

@@ -226,10 +226,13 @@ func TestAuditLogAnonymousRequest(t *testing.T) {
 			{User: "system:anonymous", Verb: "get", URI: "/apis", IP: "203.0.113.9", UA: "curl/8.5.0", At: time.Second},
 			{User: "system:anonymous", Verb: "get", URI: "/healthz", IP: "10.0.0.2", UA: "kube-probe/1.37"},
 			{Verb: "list", URI: "/api/v1/pods", IP: "198.51.100.4", UA: "kubectl/v1.37.2", Code: 401},
+			// The API server audits a failed authentication at
+			// ResponseStarted only, without a user.
+			{Verb: "list", URI: "/api/v1/secrets", IP: "198.51.100.4", UA: "kubectl/v1.37.2", Code: 401, Stage: "ResponseStarted", At: time.Second},
 		},
 		want: []auditFinding{
 			{"anonymous from 203.0.113.9", 2, "requests without valid credentials", `anonymous from 203.0.113.9 with user agent "curl/8.5.0" made 2 requests without valid credentials 2 times between 2026-11-27T10:00:00Z and 2026-11-27T10:00:01Z (anonymous get /api/v1/namespaces/kube-system/secrets, anonymous get /apis)`, 0},
-			{"unauthenticated from 198.51.100.4", 1, "requests without valid credentials", `unauthenticated from 198.51.100.4 with user agent "kubectl/v1.37.2" made 1 request without valid credentials at 2026-11-27T10:00:00Z (401 list /api/v1/pods)`, 0},
+			{"unauthenticated from 198.51.100.4", 2, "requests without valid credentials", `unauthenticated from 198.51.100.4 with user agent "kubectl/v1.37.2" made 2 requests without valid credentials 2 times between 2026-11-27T10:00:00Z and 2026-11-27T10:00:01Z (401 list /api/v1/pods, 401 list /api/v1/secrets)`, 0},
 		},
 	}})
 }

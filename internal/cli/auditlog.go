@@ -27,7 +27,7 @@ directory of them, or - for standard input. A rotated set (audit.log,
 audit-2026-11-27T10-00-00.000.log, audit-2026-11-26T10-00-00.000.log.gz) is read oldest
 first, whatever order the files are given in.`,
 	}
-	cmd.AddCommand(newAuditLogQueryCommand(s), newAuditLogReportCommand(s))
+	cmd.AddCommand(newAuditLogQueryCommand(s), newAuditLogReportCommand(s), newAuditLogServeCommand(s))
 	return cmd
 }
 
