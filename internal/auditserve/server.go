@@ -18,6 +18,7 @@ import (
 	"github.com/kubestride/kubestride/internal/auditlog"
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/config"
+	"github.com/kubestride/kubestride/internal/servecert"
 )
 
 // Defaults of Options.
@@ -85,7 +86,7 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	metrics metrics
-	certs   *certReloader
+	certs   *servecert.Reloader
 	mux     *http.ServeMux
 	ready   atomic.Bool
 	metas   map[check.ID]check.Meta
@@ -161,7 +162,7 @@ func New(opts Options) (*Server, error) {
 		return nil, errors.New("auditlog serve: the configuration leaves no audit-log check to run")
 	}
 	s.engine = auditlog.NewEngine(checks, opts.Detect, s.report)
-	certs, err := newCertReloader(opts.CertFile, opts.KeyFile, opts.CertInterval, s.log)
+	certs, err := servecert.NewReloader(opts.CertFile, opts.KeyFile, opts.CertInterval, s.log)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/config"
 	"github.com/kubestride/kubestride/internal/inventory"
+	"github.com/kubestride/kubestride/internal/servecert"
 )
 
 // Defaults of Options.
@@ -90,7 +91,7 @@ type Server struct {
 	metrics   *Metrics
 	policies  *policies
 	cluster   *clusterState
-	certs     *certReloader
+	certs     *servecert.Reloader
 	templates *inventory.PodTemplates
 	singles   sync.Pool // of *inventory.Inventory
 	bufs      sync.Pool // of *bytes.Buffer
@@ -151,7 +152,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	certs, err := newCertReloader(opts.CertFile, opts.KeyFile, opts.CertInterval, log)
+	certs, err := servecert.NewReloader(opts.CertFile, opts.KeyFile, opts.CertInterval, log)
 	if err != nil {
 		return nil, fmt.Errorf("webhook: %w", err)
 	}

@@ -1,4 +1,4 @@
-package webhook
+package servecert
 
 import (
 	"crypto/tls"
@@ -10,13 +10,13 @@ import (
 	"time"
 )
 
-// certReloader serves the certificate and key read from two files, and
+// Reloader serves the certificate and key read from two files, and
 // reads them again when either changes, so a renewed certificate (a
 // cert-manager rotation, a Secret update) is used without a restart. The
 // files are looked at, at most once per interval, when a TLS handshake asks
 // for the certificate; a pair that does not load keeps the previous one in
 // service and is logged.
-type certReloader struct {
+type Reloader struct {
 	certFile, keyFile string
 	interval          time.Duration
 	log               *slog.Logger
@@ -44,10 +44,10 @@ func stampOf(file string) (fileStamp, error) {
 	return fileStamp{mod: fi.ModTime(), size: fi.Size()}, nil
 }
 
-// newCertReloader loads the pair once: a pair that does not load is an
+// NewReloader loads the pair once: a pair that does not load is an
 // error at start.
-func newCertReloader(certFile, keyFile string, interval time.Duration, log *slog.Logger) (*certReloader, error) {
-	r := &certReloader{certFile: certFile, keyFile: keyFile, interval: interval, log: log, now: time.Now}
+func NewReloader(certFile, keyFile string, interval time.Duration, log *slog.Logger) (*Reloader, error) {
+	r := &Reloader{certFile: certFile, keyFile: keyFile, interval: interval, log: log, now: time.Now}
 	if err := r.load(); err != nil {
 		return nil, err
 	}
@@ -55,7 +55,7 @@ func newCertReloader(certFile, keyFile string, interval time.Duration, log *slog
 	return r, nil
 }
 
-func (r *certReloader) load() error {
+func (r *Reloader) load() error {
 	cs, err := stampOf(r.certFile)
 	if err != nil {
 		return fmt.Errorf("tls certificate: %w", err)
@@ -74,14 +74,14 @@ func (r *certReloader) load() error {
 }
 
 // GetCertificate is tls.Config.GetCertificate.
-func (r *certReloader) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+func (r *Reloader) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 	r.maybeReload()
 	return r.cert.Load(), nil
 }
 
 // maybeReload reads the files again when the interval has passed since the
 // last look and either file changed.
-func (r *certReloader) maybeReload() {
+func (r *Reloader) maybeReload() {
 	now := r.now().UnixNano()
 	last := r.checked.Load()
 	if now-last < int64(r.interval) || !r.checked.CompareAndSwap(last, now) {
