@@ -91,7 +91,7 @@ func (e *Evaluator) EvaluateWith(ctx context.Context, obj *object.Object, with [
 	if around == nil {
 		around = single
 	}
-	j := joiner{cfg: e.cfg, now: now, notes: map[string]bool{}, interned: newInterner(), pss: map[check.PSS]*check.PSS{}}
+	j := joiner{cfg: e.cfg, now: now, notes: map[string]bool{}, pss: map[check.PSS]*check.PSS{}}
 	for i, c := range e.checks {
 		res := runOne(ctx, c, single, e.check)
 		if res.err != "" {

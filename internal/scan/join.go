@@ -22,7 +22,8 @@ type joiner struct {
 	now     time.Time
 	notices []report.Notice
 	notes   map[string]bool
-	// interned shares the many repeated messages and field paths.
+	// interned shares the many repeated messages and field paths; nil
+	// shares nothing.
 	interned *interner
 	// pss shares the few distinct PSS references.
 	pss map[check.PSS]*check.PSS
@@ -96,7 +97,14 @@ type objectRef struct {
 	rank int32
 }
 
-func (j *joiner) intern(s string) string { return j.interned.intern(s) }
+// intern shares s when the joiner has an interner; one that joins the
+// findings of a single object (Evaluator) has none, as they repeat little.
+func (j *joiner) intern(s string) string {
+	if j.interned == nil {
+		return s
+	}
+	return j.interned.intern(s)
+}
 
 // interner shares repeated strings through a table of internSlots strings
 // indexed by their hash: a string that comes back while its slot holds it

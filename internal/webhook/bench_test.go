@@ -45,6 +45,8 @@ func BenchmarkHandler(b *testing.B) {
 	}{
 		{"restricted-violating-pod", badPod, false},
 		{"clean-deployment", cleanDeployment, true},
+		// As the API server sends a pod: defaulted, with managedFields.
+		{"apiserver-pod", managedPod, true},
 	} {
 		body := reviewBody(b, request(b, admissionv1.Create, "apps", tc.manifest))
 		// Once, to check the answer.

@@ -76,7 +76,7 @@ func (s *scanner) findMember(key string) (start, end int, ok bool) {
 		if !s.value(0) {
 			return 0, 0, false
 		}
-		if plain && k == key {
+		if plain && string(k) == key {
 			if start >= 0 {
 				return 0, 0, false // a duplicate: leave such input alone
 			}
@@ -113,7 +113,7 @@ func (s *scanner) memberSpan(key string) (from, to int, ok bool) {
 			return 0, 0, false
 		}
 		ve := s.i
-		if k == key {
+		if string(k) == key {
 			found++
 			if prevEnd >= 0 {
 				from, to = prevEnd, ve // ", key: value"
@@ -139,11 +139,12 @@ func (s *scanner) memberSpan(key string) (from, to int, ok bool) {
 	}
 }
 
-// str reads a string and returns its text when it holds no escape.
-func (s *scanner) str() (text string, plain, ok bool) {
+// str reads a string and returns its text, which aliases the input, when
+// it holds no escape.
+func (s *scanner) str() (text []byte, plain, ok bool) {
 	s.ws()
 	if s.i >= len(s.b) || s.b[s.i] != '"' {
-		return "", false, false
+		return nil, false, false
 	}
 	s.i++
 	start := s.i
@@ -151,21 +152,21 @@ func (s *scanner) str() (text string, plain, ok bool) {
 	for s.i < len(s.b) {
 		switch c := s.b[s.i]; {
 		case c == '"':
-			text = string(s.b[start:s.i])
+			text = s.b[start:s.i]
 			s.i++
 			return text, plain, true
 		case c == '\\':
 			plain = false
 			if !s.escape() {
-				return "", false, false
+				return nil, false, false
 			}
 		case c < 0x20:
-			return "", false, false
+			return nil, false, false
 		default:
 			s.i++
 		}
 	}
-	return "", false, false
+	return nil, false, false
 }
 
 // escape skips a backslash escape, by JSON's grammar.
