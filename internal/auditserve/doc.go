@@ -19,8 +19,9 @@
 // each window's close, and cap the principals and bindings they follow. So
 // the server's memory is bounded whatever the rate and duration of the
 // stream. Windows close on the API server's clock (the latest event's time
-// plus the time passed since it arrived), whatever the skew of this one. A finding is made live, never only at shutdown; at shutdown the
-// open window is closed too.
+// plus the time passed since it arrived), whatever the skew of this one.
+// A finding is made live, never only at shutdown; at shutdown the open
+// window is closed too.
 //
 // Replicas. Each batch goes to one replica; the API server's batching is
 // the queue, and a replica sees only the events of its batches. A
