@@ -25,12 +25,13 @@
 // must set securityContext.allowPrivilegeEscalation=false), ...`, a warning
 // or audit annotation `would violate kubestride policy ...`. The controls
 // come in Pod Security Admission's order (baseline, then restricted, each by
-// check ID). One difference is kept: at restricted, a pod that breaks a
-// baseline control which a restricted control replaces is named by the
-// baseline control, as the scan reports it (`hostPath volumes (volume
-// "data")` where Pod Security Admission says `restricted volume types
-// (volume "data" uses restricted volume type "hostPath")`, `non-default
-// capabilities` for `unrestricted capabilities`); the verdict is the same.
+// check ID), in its words: at restricted, a pod that breaks a baseline
+// control which a restricted control replaces is reported by the scan under
+// the baseline check (so that exemptions keyed on it hold at every level),
+// but the denial names the restricted control, as Pod Security Admission
+// does (`restricted volume types (volume "data" uses restricted volume type
+// "hostPath")`, not `hostPath volumes (volume "data")`); the status causes
+// keep the checks' IDs.
 //
 // # Exemptions
 //

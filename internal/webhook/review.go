@@ -20,6 +20,7 @@ import (
 	"github.com/kubestride/kubestride/internal/config"
 	"github.com/kubestride/kubestride/internal/inventory"
 	"github.com/kubestride/kubestride/internal/object"
+	"github.com/kubestride/kubestride/internal/pss"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/scan"
 )
@@ -49,6 +50,9 @@ type verdict struct {
 	// violations are the counted findings, in message order.
 	violations []report.Finding
 	errs       []report.Error
+	// worded is, by restricted control that replaces baseline ones, Pod
+	// Security Admission's text for it (see wordAsPSA).
+	worded map[string]string
 }
 
 // allowed reports whether the policy allows the object.
@@ -58,7 +62,19 @@ func (v *verdict) allowed() bool { return len(v.violations) == 0 && len(v.errs) 
 // control or check as "reason (detail)", joined with ", ".
 func (v *verdict) detail() string {
 	var b strings.Builder
+	said := map[string]bool{}
 	for i, f := range v.violations {
+		if f.PSS != nil && v.worded[f.PSS.Check] != "" {
+			if said[f.PSS.Check] {
+				continue
+			}
+			said[f.PSS.Check] = true
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(v.worded[f.PSS.Check])
+			continue
+		}
 		if i > 0 {
 			b.WriteString(", ")
 		}
@@ -201,7 +217,7 @@ func (s *Server) judge(ctx context.Context, r *review) {
 			}
 		}
 		if verdicts[m] == nil {
-			verdicts[m] = s.evaluate(ctx, b, obj, with, around, r.now)
+			verdicts[m] = s.evaluate(ctx, b, obj, inv, with, around, r.now)
 		}
 	}
 
@@ -259,7 +275,7 @@ func (s *Server) record(req *admissionv1.AdmissionRequest, m Mode, v *verdict) {
 }
 
 // evaluate judges obj by the binding b with the scan's own checks.
-func (s *Server) evaluate(ctx context.Context, b binding, obj *object.Object, with []*object.Object, around *inventory.Inventory, now time.Time) *verdict {
+func (s *Server) evaluate(ctx context.Context, b binding, obj *object.Object, inv *inventory.Inventory, with []*object.Object, around *inventory.Inventory, now time.Time) *verdict {
 	findings, errs := b.p.evaluator(b.version).EvaluateWith(ctx, obj, with, around, now)
 	v := &verdict{b: b, errs: errs}
 	for _, f := range findings {
@@ -275,7 +291,44 @@ func (s *Server) evaluate(ctx context.Context, b binding, obj *object.Object, wi
 		ka, kb := messageKey(&a), messageKey(&b)
 		return strings.Compare(ka, kb)
 	})
+	v.worded = wordAsPSA(v.violations, inv)
 	return v
+}
+
+// wordAsPSA returns Pod Security Admission's text for each restricted
+// control among the violations that replaces baseline controls
+// (capabilities, seccomp, volume types). The scan reports a pod that breaks
+// the replaced baseline control under the baseline check's ID and words
+// (so that --check and exemptions keyed on it hold at every level), where
+// Pod Security Admission names only the restricted control; the denial
+// names it as Pod Security Admission does, by running that control on the
+// pod. The findings themselves (and the status causes) keep their IDs.
+func wordAsPSA(violations []report.Finding, inv *inventory.Inventory) map[string]string {
+	var out map[string]string
+	for i := range violations {
+		p := violations[i].PSS
+		if p == nil || p.Level != string(api.LevelRestricted) || out[p.Check] != "" {
+			continue
+		}
+		version, err := api.ParseVersion(p.Version)
+		if err != nil {
+			continue
+		}
+		ctl, ok := pss.For(api.LevelVersion{Level: api.LevelRestricted, Version: version}).Control(p.Check)
+		if !ok || len(ctl.Overrides) == 0 {
+			continue
+		}
+		for _, w := range inv.Workloads {
+			if r := ctl.Check(w.PodMeta, w.Spec); !r.Allowed {
+				if out == nil {
+					out = map[string]string{}
+				}
+				out[p.Check] = r.ForbiddenReason + " (" + r.ForbiddenDetail + ")"
+				break
+			}
+		}
+	}
+	return out
 }
 
 // messageKey orders the violations as Pod Security Admission orders its

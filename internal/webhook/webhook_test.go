@@ -37,6 +37,23 @@ spec:
     securityContext: {privileged: true}
 `
 
+const replacedControlsPod = `apiVersion: v1
+kind: Pod
+metadata: {name: replaced}
+spec:
+  securityContext: {runAsNonRoot: true, seccompProfile: {type: Unconfined}}
+  volumes:
+  - {name: host, hostPath: {path: /var/log}}
+  - {name: disk, gcePersistentDisk: {pdName: data}}
+  containers:
+  - name: app
+    image: app:1.0
+    securityContext: {allowPrivilegeEscalation: false, capabilities: {add: [NET_ADMIN], drop: [ALL]}}
+  - name: side
+    image: side:1.0
+    securityContext: {allowPrivilegeEscalation: false, capabilities: {add: [CHOWN]}}
+`
+
 const restrictedPod = `apiVersion: v1
 kind: Pod
 metadata: {name: good}
@@ -85,6 +102,11 @@ func TestEnforceEqualsPodSecurityAdmission(t *testing.T) {
 		{"strict", privilegedPod, api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}},
 		{"base", privilegedPod, api.LevelVersion{Level: api.LevelBaseline, Version: api.MajorMinorVersion(1, 30)}},
 		{"base", badPod, api.LevelVersion{Level: api.LevelBaseline, Version: api.MajorMinorVersion(1, 30)}},
+		// Baseline controls that restricted ones replace (hostPath under
+		// restricted volume types, an added capability under unrestricted
+		// capabilities, an unconfined seccomp profile): PSA names only the
+		// restricted control, for everything it forbids.
+		{"strict", replacedControlsPod, api.LevelVersion{Level: api.LevelRestricted, Version: api.LatestVersion()}},
 	} {
 		req := request(t, admissionv1.Create, tc.ns, tc.manifest)
 		got := send(t, url, c, req)

@@ -75,8 +75,7 @@ func nsName(who string, fx psatestdata.Fixture) string {
 // -version, which the API server's built-in Pod Security Admission judges:
 // the webhook's verdict must equal Pod Security Admission's, and both the
 // fixture's expected outcome. A denial must be worded as Pod Security
-// Admission's too, but for the documented naming of replaced baseline
-// controls (replacedBaselineWording), which is counted. Fixtures the API
+// Admission's too, byte for byte. Fixtures the API
 // server refuses as invalid before admission, in both namespaces alike,
 // are listed, and may be no more than 1%.
 func TestPodSecurityAdmissionFixtures(t *testing.T) {
@@ -145,7 +144,7 @@ func TestPodSecurityAdmissionFixtures(t *testing.T) {
 	type tally struct{ fixtures, agree, psaExpected, hookExpected, sameWords, denied, invalid int }
 	byDir := map[string]*tally{}
 	var total tally
-	var disagreements, wording, replacedWording, invalid []string
+	var disagreements, wording, invalid []string
 	for _, r := range results {
 		dir := string(r.fx.Level) + "/" + r.fx.Version
 		d := byDir[dir]
@@ -187,12 +186,7 @@ func TestPodSecurityAdmissionFixtures(t *testing.T) {
 		case r.ps.allowed != r.fx.Pass:
 			disagreements = append(disagreements, fmt.Sprintf("%s: both %s, the fixture expects %s", file, r.ps, expected(r.fx.Pass)))
 		case !r.ps.allowed && r.hook.detail != r.ps.detail:
-			w := fmt.Sprintf("%s:\n\twebhook: %s\n\tPSA:     %s", file, r.hook.detail, r.ps.detail)
-			if replacedBaselineWording(r.hook.detail, r.ps.detail) {
-				replacedWording = append(replacedWording, w)
-			} else {
-				wording = append(wording, w)
-			}
+			wording = append(wording, fmt.Sprintf("%s:\n\twebhook: %s\n\tPSA:     %s", file, r.hook.detail, r.ps.detail))
 		}
 	}
 
@@ -224,30 +218,9 @@ func TestPodSecurityAdmissionFixtures(t *testing.T) {
 	if len(disagreements) > 0 {
 		t.Errorf("%d disagreements:\n%s", len(disagreements), strings.Join(disagreements, "\n"))
 	}
-	if len(replacedWording) > 0 {
-		t.Logf("%d denials name a baseline control that a restricted control replaces (hostPath volumes, non-default capabilities) where Pod Security Admission names the restricted one (restricted volume types, unrestricted capabilities), as documented", len(replacedWording))
-	}
 	if len(wording) > 0 {
 		t.Errorf("%d denials worded otherwise than Pod Security Admission:\n%s", len(wording), strings.Join(wording, "\n"))
 	}
-}
-
-// replacedBaselineWording reports whether the webhook's denial differs
-// from Pod Security Admission's only as documented: at restricted, the
-// checks report a pod that breaks a baseline control which a restricted
-// control replaces under the baseline control, in its words
-// (internal/checks, runOverridden), so that exemptions keyed on the
-// baseline check keep working; Pod Security Admission words it as the
-// restricted control. A hostPath volume is "hostPath volumes (volume ...)"
-// instead of "restricted volume types (volume ... uses restricted volume
-// type "hostPath")", an added capability "non-default capabilities"
-// instead of "unrestricted capabilities", with the same detail.
-func replacedBaselineWording(hook, psa string) bool {
-	if strings.ReplaceAll(hook, "non-default capabilities (", "unrestricted capabilities (") == psa {
-		return true
-	}
-	return strings.Contains(hook, "hostPath volumes (") && !strings.Contains(hook, "restricted volume types (") &&
-		strings.Contains(psa, "restricted volume types (") && strings.Contains(psa, `"hostPath"`)
 }
 
 func expected(pass bool) string {
