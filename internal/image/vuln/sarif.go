@@ -205,4 +205,3 @@ func messagePackage(text string) (pkg, version, fixed string) {
 	}
 	return pkg, version, fixed
 }
-
