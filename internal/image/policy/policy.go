@@ -252,8 +252,16 @@ type validator struct {
 // at returns "file:line" for a field path, or "file" when the line is not
 // known.
 func (v *validator) at(field string) string {
-	if l := v.lines.byPath[field]; l > 0 {
-		return fmt.Sprintf("%s:%d", v.path, l)
+	// A missing field has no line: its parent's is the place to add it.
+	for f := field; f != ""; {
+		if l := v.lines.byPath[f]; l > 0 {
+			return fmt.Sprintf("%s:%d", v.path, l)
+		}
+		i := strings.LastIndexAny(f, ".[")
+		if i < 0 {
+			break
+		}
+		f = f[:i]
 	}
 	return v.path
 }

@@ -54,7 +54,7 @@ func nodeLines(root *yaml.Node) lineIndex {
 
 var (
 	lineRE    = regexp.MustCompile(`^line (\d+): (.*)$`)
-	unknownRE = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	unknownRE = regexp.MustCompile(`^field (\S+) not found in type `)
 	typeRE    = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (\\S+)$")
 )
 
@@ -90,7 +90,7 @@ func yamlError(path string, err error, idx lineIndex) error {
 			continue
 		}
 		if t := typeRE.FindStringSubmatch(msg); t != nil {
-			msg = fmt.Sprintf("a %s %q where %s was expected", yamlKind(t[1]), t[2], goKind(t[3]))
+			msg = fmt.Sprintf("a %s where %s was expected", yamlKind(t[1]), goKind(t[3]))
 		}
 		if field != "" {
 			msg = field + ": " + msg
