@@ -133,8 +133,8 @@ func (d *Decision) warn(rule, format string, args ...any) {
 
 // Evaluate judges img under p at now, given the signature verification
 // results and the vulnerability report (nil when none was given).
-func (p *Policy) Evaluate(img Image, sigs Signatures, report *vuln.Report, now time.Time) Decision {
-	d := Decision{Image: img.Reference, Digest: img.Digest, PolicyFile: p.File, PolicySHA256: p.SHA256, Time: now.UTC()}
+func (p *Policy) Evaluate(img Image, sigs Signatures, report *vuln.Report, now time.Time) (d Decision) {
+	d = Decision{Image: img.Reference, Digest: img.Digest, PolicyFile: p.File, PolicySHA256: p.SHA256, Time: now.UTC()}
 	if report != nil {
 		d.ReportFile, d.ReportSHA256, d.ReportFormat = report.File, report.SHA256, report.Format
 	}
@@ -393,4 +393,3 @@ func (v *Vulnerabilities) vexStatement(digests []string, f vuln.Finding) (vuln.S
 	}
 	return best, from
 }
-
