@@ -86,7 +86,7 @@ func TestEvaluate(t *testing.T) {
 		suppressed: suppressed[:1], warnings: []string{expiredWarning},
 	}, {
 		name: "expired ignore entry no longer applies", img: good, sigs: signed, report: report,
-		now: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC),
+		now:  time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC),
 		edit: func(p *Policy) { p.Vulnerabilities.MaxReportAge = 0 },
 		reasons: []string{
 			vulnReasons[0],
@@ -115,7 +115,9 @@ func TestEvaluate(t *testing.T) {
 		name: "report for a platform image of an index",
 		img:  Image{Reference: "registry.example.com/payments/app@" + otherDigest, Platforms: []string{appDigest, "sha256:" + strings.Repeat("1", 64)}, Base: base},
 		sigs: signed, report: report,
-		edit: func(p *Policy) { p.Vulnerabilities = &Vulnerabilities{MaxSeverity: vuln.Critical, UnknownSeverityAs: vuln.Critical} },
+		edit: func(p *Policy) {
+			p.Vulnerabilities = &Vulnerabilities{MaxSeverity: vuln.Critical, UnknownSeverityAs: vuln.Critical}
+		},
 		warnings: []string{`report: vulnerability report ../vuln/testdata/trivy.json covers the platform image ` + appDigest + ` of image "registry.example.com/payments/app@` + otherDigest + `"; its other 1 platform images were not scanned`},
 	}, {
 		name: "unresolved tag", img: Image{Reference: "registry.example.com/payments/app:1.4.2", Base: base}, sigs: Signatures{}, report: report,
@@ -127,12 +129,12 @@ func TestEvaluate(t *testing.T) {
 		warnings: []string{expiredWarning},
 	}, {
 		name: "a look-alike registry is not approved", img: Image{Reference: "registry.example.com.evil.io/payments/app@" + appDigest, Base: base}, sigs: signed, report: report,
-		edit: func(p *Policy) { p.Vulnerabilities = nil },
+		edit:    func(p *Policy) { p.Vulnerabilities = nil },
 		reasons: []string{`repository: image "registry.example.com.evil.io/payments/app@` + appDigest + `" is not from an approved repository (registry.example.com/payments/*, registry.example.com/platform/**)`},
 	}, {
 		name: "signature by a key the rule does not name", img: good, report: report,
-		sigs: Signatures{Checked: true, Results: []SignatureResult{{Verified: true, Key: "sha256:" + strings.Repeat("0", 64)}, {Reason: "signature for sha256:" + strings.Repeat("2", 64) + ", not this digest"}}},
-		edit: func(p *Policy) { p.Vulnerabilities = nil },
+		sigs:    Signatures{Checked: true, Results: []SignatureResult{{Verified: true, Key: "sha256:" + strings.Repeat("0", 64)}, {Reason: "signature for sha256:" + strings.Repeat("2", 64) + ", not this digest"}}},
+		edit:    func(p *Policy) { p.Vulnerabilities = nil },
 		reasons: []string{`signature: image "` + app + `" has no verified signature from the keys or identities for registry.example.com/payments/* (testdata/policy.yaml:8): signed by key sha256:` + strings.Repeat("0", 64) + `, which the rule does not name; signature for sha256:` + strings.Repeat("2", 64) + `, not this digest`},
 	}, {
 		name: "unsigned", img: good, sigs: Signatures{Checked: true}, edit: func(p *Policy) { p.Vulnerabilities = nil },
@@ -146,24 +148,24 @@ func TestEvaluate(t *testing.T) {
 		edit: func(p *Policy) { p.Vulnerabilities = nil },
 	}, {
 		name: "keyless identity of another subject", img: Image{Reference: "registry.example.com/platform/ci@" + appDigest, Base: base},
-		sigs: Signatures{Checked: true, Results: []SignatureResult{{Verified: true, Issuer: "https://token.ci.example.com", Subject: "https://ci.example.com/payments/build"}}},
-		edit: func(p *Policy) { p.Vulnerabilities = nil },
+		sigs:    Signatures{Checked: true, Results: []SignatureResult{{Verified: true, Issuer: "https://token.ci.example.com", Subject: "https://ci.example.com/payments/build"}}},
+		edit:    func(p *Policy) { p.Vulnerabilities = nil },
 		reasons: []string{`signature: image "registry.example.com/platform/ci@` + appDigest + `" has no verified signature from the keys or identities for registry.example.com/platform/** (testdata/policy.yaml:11): signed by identity https://token.ci.example.com https://ci.example.com/payments/build, which the rule does not name`},
 	}, {
 		name: "unknown base fails", img: Image{Reference: app, Base: Base{History: []string{"ADD file:4b0c1e in /", "CMD [\"bash\"]"}}}, sigs: signed,
-		edit: func(p *Policy) { p.Vulnerabilities = nil },
+		edit:    func(p *Policy) { p.Vulnerabilities = nil },
 		reasons: []string{`base-image: image "` + app + `" has an unknown base image: no org.opencontainers.image.base.name annotation (its config history has 2 steps, the first "ADD file:4b0c1e in /")`},
 	}, {
 		name: "unknown base warns", img: Image{Reference: app}, sigs: signed,
-		edit: func(p *Policy) { p.Vulnerabilities = nil; p.BaseImages.Unknown = "warn" },
+		edit:     func(p *Policy) { p.Vulnerabilities = nil; p.BaseImages.Unknown = "warn" },
 		warnings: []string{`base-image: image "` + app + `" has an unknown base image: no org.opencontainers.image.base.name annotation`},
 	}, {
 		name: "unapproved base", img: Image{Reference: app, Base: Base{Name: "docker.io/library/ubuntu:24.04"}}, sigs: signed,
-		edit: func(p *Policy) { p.Vulnerabilities = nil },
+		edit:    func(p *Policy) { p.Vulnerabilities = nil },
 		reasons: []string{`base-image: image "` + app + `" is built on "docker.io/library/ubuntu:24.04", which is not an approved base image`},
 	}, {
 		name: "approved base at another digest", img: Image{Reference: app, Base: Base{Name: "debian:12", Digest: appDigest}}, sigs: signed,
-		edit: func(p *Policy) { p.Vulnerabilities = nil },
+		edit:    func(p *Policy) { p.Vulnerabilities = nil },
 		reasons: []string{`base-image: image "` + app + `" is built on "debian:12" (` + appDigest + `), not an approved digest of it (` + otherDigest + `)`},
 	}, {
 		name: "approved base at its digest", img: Image{Reference: app, Base: Base{Name: "debian:12", Digest: otherDigest}}, sigs: signed,
