@@ -32,6 +32,12 @@ type Ref struct {
 func ParseRef(s string) (Ref, error) {
 	r, err := name.ParseReference(s)
 	if err != nil {
+		// ParseReference hides why; the specific parser says.
+		if strings.Contains(s, "@") {
+			_, err = name.NewDigest(s)
+		} else {
+			_, err = name.NewTag(s)
+		}
 		return Ref{}, fmt.Errorf("invalid image reference %q: %w", s, err)
 	}
 	out := Ref{Registry: r.Context().RegistryStr(), Repository: r.Context().RepositoryStr()}
