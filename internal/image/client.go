@@ -26,7 +26,8 @@ type Options struct {
 	// ~/.docker/config.json, with its auths, credHelpers and credsStore)
 	// when nil.
 	Keychain authn.Keychain
-	// Timeout bounds each operation; DefaultTimeout when zero.
+	// Timeout bounds each operation (one Resolve, Facts or Copy, whole);
+	// DefaultTimeout when zero. Copies of large images want more.
 	Timeout time.Duration
 	// Transport carries the requests; remote.DefaultTransport when nil.
 	Transport http.RoundTripper

@@ -78,7 +78,6 @@ func (c *Client) Copy(ctx context.Context, src Ref, dst string, tags ...string) 
 		return Copied{}, fmt.Errorf("copy %q: %w", src, err)
 	}
 	out := Copied{Source: src, Target: dstRef.WithDigest(d)}
-	out.Target.Tag = ""
 	parent := ctx
 	ctx, cancel := c.bound(ctx)
 	defer cancel()

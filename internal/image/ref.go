@@ -81,5 +81,9 @@ func (r Ref) reference() (name.Reference, error) {
 	if r.Digest != "" {
 		return name.NewDigest(r.Name() + "@" + r.Digest)
 	}
-	return name.NewTag(r.Name() + ":" + r.Tag)
+	tag := r.Tag
+	if tag == "" {
+		tag = "latest"
+	}
+	return name.NewTag(r.Name() + ":" + tag)
 }

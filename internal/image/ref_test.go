@@ -37,6 +37,9 @@ func TestParseRef(t *testing.T) {
 			t.Errorf("ParseRef(%q).reference() = %v, %v", tc.in, r, err)
 		}
 	}
+	if r, err := (Ref{Registry: "ghcr.io", Repository: "org/app"}).reference(); err != nil || r.String() != "ghcr.io/org/app:latest" {
+		t.Errorf("a Ref without tag or digest is %v, %v; want ghcr.io/org/app:latest", r, err)
+	}
 	for in, want := range map[string]string{
 		"Nginx":            `invalid image reference "Nginx": repository can only contain the characters ` + "`abcdefghijklmnopqrstuvwxyz0123456789_-./`" + `: Nginx`,
 		"nginx@sha256:abc": `invalid image reference "nginx@sha256:abc": invalid checksum digest length: sha256:abc`,
