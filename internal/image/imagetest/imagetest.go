@@ -3,6 +3,7 @@ package imagetest
 import (
 	"io"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -26,11 +27,43 @@ type Registry struct {
 }
 
 // Start serves a new, empty registry until t ends.
-func Start(t testing.TB) *Registry {
+func Start(t testing.TB) *Registry { return StartWith(t, Options{}) }
+
+// Options shape a registry from StartWith.
+type Options struct {
+	// User and Password, when User is set, are required of every request
+	// (HTTP basic authentication, as a registry behind htpasswd asks).
+	User, Password string
+	// NoReferrers turns the referrers API off, as on registries older
+	// than OCI 1.1: clients then keep the sha256-<hex> fallback tag.
+	NoReferrers bool
+}
+
+// StartWith serves a new, empty registry shaped by o until t ends.
+func StartWith(t testing.TB, o Options) *Registry {
 	t.Helper()
-	srv := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0)), registry.WithReferrersSupport(true)))
+	var h http.Handler = registry.New(registry.Logger(log.New(io.Discard, "", 0)), registry.WithReferrersSupport(!o.NoReferrers))
+	if o.User != "" {
+		h = basicAuth(h, o.User, o.Password)
+	}
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &Registry{Host: strings.TrimPrefix(srv.URL, "http://"), srv: srv}
+}
+
+// basicAuth answers 401 with a Basic challenge to a request without
+// user's credentials, as the distribution registry does.
+func basicAuth(h http.Handler, user, password string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != user || p != password {
+			w.Header().Set("WWW-Authenticate", `Basic realm="imagetest"`)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			io.WriteString(w, `{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}`)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // Close stops serving: a reference to the registry then fails to resolve,
