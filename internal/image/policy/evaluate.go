@@ -239,7 +239,11 @@ func (p *Policy) evalBase(d *Decision, quoted string, base Base) {
 	}
 	if base.Name == "" {
 		msg := fmt.Sprintf("%s has an unknown base image: no org.opencontainers.image.base.name annotation", quoted)
-		if n := len(base.History); n > 0 {
+		switch n := len(base.History); n {
+		case 0:
+		case 1:
+			msg += fmt.Sprintf(" (its config history has 1 step: %q)", base.History[0])
+		default:
 			msg += fmt.Sprintf(" (its config history has %d steps, the first %q)", n, base.History[0])
 		}
 		if b.Unknown == "warn" {
