@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
@@ -25,8 +26,8 @@ type Key struct {
 	// DER, which bundles made with a key carry.
 	ID string
 
-	pub      crypto.PublicKey
-	verifier signature.Verifier
+	pub       crypto.PublicKey
+	verifiers []signature.Verifier
 }
 
 // LoadKey reads a PEM public key file, as cosign.pub.
@@ -68,9 +69,7 @@ func ParseKey(name string, pemBytes []byte) (Key, error) {
 	default:
 		return Key{}, fmt.Errorf("%s: unsupported key type %T (ECDSA, RSA or ed25519)", name, pub)
 	}
-	// As cosign verifies with a key: SHA-256, PKCS#1 v1.5 for RSA, pure
-	// ed25519.
-	v, err := signature.LoadVerifier(pub, crypto.SHA256)
+	vs, err := verifiers(pub)
 	if err != nil {
 		return Key{}, fmt.Errorf("%s: %w", name, err)
 	}
@@ -79,14 +78,59 @@ func ParseKey(name string, pemBytes []byte) (Key, error) {
 		return Key{}, fmt.Errorf("%s: %w", name, err)
 	}
 	sum := sha256.Sum256(der)
-	return Key{Name: name, ID: base64.StdEncoding.EncodeToString(sum[:]), pub: pub, verifier: v}, nil
+	return Key{Name: name, ID: base64.StdEncoding.EncodeToString(sum[:]), pub: pub, verifiers: vs}, nil
 }
 
-// material is the trusted material of one key: sigstore-go asks it for the
-// verifier of a key hint, and gets this key whatever the hint (the hint is
-// not signed; which key to try is decided here).
-func (k Key) material() root.TrustedMaterial {
-	ek := root.NewExpiringKey(k.verifier, timeZero, timeZero)
+// verifiers are the signature schemes a key's signatures are accepted in:
+// those cosign signs with. `cosign verify --key` checks SHA-256 only (and
+// pure ed25519), while `cosign sign` signs with the key's default: SHA-384
+// for P-384, SHA-512 for P-521, and ed25519ph for an ed25519 key's classic
+// signature (pure ed25519 in a DSSE envelope). RSA is PKCS#1 v1.5 with
+// SHA-256.
+func verifiers(pub crypto.PublicKey) ([]signature.Verifier, error) {
+	var out []signature.Verifier
+	switch k := pub.(type) {
+	case *ecdsa.PublicKey:
+		hashes := []crypto.Hash{crypto.SHA256}
+		switch k.Curve {
+		case elliptic.P384():
+			hashes = append(hashes, crypto.SHA384)
+		case elliptic.P521():
+			hashes = append(hashes, crypto.SHA512)
+		}
+		for _, h := range hashes {
+			v, err := signature.LoadECDSAVerifier(k, h)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+	case *rsa.PublicKey:
+		v, err := signature.LoadRSAPKCS1v15Verifier(k, crypto.SHA256)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	case ed25519.PublicKey:
+		v, err := signature.LoadED25519Verifier(k)
+		if err != nil {
+			return nil, err
+		}
+		ph, err := signature.LoadED25519phVerifier(k)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v, ph)
+	}
+	return out, nil
+}
+
+// material is the trusted material of one of a key's verifiers:
+// sigstore-go asks it for the verifier of a key hint, and gets this one
+// whatever the hint (the hint is not signed; which key to try is decided
+// here).
+func material(v signature.Verifier) root.TrustedMaterial {
+	ek := root.NewExpiringKey(v, timeZero, timeZero)
 	return root.NewTrustedPublicKeyMaterial(func(string) (root.TimeConstrainedVerifier, error) { return ek, nil })
 }
 

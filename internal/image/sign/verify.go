@@ -46,14 +46,16 @@ func (v *verifier) check(s *Signature, keyed, certified verify.SignedEntity, cer
 		if hint != "" && k.ID == hint {
 			named = k
 		}
-		vr, err := verify.NewVerifier(k.material(), verify.WithNoObserverTimestamps())
-		if err != nil {
-			s.Reason, s.Detail = Malformed, err.Error()
-			return false, nil
-		}
-		if r, err := vr.Verify(keyed, verify.NewPolicy(artifact(), verify.WithKey())); err == nil {
-			s.Key = k.Name
-			return true, r
+		for _, kv := range k.verifiers {
+			vr, err := verify.NewVerifier(material(kv), verify.WithNoObserverTimestamps())
+			if err != nil {
+				s.Reason, s.Detail = Malformed, err.Error()
+				return false, nil
+			}
+			if r, err := vr.Verify(keyed, verify.NewPolicy(artifact(), verify.WithKey())); err == nil {
+				s.Key = k.Name
+				return true, r
+			}
 		}
 	}
 	switch {
