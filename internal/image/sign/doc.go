@@ -15,7 +15,8 @@
 //     whose subject is the digest.
 //
 // Signatures are checked with sigstore-go against public keys (ECDSA, RSA or
-// ed25519 PEM, as cosign.pub) or, keyless, against the certificate
+// ed25519 PEM, as cosign.pub, in the schemes cosign signs with: see
+// verifiers) or, keyless, against the certificate
 // authorities of a trusted root file (sigstore's trusted_root.json, for
 // those who run their own Fulcio) and a certificate identity (issuer and
 // subject, exact or regular expressions). No transparency log is consulted
