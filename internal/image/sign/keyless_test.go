@@ -128,7 +128,7 @@ func TestKeylessSignatures(t *testing.T) {
 	authority := newCA(t, "kubestride test root")
 	dir := t.TempDir()
 	authority.issue(t, dir, signerEmail, signerIssuer)
-	f.cosign.must(dir, "import-key-pair", "--key", "key.pem", "--output-key-prefix", "imported")
+	f.cosign.Must(dir, "import-key-pair", "--key", "key.pem", "--output-key-prefix", "imported")
 	root := authority.trustedRoot(t)
 	tr, err := LoadTrustedRoot(root)
 	if err != nil {
@@ -143,8 +143,8 @@ func TestKeylessSignatures(t *testing.T) {
 	classic := f.push("team/keyless")
 	bundled := f.push("team/keyless-bundle")
 	signArgs := []string{"sign", "--key", "imported.key", "--certificate", "leaf.pem", "--certificate-chain", "chain.pem", "--tlog-upload=false", "-y"}
-	f.cosign.must(dir, append(signArgs, classic)...)
-	f.cosign.must(dir, append(signArgs, "--new-bundle-format", bundled)...)
+	f.cosign.Must(dir, append(signArgs, classic)...)
+	f.cosign.Must(dir, append(signArgs, "--new-bundle-format", bundled)...)
 
 	keyless := func(image string, kl *Keyless) *Result {
 		t.Helper()
@@ -200,7 +200,7 @@ func TestKeylessSignatures(t *testing.T) {
 
 	t.Run("a tampered keyless signature is a bad signature", func(t *testing.T) {
 		img := f.push("team/keyless-tampered")
-		f.cosign.must(dir, append(signArgs, img)...)
+		f.cosign.Must(dir, append(signArgs, img)...)
 		rewriteSig(t, img, func(payload []byte, sig string) ([]byte, string) {
 			raw, _ := base64.StdEncoding.DecodeString(sig)
 			raw[len(raw)-3] ^= 0x5a
@@ -230,10 +230,10 @@ func TestKeyTypes(t *testing.T) {
 				t.Fatal(err)
 			}
 			write(t, filepath.Join(dir, "key.pem"), string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: p8})))
-			f.cosign.must(dir, "import-key-pair", "--key", "key.pem", "--output-key-prefix", "imported")
+			f.cosign.Must(dir, "import-key-pair", "--key", "key.pem", "--output-key-prefix", "imported")
 			pub := filepath.Join(dir, "imported.pub")
 			img := f.push("team/" + c.name)
-			f.cosign.must(dir, "sign", "--key", "imported.key", "--tlog-upload=false", "-y", img)
+			f.cosign.Must(dir, "sign", "--key", "imported.key", "--tlog-upload=false", "-y", img)
 			res := f.verify(img, f.pub, pub)
 			if !res.Verified || res.Signatures[0].Key != pub {
 				t.Fatalf("want verified under %s: %+v", pub, res)

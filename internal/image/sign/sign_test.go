@@ -19,21 +19,22 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/kubestride/kubestride/internal/image/imagetest"
+	"github.com/kubestride/kubestride/internal/image/sign/cosigntest"
 )
 
 // fixture is a registry with images signed by the real cosign CLI.
 type fixture struct {
 	t      *testing.T
 	reg    *imagetest.Registry
-	cosign *cosignCLI
+	cosign *cosigntest.Cosign
 	// key signs; other is a key pair that signed nothing here.
 	key, pub, otherPub string
 }
 
 func newFixture(t *testing.T) *fixture {
-	f := &fixture{t: t, cosign: newCosign(t), reg: imagetest.Start(t)}
-	f.key, f.pub = f.cosign.keyPair()
-	_, f.otherPub = f.cosign.keyPair()
+	f := &fixture{t: t, cosign: cosigntest.New(t), reg: imagetest.Start(t)}
+	f.key, f.pub = f.cosign.KeyPair()
+	_, f.otherPub = f.cosign.KeyPair()
 	return f
 }
 
@@ -47,8 +48,7 @@ func (f *fixture) push(repo string) string {
 
 func (f *fixture) sign(ref string, extra ...string) {
 	f.t.Helper()
-	args := append([]string{"sign", "--key", f.key, "--tlog-upload=false", "-y"}, extra...)
-	f.cosign.must(f.t.TempDir(), append(args, ref)...)
+	f.cosign.Sign(f.key, ref, extra...)
 }
 
 func (f *fixture) verify(image string, keys ...string) *Result {
@@ -82,7 +82,7 @@ func (f *fixture) agree(image string, res *Result, extra ...string) {
 		}
 		args = append(args, "--trusted-root", empty)
 	}
-	out, err := f.cosign.run(f.t.TempDir(), append(args, image)...)
+	out, err := f.cosign.Run(f.t.TempDir(), append(args, image)...)
 	if (err == nil) != res.Verified {
 		f.t.Errorf("cosign verify %s: %v (exit ok %v), kubestride verified=%v (%s: %s)\n%s", image, args, err == nil, res.Verified, res.Reason, res.Detail, out)
 	}
@@ -187,8 +187,8 @@ func TestClassicSignatures(t *testing.T) {
 	t.Run("two signatures, one by a known key, verify", func(t *testing.T) {
 		img := f.push("team/twice")
 		f.sign(img)
-		otherKey, otherPub := f.cosign.keyPair()
-		f.cosign.must(t.TempDir(), "sign", "--key", otherKey, "--tlog-upload=false", "-y", img)
+		otherKey, otherPub := f.cosign.KeyPair()
+		f.cosign.Must(t.TempDir(), "sign", "--key", otherKey, "--tlog-upload=false", "-y", img)
 		res := f.verify(img, otherPub)
 		if !res.Verified || len(res.Signatures) != 2 {
 			t.Fatalf("want 2 signatures, one verified: %+v", res)
