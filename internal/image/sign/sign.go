@@ -103,18 +103,9 @@ type Options struct {
 // reference, bad options, an unreachable registry): that is never a pass.
 // A refused image is a Result with Verified false and a Reason.
 func Verify(ctx context.Context, image string, o Options) (*Result, error) {
-	if len(o.Keys) == 0 && o.Keyless == nil {
-		return nil, errors.New("no key and no keyless identity to verify signatures with")
-	}
-	var ids identities
-	if o.Keyless != nil {
-		if o.Keyless.Root == nil {
-			return nil, errors.New("keyless verification needs a trusted root")
-		}
-		var err error
-		if ids, err = o.Keyless.identities(); err != nil {
-			return nil, err
-		}
+	ids, err := o.validate()
+	if err != nil {
+		return nil, err
 	}
 	ref, err := name.ParseReference(image)
 	if err != nil {
@@ -163,6 +154,26 @@ func Verify(ctx context.Context, image string, o Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// Validate says what is wrong with the options, before any registry is
+// contacted.
+func (o Options) Validate() error {
+	_, err := o.validate()
+	return err
+}
+
+func (o Options) validate() (identities, error) {
+	if len(o.Keys) == 0 && o.Keyless == nil {
+		return nil, errors.New("no key and no keyless identity to verify signatures with")
+	}
+	if o.Keyless == nil {
+		return nil, nil
+	}
+	if o.Keyless.Root == nil {
+		return nil, errors.New("keyless verification needs a trusted root")
+	}
+	return o.Keyless.identities()
 }
 
 // ResolveDigest resolves a reference to its digest: a digest reference is
