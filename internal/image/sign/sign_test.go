@@ -261,6 +261,27 @@ func TestBundleSignatures(t *testing.T) {
 		}
 	})
 
+	t.Run("an attestation is no signature", func(t *testing.T) {
+		attested := f.push("team/attested")
+		dir := t.TempDir()
+		predicate := filepath.Join(dir, "predicate.json")
+		if err := os.WriteFile(predicate, []byte(`{"verdict":"pass"}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, layout := range [][]string{nil, {"--new-bundle-format"}} {
+			args := append([]string{"attest", "--key", f.key, "--predicate", predicate, "--type", "https://kubestride.io/test/v1", "--tlog-upload=false", "-y"}, layout...)
+			f.cosign.Must(dir, append(args, attested)...)
+		}
+		if idx, err := remote.Referrers(mustDigest(t, attested)); err != nil {
+			t.Fatal(err)
+		} else if im, _ := idx.IndexManifest(); len(im.Manifests) != 1 {
+			t.Fatalf("want the attestation bundle attached as a referrer: %+v", im)
+		}
+		res := f.verify(attested, f.pub)
+		wantRefused(t, res, NoSignature, "has no cosign signature")
+		f.agree(attested, res, "--key", f.pub)
+	})
+
 	t.Run("a bundle attached to another digest signs the other digest", func(t *testing.T) {
 		victim := f.push("team/bundled")
 		rewriteBundle(t, img, victim, func(map[string]any) {})
