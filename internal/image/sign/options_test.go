@@ -45,6 +45,7 @@ func TestNoVerdict(t *testing.T) {
 		{"keyless without root", ref, Options{Keyless: &Keyless{Identities: []Identity{{Issuer: "i", Subject: "s"}}}}, "needs a trusted root"},
 		{"bad reference", "Not A Reference!", Options{Keys: []Key{key}}, `image "Not A Reference!"`},
 		{"unknown tag", r.Ref("team/app", ":missing"), Options{Keys: []Key{key}}, "resolve " + r.Ref("team/app", ":missing")},
+		{"unknown digest", r.Ref("team/app", "@sha256:"+strings.Repeat("0", 64)), Options{Keys: []Key{key}}, "resolve " + r.Ref("team/app", "@sha256:"+strings.Repeat("0", 64))},
 		{"unreachable registry", "127.0.0.1:1/team/app:v1", Options{Keys: []Key{key}}, "resolve 127.0.0.1:1/team/app:v1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

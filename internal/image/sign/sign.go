@@ -91,8 +91,8 @@ type Result struct {
 type Options struct {
 	Keys    []Key
 	Keyless *Keyless
-	// Remote are the registry options (authentication, transport, context
-	// is added by Verify).
+	// Remote are the registry options (authentication, transport); Verify
+	// adds its context.
 	Remote []remote.Option
 	// Resolve turns a reference into a digest; nil is ResolveDigest.
 	Resolve func(ctx context.Context, ref name.Reference, opts ...remote.Option) (name.Digest, error)
@@ -176,13 +176,11 @@ func (o Options) validate() (identities, error) {
 	return o.Keyless.identities()
 }
 
-// ResolveDigest resolves a reference to its digest: a digest reference is
-// returned as is, a tag costs a HEAD request (a GET where the registry
-// answers HEAD without a digest).
+// ResolveDigest resolves a reference to its digest with a HEAD request (a
+// GET where the registry answers HEAD without a digest). A digest
+// reference is checked to exist, so that a verdict is never about an image
+// the registry does not hold.
 func ResolveDigest(ctx context.Context, ref name.Reference, opts ...remote.Option) (name.Digest, error) {
-	if d, ok := ref.(name.Digest); ok {
-		return d, nil
-	}
 	opts = append([]remote.Option{remote.WithContext(ctx)}, opts...)
 	desc, err := remote.Head(ref, opts...)
 	if err != nil || desc.Digest.Hex == "" {
@@ -191,6 +189,9 @@ func ResolveDigest(ctx context.Context, ref name.Reference, opts ...remote.Optio
 			return name.Digest{}, fmt.Errorf("resolve %s: %w", ref, err)
 		}
 		desc = &g.Descriptor
+	}
+	if d, ok := ref.(name.Digest); ok && d.DigestStr() != desc.Digest.String() {
+		return name.Digest{}, fmt.Errorf("resolve %s: the registry answers with %s", ref, desc.Digest)
 	}
 	return ref.Context().Digest(desc.Digest.String()), nil
 }
