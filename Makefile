@@ -9,8 +9,8 @@ build:
 # The whole test suite; .ci/run calls this. The end-to-end tests need a real
 # kube-apiserver, etcd and kubectl: hack/cluster-bins.sh builds them once (about 15
 # CPU-minutes) and caches them outside the clone. The image signature tests
-# need the real cosign CLI: hack/cosign.sh builds it once (about 25
-# CPU-minutes), in the background of the control plane's build; both are
+# need the real cosign CLI: hack/cosign.sh builds it once (about 8
+# minutes on 2 cores), in the background of the control plane's build; both are
 # finished before the tests start. The HTML report is loaded in a headless
 # Chromium, which hack/chromium.sh installs (Debian's package) when none is
 # there. hack/check-sizes.sh first fails on tracked files over 1 MiB outside
