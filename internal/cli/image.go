@@ -28,7 +28,7 @@ func newImageCommand(s IO) *cobra.Command {
 of the Docker config file ($DOCKER_CONFIG/config.json or ~/.docker/config.json) and its
 credential helpers, as crane and cosign use them.`,
 	}
-	cmd.AddCommand(newImageGateCommand(s))
+	cmd.AddCommand(newImageVerifyCommand(s), newImageGateCommand(s))
 	return cmd
 }
 
