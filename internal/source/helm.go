@@ -173,4 +173,3 @@ func cmpOr(s, def string) string {
 	}
 	return s
 }
-

@@ -201,7 +201,7 @@ func lineOf(data []byte, s string) int {
 
 var (
 	yamlErrLine = regexp.MustCompile(`yaml: line (\d+)`)
-	quoted   = regexp.MustCompile(`["']([^"'\s]+)["']`)
+	quoted      = regexp.MustCompile(`["']([^"'\s]+)["']`)
 )
 
 // errorAt returns the file and line a build error is about: the
@@ -278,7 +278,9 @@ func (t *kustomizationTree) mapLines(dst []object.SourceLine, lines []string, or
 		}
 		unmatched = rest
 	}
+	var sources []string
 	if data, err := os.ReadFile(origin); err == nil {
+		sources = append(sources, origin)
 		assign(origin, literalLines(data))
 	}
 	for i := len(t.patches) - 1; i >= 0 && len(unmatched) > 0; i-- {
@@ -286,6 +288,7 @@ func (t *kustomizationTree) mapLines(dst []object.SourceLine, lines []string, or
 		if err != nil {
 			continue
 		}
+		sources = append(sources, t.patches[i])
 		assign(t.patches[i], literalLines(data))
 		if ops := jsonPatchLines(data); len(ops) > 0 {
 			rest := unmatched[:0:0]
@@ -298,6 +301,35 @@ func (t *kustomizationTree) mapLines(dst []object.SourceLine, lines []string, or
 			}
 			unmatched = rest
 		}
+	}
+	// A line Kustomize moved (a merge may reorder fields) is found where
+	// it is written once, in the resource's file or a patch.
+	for _, file := range sources {
+		if len(unmatched) == 0 {
+			break
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			continue
+		}
+		once := map[string]int{}
+		for i, l := range strings.Split(string(data), "\n") {
+			t := strings.TrimSpace(l)
+			if _, dup := once[t]; dup {
+				once[t] = 0
+			} else {
+				once[t] = i + 1
+			}
+		}
+		rest := unmatched[:0:0]
+		for _, u := range unmatched {
+			if l := once[strings.TrimSpace(lines[u])]; l > 0 && strings.TrimSpace(lines[u]) != "" {
+				dst[u] = object.SourceLine{File: index(file), Line: int32(l)}
+				continue
+			}
+			rest = append(rest, u)
+		}
+		unmatched = rest
 	}
 }
 

@@ -164,7 +164,7 @@ type job[P any] struct {
 	// template is set when the file holds template directives.
 	template bool
 	// render is set on the documents of a rendered output.
-	render *renderInfo
+	render   *renderInfo
 	docs     []jobDoc
 	objs     []*object.Object
 	prepared []P
