@@ -95,11 +95,13 @@ func (l *loader[P]) helmChart(dir string, vals bool) {
 		l.send(j)
 		return
 	}
+	rendered := 0
 	for _, name := range slices.Sorted(maps.Keys(out)) {
 		base := path.Base(name)
 		if strings.HasPrefix(base, "_") || strings.HasSuffix(name, "NOTES.txt") || strings.TrimSpace(out[name]) == "" {
 			continue
 		}
+		rendered++
 		src := sources[name]
 		file := src.file
 		if file == "" {
@@ -110,6 +112,9 @@ func (l *loader[P]) helmChart(dir string, vals bool) {
 			r.smap = templateMap(file, src.text, out[name])
 		}
 		l.decodeRendered(name, []byte(out[name]), r)
+	}
+	if rendered == 0 {
+		l.skip(dir, "a Helm chart that renders no manifest with these values; nothing to scan")
 	}
 }
 

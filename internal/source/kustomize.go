@@ -48,6 +48,10 @@ func (l *loader[P]) kustomization(dir string) {
 		l.send(j)
 		return
 	}
+	if m.Size() == 0 {
+		l.skip(dir, "a kustomization that builds no object; nothing to scan")
+		return
+	}
 	var out bytes.Buffer
 	r := &renderInfo{by: "kustomize", file: k.file, docFiles: map[int]string{}, smap: &object.SourceMap{Lines: []object.SourceLine{{}}}}
 	files := map[string]int32{}
