@@ -37,6 +37,50 @@ type Origin struct {
 	Doc int
 	// Line is the 1-based line where the object starts.
 	Line int
+	// Rendered is set on an object rendered from a Helm chart or built by
+	// Kustomize: File, Doc, Line and the object's Lines are then where it is
+	// in the rendered output, and Rendered leads back to the files it was
+	// made from. Nil for an object read as written.
+	Rendered *Rendered
+}
+
+// Rendered leads from an object's place in rendered output (a chart's
+// template as Helm rendered it, a Kustomize build) back to its sources.
+type Rendered struct {
+	// By is "helm" or "kustomize".
+	By string
+	// File is the file the object was made from: the chart's template, or
+	// the resource file Kustomize names in its origin annotation.
+	File string
+	// Map leads rendered lines back to source lines; nil when unknown.
+	Map *SourceMap
+}
+
+// SourceMap maps the lines of one rendered output to the lines of the files
+// that produced them. It is shared by the objects of that output.
+type SourceMap struct {
+	Files []string
+	// Lines holds, by rendered line (1-based, index 0 unused), the index in
+	// Files plus one and the line there; a zero File is a line whose source
+	// is not known.
+	Lines []SourceLine
+}
+
+// SourceLine is one source line of a SourceMap.
+type SourceLine struct {
+	File int32
+	Line int32
+}
+
+// Source returns the source file and line of a rendered line: the line of
+// the file that produced it when known, else File and line 0.
+func (r *Rendered) Source(line int) (string, int) {
+	if m := r.Map; m != nil && line > 0 && line < len(m.Lines) {
+		if s := m.Lines[line]; s.File > 0 {
+			return m.Files[s.File-1], int(s.Line)
+		}
+	}
+	return r.File, 0
 }
 
 func (o Origin) String() string {

@@ -267,11 +267,24 @@ func appendFinding(b []byte, f *Finding, rep *jsonRepeats) []byte {
 	b = appendSubjects(b, f)
 	if l := f.Location; l != nil {
 		b = append(b, "      \"location\": {\n"...)
-		b = appendField(b, "        ", "file", l.File, l.Line != 0)
+		b = appendField(b, "        ", "file", l.File, l.Line != 0 || l.Rendered != nil)
 		if l.Line != 0 {
 			b = append(b, "        \"line\": "...)
 			b = strconv.AppendInt(b, int64(l.Line), 10)
+			if l.Rendered != nil {
+				b = append(b, ',')
+			}
 			b = append(b, '\n')
+		}
+		if r := l.Rendered; r != nil {
+			b = append(b, "        \"rendered\": {\n"...)
+			b = appendField(b, "          ", "file", r.File, r.Line != 0)
+			if r.Line != 0 {
+				b = append(b, "          \"line\": "...)
+				b = strconv.AppendInt(b, int64(r.Line), 10)
+				b = append(b, '\n')
+			}
+			b = append(b, "        }\n"...)
 		}
 		b = append(b, "      },\n"...)
 	}

@@ -245,6 +245,10 @@ type NamespaceReadiness struct {
 type Location struct {
 	File string `json:"file"`
 	Line int    `json:"line,omitempty"`
+	// Rendered is, for an object rendered from a Helm chart or built by
+	// Kustomize, where the finding is in the rendered output; File and Line
+	// are then the template or source file that produced it.
+	Rendered *Location `json:"rendered,omitempty"`
 }
 
 // RelatedLocation is another place of a finding's fault: a field of the

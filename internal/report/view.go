@@ -177,6 +177,9 @@ func locationString(l *Location) string {
 	if l == nil {
 		return ""
 	}
+	if r := l.Rendered; r != nil {
+		return fileLine(l.File, l.Line) + " (rendered " + fileLine(r.File, r.Line) + ")"
+	}
 	return fileLine(l.File, l.Line)
 }
 
@@ -189,6 +192,11 @@ func appendLocation(b []byte, l *Location) []byte {
 	if l.Line > 0 {
 		b = append(b, ':')
 		b = strconv.AppendInt(b, int64(l.Line), 10)
+	}
+	if r := l.Rendered; r != nil && r.File != "" {
+		b = append(b, " (rendered "...)
+		b = appendLocation(b, &Location{File: r.File, Line: r.Line})
+		b = append(b, ')')
 	}
 	return b
 }

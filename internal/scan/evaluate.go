@@ -103,11 +103,7 @@ func (e *Evaluator) EvaluateWith(ctx context.Context, obj *object.Object, with [
 				continue
 			}
 			c := j.join(&e.meta[i], i, f)
-			var loc *report.Location
-			if c.ref != nil && c.ref.file != "" {
-				loc = &report.Location{File: c.ref.file, Line: int(c.line)}
-			}
-			rf := joined(&e.meta[i], &c, loc)
+			rf := joined(&e.meta[i], &c, c.location())
 			if f.Detail != "" {
 				rf.Reason = f.Reason
 			}
@@ -132,11 +128,7 @@ func (e *Evaluator) EvaluateWith(ctx context.Context, obj *object.Object, with [
 					continue
 				}
 				c := j.join(m, len(e.checks)+i, f)
-				var loc *report.Location
-				if c.ref != nil && c.ref.file != "" {
-					loc = &report.Location{File: c.ref.file, Line: int(c.line)}
-				}
-				rf := joined(m, &c, loc)
+				rf := joined(m, &c, c.location())
 				if f.Detail != "" {
 					rf.Reason = f.Reason
 				}

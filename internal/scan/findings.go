@@ -21,8 +21,8 @@ func (s *Scanner) source() *findingSource {
 			if c.ref.uid != "" && c.ref.resource.Pods == 0 {
 				c.ref.resource.Pods = s.pods[c.ref.uid]
 			}
-			if c.ref.file != "" {
-				src.locs[i] = report.Location{File: c.ref.file, Line: int(c.line)}
+			if l := c.location(); l != nil {
+				src.locs[i] = *l
 			}
 		}
 	}

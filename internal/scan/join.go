@@ -72,15 +72,30 @@ func (j *joiner) line(o *object.Object, path string) int {
 // findings, the strings interned. It holds no pointer to the object itself,
 // so a loaded object is freed as soon as its summary is filed.
 type compact struct {
-	rule       int32
-	severity   check.Severity
-	line       int32
-	ref        *objectRef
+	rule     int32
+	severity check.Severity
+	line     int32
+	ref      *objectRef
+	// rendered is the location of a finding on a rendered object: its
+	// source file and line, and where it is in the rendered output; nil
+	// for others.
+	rendered   *report.Location
 	message    string
 	field      string
 	related    []report.RelatedLocation
 	pss        *check.PSS
 	suppressed *report.Suppression
+}
+
+// location is the finding's location: nil when it did not come from a file.
+func (c *compact) location() *report.Location {
+	if c.rendered != nil {
+		return c.rendered
+	}
+	if c.ref != nil && c.ref.file != "" {
+		return &report.Location{File: c.ref.file, Line: int(c.line)}
+	}
+	return nil
 }
 
 // objectRef is what a finding says about its subject: an object, or for a
@@ -186,6 +201,10 @@ func (j *joiner) join(meta *check.Meta, rule int, f check.Finding) compact {
 		out.ref = j.ref(o)
 		if o.Origin.File != "" {
 			out.line = int32(j.line(o, f.Path))
+			if r := o.Origin.Rendered; r != nil {
+				file, line := r.Source(int(out.line))
+				out.rendered = &report.Location{File: file, Line: line, Rendered: &report.Location{File: o.Origin.File, Line: int(out.line)}}
+			}
 		}
 		out.suppressed = j.suppression(meta.ID, o)
 		if len(f.Related) > 0 {
@@ -194,6 +213,9 @@ func (j *joiner) join(meta *check.Meta, rule int, f check.Finding) compact {
 				r := report.RelatedLocation{File: o.Origin.File, Field: j.intern(p)}
 				if r.File != "" {
 					r.Line = j.line(o, p)
+					if rd := o.Origin.Rendered; rd != nil {
+						r.File, r.Line = rd.Source(r.Line)
+					}
 				}
 				out.related[i] = r
 			}

@@ -36,6 +36,13 @@ type Options struct {
 	// not read by then are reported, and the next input is read. 0 means
 	// DefaultFileTimeout.
 	FileTimeout time.Duration
+	// Helm lists charts (directories or .tgz archives) and Kustomize
+	// directories to render, after the paths.
+	Helm      []string
+	Kustomize []string
+	// Render tunes the rendering of charts and kustomizations, given or
+	// found in a directory walk.
+	Render Render
 }
 
 // DefaultFileTimeout is the time one file may take to read by default: far
@@ -67,7 +74,7 @@ func Stream[P any](ctx context.Context, paths []string, opts Options, prepare fu
 	done := make(chan *job[P], 4*workers)
 	free := &jobPool[P]{}
 	go func() {
-		l := loader[P]{ctx: ctx, stdin: opts.Stdin, visited: map[fileID]bool{}, jobs: jobs, free: free, timeout: opts.FileTimeout, exclude: opts.Exclude}
+		l := loader[P]{ctx: ctx, stdin: opts.Stdin, visited: map[fileID]bool{}, jobs: jobs, free: free, timeout: opts.FileTimeout, exclude: opts.Exclude, render: opts.Render}
 		if l.timeout <= 0 {
 			l.timeout = DefaultFileTimeout
 		}
@@ -77,6 +84,16 @@ func Stream[P any](ctx context.Context, paths []string, opts Options, prepare fu
 				break
 			}
 			l.path(p)
+		}
+		for _, c := range opts.Helm {
+			if ctx.Err() == nil {
+				l.helmChart(c, true)
+			}
+		}
+		for _, k := range opts.Kustomize {
+			if ctx.Err() == nil {
+				l.kustomization(k)
+			}
 		}
 		close(jobs)
 	}()
@@ -146,6 +163,8 @@ type job[P any] struct {
 	file string
 	// template is set when the file holds template directives.
 	template bool
+	// render is set on the documents of a rendered output.
+	render   *renderInfo
 	docs     []jobDoc
 	objs     []*object.Object
 	prepared []P
@@ -208,6 +227,9 @@ func (j *job[P]) run(prepare func(*object.Object) P) {
 	}
 	clear(j.docs)
 	j.docs = j.docs[:0]
+	if j.render != nil {
+		j.render.finish(j.objs, &j.errs)
+	}
 	if prepare != nil {
 		for _, o := range j.objs {
 			j.prepared = append(j.prepared, prepare(o))
@@ -223,6 +245,7 @@ type loader[P any] struct {
 	stdin   io.Reader
 	visited map[fileID]bool // directories entered, to break symlink loops
 	stdinOK bool
+	render  Render
 	jobs    chan<- *job[P]
 	seq     int
 }
@@ -243,11 +266,17 @@ func (l *loader[P]) fail(file, format string, args ...any) {
 // documents at a time. Documents that may expand through aliases are parsed
 // here, in order, to charge the file's budget before any is expanded.
 func (l *loader[P]) decode(file string, data []byte) {
+	l.decodeRendered(file, data, nil)
+}
+
+// decodeRendered is decode for the output of a renderer, which render
+// says where it came from; nil for a file read as written.
+func (l *loader[P]) decodeRendered(file string, data []byte, render *renderInfo) {
 	data = transcode(data)
 	b := newBudget(len(data))
-	template := isTemplate(data)
+	template := render == nil && isTemplate(data)
 	j := l.free.get(file)
-	j.template = template
+	j.template, j.render = template, render
 	size, n := 0, 0
 	deadline := time.Now().Add(l.timeout)
 	for raw := range streamDocuments(data) {
@@ -265,7 +294,7 @@ func (l *loader[P]) decode(file string, data []byte) {
 		if size >= jobBytes || len(j.docs) >= jobDocs {
 			l.send(j)
 			j, size = l.free.get(file), 0
-			j.template = template
+			j.template, j.render = template, render
 		}
 	}
 	if len(j.docs) > 0 {
@@ -324,8 +353,23 @@ func (l *loader[P]) dir(dir string, info fs.FileInfo) {
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 	for _, e := range entries {
-		if e.Name() == "Chart.yaml" && !e.IsDir() {
-			l.skip(dir, "a Helm chart, whose templates are not manifests until rendered; skipped: run helm template "+dir+" | kubestride scan -")
+		if e.IsDir() {
+			continue
+		}
+		switch name := e.Name(); {
+		case name == "Chart.yaml":
+			if l.render.Off {
+				l.skip(dir, "a Helm chart, not rendered (--no-render); skipped: run helm template "+dir+" | kubestride scan -")
+			} else {
+				l.helmChart(dir, false)
+			}
+			return
+		case isKustomization(name):
+			if l.render.Off {
+				l.skip(dir, "a Kustomize directory, not built (--no-render); skipped: run kustomize build "+dir+" | kubestride scan -")
+			} else {
+				l.kustomization(dir)
+			}
 			return
 		}
 	}
