@@ -21,6 +21,7 @@ import (
 	"github.com/kubestride/kubestride/internal/golden"
 	"github.com/kubestride/kubestride/internal/inventory"
 	"github.com/kubestride/kubestride/internal/object"
+	"github.com/kubestride/kubestride/internal/pss"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/scan"
 	"github.com/kubestride/kubestride/internal/scope"
@@ -43,7 +44,11 @@ func scanFiles(t *testing.T, files []File) map[findingKey]int {
 			t.Fatalf("%s: %v", f.Name, errs[0])
 		}
 	}
-	rep := scan.Run(context.Background(), inventory.Build(objs), nil, scan.Options{})
+	lv, err := pss.ParseLevelVersion("restricted", "latest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := scan.Run(context.Background(), inventory.Build(objs), nil, scan.Options{Check: check.Options{PSS: lv}})
 	out := map[findingKey]int{}
 	for _, f := range rep.Findings {
 		if f.Suppressed == nil {
