@@ -154,6 +154,11 @@ func hostsOf(h string) string {
 	return h + `.?httpGet.?host.orValue(''), ` + h + `.?tcpSocket.?host.orValue('')`
 }
 
+// probeHosts is the CEL list of the hosts of container c's probes and
+// lifecycle handlers, empty strings where none is set.
+var probeHosts = `[` + hostsOf("c.?livenessProbe") + `, ` + hostsOf("c.?readinessProbe") + `, ` + hostsOf("c.?startupProbe") + `, ` +
+	hostsOf("c.?lifecycle.?postStart") + `, ` + hostsOf("c.?lifecycle.?preStop") + `]`
+
 // pssRules holds every control of the pod-security-admission library, by
 // PSA check ID, with a revision for each revision of the library's check
 // (a test holds them to policy.DefaultChecks()).
@@ -231,12 +236,11 @@ var pssRules = map[string][]pssRevision{
 	}}},
 	"hostProbesAndHostLifecycle": {{34, Rule{
 		Variables: []Variable{
-			{"hosts", `variables.containers.map(c, {'name': c.name, 'hosts': [` + hostsOf("c.?livenessProbe") + `, ` + hostsOf("c.?readinessProbe") + `, ` + hostsOf("c.?startupProbe") + `, ` +
-				hostsOf("c.?lifecycle.?postStart") + `, ` + hostsOf("c.?lifecycle.?preStop") + `].filter(h, h != '')}).filter(e, size(e.hosts) > 0)`},
+			{"bad", `variables.containers.filter(c, ` + probeHosts + `.exists(h, h != ''))`},
 		},
-		Expression: `size(variables.hosts) == 0`,
-		Message: `'probe or lifecycle host (' + ` + celNamed("variables.hosts.map(e, e.name)", "container", "containers") + ` + ' ' + ` + celPlural("variables.hosts", "uses", "use") +
-			` + ' probe or lifecycle hosts ' + variables.hosts.map(e, e.hosts.join(', ')).join(', ') + ')'`,
+		Expression: `size(variables.bad) == 0`,
+		Message: `'probe or lifecycle host (' + ` + celNamed("variables.bad.map(c, c.name)", "container", "containers") + ` + ' ' + ` + celPlural("variables.bad", "uses", "use") +
+			` + ' probe or lifecycle hosts ' + variables.bad.map(c, ` + probeHosts + `.filter(h, h != '').join(', ')).join(', ') + ')'`,
 	}}},
 	"restrictedVolumes": {{0, Rule{
 		Variables:  []Variable{{"bad", `variables.podSpec.?volumes.orValue([]).filter(v, ` + noneOf("v", restrictedVolumeSources) + `).map(v, v.name)`}},

@@ -1,6 +1,8 @@
 package export
 
 import (
+	"slices"
+
 	"github.com/kubestride/kubestride/internal/check"
 )
 
@@ -64,6 +66,22 @@ var (
 	nodeCredentialTrees = celList("/var/lib/kubelet", "/etc/kubernetes", "/root", "/home")
 )
 
+// hostPathElems is the CEL list of the elements of volume v's hostPath
+// path, without empty and "." elements; hostPathClean is the path they
+// make, as path.Clean makes it of a path without "..".
+const (
+	hostPathElems = `v.hostPath.?path.orValue('').split('/').filter(e, e != '' && e != '.')`
+	hostPathClean = `('/' + ` + hostPathElems + `.join('/'))`
+)
+
+// hostPathCritical is the CEL condition that volume v's hostPath is
+// critical however it is mounted; a path with ".." elements counts as
+// critical, since CEL cannot clean it.
+var hostPathCritical = `(v.hostPath.?path.orValue('') != '' && ('..' in ` + hostPathElems + ` || ` +
+	`(size(` + hostPathElems + `) > 0 && ` + hostPathElems + `[size(` + hostPathElems + `) - 1] in ` + runtimeSockets + `) || ` +
+	hostPathClean + ` in ` + runtimeSocketDirs + ` || ` + hostPathClean + ` in ` + nodeSystemDirs + ` || ` +
+	nodeCredentialTrees + `.exists(t, ` + hostPathClean + ` == t || ` + hostPathClean + `.startsWith(t + '/'))))`
+
 // rules holds kubestride's own checks that CEL expresses on one object,
 // by check ID.
 var rules = map[check.ID]Rule{
@@ -93,14 +111,9 @@ var rules = map[check.ID]Rule{
 	},
 	"host-path-writable": {
 		Variables: []Variable{
-			{"hostPaths", `variables.podSpec.?volumes.orValue([]).filter(v, has(v.hostPath)).map(v, {'name': v.name, 'raw': v.hostPath.?path.orValue(''), ` +
-				`'elems': v.hostPath.?path.orValue('').split('/').filter(e, e != '' && e != '.')})`},
-			{"classified", `variables.hostPaths.map(v, {'name': v.name, 'critical': v.raw != '' && ('..' in v.elems || ` +
-				`(size(v.elems) > 0 && v.elems[size(v.elems) - 1] in ` + runtimeSockets + `) || ('/' + v.elems.join('/')) in ` + runtimeSocketDirs + ` || ` +
-				`('/' + v.elems.join('/')) in ` + nodeSystemDirs + ` || ` + nodeCredentialTrees + `.exists(t, ('/' + v.elems.join('/')) == t || ('/' + v.elems.join('/')).startsWith(t + '/')))})`},
-			{"bad", `variables.classified.filter(v, v.critical || ` +
+			{"bad", `variables.podSpec.?volumes.orValue([]).filter(v, has(v.hostPath) && (` + hostPathCritical + ` || ` +
 				`!variables.containers.exists(c, c.?volumeMounts.orValue([]).exists(m, m.name == v.name)) || ` +
-				`variables.containers.exists(c, c.?volumeMounts.orValue([]).exists(m, m.name == v.name && !m.?readOnly.orValue(false)))).map(v, v.name)`},
+				`variables.containers.exists(c, c.?volumeMounts.orValue([]).exists(m, m.name == v.name && !m.?readOnly.orValue(false))))).map(v, v.name)`},
 		},
 		Expression: `size(variables.bad) == 0`,
 		Message: `'writable or sensitive hostPath volumes (hostPath ' + ` + celNamed("variables.bad", "volume", "volumes") +
@@ -155,4 +168,26 @@ var reasons = map[check.ID]string{
 	"default-service-account":                "not written in CEL yet: the API server's ServiceAccount admission fills in \"default\" before validation, so the policy would judge another object than the manifest",
 	"projected-token-long-expiry":            "not written in CEL yet: the check leaves out the kube-api-access volume the API server injects, which a policy would have to recognise by its generated name",
 	"projected-token-no-audience":            "not written in CEL yet: the check leaves out the kube-api-access volume the API server injects, which a policy would have to recognise by its generated name",
+}
+
+// PSSChecks returns the IDs of the checks that report Pod Security
+// Standards controls, sorted.
+func PSSChecks() []check.ID {
+	out := make([]check.ID, 0, len(pssCheckIDs))
+	for _, id := range pssCheckIDs {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Exportable returns the IDs of kubestride's own checks that have a CEL
+// rule (the Pod Security Standards controls aside), sorted.
+func Exportable() []check.ID {
+	out := make([]check.ID, 0, len(rules))
+	for id := range rules {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
 }
