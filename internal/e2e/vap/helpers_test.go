@@ -38,8 +38,10 @@ const workers = 4
 type loaded struct {
 	// policies maps a distinct policy spec (JSON) to its namespaces.
 	specs map[string]*specUse
-	n     int
 }
+
+// loadedCount numbers the policies across the tests of the package.
+var loadedCount int
 
 type specUse struct {
 	policy admissionregistrationv1.ValidatingAdmissionPolicy
@@ -86,8 +88,8 @@ func (l *loaded) apply(t *testing.T, namespaces []string) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		u := l.specs[k]
-		l.n++
-		name := fmt.Sprintf("e2e-%03d-%s", l.n, u.id)
+		loadedCount++
+		name := fmt.Sprintf("e2e-%03d-%s", loadedCount, u.id)
 		p := u.policy.DeepCopy()
 		p.Name = name
 		if _, err := cs.AdmissionregistrationV1().ValidatingAdmissionPolicies().Create(ctx, p, metav1.CreateOptions{}); err != nil {
@@ -106,15 +108,20 @@ func (l *loaded) apply(t *testing.T, namespaces []string) {
 		if _, err := cs.AdmissionregistrationV1().ValidatingAdmissionPolicyBindings().Create(ctx, b, metav1.CreateOptions{}); err != nil {
 			t.Fatalf("create binding %s: %v", name, err)
 		}
+		t.Cleanup(func() {
+			_ = cs.AdmissionregistrationV1().ValidatingAdmissionPolicyBindings().Delete(ctx, name, metav1.DeleteOptions{})
+			_ = cs.AdmissionregistrationV1().ValidatingAdmissionPolicies().Delete(ctx, name, metav1.DeleteOptions{})
+		})
 	}
 	t.Logf("%d distinct policies loaded", len(keys))
 	sentinel(t, cs, namespaces)
 	typeWarnings(t, cs)
 }
 
-// sentinel loads, last, a policy that denies pods labelled e2e-sentinel,
-// and waits until every namespace denies such a pod: the policies created
-// before it are then in force too.
+// sentinel loads, last, a policy that denies ConfigMaps labelled
+// e2e-sentinel (a kind no exported policy matches), and waits until every
+// namespace denies such a ConfigMap: the policies created before it are
+// then in force too.
 func sentinel(t *testing.T, cs kubernetes.Interface, namespaces []string) {
 	t.Helper()
 	ctx := context.Background()
@@ -125,7 +132,7 @@ func sentinel(t *testing.T, cs kubernetes.Interface, namespaces []string) {
 			MatchConstraints: &admissionregistrationv1.MatchResources{ResourceRules: []admissionregistrationv1.NamedRuleWithOperations{{
 				RuleWithOperations: admissionregistrationv1.RuleWithOperations{
 					Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create},
-					Rule:       admissionregistrationv1.Rule{APIGroups: []string{""}, APIVersions: []string{"v1"}, Resources: []string{"pods"}},
+					Rule:       admissionregistrationv1.Rule{APIGroups: []string{""}, APIVersions: []string{"v1"}, Resources: []string{"configmaps"}},
 				},
 			}}},
 			Validations: []admissionregistrationv1.Validation{{Expression: `!has(object.metadata.labels) || !('e2e-sentinel' in object.metadata.labels)`, Message: "sentinel"}},
@@ -146,13 +153,13 @@ func sentinel(t *testing.T, cs kubernetes.Interface, namespaces []string) {
 	if _, err := cs.AdmissionregistrationV1().ValidatingAdmissionPolicyBindings().Create(ctx, b, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	pod := map[string]any{"apiVersion": "v1", "kind": "Pod", "metadata": map[string]any{"name": "sentinel", "labels": map[string]any{"e2e-sentinel": "x"}},
-		"spec": map[string]any{"containers": []any{map[string]any{"name": "c", "image": "busybox"}}}}
+	pod := map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "probe", "labels": map[string]any{"e2e-sentinel": "x"}}}
+	denied := func(err error) bool { return err != nil && strings.Contains(err.Error(), "ValidatingAdmissionPolicy '"+name+"'") }
 	deadline := time.Now().Add(60 * time.Second)
 	for _, ns := range namespaces {
 		for {
 			err := createDryRun(t, &unstructured.Unstructured{Object: pod}, ns)
-			if err != nil && strings.Contains(err.Error(), "sentinel") {
+			if denied(err) {
 				break
 			}
 			if time.Now().After(deadline) {
@@ -178,7 +185,7 @@ func sentinel(t *testing.T, cs kubernetes.Interface, namespaces []string) {
 	}
 	for _, ns := range namespaces[:1] {
 		for {
-			if err := createDryRun(t, &unstructured.Unstructured{Object: pod}, ns); err == nil || !strings.Contains(err.Error(), "sentinel") {
+			if err := createDryRun(t, &unstructured.Unstructured{Object: pod}, ns); !denied(err) {
 				break
 			}
 			if time.Now().After(deadline.Add(60 * time.Second)) {
