@@ -175,7 +175,7 @@ func namedRule(group string, resources ...string) admissionregistrationv1.NamedR
 	}}
 }
 
-// unchangedPodUpdate is the match condition that leaves out a Pod update
+// podSpecChanged is the match condition that leaves out a Pod update
 // that changes neither its spec nor its annotations (labels, finalizers,
 // status), as Pod Security Admission does.
 const podSpecChanged = `request.operation != 'UPDATE' || object.kind != 'Pod' || oldObject == null || ` +

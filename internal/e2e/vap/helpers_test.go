@@ -154,7 +154,9 @@ func sentinel(t *testing.T, cs kubernetes.Interface, namespaces []string) {
 		t.Fatal(err)
 	}
 	pod := map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "probe", "labels": map[string]any{"e2e-sentinel": "x"}}}
-	denied := func(err error) bool { return err != nil && strings.Contains(err.Error(), "ValidatingAdmissionPolicy '"+name+"'") }
+	denied := func(err error) bool {
+		return err != nil && strings.Contains(err.Error(), "ValidatingAdmissionPolicy '"+name+"'")
+	}
 	deadline := time.Now().Add(60 * time.Second)
 	for _, ns := range namespaces {
 		for {
