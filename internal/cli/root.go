@@ -83,7 +83,7 @@ func NewRoot(s IO) *cobra.Command {
 		}
 		return pprof.StartCPUProfile(f)
 	}
-	root.AddCommand(newScanCommand(s), newNodeCommand(s), newChecksCommand(s), newRBACCommand(s), newAuditLogCommand(s), newWebhookCommand(s), newImageCommand(s), newFixCommand(s))
+	root.AddCommand(newScanCommand(s), newNodeCommand(s), newChecksCommand(s), newRBACCommand(s), newAuditLogCommand(s), newWebhookCommand(s), newImageCommand(s), newFixCommand(s), newExportCommand(s))
 	return root
 }
 
