@@ -1,6 +1,7 @@
 // Package cosigntest runs sigstore's real cosign CLI in tests, offline: the
 // binary hack/cosign.sh builds from the Go module proxy, named by
-// KUBESTRIDE_COSIGN (the binary or its folder). Without it a test fails
+// KUBESTRIDE_COSIGN (the binary or its folder), or else found in the cache
+// folder hack/cosign.sh builds it in. Without it a test fails
 // with the reason, unless KUBESTRIDE_SKIP_COSIGN is set (then it is
 // skipped), as the control-plane tests do with KUBESTRIDE_SKIP_CLUSTER.
 package cosigntest
@@ -15,6 +16,9 @@ import (
 	"time"
 )
 
+// Version is the cosign hack/cosign.sh builds.
+const Version = "v2.6.5"
+
 // Password is the password of the private keys the tests make.
 const Password = "kubestride-test"
 
@@ -26,6 +30,9 @@ func Path(t testing.TB) string {
 	}
 	p := os.Getenv("KUBESTRIDE_COSIGN")
 	if p == "" {
+		p = cached()
+	}
+	if p == "" {
 		t.Fatal("KUBESTRIDE_COSIGN is not set: build cosign with `bash hack/cosign.sh` and set KUBESTRIDE_COSIGN to the folder it prints (`make test` does both), or set KUBESTRIDE_SKIP_COSIGN=1")
 	}
 	if fi, err := os.Stat(p); err == nil && fi.IsDir() {
@@ -35,6 +42,24 @@ func Path(t testing.TB) string {
 		t.Fatalf("KUBESTRIDE_COSIGN=%s: no cosign binary there (%v); build it with `bash hack/cosign.sh`", os.Getenv("KUBESTRIDE_COSIGN"), err)
 	}
 	return p
+}
+
+// cached is the folder hack/cosign.sh builds cosign in, when it holds
+// one.
+func cached() string {
+	cache := os.Getenv("XDG_CACHE_HOME")
+	if cache == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		cache = filepath.Join(home, ".cache")
+	}
+	d := filepath.Join(cache, "kubestride", "cosign-"+Version)
+	if _, err := os.Stat(filepath.Join(d, "cosign")); err != nil {
+		return ""
+	}
+	return d
 }
 
 // Cosign runs the real cosign offline: its HOME is a temporary folder (no
