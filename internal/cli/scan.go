@@ -257,7 +257,7 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		MinSeverity: minSeverity,
 		Now:         now,
 		Tool:        report.Tool{Name: "kubestride", Version: version()},
-		Settings:    report.Settings{FailOn: failOn, PSSLevel: level, PSSVersion: pss.VersionString(lv.Version), AllowPartial: o.AllowPartial},
+		Settings:    report.Settings{FailOn: failOn, PSSLevel: level, PSSVersion: pss.VersionString(lv.Version), AllowPartial: o.AllowPartial, Time: now},
 		// The JSON renderer turns findings into report form a chunk at a
 		// time; the other renderers materialize them.
 		SourceFindings: true,
