@@ -106,8 +106,10 @@ type PolicyReportTimestamp struct {
 // with the reason, per check that had nothing to judge (NotEvaluated); and
 // an error per input that could not be read or evaluated. A list of a live
 // cluster that could not be completed is an error in its namespace's report
-// when it was of one namespace. A finding at or above the fail-on severity
-// is fail, one below it warn, a suppressed one skip with the suppression in
+// when it was of one namespace. A finding is fail whatever its severity
+// (which the result carries) and --fail-on (a threshold for the exit code,
+// which a scheduled scan sets to none): the reports say the same whatever
+// the run's exit code. A suppressed finding is skip, with the suppression in
 // its properties. Results keep the report's order.
 //
 // No report sets scope: a report is the namespace's (or the cluster's), and
@@ -117,10 +119,6 @@ func PolicyReports(r *Report) []PolicyReport {
 	var ts *PolicyReportTimestamp
 	if t := r.Settings.Time; !t.IsZero() {
 		ts = &PolicyReportTimestamp{Seconds: t.Unix(), Nanos: int32(t.Nanosecond())}
-	}
-	failOn := r.Settings.FailOn
-	if !failOn.Valid() && failOn <= check.Critical {
-		failOn = check.High // the CLI's default
 	}
 	byNamespace := map[string]*PolicyReport{}
 	cluster := newPolicyReport("ClusterPolicyReport", ClusterPolicyReportName, "")
@@ -140,7 +138,7 @@ func PolicyReports(r *Report) []PolicyReport {
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		found[f.ID] = true
-		res := findingResult(f, failOn, ts)
+		res := findingResult(f, ts)
 		ns := ""
 		if f.SubjectKind() == "object" {
 			ns = f.Resource.Namespace
@@ -232,9 +230,8 @@ func (p *PolicyReport) add(res PolicyReportResult) {
 	}
 }
 
-// findingResult is a finding's result: fail at or above failOn, warn below
-// it, skip when suppressed.
-func findingResult(f *Finding, failOn check.Severity, ts *PolicyReportTimestamp) PolicyReportResult {
+// findingResult is a finding's result: fail, or skip when suppressed.
+func findingResult(f *Finding, ts *PolicyReportTimestamp) PolicyReportResult {
 	res := PolicyReportResult{
 		Source: PolicyReportSource, Policy: string(f.ID), Rule: string(f.ID), Category: string(f.Category),
 		Severity: severityName(f.Severity), Result: "fail", Scored: true, Message: f.Message, Timestamp: ts,
@@ -280,9 +277,6 @@ func findingResult(f *Finding, failOn check.Severity, ts *PolicyReportTimestamp)
 		if rs.Pods > 0 {
 			props["pods"] = strconv.Itoa(rs.Pods)
 		}
-	}
-	if f.Severity.Valid() && f.Severity < failOn {
-		res.Result = "warn"
 	}
 	if sp := f.Suppressed; sp != nil {
 		res.Result, res.Scored = "skip", false

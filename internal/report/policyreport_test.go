@@ -59,8 +59,8 @@ func TestPolicyReportYAMLMatchesObjects(t *testing.T) {
 	}
 }
 
-// mixedPolicyReport has a result of every kind: findings at and below
-// fail-on in two namespaces, a suppressed one, a cluster-scoped object, a
+// mixedPolicyReport has a result of every kind: findings of several
+// severities in two namespaces, a suppressed one, a cluster-scoped object, a
 // file, a check without findings, one not evaluated, an input error and a
 // namespace's coverage gap.
 func mixedPolicyReport() *Report {
@@ -123,11 +123,11 @@ func TestPolicyReportPlacesEveryResult(t *testing.T) {
 		return out
 	}
 	want := [][]string{
-		{"pss-privileged=fail", "sa-token-automount=warn"},
+		{"pss-privileged=fail", "sa-token-automount=fail"},
 		{"pss-run-as-non-root=skip", "kubestride.coverage=error"},
-		{"rbac-anonymous-binding=fail", "audit-policy-missing=warn", "image-not-pinned=skip", "secret-in-env=pass", "kubestride.input=error"},
+		{"rbac-anonymous-binding=fail", "audit-policy-missing=fail", "image-not-pinned=skip", "secret-in-env=pass", "kubestride.input=error"},
 	}
-	wantSummary := []PolicyReportSummary{{Fail: 1, Warn: 1}, {Skip: 1, Error: 1}, {Fail: 1, Warn: 1, Skip: 1, Pass: 1, Error: 1}}
+	wantSummary := []PolicyReportSummary{{Fail: 2}, {Skip: 1, Error: 1}, {Fail: 2, Skip: 1, Pass: 1, Error: 1}}
 	for i, p := range reports {
 		if got := outcome(p); !reflect.DeepEqual(got, want[i]) {
 			t.Errorf("%s results = %v, want %v", p.Metadata.Name, got, want[i])
@@ -139,7 +139,7 @@ func TestPolicyReportPlacesEveryResult(t *testing.T) {
 			if r.Source != "kubestride" || r.Timestamp == nil || r.Timestamp.Seconds != 1795780800 || r.Timestamp.Nanos != 5 {
 				t.Errorf("%s %s: source %q, timestamp %+v", p.Metadata.Name, r.Policy, r.Source, r.Timestamp)
 			}
-			if wantScored := r.Result == "pass" || r.Result == "fail" || r.Result == "warn"; r.Scored != wantScored {
+			if wantScored := r.Result == "pass" || r.Result == "fail"; r.Scored != wantScored {
 				t.Errorf("%s %s=%s: scored %v", p.Metadata.Name, r.Policy, r.Result, r.Scored)
 			}
 		}
@@ -179,20 +179,12 @@ func TestPolicyReportPlacesEveryResult(t *testing.T) {
 	}
 }
 
-// TestPolicyReportFailOn: --fail-on decides fail from warn; with none, no
-// finding fails.
-func TestPolicyReportFailOn(t *testing.T) {
-	for _, c := range []struct {
-		failOn check.Severity
-		want   []string
-	}{
-		{check.Critical, []string{"fail", "warn", "warn"}},
-		{check.Low, []string{"fail", "fail", "fail"}},
-		{check.Critical + 1, []string{"warn", "warn", "warn"}}, // --fail-on none
-		{0, []string{"fail", "warn", "fail"}},                  // not set: high
-	} {
+// TestPolicyReportIgnoresFailOn: every finding that counts is fail,
+// whatever --fail-on (an exit-code threshold) says.
+func TestPolicyReportIgnoresFailOn(t *testing.T) {
+	for _, failOn := range []check.Severity{0, check.Info, check.High, check.Critical, check.Critical + 1} {
 		r := mixedPolicyReport()
-		r.Settings.FailOn = c.failOn
+		r.Settings.FailOn = failOn
 		var got []string
 		for _, p := range PolicyReports(r) {
 			for _, res := range p.Results {
@@ -201,8 +193,8 @@ func TestPolicyReportFailOn(t *testing.T) {
 				}
 			}
 		}
-		if !reflect.DeepEqual(got, c.want) {
-			t.Errorf("fail-on %v: results %v, want %v", c.failOn, got, c.want)
+		if want := []string{"fail", "fail", "fail"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("fail-on %v: results %v, want %v", failOn, got, want)
 		}
 	}
 }
