@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
@@ -56,8 +57,11 @@ func applyPolicyReports(ctx context.Context, o *ScanOptions, r *report.Report) (
 		force := true
 		_, err = target.Patch(ctx, p.Metadata.Name, types.ApplyPatchType, data,
 			metav1.PatchOptions{FieldManager: policyReportFieldManager, Force: &force})
-		if err != nil {
+		if apierrors.IsNotFound(err) {
 			return applied, 0, fmt.Errorf("apply %s %s: %w (are the %s CRDs installed?)", p.Kind, reportName(p.Metadata.Namespace, p.Metadata.Name), err, report.PolicyReportAPIVersion)
+		}
+		if err != nil {
+			return applied, 0, fmt.Errorf("apply %s %s: %w", p.Kind, reportName(p.Metadata.Namespace, p.Metadata.Name), err)
 		}
 		keep[p.Metadata.Namespace+"/"+p.Metadata.Name] = true
 		applied++
