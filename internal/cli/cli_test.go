@@ -46,7 +46,7 @@ func decodeReport(t *testing.T, out string) *report.Report {
 // format, as the user sees it.
 func TestExamplesGolden(t *testing.T) {
 	chdirRoot(t)
-	for _, format := range []string{"json", "table", "sarif", "junit", "markdown", "html"} {
+	for _, format := range []string{"json", "table", "sarif", "junit", "markdown", "html", "policyreport"} {
 		t.Run(format, func(t *testing.T) {
 			out, stderr, code := run(t, "", "scan", "--format", format, "--config", "docs/kubestride.example.yaml", "examples/")
 			if code != report.ExitFindings {
@@ -246,7 +246,7 @@ metadata: {name: typed, namespace: app}
 data:
   password: !!int ` + secrets[3] + `
 `
-	for _, format := range []string{"json", "table", "sarif", "junit", "markdown", "html"} {
+	for _, format := range []string{"json", "table", "sarif", "junit", "markdown", "html", "policyreport"} {
 		t.Run(format, func(t *testing.T) {
 			out, stderr, _ := run(t, manifest, "scan", "--format", format, "-")
 			for _, s := range secrets {

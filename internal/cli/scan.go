@@ -75,6 +75,9 @@ type ScanOptions struct {
 	AllowEmpty bool
 	// Now is the time exemptions are judged against; zero means time.Now().
 	Now time.Time
+	// Apply writes the policyreport format's reports to the scanned cluster
+	// with server-side apply, and removes kubestride's stale ones.
+	Apply bool
 }
 
 func newScanCommand(s IO) *cobra.Command {
@@ -140,6 +143,7 @@ func addScanFlags(f *pflag.FlagSet, o *ScanOptions, withChecks bool) {
 	f.BoolVar(&o.NoSecrets, "no-secrets", false, "with --cluster, do not list Secrets at all (for an identity that may not; reported as skipped)")
 	f.BoolVar(&o.AllowPartial, "allow-partial", false, "with --cluster, do not exit 2 when some lists are forbidden, time out or are unavailable")
 	f.BoolVar(&o.AllowEmpty, "allow-empty", false, "do not exit 2 when the input holds no Kubernetes object (empty files or standard input, only comments)")
+	f.BoolVar(&o.Apply, "apply", false, "with --cluster and --format policyreport, server-side apply the reports to the cluster (field manager kubestride) and delete kubestride's reports of namespaces that no longer have results")
 	f.DurationVar(&o.ScanTimeout, "scan-timeout", 10*time.Minute, "with --cluster, time limit of the whole listing; lists not complete by then are reported as gaps (0: none)")
 	o.Kube.addFlags(f)
 }
@@ -176,6 +180,12 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		return usagef("give --include-secrets or --no-secrets, not both")
 	case o.Cluster && o.AllowEmpty:
 		return usagef("--allow-empty is for manifests, not --cluster")
+	case o.Apply && (!o.Cluster || o.Format != "policyreport"):
+		return usagef("--apply needs --cluster and --format policyreport")
+	case o.Apply && o.Kube.Namespace != "":
+		// The reports applied replace those of the last scan: a scan of one
+		// namespace would replace the cluster's report with a partial one.
+		return usagef("--apply needs a scan of the whole cluster, not -n")
 	}
 	if err := validNamespace(o.Kube.Namespace); err != nil {
 		return err
@@ -277,7 +287,7 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		MinSeverity: minSeverity,
 		Now:         now,
 		Tool:        report.Tool{Name: "kubestride", Version: version()},
-		Settings:    report.Settings{FailOn: failOn, PSSLevel: level, PSSVersion: pss.VersionString(lv.Version), AllowPartial: o.AllowPartial},
+		Settings:    report.Settings{FailOn: failOn, PSSLevel: level, PSSVersion: pss.VersionString(lv.Version), AllowPartial: o.AllowPartial, Time: now},
 		// The JSON renderer turns findings into report form a chunk at a
 		// time; the other renderers materialize them.
 		SourceFindings: true,
@@ -345,6 +355,13 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		if err := file.Close(); err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
+	}
+	if o.Apply {
+		applied, deleted, err := applyPolicyReports(ctx, o, rep)
+		if err != nil {
+			return fmt.Errorf("--apply: %w", err)
+		}
+		errLinef(s.Err, "kubestride: applied %d %s, deleted %d stale", applied, plural(applied, "policy report", "policy reports"), deleted)
 	}
 	if cov := rep.Coverage; cov != nil && len(cov.Gaps) > 0 && (format != "table" || o.Output != "") {
 		errLinef(s.Err, "kubestride: %d %s could not be listed; what they hold was not evaluated:", len(cov.Gaps), plural(len(cov.Gaps), "resource", "resources"))

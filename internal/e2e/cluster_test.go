@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -344,6 +346,11 @@ func TestDeployManifests(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no manifests in %s", dir)
 	}
+	// kubestride.yaml first: kubestride-policyreports.yaml uses its
+	// namespace and ClusterRole.
+	slices.SortStableFunc(files, func(a, b string) int {
+		return cmp.Compare(bool2int(filepath.Base(b) == "kubestride.yaml"), bool2int(filepath.Base(a) == "kubestride.yaml"))
+	})
 	ctx := context.Background()
 	for _, f := range files {
 		if strings.HasPrefix(filepath.Base(f), "kubestride-webhook") {
@@ -366,4 +373,11 @@ func TestDeployManifests(t *testing.T) {
 		}
 		t.Fatalf("scan of deploy/ exit code = %d, want 0; stderr:\n%s", code, stderr)
 	}
+}
+
+func bool2int(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -1,6 +1,7 @@
 // Package report is the result of a scan — findings joined with their
 // check's metadata, the input that could not be read, and a summary — and
-// the renderers that write it as table, json, sarif, junit, markdown or html.
+// the renderers that write it as table, json, sarif, junit, markdown, html
+// or policyreport (wgpolicyk8s.io/v1alpha2 PolicyReports, as YAML).
 //
 // A Report is built once by package scan, sorted once (severity descending,
 // then check ID, namespace, name, field, file, line) and never changes after;

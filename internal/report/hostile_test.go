@@ -86,7 +86,7 @@ func rawControls(out string) []string {
 // values in its own way.
 func TestHostileInputInEveryFormat(t *testing.T) {
 	formats := Formats()
-	if len(formats) != 6 {
+	if len(formats) != 7 {
 		t.Fatalf("formats = %v: add the new one to this test", formats)
 	}
 	for _, format := range formats {

@@ -230,6 +230,7 @@ var goldenFormats = []struct {
 	{"junit", "junit", Options{}},
 	{"markdown", "markdown", Options{}},
 	{"html", "html", Options{}},
+	{"policyreport", "policyreport", Options{}},
 }
 
 func TestRenderGolden(t *testing.T) {

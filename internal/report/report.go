@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/object"
@@ -86,6 +87,10 @@ type Settings struct {
 	PSSVersion string
 	// AllowPartial keeps coverage gaps from changing the exit code.
 	AllowPartial bool
+	// Time is when the scan ran (the clock exemptions are judged by); the
+	// policyreport format stamps its results with it. Zero leaves them
+	// unstamped.
+	Time time.Time
 }
 
 // Tool names the program that made the report.
