@@ -243,7 +243,9 @@ spec:
 	plusDetail := `latest image tags (container "app" must set image "nginx:latest" to a fixed tag or digest, not "latest"), ` +
 		`missing memory limits (container "app" must set resources.limits.memory), ` +
 		`automounted service account tokens (pod spec must set automountServiceAccountToken=false (service account "default" mounts its token))`
-	hostDetail := `hostPath volumes (volume "data"), ` +
+	// A hostPath volume at restricted is named as Pod Security Admission
+	// names it: by the restricted control that replaces the baseline one.
+	hostDetail := `restricted volume types (volume "data" uses restricted volume type "hostPath"), ` +
 		`writable hostPath volumes (container "app" must mount hostPath volume "data" at "/data" with readOnly: true)`
 
 	t.Run("label", func(t *testing.T) {
