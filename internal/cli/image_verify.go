@@ -41,7 +41,7 @@ credential helpers).
 With --attestation, the signed decision of kubestride image gate --sign-key on the
 digest is checked instead: the DSSE envelope in the sha256-<hex>.att tag must verify with
 one of the keys, its in-toto statement must name the digest as its subject and be of
-predicate type ` + policyPredicateType + `. The verdict, the policy
+predicate type ` + policy.PredicateType + `. The verdict, the policy
 and report digests and the reasons it attests are printed (the latest decision when there
 are several).
 
@@ -116,8 +116,6 @@ verdict is fail), 2 a usage error or a registry that could not be read (never a 
 	f.BoolVar(&attestation, "attestation", false, "check the signed decision of kubestride image gate attached to the digest, not its signatures")
 	return cmd
 }
-
-const policyPredicateType = policy.PredicateType
 
 func runVerifyAttestation(ctx context.Context, s IO, image, format string, keys []sign.Key, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
