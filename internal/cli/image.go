@@ -222,7 +222,12 @@ func gateSigning(ref string, o *ImageGateOptions, g *gate.Options) error {
 		}
 		g.Policy.Signatures = append(g.Policy.Signatures, rule)
 	}
-	g.Verify = gate.SignatureVerifier(ropts...)
+	verify, timeout := gate.SignatureVerifier(ropts...), o.Timeout
+	g.Verify = func(ctx context.Context, ref image.Ref, rules []policy.SignatureRule) policy.Signatures {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		return verify(ctx, ref, rules)
+	}
 	if o.SignKey == "" {
 		return nil
 	}
@@ -230,7 +235,6 @@ func gateSigning(ref string, o *ImageGateOptions, g *gate.Options) error {
 	if err != nil {
 		return usagef("--sign-key %v", err)
 	}
-	timeout := o.Timeout
 	g.Attest = func(ctx context.Context, st policy.Statement, at image.Ref) (string, error) {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
