@@ -13,7 +13,6 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-	ssldsse "github.com/secure-systems-lab/go-securesystemslib/dsse"
 	"github.com/sigstore/sigstore/pkg/signature/dsse"
 
 	"github.com/kubestride/kubestride/internal/image/policy"
@@ -160,7 +159,11 @@ func check(a *Attestation, body []byte, keys []sign.Key, d name.Digest) {
 		a.Reason, a.Detail = Malformed, fmt.Sprintf("larger than %d bytes", maxEnvelope)
 		return
 	}
-	var env ssldsse.Envelope
+	var env struct {
+		PayloadType string            `json:"payloadType"`
+		Payload     string            `json:"payload"`
+		Signatures  []json.RawMessage `json:"signatures"`
+	}
 	if err := json.Unmarshal(body, &env); err != nil || len(env.Signatures) == 0 {
 		a.Reason, a.Detail = Malformed, "not a signed DSSE envelope"
 		if err != nil {
