@@ -14,6 +14,10 @@ import (
 // under the rules of the policy that apply to its repository.
 type Verifier func(ctx context.Context, ref image.Ref, rules []policy.SignatureRule) policy.Signatures
 
+// Attester signs the statement of a decision and attaches it to the
+// image at (pinned to its digest); it returns where the attestation is.
+type Attester func(ctx context.Context, st policy.Statement, at image.Ref) (string, error)
+
 // Options configure Run.
 type Options struct {
 	// Client reaches the registries; required.
@@ -29,6 +33,9 @@ type Options struct {
 	// PromoteTo and QuarantineTo are repositories ("registry/path") the
 	// image is copied to when it passes, or does not; empty for no copy.
 	PromoteTo, QuarantineTo string
+	// Attest, when set, attests the decision on the image in the
+	// repository it was copied to, or in its own when no copy was made.
+	Attest Attester
 	// Now is the time the decision is made at (ignore entries' expiry,
 	// the report's age); zero means time.Now().
 	Now time.Time
@@ -53,6 +60,9 @@ type Result struct {
 	// Destination and Copied describe the copy, when one was made.
 	Destination Destination
 	Copied      *image.Copied
+	// Attestation is where the signed statement of the decision was
+	// attached; empty when none was.
+	Attestation string
 }
 
 // Run gates the image named by ref. An error means the image could not be
@@ -85,14 +95,25 @@ func Run(ctx context.Context, ref string, o Options) (*Result, error) {
 	if res.Decision.Verdict == policy.Pass {
 		dst, where = o.PromoteTo, Promoted
 	}
-	if dst == "" {
+	at := facts.Ref
+	if dst != "" {
+		copied, err := o.Client.Copy(ctx, facts.Ref, dst)
+		if err != nil {
+			return res, fmt.Errorf("%s to %s: %w", where, dst, err)
+		}
+		res.Destination, res.Copied = where, &copied
+		at = copied.Target
+	}
+	if o.Attest == nil {
 		return res, nil
 	}
-	copied, err := o.Client.Copy(ctx, facts.Ref, dst)
+	st, err := res.Decision.Statement()
 	if err != nil {
-		return res, fmt.Errorf("%s to %s: %w", where, dst, err)
+		return res, err
 	}
-	res.Destination, res.Copied = where, &copied
+	if res.Attestation, err = o.Attest(ctx, st, at); err != nil {
+		return res, fmt.Errorf("attest the decision on %s: %w", at, err)
+	}
 	return res, nil
 }
 

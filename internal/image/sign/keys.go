@@ -81,6 +81,14 @@ func ParseKey(name string, pemBytes []byte) (Key, error) {
 	return Key{Name: name, ID: base64.StdEncoding.EncodeToString(sum[:]), pub: pub, verifiers: vs}, nil
 }
 
+// Verifiers are the signature schemes the key's signatures are accepted
+// in (see verifiers), for checking signatures other than an image's, such
+// as the DSSE envelope of an attestation.
+func (k Key) Verifiers() []signature.Verifier { return k.verifiers }
+
+// Public is the key.
+func (k Key) Public() crypto.PublicKey { return k.pub }
+
 // verifiers are the signature schemes a key's signatures are accepted in:
 // those cosign signs with. `cosign verify --key` checks SHA-256 only (and
 // pure ed25519), while `cosign sign` signs with the key's default: SHA-384
