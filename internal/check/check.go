@@ -65,6 +65,10 @@ type Meta struct {
 	CIS string
 	// Optional checks run only when enabled in the configuration.
 	Optional bool
+	// NeedsHost marks a check that judges objects against what was read of
+	// a node's files (a workload's Localhost seccomp profile against the
+	// profile on the node): in a scan without them it is not evaluated.
+	NeedsHost bool
 	// Topic is what the check judges; commands that run a part of the
 	// catalogue (rbac risky, and the inputs beside manifests and clusters)
 	// pick checks by it. The helpers in package checks set it for the checks

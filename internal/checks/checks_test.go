@@ -71,6 +71,10 @@ var liveOnly = map[check.ID]string{
 	// carries.
 	"etcd-data-dir-permissions":     "check_etcd_data_dir_permissions_test.go",
 	"encryption-config-permissions": "node_encryption_test.go",
+	// The seccomp profiles under the kubelet's directory, which the node
+	// command (and scan --node-root) reads and no manifest carries.
+	"seccomp-profile-non-blocking":   "check_seccomp_profile_non_blocking_test.go",
+	"seccomp-localhost-non-blocking": "check_seccomp_localhost_non_blocking_test.go",
 }
 
 // TestFixtures runs each check alone on each of its fixtures: every file

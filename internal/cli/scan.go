@@ -53,6 +53,10 @@ type ScanOptions struct {
 	Render    source.Render
 	// Cluster scans the live cluster instead of manifests.
 	Cluster bool
+	// NodeRoot, when set, also reads a node's files under it, as
+	// kubestride node does: the node checks judge them, and workloads'
+	// Localhost seccomp profiles are judged against the node's profiles.
+	NodeRoot string
 	// node, set by the node command, reads a node's files and processes
 	// instead of manifests.
 	node *nodefs.Options
@@ -100,6 +104,11 @@ once, on their top-level owner, when they really are what that controller makes 
 namespace, owner listed by UID, pod spec equal to its template); any other pod is scanned
 on its own, and one that claims a controller it does not match is reported.
 
+With --node-root DIR, the files of a node under DIR are read as kubestride node --root
+reads them: the node checks judge them, and a workload's Localhost seccomp profile is
+looked up under the kubelet's seccomp directory there and judged (a profile that blocks
+nothing by default, or is missing); without it that check is not evaluated.
+
 Namespaced objects of manifests that set no metadata.namespace are placed in the
 namespace -n names (default: default), as kubectl apply -n places them; the report says
 how many. With --cluster, -n scans only that namespace.
@@ -138,6 +147,7 @@ func addScanFlags(f *pflag.FlagSet, o *ScanOptions, withChecks bool) {
 	f.StringVar(&o.Render.KubeVersion, "kube-version", "", "the Kubernetes version charts see as .Capabilities.KubeVersion (default Helm's)")
 	f.StringArrayVar(&o.Kustomize, "kustomize", nil, "build this Kustomize directory and scan its objects (repeatable)")
 	f.BoolVar(&o.Render.Off, "no-render", false, "in directories, skip Helm charts and kustomizations instead of rendering them")
+	f.StringVar(&o.NodeRoot, "node-root", "", "also read a node's files under this directory (as kubestride node --root): the node checks judge them, and Localhost seccomp profiles are looked up in its kubelet's seccomp directory")
 	f.BoolVar(&o.Cluster, "cluster", false, "scan the live cluster of the kubeconfig's context (or the in-cluster service account)")
 	f.BoolVar(&o.IncludeSecrets, "include-secrets", false, "with --cluster, read Secret contents (by default only their metadata and type)")
 	f.BoolVar(&o.NoSecrets, "no-secrets", false, "with --cluster, do not list Secrets at all (for an identity that may not; reported as skipped)")
@@ -178,6 +188,8 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		return usagef("--include-secrets, --no-secrets, --allow-partial and the kubeconfig flags need --cluster")
 	case o.IncludeSecrets && o.NoSecrets:
 		return usagef("give --include-secrets or --no-secrets, not both")
+	case o.Cluster && o.NodeRoot != "":
+		return usagef("--node-root is for manifests, not --cluster (kubestride node audits a node)")
 	case o.Cluster && o.AllowEmpty:
 		return usagef("--allow-empty is for manifests, not --cluster")
 	case o.Apply && (!o.Cluster || o.Format != "policyreport"):
@@ -307,6 +319,20 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		}
 	} else {
 		var count inputCount
+		var nodeErrs []object.Error
+		if o.NodeRoot != "" {
+			res, err := nodefs.Read(nodefs.Options{Root: o.NodeRoot})
+			if err != nil {
+				return usagef("--node-root: %v", strings.TrimPrefix(err.Error(), "--root: "))
+			}
+			// Before the manifests: the local checks of their workloads
+			// read the node's seccomp profiles.
+			scanner.SetHost(res.Node)
+			for _, obj := range res.Objects {
+				scanner.Add(ctx, obj, nil)
+			}
+			nodeErrs = res.Errors
+		}
 		placer := scope.NewPlacer(o.Kube.Namespace)
 		// An object of a kind whose scope is not known yet is held (local
 		// == nil) until every CustomResourceDefinition has been read.
@@ -334,7 +360,7 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		if !o.AllowEmpty {
 			loadErrs = count.emptyErrors(slices.Concat(o.Paths, o.Helm, o.Kustomize), loadErrs)
 		}
-		rep = scanner.Report(ctx, loadErrs)
+		rep = scanner.Report(ctx, append(nodeErrs, loadErrs...))
 		if msgs := placer.Notices(); len(msgs) > 0 {
 			notices := make([]report.Notice, 0, len(msgs)+len(rep.Notices))
 			for _, msg := range msgs {

@@ -239,4 +239,22 @@ type Node struct {
 	// etc/audit/audit.rules; AuditRulesRead is false when neither exists.
 	AuditRules     []AuditRule
 	AuditRulesRead bool
+	// SeccompDir is the kubelet's seccomp directory on the node
+	// (<--root-dir>/seccomp); SeccompProfiles the profiles read under it,
+	// by Name. SeccompRead is false when the directory does not exist.
+	SeccompDir      string
+	SeccompProfiles []SeccompProfile
+	SeccompRead     bool
+}
+
+// SeccompProfile returns the profile a pod's localhostProfile names, and
+// whether the node holds it.
+func (n *Node) SeccompProfile(name string) (SeccompProfile, bool) {
+	name = path.Clean(name)
+	for _, p := range n.SeccompProfiles {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return SeccompProfile{}, false
 }

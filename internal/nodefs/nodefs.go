@@ -86,6 +86,7 @@ func Read(opts Options) (*Result, error) {
 	host.LinkIssuers(r.res.Node.Certificates)
 	r.readBinaries()
 	r.readAuditRules()
+	r.readSeccomp()
 	if len(r.res.Objects) == 0 && len(r.res.Node.Components) == 0 {
 		what := "no static pod manifest in " + r.shown(manifests) + ", no kubelet unit and no kubelet configuration"
 		if opts.Proc {

@@ -136,6 +136,7 @@ func (s *Scanner) CheckLocal(ctx context.Context, obj *object.Object) *Local {
 		single = inventory.NewWith(s.templates)
 	}
 	single = inventory.NewSingle(single, obj)
+	single.Host = s.retained.Host
 	l := &Local{}
 	for i, c := range s.local {
 		if res := runOne(ctx, c, single, s.opts.Check); len(res.findings) > 0 || res.err != "" {
@@ -146,8 +147,9 @@ func (s *Scanner) CheckLocal(ctx context.Context, obj *object.Object) *Local {
 	return l
 }
 
-// SetHost gives the cross-object checks what the node command read of a
-// node beside its objects (inventory.Inventory.Host).
+// SetHost gives the checks what the node command read of a node beside its
+// objects (inventory.Inventory.Host): the cross-object checks, and the local
+// checks of objects added after it.
 func (s *Scanner) SetHost(h *host.Node) { s.retained.Host = h }
 
 // Add files obj: it joins the results of the local checks (running them now
@@ -244,6 +246,7 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []object.Error) *report.R
 	s.settle()
 	podErrs := s.retained.Errors
 	nodeInput := s.retained.Host != nil || len(s.retained.NodeObjects) > 0
+	hostInput := s.retained.Host != nil
 	s.retained = nil // the summaries are not needed past this point
 	r := &report.Report{
 		SchemaVersion: report.SchemaVersion,
@@ -253,6 +256,16 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []object.Error) *report.R
 	}
 	if !nodeInput {
 		r.NotEvaluated = notEvaluated(s.rules, check.TopicNode, "not evaluated: the input holds no control-plane or node configuration (kubestride node reads a node)")
+	}
+	if !hostInput {
+		for _, m := range s.rules {
+			if m.NeedsHost {
+				if r.NotEvaluated == nil {
+					r.NotEvaluated = map[check.ID]string{}
+				}
+				r.NotEvaluated[m.ID] = "not evaluated: no node's files were read (scan --node-root DIR reads them)"
+			}
+		}
 	}
 	if src := s.source(); s.opts.SourceFindings {
 		r.Source = src
