@@ -138,8 +138,8 @@ var fixCases = []fixCase{
 	{
 		// Unconfined is pss-seccomp-baseline's finding, which has no
 		// mechanical remedy: the workload may need it.
-		name:   "seccomp: Unconfined on the pod is not changed",
-		in:     pod("  securityContext:", "    seccompProfile: {type: Unconfined}", "  containers:", "  - name: app", "    image: nginx", "    securityContext: {capabilities: {drop: [ALL]}, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true}", "  automountServiceAccountToken: false"),
+		name: "seccomp: Unconfined on the pod is not changed",
+		in:   pod("  securityContext:", "    seccompProfile: {type: Unconfined}", "  containers:", "  - name: app", "    image: nginx", "    securityContext: {capabilities: {drop: [ALL]}, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true}", "  automountServiceAccountToken: false"),
 	},
 	{
 		name:   "runAsNonRoot: into the pod's flow securityContext",
