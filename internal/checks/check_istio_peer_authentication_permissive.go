@@ -84,11 +84,12 @@ func istioPeerAuthenticationPermissive(obj *object.Object) []check.Finding {
 		if !weakMTLS(m) {
 			continue
 		}
+		path := fieldpath.Join(fieldpath.Key("spec.portLevelMtls", p), "mode")
 		out = append(out, check.Finding{
 			Object:   obj,
-			Path:     fieldpath.Join(fieldpath.Key("spec.portLevelMtls", p), "mode"),
+			Path:     path,
 			Reason:   "mutual TLS not required",
-			Detail:   fmt.Sprintf("%s must not set spec.portLevelMtls[%s].mode=%s (port %s of %s then %s)", noun, p, m, p, scope, acceptsPlaintext(m)),
+			Detail:   fmt.Sprintf("%s must not set %s=%s (port %s of %s then %s)", noun, path, m, p, scope, acceptsPlaintext(m)),
 			Severity: weakMTLSSeverity(m),
 		})
 	}

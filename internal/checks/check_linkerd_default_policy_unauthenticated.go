@@ -72,11 +72,15 @@ func init() {
 				if !set || !linkerdUnauthenticated(v) {
 					continue
 				}
+				noun := "pod template"
+				if w.MetaPath == "metadata" {
+					noun = "pod"
+				}
 				out = append(out, check.Finding{
 					Object: w.Object,
 					Path:   fieldpath.Key(fieldpath.Join(w.MetaPath, "annotations"), linkerdDefaultPolicy),
 					Reason: "unauthenticated default policy",
-					Detail: "pod template must not set " + linkerdDefaultPolicy + "=" + v + " (" + linkerdPolicyEffect(v) + ")",
+					Detail: noun + " must not set " + linkerdDefaultPolicy + "=" + v + " (" + linkerdPolicyEffect(v) + ")",
 				})
 			}
 			return out
