@@ -85,6 +85,9 @@ func summarizeObject(o *object.Object, ws []*Workload) *object.Object {
 			w.Path("automountServiceAccountToken"), w.Path("nodeName"),
 			w.Path("hostNetwork"), w.Path("hostPID"), w.Path("hostIPC"), w.Path("hostUsers"),
 		)
+		for k := range meshAnnotations(w.PodMeta.Annotations) {
+			paths = append(paths, fieldpath.Key(fieldpath.Join(w.MetaPath, "annotations"), k))
+		}
 	}
 	return &object.Object{
 		Origin:     o.Origin,
