@@ -3,7 +3,9 @@ package checks
 import "testing"
 
 func TestIstioAuthorizationDefaultDenyMissing(t *testing.T) {
-	ns := func(name string) string { return "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: " + name + "}\n" }
+	ns := func(name string) string {
+		return "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: " + name + "}\n"
+	}
 	obj := func(kind, ns, name, spec string) string {
 		return "---\napiVersion: security.istio.io/v1\nkind: " + kind + "\nmetadata: {name: " + name + ", namespace: " + ns + "}\nspec: " + spec + "\n"
 	}

@@ -3,7 +3,9 @@ package checks
 import "testing"
 
 func TestIstioNamespaceMTLSNotStrict(t *testing.T) {
-	ns := func(name string) string { return "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: " + name + "}\n" }
+	ns := func(name string) string {
+		return "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: " + name + "}\n"
+	}
 	pa := func(ns, name, spec string) string {
 		return "---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: " + name + ", namespace: " + ns + "}\nspec: " + spec + "\n"
 	}

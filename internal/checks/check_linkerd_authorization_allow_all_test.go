@@ -12,7 +12,9 @@ func TestLinkerdAuthorizationAllowAll(t *testing.T) {
 	net := func(name, networks string) string {
 		return obj("NetworkAuthentication", "v1alpha1", name, "{networks: ["+networks+"]}")
 	}
-	mtls := func(name, ids string) string { return obj("MeshTLSAuthentication", "v1alpha1", name, "{identities: ["+ids+"]}") }
+	mtls := func(name, ids string) string {
+		return obj("MeshTLSAuthentication", "v1alpha1", name, "{identities: ["+ids+"]}")
+	}
 	const nref, mref = "{name: all, kind: NetworkAuthentication, group: policy.linkerd.io}", "{name: m, kind: MeshTLSAuthentication, group: policy.linkerd.io}"
 	allows := func(path, detail string) []finding {
 		return []finding{{Object: "AuthorizationPolicy booksapp/p", Path: path, Reason: "authorization allows all", Detail: detail}}

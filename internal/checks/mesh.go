@@ -174,3 +174,18 @@ func istioWidePeerAuthentications(inv *inventory.Inventory) map[string]istioMTLS
 func systemNamespace(ns string) bool {
 	return ns == "kube-system" || ns == "kube-public" || ns == "kube-node-lease"
 }
+
+// meshPoliciesUnlisted reports whether the inventory comes from a live
+// cluster: the live collector (internal/cluster) does not list custom
+// resources, so the mesh's policy objects are missing from it and a
+// namespace's effective policy cannot be resolved. The checks that would
+// read their absence as "not covered" judge nothing then, rather than
+// report every namespace.
+func meshPoliciesUnlisted(inv *inventory.Inventory) bool {
+	for _, obj := range inv.Objects {
+		if obj.Origin.Source == object.FromCluster {
+			return true
+		}
+	}
+	return false
+}
