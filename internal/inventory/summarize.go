@@ -22,9 +22,10 @@ import (
 // Kept whole: the objects of the node checks (Inventory.NodeObjects, beside
 // their summary), nodes (without their status), namespaces, service accounts,
 // network policies, quotas, limit ranges, RBAC objects and admission webhook
-// configurations. Workloads are kept as a Workload whose object has only its
-// name, namespace, UID, owners and suppression annotations
-// (kubestride.io/ignore.*), whose pod metadata has only its labels, and
+// configurations, and service-mesh policy objects (IsMeshPolicy).
+// Workloads are kept as a Workload whose object has only its name, namespace, UID, owners and suppression annotations
+// (kubestride.io/ignore.*), whose pod metadata has only its labels and
+// Linkerd's policy annotations (meshAnnotations), and
 // whose pod spec has only the pod-level identity and host fields (service
 // account, token automount, node, host namespaces, user namespaces), with a
 // line index cut down to those fields. Secrets are kept as their name,
@@ -56,6 +57,10 @@ func (inv *Inventory) AddSummary(obj *object.Object) {
 		*rbacv1.ClusterRoleBinding, *admissionv1.ValidatingWebhookConfiguration,
 		*admissionv1.MutatingWebhookConfiguration:
 	default:
+		if IsMeshPolicy(obj) {
+			inv.Objects = append(inv.Objects, obj) // kept whole: the mesh checks relate them
+			return
+		}
 		inv.Objects = append(inv.Objects, &object.Object{
 			Origin: obj.Origin, APIVersion: obj.APIVersion, Kind: obj.Kind,
 			Meta:  &metav1.ObjectMeta{Name: obj.Meta.Name, Namespace: obj.Meta.Namespace, Annotations: ignoreAnnotations(obj.Meta.Annotations)},
@@ -75,11 +80,14 @@ func summarizeObject(o *object.Object, ws []*Workload) *object.Object {
 	paths := []string{"metadata.name", "metadata.labels", "metadata.annotations"}
 	for _, w := range ws {
 		paths = append(paths,
-			fieldpath.Join(w.MetaPath, "labels"),
+			fieldpath.Join(w.MetaPath, "labels"), fieldpath.Join(w.MetaPath, "annotations"),
 			w.Path("serviceAccountName"), w.Path("serviceAccount"),
 			w.Path("automountServiceAccountToken"), w.Path("nodeName"),
 			w.Path("hostNetwork"), w.Path("hostPID"), w.Path("hostIPC"), w.Path("hostUsers"),
 		)
+		for k := range meshAnnotations(w.PodMeta.Annotations) {
+			paths = append(paths, fieldpath.Key(fieldpath.Join(w.MetaPath, "annotations"), k))
+		}
 	}
 	return &object.Object{
 		Origin:     o.Origin,
@@ -97,7 +105,7 @@ func summarizeWorkload(w *Workload, kept *object.Object) *Workload {
 	pm, s := w.PodMeta, w.Spec
 	return &Workload{
 		Object:   kept,
-		PodMeta:  &metav1.ObjectMeta{Labels: pm.Labels},
+		PodMeta:  &metav1.ObjectMeta{Labels: pm.Labels, Annotations: meshAnnotations(pm.Annotations)},
 		SpecPath: w.SpecPath,
 		MetaPath: w.MetaPath,
 		paths:    w.paths,
@@ -112,6 +120,42 @@ func summarizeWorkload(w *Workload, kept *object.Object) *Workload {
 			HostUsers:                    s.HostUsers,
 		},
 	}
+}
+
+// meshAnnotationPrefixes start the pod annotations the mesh checks read
+// (Linkerd's default inbound policy); a workload summary keeps only those.
+var meshAnnotationPrefixes = []string{"config.linkerd.io/", "linkerd.io/inject"}
+
+// meshAnnotations returns the annotations of a that the mesh checks read.
+func meshAnnotations(a map[string]string) map[string]string {
+	var out map[string]string
+	for k, v := range a {
+		for _, p := range meshAnnotationPrefixes {
+			if strings.HasPrefix(k, p) {
+				if out == nil {
+					out = map[string]string{}
+				}
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
+
+// meshPolicyGroups are the API groups of service-mesh policy objects
+// (Istio's security policies, Linkerd's policy resources).
+var meshPolicyGroups = []string{"security.istio.io/", "policy.linkerd.io/"}
+
+// IsMeshPolicy reports whether obj is a service-mesh policy object, which
+// the mesh checks read from its JSON (object.Object.Raw) and relate to
+// namespaces and workloads; a summary keeps it whole.
+func IsMeshPolicy(obj *object.Object) bool {
+	for _, g := range meshPolicyGroups {
+		if strings.HasPrefix(obj.APIVersion, g) {
+			return true
+		}
+	}
+	return false
 }
 
 // ignoreAnnotationPrefix starts the annotations that suppress a check on an

@@ -1,0 +1,43 @@
+package checks
+
+import "testing"
+
+func TestIstioNamespaceMTLSNotStrict(t *testing.T) {
+	ns := func(name string) string {
+		return "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: " + name + "}\n"
+	}
+	pa := func(ns, name, spec string) string {
+		return "---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: " + name + ", namespace: " + ns + "}\nspec: " + spec + "\n"
+	}
+	notStrict := func(name, why string) finding {
+		return finding{Object: "Namespace " + name, Path: "metadata", Reason: "mutual TLS not enforced",
+			Detail: `namespace "` + name + `" must be covered by a PeerAuthentication with spec.mtls.mode=STRICT (` + why + ")"}
+	}
+	const istiod = "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: foo, labels: {istio-injection: enabled}}\n"
+	runCases(t, "istio-namespace-mtls-not-strict", []checkCase{{
+		name:     "no istio, no judgement",
+		manifest: ns("foo"),
+	}, {
+		name:     "istio default is permissive; system namespaces skipped",
+		manifest: istiod + ns("kube-system"),
+		want:     []finding{notStrict("foo", "no PeerAuthentication covers it and Istio's default is PERMISSIVE")},
+	}, {
+		name:     "mesh-wide strict covers all",
+		manifest: ns("foo") + ns("bar") + pa("istio-system", "default", "{mtls: {mode: STRICT}}"),
+	}, {
+		name:     "namespace permissive overrides mesh strict",
+		manifest: ns("foo") + ns("bar") + pa("istio-system", "default", "{mtls: {mode: STRICT}}") + pa("bar", "default", "{mtls: {mode: PERMISSIVE}}"),
+		want:     []finding{notStrict("bar", `PeerAuthentication "bar/default" sets mode PERMISSIVE`)},
+	}, {
+		name:     "mesh-wide disable; namespace strict wins",
+		manifest: ns("foo") + ns("bar") + pa("istio-system", "default", "{mtls: {mode: DISABLE}}") + pa("bar", "default", "{mtls: {mode: STRICT}}"),
+		want:     []finding{notStrict("foo", `PeerAuthentication "istio-system/default" sets mode DISABLE`)},
+	}, {
+		name:     "a workload policy does not cover the namespace",
+		manifest: ns("foo") + pa("foo", "finance", "{selector: {matchLabels: {app: finance}}, mtls: {mode: STRICT}}"),
+		want:     []finding{notStrict("foo", "no PeerAuthentication covers it and Istio's default is PERMISSIVE")},
+	}, {
+		name:     "the first namespace-wide policy counts",
+		manifest: ns("foo") + pa("foo", "a", "{mtls: {mode: STRICT}}") + pa("foo", "b", "{mtls: {mode: PERMISSIVE}}"),
+	}})
+}
