@@ -102,7 +102,7 @@ func newThreatModel(r *Report) threatModel {
 	gapTopics := map[check.Topic][]string{}
 	if r.Coverage != nil {
 		for _, g := range r.Coverage.Gaps {
-			why := gapReason(g) + ": " + gapWhere(g)
+			why := gapReason(g) + ": could not list " + gapWhere(g)
 			for _, t := range topicsOfResource(g.Resource) {
 				gapTopics[t] = append(gapTopics[t], why)
 			}
@@ -161,16 +161,18 @@ func newThreatModel(r *Report) threatModel {
 				continue
 			}
 			var whys []string
-			evaluated := 0
+			evaluated, skipped := 0, 0
 			for _, id := range tc.Checks {
 				topic := topicOf(r.Rules, id)
 				switch {
 				case r.NotEvaluated[id] != "":
-					whys = appendOnce(whys, strings.TrimPrefix(r.NotEvaluated[id], "not evaluated: "))
+					whys = appendOnce(whys, notInInput(r.NotEvaluated[id]))
+					skipped++
 				case len(gapTopics[topic]) > 0:
 					for _, g := range gapTopics[topic] {
 						whys = appendOnce(whys, g)
 					}
+					skipped++
 				default:
 					evaluated++
 				}
@@ -181,11 +183,12 @@ func newThreatModel(r *Report) threatModel {
 					tc.Findings += counts[id]
 				}
 			}
+			partly := fmt.Sprintf("%d of %d checks not evaluated: ", skipped, len(tc.Checks)) + strings.Join(whys, "; ")
 			switch {
 			case tc.Findings > 0:
 				tc.Status = StatusMissing
 				if len(whys) > 0 {
-					tc.Why = "partly not evaluated: " + strings.Join(whys, "; ")
+					tc.Why = partly
 				}
 			case evaluated == 0:
 				tc.Status = StatusNotEvaluated
@@ -196,7 +199,7 @@ func newThreatModel(r *Report) threatModel {
 			default:
 				tc.Status = StatusInPlace
 				if len(whys) > 0 {
-					tc.Why = "partly not evaluated: " + strings.Join(whys, "; ")
+					tc.Why = partly
 				}
 			}
 			c.Controls = append(c.Controls, *tc)
@@ -218,6 +221,16 @@ func newThreatModel(r *Report) threatModel {
 		tm.Paths = append(tm.Paths, p)
 	}
 	return tm
+}
+
+// notInInput words a check's NotEvaluated reason for the threat model:
+// "not in the input: the input holds no control-plane or node configuration".
+func notInInput(why string) string {
+	why = strings.TrimPrefix(why, "not evaluated: ")
+	if i := strings.Index(why, " ("); i > 0 {
+		why = why[:i]
+	}
+	return "not in the input: " + why
 }
 
 // topicsOfResource is what a list of resource ("roles.rbac.authorization.k8s.io")
