@@ -303,6 +303,8 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		// The JSON renderer turns findings into report form a chunk at a
 		// time; the other renderers materialize them.
 		SourceFindings: true,
+		// The threat-model view of these formats draws the escalation paths.
+		EscalationPaths: format == "html" || format == "markdown",
 	})
 	var rep *report.Report
 	if o.read != nil {

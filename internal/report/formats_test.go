@@ -327,8 +327,23 @@ func unescapedPipes(line string) int {
 	return n
 }
 
+// withoutPageScript returns the page out without its one script, the
+// filters, and fails when the page holds another script or not that one.
+func withoutPageScript(t *testing.T, out string) string {
+	t.Helper()
+	own := "<script>" + htmlScript + "</script>"
+	if n := strings.Count(strings.ToLower(out), "<script"); n != 1 || !strings.Contains(out, own) {
+		t.Errorf("the page holds %d scripts; want only its own", n)
+	}
+	return strings.Replace(out, own, "", 1)
+}
+
 func TestHTMLIsInertAndSelfContained(t *testing.T) {
-	out := render(t, "html", fullReport(), Options{})
+	out := withoutPageScript(t, render(t, "html", fullReport(), Options{}))
+	// The script runs by its hash alone.
+	if !strings.Contains(out, "script-src &#39;sha256-") || strings.Contains(out, "script-src &#39;unsafe-inline") {
+		t.Error("the Content-Security-Policy does not allow the page's script by its hash alone")
+	}
 	for _, bad := range []string{"<script", "<link", "<img", "src=", "href=", "@import", "url("} {
 		if strings.Contains(strings.ToLower(out), bad) {
 			t.Errorf("HTML contains %q", bad)

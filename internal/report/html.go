@@ -18,16 +18,21 @@ var htmlSource string
 // htmlTemplate is parsed once; html/template escapes every value by context.
 var htmlTemplate = template.Must(template.New("report").Parse(htmlSource))
 
-// renderHTML writes a single self-contained page: inline CSS, no scripts and
-// no external assets (its Content-Security-Policy forbids loading any), with
-// the sections of reportView in their order, as tables, and the summary
-// last.
+// renderHTML writes a single self-contained page: inline CSS, one inline
+// script (the findings' filters; the page works without it) and no external
+// assets (its Content-Security-Policy forbids loading any). The threat model
+// comes first (coverage gaps, the STRIDE categories' controls and scores,
+// the escalation paths as an SVG graph, Pod Security readiness), then the
+// sections of reportView in their order, as tables, and the summary last.
 //
 // The template ranges over iterators that make each finding's row as it is
 // written, so the page is never held in memory, nor a row per finding.
 func renderHTML(w io.Writer, r *Report, _ Options) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := htmlTemplate.Execute(bw, buildHTMLView(newView(r))); err != nil {
+	h := buildHTMLView(newView(r))
+	h.Threat = buildHTMLThreat(newThreatModel(r))
+	h.Filters = htmlFiltersOf(r)
+	if err := htmlTemplate.Execute(bw, h); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -38,6 +43,11 @@ func renderHTML(w io.Writer, r *Report, _ Options) error {
 // leaves those as they are), and iterators over the findings' rows.
 type htmlView struct {
 	Version string
+	// CSP is the page's Content-Security-Policy and Script its script.
+	CSP     string
+	Script  template.JS
+	Threat  htmlThreat
+	Filters htmlFilters
 	// Gaps and GapsLead are the incomplete-scan notice.
 	Gaps       []htmlGap
 	GapsLead   string
@@ -87,6 +97,8 @@ type htmlCategory struct {
 }
 
 type htmlFinding struct {
+	Category    string
+	Namespace   string
 	Severity    string
 	ID          string
 	Title       string
@@ -106,6 +118,8 @@ type htmlProblem struct {
 
 func buildHTMLView(v reportView) htmlView {
 	h := htmlView{
+		CSP:             cspContent(),
+		Script:          template.JS(htmlScript),
 		Version:         textsafe.Line(v.Version),
 		GapsLead:        v.GapsLead,
 		NoFindings:      v.NoFindings,
@@ -155,6 +169,8 @@ func htmlRows(fs iter.Seq[*Finding]) iter.Seq[htmlFinding] {
 // characters, which it leaves as they are, are shown as escapes here.
 func htmlFindingOf(f *Finding) htmlFinding {
 	return htmlFinding{
+		Category:    textsafe.Line(string(f.Category)),
+		Namespace:   textsafe.Line(namespaceOf(f)),
 		Severity:    f.Severity.String(),
 		ID:          textsafe.Line(string(f.ID)),
 		Title:       textsafe.Text(f.Title),

@@ -24,6 +24,7 @@ func renderMarkdown(w io.Writer, r *Report, _ Options) error {
 		title += " (" + mdEscape(v.Version) + ")"
 	}
 	m.line(title)
+	m.threatModel(r, newThreatModel(r))
 
 	if len(v.Gaps) > 0 {
 		m.line("")

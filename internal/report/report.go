@@ -9,6 +9,7 @@ import (
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/object"
+	"github.com/kubestride/kubestride/internal/rbac"
 )
 
 // SchemaVersion is the version of the JSON report format.
@@ -51,6 +52,10 @@ type Report struct {
 	NotEvaluated map[check.ID]string `json:"-"`
 	// Settings records how the scan was run, for renderers that show it.
 	Settings Settings `json:"-"`
+	// Paths are the privilege-escalation paths of the scanned RBAC, for the
+	// threat-model view of the html and markdown formats; a scan fills them
+	// only when asked (scan.Options.EscalationPaths).
+	Paths []rbac.Path `json:"-"`
 	// Source, when set, produces the findings in place of Findings, which
 	// is then nil: a scan with hundreds of thousands of findings hands them
 	// over this way, and the JSON renderer turns them into report form a

@@ -16,6 +16,7 @@ import (
 	"github.com/kubestride/kubestride/internal/host"
 	"github.com/kubestride/kubestride/internal/inventory"
 	"github.com/kubestride/kubestride/internal/object"
+	"github.com/kubestride/kubestride/internal/rbac"
 	"github.com/kubestride/kubestride/internal/report"
 )
 
@@ -51,6 +52,10 @@ type Options struct {
 	// report.FindingSource instead of in Findings, so that they are turned
 	// into report form a chunk at a time as they are written.
 	SourceFindings bool
+	// EscalationPaths fills the report's Paths with the
+	// privilege-escalation paths of the scanned RBAC, which the threat-model
+	// view of the html and markdown formats draws.
+	EscalationPaths bool
 }
 
 // Scanner is a streaming scan. Add runs the local checks on each object as
@@ -247,12 +252,17 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []object.Error) *report.R
 	podErrs := s.retained.Errors
 	nodeInput := s.retained.Host != nil || len(s.retained.NodeObjects) > 0
 	hostInput := s.retained.Host != nil
+	var paths []rbac.Path
+	if s.opts.EscalationPaths {
+		paths = rbac.Paths(rbac.Build(s.retained), s.retained)
+	}
 	s.retained = nil // the summaries are not needed past this point
 	r := &report.Report{
 		SchemaVersion: report.SchemaVersion,
 		Tool:          s.opts.Tool,
 		Settings:      s.opts.Settings,
 		Rules:         s.rules,
+		Paths:         paths,
 	}
 	if !nodeInput {
 		r.NotEvaluated = notEvaluated(s.rules, check.TopicNode, "not evaluated: the input holds no control-plane or node configuration (kubestride node reads a node)")
