@@ -156,6 +156,9 @@ type Options struct {
 	// Now is the time validity is judged at (certificate expiry); zero
 	// means the time the check runs.
 	Now time.Time
+	// Images is the image policy and the images resolved for it; nil when
+	// no image policy is given (the image-policy check then judges nothing).
+	Images *Images
 }
 
 // Check is one rule of the catalogue.

@@ -13,6 +13,7 @@ import (
 	"github.com/kubestride/kubestride/internal/catalog"
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/golden"
+	imagepolicy "github.com/kubestride/kubestride/internal/image/policy"
 )
 
 // TestRegistryWellFormed holds every built-in check to the catalogue's rules:
@@ -100,6 +101,13 @@ func TestFixtures(t *testing.T) {
 							t.Fatal(err)
 						}
 						opts.PSS.Level = l
+					}
+					if pf := directives(data, "image-policy"); len(pf) > 0 {
+						p, err := imagepolicy.Load(filepath.Join(filepath.Dir(file), pf[0]))
+						if err != nil {
+							t.Fatal(err)
+						}
+						opts.Images = &check.Images{Policy: p}
 					}
 					findings := run(c, load(t, file, string(data)), opts)
 					var got []string

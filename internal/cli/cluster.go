@@ -78,14 +78,14 @@ func scanCluster(ctx context.Context, s IO, o *ScanOptions, scanner *scan.Scanne
 		Timeout:        o.ScanTimeout,
 		Observe:        readiness.Add,
 		Progress:       bar.update,
-	}, func(obj *object.Object) *scan.Local { return scanner.CheckLocal(ctx, obj) },
+	}, o.images.wrap(ctx, func(obj *object.Object) *scan.Local { return scanner.CheckLocal(ctx, obj) }),
 		func(obj *object.Object, local *scan.Local) { scanner.Add(ctx, obj, local) })
 	bar.done()
 	if err != nil {
 		return nil, fmt.Errorf("scan cluster %s: %w", cfg.Host, err)
 	}
 	scanner.CountPods(res.OwnedPods)
-	rep := scanner.Report(ctx, nil)
+	rep := scanner.Report(ctx, o.images.errors())
 	cov := &report.Coverage{Listed: res.Listed, Skipped: res.Skipped, Gaps: append([]object.Gap{}, res.Gaps...)}
 	rep.Coverage = cov
 	rep.Readiness = readiness.Result()

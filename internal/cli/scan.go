@@ -82,6 +82,16 @@ type ScanOptions struct {
 	// Apply writes the policyreport format's reports to the scanned cluster
 	// with server-side apply, and removes kubestride's stale ones.
 	Apply bool
+	// ImagePolicy is the image policy file the image-policy check applies
+	// (the configuration's imagePolicy when empty).
+	ImagePolicy string
+	// ResolveImages resolves every image through its registry, so that the
+	// policy's signature and base-image rules are judged; ResolveTimeout
+	// bounds the work on one image.
+	ResolveImages  bool
+	ResolveTimeout time.Duration
+	// images is the image loader stage, set by runScan.
+	images *imageStage
 }
 
 func newScanCommand(s IO) *cobra.Command {
@@ -154,6 +164,9 @@ func addScanFlags(f *pflag.FlagSet, o *ScanOptions, withChecks bool) {
 	f.BoolVar(&o.AllowPartial, "allow-partial", false, "with --cluster, do not exit 2 when some lists are forbidden, time out or are unavailable")
 	f.BoolVar(&o.AllowEmpty, "allow-empty", false, "do not exit 2 when the input holds no Kubernetes object (empty files or standard input, only comments)")
 	f.BoolVar(&o.Apply, "apply", false, "with --cluster and --format policyreport, server-side apply the reports to the cluster (field manager kubestride) and delete kubestride's reports of namespaces that no longer have results")
+	f.StringVar(&o.ImagePolicy, "image-policy", "", "apply this image policy (kubestride.io/v1alpha1 ImagePolicy) to every container image: approved repositories, digests, and with --resolve-images signatures and base images")
+	f.BoolVar(&o.ResolveImages, "resolve-images", false, "resolve every image through its registry (Docker config credentials), read its base image and verify its signatures offline; an image that cannot be resolved is an error (exit 2)")
+	f.DurationVar(&o.ResolveTimeout, "resolve-timeout", defaultResolveTimeout, "with --resolve-images, time limit of the work on one image")
 	f.DurationVar(&o.ScanTimeout, "scan-timeout", 10*time.Minute, "with --cluster, time limit of the whole listing; lists not complete by then are reported as gaps (0: none)")
 	o.Kube.addFlags(f)
 }
@@ -251,6 +264,13 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 			return usagef("--exclude: %q is not a glob pattern: %v", p, err)
 		}
 	}
+	if o.images, err = newImageStage(o, cfg); err != nil {
+		return err
+	}
+	checkOpts := check.Options{PSS: lv}
+	if o.images != nil {
+		checkOpts.Images = o.images.images
+	}
 	var only []check.ID
 	for _, id := range o.Only {
 		if _, ok := reg.Get(check.ID(id)); !ok {
@@ -294,7 +314,7 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 	scanner := scan.New(scan.Options{
 		Registry:    reg,
 		Config:      cfg,
-		Check:       check.Options{PSS: lv},
+		Check:       checkOpts,
 		Only:        only,
 		MinSeverity: minSeverity,
 		Now:         now,
@@ -341,12 +361,12 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		render := o.Render
 		render.Namespace = o.Kube.Namespace
 		loadErrs := source.Stream(ctx, o.Paths, source.Options{Stdin: s.In, Exclude: o.Exclude, Helm: o.Helm, Kustomize: o.Kustomize, Render: render},
-			func(obj *object.Object) *scan.Local {
+			o.images.wrap(ctx, func(obj *object.Object) *scan.Local {
 				if !placer.Place(obj) {
 					return nil
 				}
 				return scanner.CheckLocal(ctx, obj)
-			},
+			}),
 			func(obj *object.Object, local *scan.Local) {
 				count.add(obj)
 				placer.See(obj)
@@ -362,7 +382,7 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 		if !o.AllowEmpty {
 			loadErrs = count.emptyErrors(slices.Concat(o.Paths, o.Helm, o.Kustomize), loadErrs)
 		}
-		rep = scanner.Report(ctx, append(nodeErrs, loadErrs...))
+		rep = scanner.Report(ctx, slices.Concat(nodeErrs, loadErrs, o.images.errors()))
 		if msgs := placer.Notices(); len(msgs) > 0 {
 			notices := make([]report.Notice, 0, len(msgs)+len(rep.Notices))
 			for _, msg := range msgs {
@@ -370,6 +390,13 @@ func runScan(ctx context.Context, s IO, o *ScanOptions, failOnSet, levelSet, ver
 			}
 			rep.Notices = append(notices, rep.Notices...)
 		}
+	}
+
+	if o.images == nil && rep.NotEvaluated["image-policy"] == "" && slices.ContainsFunc(rep.Rules, func(m check.Meta) bool { return m.ID == "image-policy" }) {
+		if rep.NotEvaluated == nil {
+			rep.NotEvaluated = map[check.ID]string{}
+		}
+		rep.NotEvaluated["image-policy"] = "not evaluated: no image policy was given (--image-policy, or imagePolicy in the configuration)"
 	}
 
 	bw := bufio.NewWriterSize(out, 1<<16)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -35,6 +36,22 @@ type Config struct {
 	PodTemplates []inventory.PodTemplate `json:"podTemplates,omitempty"`
 	// Webhook configures the admission webhook (kubestride webhook).
 	Webhook Webhook `json:"webhook,omitzero"`
+	// ImagePolicy is the image policy file (kubestride.io/v1alpha1
+	// ImagePolicy) scan applies to every container image, relative to this
+	// file's directory; --image-policy replaces it.
+	ImagePolicy string `json:"imagePolicy,omitempty"`
+}
+
+// ImagePolicyPath is ImagePolicy resolved against the configuration file's
+// directory; empty when none is set.
+func (c *Config) ImagePolicyPath() string {
+	if c == nil || c.ImagePolicy == "" {
+		return ""
+	}
+	if filepath.IsAbs(c.ImagePolicy) || c.File == "" {
+		return c.ImagePolicy
+	}
+	return filepath.Join(filepath.Dir(c.File), c.ImagePolicy)
 }
 
 // Templates returns the table of custom resources that embed pods: the

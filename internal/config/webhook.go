@@ -70,6 +70,13 @@ type Policy struct {
 	// severity overrides); the Pod Security Standards controls always
 	// count.
 	MinSeverity string `json:"minSeverity,omitempty"`
+	// ImagePolicy, when set, is an image policy file (kubestride.io/v1alpha1
+	// ImagePolicy, relative to the configuration file's directory) applied
+	// to every container image the admitted object runs: each image is
+	// resolved through its registry at admission, its signatures verified
+	// and its base image read; an image that cannot be resolved counts as a
+	// violation, never a pass.
+	ImagePolicy string `json:"imagePolicy,omitempty"`
 }
 
 // RequestExemptions exempt whole requests, as Pod Security Admission's

@@ -63,6 +63,9 @@ type policy struct {
 	// contextual is set when checks holds a contextual check, which reads
 	// the cluster's objects beside the admitted one.
 	contextual bool
+	// images is the policy's image policy, with the stage that resolves
+	// images for it; nil when it names none.
+	images *imagePolicy
 }
 
 // contextual are the checks that are not local which the webhook runs all
@@ -93,7 +96,9 @@ func (b binding) String() string {
 // privileged reports whether the binding judges nothing.
 func (b binding) privileged() bool { return b.p == nil || b.p.empty() }
 
-func (p *policy) empty() bool { return p.level == api.LevelPrivileged && len(p.checks) == 0 }
+func (p *policy) empty() bool {
+	return p.level == api.LevelPrivileged && len(p.checks) == 0 && p.images == nil
+}
 
 // evaluator returns the policy's evaluator at version v.
 func (p *policy) evaluator(v api.Version) *scan.Evaluator {
@@ -173,6 +178,11 @@ func newPolicies(cfg *config.Config, reg *check.Registry) (*policies, error) {
 			if contextual[id] {
 				p.contextual = true
 				ps.contextual = true
+			}
+		}
+		if c.ImagePolicy != "" {
+			if p.images, err = loadImagePolicy(cfg, c.ImagePolicy); err != nil {
+				return nil, fmt.Errorf("webhook policy %q: %w", c.Name, err)
 			}
 		}
 		if c.MinSeverity != "" {

@@ -276,13 +276,29 @@ func (s *Server) record(req *admissionv1.AdmissionRequest, m Mode, v *verdict) {
 
 // evaluate judges obj by the binding b with the scan's own checks.
 func (s *Server) evaluate(ctx context.Context, b binding, obj *object.Object, inv *inventory.Inventory, with []*object.Object, around *inventory.Inventory, now time.Time) *verdict {
-	findings, errs := b.p.evaluator(b.version).EvaluateWith(ctx, obj, with, around, now)
+	var findings []report.Finding
+	var errs []report.Error
+	if b.p.level != api.LevelPrivileged || len(b.p.checks) > 0 {
+		// A policy of an image policy alone runs no other check.
+		findings, errs = b.p.evaluator(b.version).EvaluateWith(ctx, obj, with, around, now)
+	}
 	v := &verdict{b: b, errs: errs}
 	for _, f := range findings {
 		if f.Suppressed != nil || !b.p.counts(f.ID, f.Severity) {
 			continue
 		}
 		v.violations = append(v.violations, f)
+	}
+	if b.p.images != nil {
+		// The image policy counts whole: every image it refuses, and every
+		// image it could not judge.
+		imgs, errs := b.p.judgeImages(ctx, obj, inv, around, now)
+		for _, f := range imgs {
+			if f.Suppressed == nil {
+				v.violations = append(v.violations, f)
+			}
+		}
+		v.errs = append(v.errs, errs...)
 	}
 	// Pod Security Admission lists its baseline controls by check ID,
 	// then its restricted ones; the Pod Security Standards come first,
