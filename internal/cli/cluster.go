@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/pod-security-admission/api"
 
+	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/cluster"
 	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/report"
@@ -89,7 +90,32 @@ func scanCluster(ctx context.Context, s IO, o *ScanOptions, scanner *scan.Scanne
 	cov := &report.Coverage{Listed: res.Listed, Skipped: res.Skipped, Gaps: append([]object.Gap{}, res.Gaps...)}
 	rep.Coverage = cov
 	rep.Readiness = readiness.Result()
+	notListedLive(rep)
 	return rep, nil
+}
+
+// unlistedLive are the checks that judge objects a live scan does not list
+// (custom resources of service meshes): they are not evaluated on a
+// cluster, and the report says so rather than let them pass.
+var unlistedLive = map[check.ID]string{
+	"istio-peer-authentication-permissive":     "Istio PeerAuthentications",
+	"istio-namespace-mtls-not-strict":          "Istio PeerAuthentications",
+	"istio-authorization-allow-all":            "Istio AuthorizationPolicies",
+	"istio-authorization-default-deny-missing": "Istio AuthorizationPolicies",
+	"linkerd-authorization-allow-all":          "Linkerd AuthorizationPolicies and authentications",
+}
+
+func notListedLive(rep *report.Report) {
+	for _, m := range rep.Rules {
+		what, ok := unlistedLive[m.ID]
+		if !ok {
+			continue
+		}
+		if rep.NotEvaluated == nil {
+			rep.NotEvaluated = map[check.ID]string{}
+		}
+		rep.NotEvaluated[m.ID] = "not evaluated: a live scan does not list " + what + " yet (scan their manifests)"
+	}
 }
 
 func gapLine(g object.Gap) string {
