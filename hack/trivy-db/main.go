@@ -63,12 +63,12 @@ var advisories = []advisory{
 	{id: "CVE-2026-10001", srcPkg: "curl", fixed: "7.88.1-10+deb12u7", urgency: types.SeverityHigh,
 		title: "curl: header injection through redirects (test advisory)"},
 	{id: "CVE-2026-10002", srcPkg: "openssl", fixed: "3.0.15-1~deb12u1",
-		title: "openssl: buffer overflow in certificate name checks (test advisory)",
+		title:    "openssl: buffer overflow in certificate name checks (test advisory)",
 		nvdScore: 9.8, nvdVector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"},
 	{id: "CVE-2026-10003", srcPkg: "openssl", status: types.StatusAffected, urgency: types.SeverityLow,
 		title: "openssl: timing side channel in RSA decryption (test advisory)"},
 	{id: "CVE-2026-10004", srcPkg: "curl", fixed: "7.88.1-10+deb12u1",
-		title: "curl: use after free in connection reuse (test advisory)",
+		title:    "curl: use after free in connection reuse (test advisory)",
 		nvdScore: 7.5, nvdVector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"},
 }
 
