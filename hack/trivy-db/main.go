@@ -28,6 +28,8 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -37,9 +39,11 @@ import (
 	"github.com/aquasecurity/trivy-db/pkg/vulndb"
 	"github.com/aquasecurity/trivy-db/pkg/vulnsrc"
 	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/empty"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	bolt "go.etcd.io/bbolt"
 )
@@ -75,9 +79,10 @@ var advisories = []advisory{
 func main() {
 	dbDir := flag.String("db", "", "write trivy.db and metadata.json into this folder (Trivy's <cache-dir>/db)")
 	image := flag.String("image", "", "write the image as a docker tarball to this file")
+	serve := flag.String("serve", "", "serve the image from an in-process registry on this loopback address (127.0.0.1:PORT) until stopped")
 	flag.Parse()
-	if *dbDir == "" && *image == "" {
-		log.Fatal("give -db DIR and/or -image FILE")
+	if *dbDir == "" && *image == "" && *serve == "" {
+		log.Fatal("give -db DIR, -image FILE and/or -serve ADDR")
 	}
 	if *dbDir != "" {
 		if err := writeDB(*dbDir); err != nil {
@@ -87,6 +92,11 @@ func main() {
 	if *image != "" {
 		if err := writeImage(*image); err != nil {
 			log.Fatalf("write image: %v", err)
+		}
+	}
+	if *serve != "" {
+		if err := serveImage(*serve); err != nil {
+			log.Fatalf("serve image: %v", err)
 		}
 	}
 }
@@ -274,4 +284,34 @@ func writeImage(file string) error {
 	}
 	fmt.Printf("image %s manifest %s config %s\n", ImageName, digest, config)
 	return nil
+}
+
+// serveImage pushes the image to go-containerregistry's registry, served on
+// addr, prints its reference by digest and serves until the process is
+// stopped.
+func serveImage(addr string) error {
+	img, err := Image()
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: registry.New(registry.Logger(log.New(io.Discard, "", 0))), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	repo := l.Addr().String() + "/kubestride/trivy-fixture"
+	tag, err := name.NewTag(repo+":1", name.Insecure)
+	if err != nil {
+		return err
+	}
+	if err := remote.Write(tag, img); err != nil {
+		return err
+	}
+	digest, err := img.Digest()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s@%s\n", repo, digest)
+	select {}
 }
