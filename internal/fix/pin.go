@@ -54,6 +54,16 @@ func writtenTag(img string) string {
 	return ""
 }
 
+// wellFormed reports whether digest is sha256 with 64 or sha512 with 128
+// lowercase hex digits, as image-not-pinned asks.
+func wellFormed(digest string) bool {
+	alg, hex, _ := strings.Cut(digest, ":")
+	if !(alg == "sha256" && len(hex) == 64 || alg == "sha512" && len(hex) == 128) {
+		return false
+	}
+	return strings.Trim(hex, "0123456789abcdef") == ""
+}
+
 // pinned is img with its tag ("latest" when it has none) and digest.
 func pinned(img, digest string) string {
 	if writtenTag(img) == "" {
@@ -141,7 +151,7 @@ func planPin(id check.ID) func(w *inventory.Workload, f report.Finding, o Option
 		var out []change
 		var left []string
 		for _, c := range w.Containers() {
-			if id == ImageNotPinned && strings.Contains(c.Image, "@") {
+			if _, digest, ok := strings.Cut(c.Image, "@"); ok && id == ImageNotPinned && !wellFormed(digest) {
 				left = append(left, noun(c)+": image "+strconv.Quote(c.Image)+" names a digest that is not well formed; correct it by hand")
 				continue
 			}

@@ -122,6 +122,9 @@ func TestPinDigests(t *testing.T) {
 	if diff := cmp.Diff(want4, counter.n); diff != "" {
 		t.Errorf("resolutions (-want +got):\n%s", diff)
 	}
+	if len(results[0].Left) > 0 {
+		t.Errorf("left: %+v", results[0].Left)
+	}
 	if got := results[0].Changes; len(got) != 5 || got[0].Message == "" || !strings.Contains(got[0].Message, "image="+p.reg.Host) {
 		t.Errorf("changes: %+v", got)
 	}
