@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/fix"
+	"github.com/kubestride/kubestride/internal/image"
 	"github.com/kubestride/kubestride/internal/report"
 )
 
@@ -24,6 +26,10 @@ type FixOptions struct {
 	Diff        bool
 	TmpEmptyDir bool
 	Namespace   string
+	// PinDigests pins images written by tag to the digests their
+	// registries report, each resolution bounded by ResolveTimeout.
+	PinDigests     bool
+	ResolveTimeout time.Duration
 }
 
 func newFixCommand(s IO) *cobra.Command {
@@ -51,7 +57,14 @@ rewritten in place; --dry-run only says what would change, --diff prints a unifi
 diff instead of writing. Helm templates, JSON and files that do not parse are refused
 and left untouched.
 
-Exit codes: 0 done, 2 a usage error or a file that was refused.`,
+--pin-digests (which needs the registries) also rewrites every image written by tag,
+or by no tag (latest), to name:tag@sha256:<digest>, the digest its registry reports for
+the tag now; each distinct image is resolved once, with the credentials of the Docker
+config file. An image that cannot be resolved (registry unreachable, no such tag,
+access denied) is left as written and reported, naming the image and registry.
+
+Exit codes: 0 done, 2 a usage error, a file that was refused or an image that could
+not be resolved.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Paths = args
@@ -64,6 +77,8 @@ Exit codes: 0 done, 2 a usage error or a file that was refused.`,
 	f.BoolVar(&o.Diff, "diff", false, "print a unified diff of the changes, write nothing")
 	f.BoolVar(&o.TmpEmptyDir, "tmp-emptydir", false, "with readOnlyRootFilesystem, mount an emptyDir volume at /tmp")
 	f.StringVarP(&o.Namespace, "namespace", "n", "", "namespace of objects without metadata.namespace (default: default)")
+	f.BoolVar(&o.PinDigests, "pin-digests", false, "pin images written by tag to the digests their registries report (reaches the registries)")
+	f.DurationVar(&o.ResolveTimeout, "resolve-timeout", image.DefaultTimeout, "with --pin-digests, time limit of the resolution of one image")
 	return cmd
 }
 
@@ -74,18 +89,27 @@ func runFix(s IO, o *FixOptions) error {
 	if err := validNamespace(o.Namespace); err != nil {
 		return err
 	}
+	if o.ResolveTimeout <= 0 {
+		return usagef("--resolve-timeout must be positive")
+	}
 	var checks []check.ID
 	for _, id := range o.Checks {
-		ok := slices.ContainsFunc(fix.Remedies(), func(r struct {
-			ID   check.ID
-			What string
-		}) bool {
-			return string(r.ID) == id
-		})
-		if !ok {
+		i := slices.IndexFunc(fix.Remedies(), func(r fix.RemedyInfo) bool { return string(r.ID) == id })
+		if i < 0 {
 			return usagef("--check: %q has no mechanical remedy (kubestride fix --help lists them)", id)
 		}
+		if fix.Remedies()[i].Network && !o.PinDigests {
+			return usagef("--check: %q is remedied by pinning digests, which reaches the registries: add --pin-digests", id)
+		}
 		checks = append(checks, check.ID(id))
+	}
+	var resolver fix.Resolver
+	if o.PinDigests {
+		client, err := image.NewClient(image.Options{Timeout: o.ResolveTimeout})
+		if err != nil {
+			return err
+		}
+		resolver = image.NewResolver(client, image.ResolverOptions{})
 	}
 	var files []fix.File
 	failed := false
@@ -109,7 +133,8 @@ func runFix(s IO, o *FixOptions) error {
 			files = append(files, fix.File{Name: name, Data: data})
 		}
 	}
-	results := fix.Run(context.Background(), files, fix.Options{Checks: checks, TmpEmptyDir: o.TmpEmptyDir, Namespace: o.Namespace})
+	results := fix.Run(context.Background(), files, fix.Options{Checks: checks, TmpEmptyDir: o.TmpEmptyDir, Namespace: o.Namespace,
+		PinDigests: o.PinDigests, Resolver: resolver})
 	say := s.Out
 	if o.Diff {
 		say = s.Err
@@ -131,6 +156,10 @@ func runFix(s IO, o *FixOptions) error {
 		}
 		for _, l := range r.Left {
 			errLinef(say, "  %s: left: %s: %s (%s)", r.Name, resourceName(l.Resource), l.Message, l.Check)
+		}
+		for _, u := range r.Unresolved {
+			errLinef(s.Err, "kubestride: %s: %s: %s (%s)", r.Name, resourceName(u.Resource), u.Message, u.Check)
+			failed = true
 		}
 		if !r.Changed() {
 			continue

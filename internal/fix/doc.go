@@ -12,6 +12,14 @@
 // RBAC binding. Containers of every kind are visited (init and ephemeral
 // too), in every workload with a built-in pod spec.
 //
+// With Options.PinDigests, which reaches the registries, image-not-pinned
+// and image-latest-tag are remedied too: every image written by tag (or by
+// none, which means latest) is rewritten to name:tag@sha256:<digest>, the
+// digest its registry reports for the tag, in the scalar's own quoting.
+// Each distinct image is resolved once. An image that does not resolve is
+// left as written and listed in Result.Unresolved with the reason, naming
+// the image and its registry; the caller reports it as an error.
+//
 // Only a field that is not set is set: a value written otherwise in the
 // manifest (allowPrivilegeEscalation: true, runAsUser: 0, a privileged
 // container, an added capability) is the author's choice, left as it is

@@ -21,6 +21,7 @@ type editor struct {
 	starts []int
 	maps   map[*yaml.Node]*value
 	seqs   map[*yaml.Node][]*value
+	reps   map[*yaml.Node]replacement
 	// order keeps the nodes in the order they were first edited, so that
 	// the output does not depend on map iteration.
 	order []*yaml.Node
@@ -28,7 +29,7 @@ type editor struct {
 }
 
 func newEditor(data []byte) *editor {
-	e := &editor{data: data, starts: []int{0}, maps: map[*yaml.Node]*value{}, seqs: map[*yaml.Node][]*value{}, lay: map[*yaml.Node]layout{}}
+	e := &editor{data: data, starts: []int{0}, maps: map[*yaml.Node]*value{}, seqs: map[*yaml.Node][]*value{}, reps: map[*yaml.Node]replacement{}, lay: map[*yaml.Node]layout{}}
 	for i, c := range data {
 		if c == '\n' && i+1 < len(data) {
 			e.starts = append(e.starts, i+1)
@@ -40,12 +41,15 @@ func newEditor(data []byte) *editor {
 // op is one addition to an object: below the mapping at base (a field path
 // in the object), the keys are followed, created where missing, and the
 // last one is set to leaf, or, with appendItem, leaf is appended to the
-// sequence it holds.
+// sequence it holds. With replace, the scalar at base, which holds old, is
+// rewritten to leaf's scalar instead.
 type op struct {
 	base       string
 	keys       []string
 	leaf       *value
 	appendItem bool
+	replace    bool
+	old        string
 }
 
 // refusal is an addition that the text does not allow: the field is set
@@ -60,29 +64,9 @@ func refusef(format string, args ...any) error { return refusal{fmt.Sprintf(form
 // returns the field set and the topmost field it creates ("" when the
 // field already holds the wanted value).
 func (e *editor) add(root *yaml.Node, lay layout, o op) (field, created string, err error) {
-	cur := root
-	path := ""
-	for seg := range fieldpath.Segments(o.base) {
-		if err := plain(cur, path); err != nil {
-			return "", "", err
-		}
-		if seg.IsIndex {
-			path = fieldpath.Index(path, seg.Index)
-			if cur.Kind != yaml.SequenceNode || seg.Index >= len(cur.Content) {
-				return "", "", fmt.Errorf("%s is not in the text", path)
-			}
-			cur = cur.Content[seg.Index]
-			continue
-		}
-		path = fieldpath.Key(path, seg.Key)
-		child, err := lookup(cur, seg.Key, path)
-		if err != nil {
-			return "", "", err
-		}
-		if child == nil {
-			return "", "", fmt.Errorf("%s is not in the text", path)
-		}
-		cur = child
+	cur, path, err := find(root, o.base)
+	if err != nil {
+		return "", "", err
 	}
 	for i, k := range o.keys {
 		if err := plain(cur, path); err != nil {
@@ -135,6 +119,85 @@ func (e *editor) add(root *yaml.Node, lay layout, o op) (field, created string, 
 		return "", "", refusef("%s is set to %s", path, describe(child))
 	}
 	return "", "", fmt.Errorf("no key to set below %s", o.base)
+}
+
+// find returns the node at base (a field path) below root, refusing to go
+// through an alias or an anchored node.
+func find(root *yaml.Node, base string) (*yaml.Node, string, error) {
+	cur := root
+	path := ""
+	for seg := range fieldpath.Segments(base) {
+		if err := plain(cur, path); err != nil {
+			return nil, "", err
+		}
+		if seg.IsIndex {
+			path = fieldpath.Index(path, seg.Index)
+			if cur.Kind != yaml.SequenceNode || seg.Index >= len(cur.Content) {
+				return nil, "", fmt.Errorf("%s is not in the text", path)
+			}
+			cur = cur.Content[seg.Index]
+			continue
+		}
+		path = fieldpath.Key(path, seg.Key)
+		child, err := lookup(cur, seg.Key, path)
+		if err != nil {
+			return nil, "", err
+		}
+		if child == nil {
+			return nil, "", fmt.Errorf("%s is not in the text", path)
+		}
+		cur = child
+	}
+	return cur, path, nil
+}
+
+// replace plans rewriting the scalar at field (a path below root), which
+// must hold old, to new, in the scalar's own quoting. It returns false
+// when the same rewrite is planned already.
+func (e *editor) replace(root *yaml.Node, field, old, new string) (bool, error) {
+	n, path, err := find(root, field)
+	if err != nil {
+		return false, err
+	}
+	if err := plain(n, path); err != nil {
+		return false, err
+	}
+	if n.Kind != yaml.ScalarNode || n.Value != old {
+		return false, fmt.Errorf("%s does not hold %q in the text", path, old)
+	}
+	if r, ok := e.reps[n]; ok {
+		if r.value != new {
+			return false, fmt.Errorf("%s is rewritten twice", path)
+		}
+		return false, nil
+	}
+	start := e.offset(n)
+	var q string
+	switch n.Style {
+	case 0:
+	case yaml.DoubleQuotedStyle:
+		q = `"`
+	case yaml.SingleQuotedStyle:
+		q = "'"
+	default:
+		return false, refusef("%s is written as a block scalar or with a tag; edit it by hand", path)
+	}
+	// The scalar's text must be its value, quotes aside: no escapes, no
+	// line breaks.
+	written := q + old + q
+	if !bytes.HasPrefix(e.data[start:], []byte(written)) || strings.ContainsAny(old, "\\\"'\n") {
+		return false, refusef("%s is written with escapes or over several lines; edit it by hand", path)
+	}
+	e.reps[n] = replacement{start: start, end: start + len(written), text: q + new + q, value: new}
+	e.order = append(e.order, n)
+	return true, nil
+}
+
+// replacement is a scalar's text, data[start:end], rewritten to text,
+// which holds value.
+type replacement struct {
+	start, end  int
+	text, value string
 }
 
 // plan returns the additions planned for the mapping m.
@@ -222,10 +285,11 @@ func unquote(s string) string {
 	return s
 }
 
-// insertion is text to put at an offset of the original text.
+// insertion is text to put at an offset of the original text, in place
+// of the text up to end when end is past at.
 type insertion struct {
-	at     int
-	indent int
+	at, end int
+	indent  int
 	// seq marks a list's items, which go before a mapping's keys at the
 	// same indentation (kubectl's style puts both at one column).
 	seq  bool
@@ -237,6 +301,11 @@ func (e *editor) apply() ([]byte, error) {
 	var ins []insertion
 	for _, n := range e.order {
 		lay := e.lay[n]
+		if r, ok := e.reps[n]; ok {
+			// A rewritten scalar goes after an addition at its offset.
+			ins = append(ins, insertion{at: r.start, end: r.end, indent: -1, text: r.text})
+			continue
+		}
 		var in insertion
 		var err error
 		if v, ok := e.maps[n]; ok {
@@ -263,9 +332,12 @@ func (e *editor) apply() ([]byte, error) {
 	var out bytes.Buffer
 	prev := 0
 	for _, in := range ins {
+		if in.at < prev {
+			return nil, fmt.Errorf("two edits overlap at byte %d", in.at)
+		}
 		out.Write(e.data[prev:in.at])
 		out.WriteString(in.text)
-		prev = in.at
+		prev = max(in.at, in.end)
 	}
 	out.Write(e.data[prev:])
 	return out.Bytes(), nil

@@ -48,6 +48,17 @@ type Options struct {
 	// PSS is the Pod Security Standards level and version the findings are
 	// judged at; zero means restricted, latest.
 	PSS api.LevelVersion
+	// PinDigests applies the remedies that reach registries: an image
+	// written by tag is pinned to the digest its registry reports. An
+	// image that does not resolve is left as written and reported in
+	// Result.Unresolved.
+	PinDigests bool
+	// Resolver resolves images for PinDigests; a registry client with the
+	// default keychain and timeout when nil.
+	Resolver Resolver
+
+	// pins are the resolutions of the images to pin, by image as written.
+	pins map[string]pin
 }
 
 // Change is one field fix sets.
@@ -57,8 +68,12 @@ type Change struct {
 	// Field is the field set, as a path in the object.
 	Field string
 	// Created is the topmost field added to the object (a whole
-	// securityContext, say); empty when the field held the value already.
+	// securityContext, say); empty when the field held the value already,
+	// or when a value was rewritten.
 	Created string
+	// Replaced is the field whose value was rewritten (an image pinned to
+	// its digest), and Value what it holds now; empty for an addition.
+	Replaced, Value string
 	// Message says what was set: `container "app": securityContext.allowPrivilegeEscalation=false`.
 	Message string
 }
@@ -78,6 +93,10 @@ type Result struct {
 	Data    []byte
 	Changes []Change
 	Left    []Left
+	// Unresolved are the images that could not be resolved for
+	// PinDigests, left as written, with the reason naming the image and
+	// its registry. Each is a gap the caller must report as an error.
+	Unresolved []Left
 	// Before and After count the findings of the chosen checks on the
 	// file's objects before and after the fix.
 	Before, After int
@@ -110,7 +129,7 @@ func Run(ctx context.Context, files []File, o Options) []Result {
 	}
 	chosen := map[check.ID]bool{}
 	for _, r := range remedies {
-		if len(o.Checks) == 0 || slices.Contains(o.Checks, r.id) {
+		if (len(o.Checks) == 0 || slices.Contains(o.Checks, r.id)) && (!r.network || o.PinDigests) {
 			chosen[r.id] = true
 		}
 	}
@@ -121,6 +140,7 @@ func Run(ctx context.Context, files []File, o Options) []Result {
 		st.objs, st.res.Err = decode(f.Name, f.Data, o.Namespace)
 	}
 	before := scanAll(ctx, states, o)
+	o.pins = resolvePins(ctx, states, before, chosen, o)
 	for _, st := range states {
 		if st.res.Err != nil {
 			continue
@@ -290,6 +310,7 @@ func fixFile(st *fileState, before *report.Report, chosen map[check.ID]bool, o O
 		}
 		lay := detectLayout(st.input, e, root)
 		done := map[check.ID]bool{}
+		gapSeen := map[string]bool{}
 		for _, r := range remedies {
 			i := slices.IndexFunc(fs, func(f *report.Finding) bool { return f.ID == r.id })
 			if i < 0 || done[r.id] {
@@ -300,7 +321,30 @@ func fixFile(st *fileState, before *report.Report, chosen map[check.ID]bool, o O
 			for _, msg := range left {
 				leave(r.id, msg)
 			}
+			if r.gaps != nil {
+				for _, msg := range r.gaps(w, o) {
+					if !gapSeen[msg] {
+						gapSeen[msg] = true
+						st.res.Unresolved = append(st.res.Unresolved, Left{Check: r.id, Resource: res, Message: msg})
+					}
+				}
+			}
 			for _, c := range changes {
+				if c.op.replace {
+					ok, err := e.replace(root, c.op.base, c.op.old, c.op.leaf.scalar)
+					var ref refusal
+					switch {
+					case errors.As(err, &ref):
+						leave(r.id, ref.msg)
+						continue
+					case err != nil:
+						return fmt.Errorf("%s: %s %s: %w", name, res.Kind, res.Name, err)
+					case !ok:
+						continue
+					}
+					st.res.Changes = append(st.res.Changes, Change{Check: r.id, Resource: res, Field: c.op.base, Replaced: c.op.base, Value: c.op.leaf.scalar, Message: c.msg})
+					continue
+				}
 				field, created, err := e.add(root, lay, c.op)
 				var ref refusal
 				switch {
@@ -369,7 +413,12 @@ func sameBut(before, after []*object.Object, changes []Change) error {
 		return fmt.Errorf("the fixed text holds %d objects, not %d", len(after), len(before))
 	}
 	created := map[report.Resource][]string{}
+	replaced := map[report.Resource][]Change{}
 	for _, c := range changes {
+		if c.Replaced != "" {
+			replaced[c.Resource] = append(replaced[c.Resource], c)
+			continue
+		}
 		if !slices.Contains(created[c.Resource], c.Created) {
 			created[c.Resource] = append(created[c.Resource], c.Created)
 		}
@@ -385,6 +434,9 @@ func sameBut(before, after []*object.Object, changes []Change) error {
 		}
 		res := resourceOf(before[i])
 		if err := Remove(a, created[res]); err != nil {
+			return fmt.Errorf("%s %s: %w", res.Kind, res.Name, err)
+		}
+		if err := RemoveReplaced(b, a, replaced[res]); err != nil {
 			return fmt.Errorf("%s %s: %w", res.Kind, res.Name, err)
 		}
 		if !reflect.DeepEqual(a, b) {
@@ -409,6 +461,37 @@ func Generic(obj *object.Object) (map[string]any, error) {
 		return nil, fmt.Errorf("decode %s %s: %w", obj.Kind, obj.Name(), err)
 	}
 	return m, nil
+}
+
+// RemoveReplaced checks that after holds, at each field the changes
+// rewrote, the value they wrote, and deletes those fields from before and
+// after, which should then be equal.
+func RemoveReplaced(before, after map[string]any, changes []Change) error {
+	var paths []string
+	for _, c := range changes {
+		if c.Replaced == "" {
+			continue
+		}
+		if got := Get(after, c.Replaced); got != c.Value {
+			return fmt.Errorf("%s reads back as %v, not %q", c.Replaced, got, c.Value)
+		}
+		paths = append(paths, c.Replaced)
+	}
+	if err := Remove(before, paths); err != nil {
+		return err
+	}
+	return Remove(after, paths)
+}
+
+// Get returns the value at path in m, nil when there is none.
+func Get(m map[string]any, path string) any {
+	var cur any = m
+	for s := range fieldpath.Segments(path) {
+		if cur = child(cur, s); cur == nil {
+			return nil
+		}
+	}
+	return cur
 }
 
 // Remove deletes the fields at paths from m; list items are removed from

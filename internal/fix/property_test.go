@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -19,6 +20,7 @@ import (
 
 	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/golden"
+	"github.com/kubestride/kubestride/internal/image/imagetest"
 	"github.com/kubestride/kubestride/internal/inventory"
 	"github.com/kubestride/kubestride/internal/object"
 	"github.com/kubestride/kubestride/internal/pss"
@@ -145,12 +147,22 @@ func checkFixed(t *testing.T, files []File, results []Result) {
 			}
 			for i := range now {
 				var created []string
+				var replaced []Change
 				for _, c := range r.Changes {
 					if c.Resource.Kind == fmt.Sprint(now[i]["kind"]) && c.Resource.Name == fmt.Sprint(now[i]["metadata"].(map[string]any)["name"]) {
-						created = append(created, c.Created)
+						if c.Replaced != "" {
+							replaced = append(replaced, c)
+						} else {
+							created = append(created, c.Created)
+						}
 					}
 				}
 				if err := Remove(now[i], dedupe(created)); err != nil {
+					t.Fatalf("%s through %s: %v", r.Name, reader, err)
+				}
+				// A rewritten field (an image pinned to its digest) holds
+				// what the change says, and nothing else differs.
+				if err := RemoveReplaced(was[i], now[i], replaced); err != nil {
 					t.Fatalf("%s through %s: %v", r.Name, reader, err)
 				}
 				if !reflect.DeepEqual(was[i], now[i]) {
@@ -199,6 +211,55 @@ func TestFixKeepsItsPromise(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestFixKeepsItsPromiseWithPins runs the cases above with their images
+// served by a registry and --pin-digests: every image is pinned, and the
+// promise holds with the image strings as the edited fields.
+func TestFixKeepsItsPromiseWithPins(t *testing.T) {
+	reg := imagetest.Start(t)
+	for _, repo := range []string{"nginx", "busybox"} {
+		imagetest.Push(t, reg.Ref(repo, ":latest"), imagetest.Image(t, imagetest.ImageOptions{}))
+	}
+	resolver := newResolver(t)
+	for _, tc := range fixCases {
+		if tc.err != "" {
+			continue
+		}
+		in := tc.in
+		for _, repo := range []string{"nginx", "busybox"} {
+			in = strings.ReplaceAll(in, "image: "+repo, "image: "+reg.Ref(repo, ""))
+		}
+		if in == tc.in {
+			t.Fatalf("%s: no image to pin", tc.name)
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			files := []File{{Name: "in.yaml", Data: []byte(in)}}
+			results := Run(context.Background(), files, Options{PinDigests: true, Resolver: resolver})
+			r := results[0]
+			if r.Err != nil {
+				t.Fatal(r.Err)
+			}
+			if len(r.Unresolved) > 0 {
+				t.Fatalf("unresolved: %+v", r.Unresolved)
+			}
+			checkFixed(t, files, results)
+			if !slices.ContainsFunc(r.Changes, func(c Change) bool { return c.Replaced != "" }) {
+				t.Errorf("no image pinned: %+v", r.Changes)
+			}
+			for k := range scanFiles(t, resultFiles(results)) {
+				if k.id == ImageNotPinned || k.id == ImageLatestTag {
+					if !leftFor(r.Left, k) {
+						t.Errorf("%s on %s %s is still found", k.id, k.res.Kind, k.res.Name)
+					}
+				}
+			}
+		})
+	}
+}
+
+func leftFor(left []Left, k findingKey) bool {
+	return slices.ContainsFunc(left, func(l Left) bool { return l.Check == k.id && l.Resource == k.res })
 }
 
 func exampleFiles(t *testing.T) []File {

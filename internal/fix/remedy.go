@@ -30,6 +30,13 @@ type remedy struct {
 	// plan returns the additions that remove the finding f of w, and the
 	// reasons a part of it is left as it is.
 	plan func(w *inventory.Workload, f report.Finding, o Options) ([]change, []string)
+	// network marks a remedy that reaches registries: it applies only
+	// with Options.PinDigests.
+	network bool
+	// gaps, when set, returns what the remedy could not evaluate on w
+	// (an image that did not resolve); each is reported and is an error
+	// for the caller, never a silent skip.
+	gaps func(w *inventory.Workload, o Options) []string
 }
 
 // change is one addition with its description.
@@ -38,29 +45,36 @@ type change struct {
 	msg string
 }
 
-// Remedies lists the IDs of the checks kubestride fix remedies, with what
-// it sets, in the order it applies them.
-func Remedies() []struct {
+// RemedyInfo describes one remedy kubestride fix applies.
+type RemedyInfo struct {
 	ID   check.ID
 	What string
-} {
-	out := make([]struct {
-		ID   check.ID
-		What string
-	}, len(remedies))
+	// Network marks a remedy that reaches registries, applied only with
+	// Options.PinDigests.
+	Network bool
+}
+
+// Remedies lists the IDs of the checks kubestride fix remedies, with what
+// it sets, in the order it applies them.
+func Remedies() []RemedyInfo {
+	out := make([]RemedyInfo, len(remedies))
 	for i, r := range remedies {
-		out[i].ID, out[i].What = r.id, r.what
+		out[i] = RemedyInfo{ID: r.id, What: r.what, Network: r.network}
 	}
 	return out
 }
 
 var remedies = []remedy{
-	{Capabilities, `securityContext.capabilities.drop gets "ALL" in every container`, planCapabilities},
-	{Seccomp, "securityContext.seccompProfile.type=RuntimeDefault on the pod", planSeccomp},
-	{AllowPrivilegeEscalation, "securityContext.allowPrivilegeEscalation=false in every container", planAllowPrivilegeEscalation},
-	{RunAsNonRoot, "securityContext.runAsNonRoot=true on the pod", planRunAsNonRoot},
-	{ReadOnlyRootFilesystem, "securityContext.readOnlyRootFilesystem=true in every container (with --tmp-emptydir, an emptyDir volume mounted at /tmp)", planReadOnlyRootFilesystem},
-	{TokenAutomount, "automountServiceAccountToken=false on the pod, where its service account holds no RBAC binding", planTokenAutomount},
+	{id: Capabilities, what: `securityContext.capabilities.drop gets "ALL" in every container`, plan: planCapabilities},
+	{id: Seccomp, what: "securityContext.seccompProfile.type=RuntimeDefault on the pod", plan: planSeccomp},
+	{id: AllowPrivilegeEscalation, what: "securityContext.allowPrivilegeEscalation=false in every container", plan: planAllowPrivilegeEscalation},
+	{id: RunAsNonRoot, what: "securityContext.runAsNonRoot=true on the pod", plan: planRunAsNonRoot},
+	{id: ReadOnlyRootFilesystem, what: "securityContext.readOnlyRootFilesystem=true in every container (with --tmp-emptydir, an emptyDir volume mounted at /tmp)", plan: planReadOnlyRootFilesystem},
+	{id: TokenAutomount, what: "automountServiceAccountToken=false on the pod, where its service account holds no RBAC binding", plan: planTokenAutomount},
+	{id: ImageNotPinned, what: "with --pin-digests, every image written by tag is pinned to the digest its registry reports (name:tag@sha256:...)",
+		plan: planPin(ImageNotPinned), network: true, gaps: func(w *inventory.Workload, o Options) []string { return pinGaps(ImageNotPinned, w, o) }},
+	{id: ImageLatestTag, what: "with --pin-digests, every image on the latest tag (written or implied) is pinned to the digest its registry reports",
+		plan: planPin(ImageLatestTag), network: true, gaps: func(w *inventory.Workload, o Options) []string { return pinGaps(ImageLatestTag, w, o) }},
 }
 
 func remedyFor(id check.ID) (remedy, bool) {
