@@ -189,7 +189,6 @@ func dynamicList(dyn dynamic.Interface, gvr schema.GroupVersionResource) lister 
 	}
 }
 
-
 // contextDiscovery asks discovery under the collection's context when the
 // client can take one.
 type contextDiscovery struct{ discovery.DiscoveryInterface }

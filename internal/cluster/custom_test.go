@@ -49,7 +49,7 @@ func customCluster(objs ...runtime.Object) (*fake.Clientset, *dynamicfake.FakeDy
 	}
 	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), map[schema.GroupVersionResource]string{
 		{Group: "security.istio.io", Version: "v1beta1", Resource: "peerauthentications"}: "PeerAuthenticationList",
-		{Group: "policy.linkerd.io", Version: "v1beta3", Resource: "servers"}:              "ServerList",
+		{Group: "policy.linkerd.io", Version: "v1beta3", Resource: "servers"}:             "ServerList",
 	}, objs...)
 	return cs, dyn
 }
