@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/spf13/pflag"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -70,6 +71,10 @@ func scanCluster(ctx context.Context, s IO, o *ScanOptions, scanner *scan.Scanne
 	if err != nil {
 		return nil, usageError{fmt.Errorf("kubernetes client: %w", err)}
 	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("kubernetes client: %w", err)}
+	}
 	readiness := scan.NewReadiness(v)
 	bar := newProgressBar(s.Err)
 	res, err := cluster.Collect(ctx, cs, cluster.Options{
@@ -79,6 +84,7 @@ func scanCluster(ctx context.Context, s IO, o *ScanOptions, scanner *scan.Scanne
 		Timeout:        o.ScanTimeout,
 		Observe:        readiness.Add,
 		Progress:       bar.update,
+		Dynamic:        dyn,
 	}, o.images.wrap(ctx, func(obj *object.Object) *scan.Local { return scanner.CheckLocal(ctx, obj) }),
 		func(obj *object.Object, local *scan.Local) { scanner.Add(ctx, obj, local) })
 	bar.done()
@@ -90,31 +96,64 @@ func scanCluster(ctx context.Context, s IO, o *ScanOptions, scanner *scan.Scanne
 	cov := &report.Coverage{Listed: res.Listed, Skipped: res.Skipped, Gaps: append([]object.Gap{}, res.Gaps...)}
 	rep.Coverage = cov
 	rep.Readiness = readiness.Result()
-	notListedLive(rep)
+	notListedLive(rep, cov)
 	return rep, nil
 }
 
-// unlistedLive are the checks that judge objects a live scan does not list
-// (custom resources of service meshes): they are not evaluated on a
-// cluster, and the report says so rather than let them pass.
-var unlistedLive = map[check.ID]string{
-	"istio-peer-authentication-permissive":     "Istio PeerAuthentications",
-	"istio-namespace-mtls-not-strict":          "Istio PeerAuthentications",
-	"istio-authorization-allow-all":            "Istio AuthorizationPolicies",
-	"istio-authorization-default-deny-missing": "Istio AuthorizationPolicies",
-	"linkerd-authorization-allow-all":          "Linkerd AuthorizationPolicies and authentications",
+// liveInputs are the checks that judge custom resources (service meshes'
+// policies): on a live scan each is evaluated only when every resource it
+// reads was listed completely; otherwise the report says it was not
+// evaluated, and why, rather than let it pass.
+var liveInputs = map[check.ID][]string{
+	"istio-peer-authentication-permissive":     {"peerauthentications.security.istio.io"},
+	"istio-namespace-mtls-not-strict":          {"peerauthentications.security.istio.io"},
+	"istio-authorization-allow-all":            {"authorizationpolicies.security.istio.io"},
+	"istio-authorization-default-deny-missing": {"authorizationpolicies.security.istio.io", "peerauthentications.security.istio.io"},
+	"linkerd-authorization-allow-all":          {"authorizationpolicies.policy.linkerd.io", "meshtlsauthentications.policy.linkerd.io", "networkauthentications.policy.linkerd.io"},
 }
 
-func notListedLive(rep *report.Report) {
+// unresolvedLive are the checks that read the absence of a mesh policy as
+// "not covered" and judge nothing on a live cluster (see
+// meshPoliciesUnlisted in internal/checks), even when the policies were
+// listed.
+var unresolvedLive = map[check.ID]bool{
+	"istio-namespace-mtls-not-strict":          true,
+	"istio-authorization-default-deny-missing": true,
+}
+
+// notListedLive marks not evaluated the checks of liveInputs whose
+// resources the collection did not list completely: not installed (the API
+// server does not serve them), skipped, or a gap (forbidden, failed).
+func notListedLive(rep *report.Report, cov *report.Coverage) {
+	gaps := map[string]object.Gap{}
+	for _, g := range cov.Gaps {
+		if _, ok := gaps[g.Resource]; !ok {
+			gaps[g.Resource] = g
+		}
+	}
 	for _, m := range rep.Rules {
-		what, ok := unlistedLive[m.ID]
+		resources, ok := liveInputs[m.ID]
 		if !ok {
+			continue
+		}
+		var whys []string
+		for _, r := range resources {
+			if g, ok := gaps[r]; ok {
+				whys = append(whys, fmt.Sprintf("%s could not be listed (%s)", r, g.Reason))
+			} else if why, ok := cov.Skipped[r]; ok {
+				whys = append(whys, r+" "+why)
+			}
+		}
+		if len(whys) == 0 && unresolvedLive[m.ID] {
+			whys = append(whys, "a live scan does not resolve namespaces' effective mesh policies yet (scan their manifests)")
+		}
+		if len(whys) == 0 {
 			continue
 		}
 		if rep.NotEvaluated == nil {
 			rep.NotEvaluated = map[check.ID]string{}
 		}
-		rep.NotEvaluated[m.ID] = "not evaluated: a live scan does not list " + what + " yet (scan their manifests)"
+		rep.NotEvaluated[m.ID] = "not evaluated: " + strings.Join(whys, "; ")
 	}
 }
 

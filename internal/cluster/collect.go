@@ -14,6 +14,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/kubestride/kubestride/internal/object"
@@ -49,6 +50,10 @@ type Options struct {
 	// controllers counted on an owner instead of being emitted. It runs on
 	// the listing goroutines and must be safe for concurrent use.
 	Observe func(*object.Object)
+	// Dynamic lists the custom resources the checks judge
+	// (CustomResources) that discovery shows the server serves; when nil,
+	// they are not listed, and the result says so under Skipped.
+	Dynamic dynamic.Interface
 }
 
 // DefaultMaxPages is the page limit per list when Options.MaxPages is 0:
@@ -131,6 +136,7 @@ func Collect[P any](ctx context.Context, cs kubernetes.Interface, opts Options, 
 		}
 		jobs[phase(r)] = append(jobs[phase(r)], job{res: r, ns: opts.Namespace})
 	}
+	jobs[0] = append(jobs[0], c.customJobs()...)
 	if opts.SkipSecrets {
 		c.res.Skipped["secrets"] = "not listed (--no-secrets)"
 	} else {
@@ -406,6 +412,10 @@ func (c *collector) add(ctx context.Context, j job, name string, it listed) bool
 	}
 	it.obj.GetObjectKind().SetGroupVersionKind(gvk)
 	obj := object.New(it.obj, meta)
+	if it.raw != nil {
+		// A custom resource: as from a file, JSON and no typed object.
+		obj.Typed, obj.Raw = nil, it.raw
+	}
 	obj.Origin.Source = object.FromCluster
 	if c.opts.Observe != nil {
 		c.opts.Observe(obj)

@@ -37,6 +37,8 @@ type page struct {
 type listed struct {
 	obj  runtime.Object
 	meta *metav1.ObjectMeta
+	// raw is a custom resource's JSON; nil for built-in kinds.
+	raw []byte
 }
 
 type lister func(ctx context.Context, cs kubernetes.Interface, ns string, o metav1.ListOptions) (page, error)

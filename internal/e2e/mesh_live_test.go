@@ -1,0 +1,198 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/kubestride/kubestride/internal/cli"
+	"github.com/kubestride/kubestride/internal/report"
+	"github.com/kubestride/kubestride/internal/testcluster"
+)
+
+const meshNS = "e2e-mesh"
+
+var crdGVR = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+
+// kubestrideOut runs the CLI in-process and returns its standard output.
+func kubestrideOut(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := cli.Main(args, cli.IO{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(string) string { return "" }})
+	return out.String(), code
+}
+
+// meshFindings are a report's findings of the mesh checks the live scan
+// evaluates, as "id kind namespace/name: message".
+func meshFindings(r *report.Report) []string {
+	var out []string
+	for _, f := range r.Findings {
+		if !strings.HasPrefix(string(f.ID), "istio-") && !strings.HasPrefix(string(f.ID), "linkerd-") {
+			continue
+		}
+		out = append(out, string(f.ID)+" "+f.Resource.Kind+" "+f.Resource.Namespace+"/"+f.Resource.Name+": "+f.Message)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// skippedWith reports whether the JUnit report marks check id skipped with
+// a reason that holds want.
+func skippedWith(junit, id, want string) bool {
+	i := strings.Index(junit, `classname="`+id+`">`)
+	if i < 0 {
+		return false
+	}
+	rest := junit[i:]
+	if end := strings.Index(rest, "</testcase>"); end >= 0 {
+		rest = rest[:end]
+	}
+	return strings.Contains(rest, "<skipped message=\"not evaluated: ") && strings.Contains(rest, want)
+}
+
+// TestMeshCustomResourcesLive: without the mesh CRDs a live scan reports
+// the mesh checks not evaluated because their resources are not installed
+// (in Coverage as skipped, not as gaps); with Istio's and Linkerd's CRDs
+// installed (no mesh control plane) it lists their policies and finds what
+// a scan of the same objects' manifests finds; a user who may not list
+// them gets gaps and the checks not evaluated as forbidden.
+func TestMeshCustomResourcesLive(t *testing.T) {
+	ctx := context.Background()
+	cfg := testcluster.Shared.Config("admin")
+	kc := testcluster.Shared.Kubeconfig
+	dyn := must(dynamic.NewForConfig(cfg))
+	if err := testcluster.Shared.Namespace(ctx, meshNS, map[string]string{"istio-injection": "enabled"}); err != nil {
+		t.Fatal(err)
+	}
+	live := func(user string, format string) []string {
+		return []string{"scan", "--cluster", "--kubeconfig", kc, "--context", user, "-n", meshNS, "-f", format}
+	}
+
+	// Not installed.
+	r, stderr, code := kubestride(t, live("admin", "json")...)
+	if code == report.ExitError {
+		t.Fatalf("scan without the mesh CRDs: exit code %d; stderr:\n%s", code, stderr)
+	}
+	for _, res := range []string{"peerauthentications.security.istio.io", "authorizationpolicies.security.istio.io", "servers.policy.linkerd.io", "servicemonitors.monitoring.coreos.com"} {
+		if why := r.Coverage.Skipped[res]; !strings.HasPrefix(why, "not installed: ") {
+			t.Errorf("without the CRDs: coverage.skipped[%s] = %q, want not installed", res, why)
+		}
+	}
+	for _, g := range r.Coverage.Gaps {
+		t.Errorf("without the CRDs: gap %+v", g)
+	}
+	junit, _ := kubestrideOut(t, live("admin", "junit")...)
+	if !skippedWith(junit, "istio-peer-authentication-permissive", "peerauthentications.security.istio.io not installed") {
+		t.Errorf("without the CRDs: istio-peer-authentication-permissive is not reported not evaluated as not installed:\n%s", junit)
+	}
+
+	// Installed.
+	crds, err := os.ReadFile(filepath.Join("testdata", "mesh-crds.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{"peerauthentications.security.istio.io", "authorizationpolicies.security.istio.io", "servers.policy.linkerd.io", "authorizationpolicies.policy.linkerd.io"}
+	t.Cleanup(func() {
+		// The shared cluster's other tests see no mesh.
+		for _, n := range names {
+			_ = dyn.Resource(crdGVR).Delete(ctx, n, metav1.DeleteOptions{})
+		}
+		dc := must(discovery.NewDiscoveryClientForConfig(cfg))
+		waitFor(t, "the mesh CRDs to be removed", func() bool {
+			groups, err := dc.ServerGroups()
+			if err != nil {
+				return false
+			}
+			return !slices.ContainsFunc(groups.Groups, func(g metav1.APIGroup) bool {
+				return g.Name == "security.istio.io" || g.Name == "policy.linkerd.io"
+			})
+		})
+	})
+	if err := applyServerSide(ctx, cfg, crds); err != nil {
+		t.Fatalf("install the mesh CRDs: %v", err)
+	}
+	waitFor(t, "the mesh CRDs to be served", func() bool {
+		for _, gvr := range []schema.GroupVersionResource{
+			{Group: "security.istio.io", Version: "v1", Resource: "peerauthentications"},
+			{Group: "security.istio.io", Version: "v1", Resource: "authorizationpolicies"},
+			{Group: "policy.linkerd.io", Version: "v1beta3", Resource: "servers"},
+			{Group: "policy.linkerd.io", Version: "v1alpha1", Resource: "authorizationpolicies"},
+		} {
+			if _, err := dyn.Resource(gvr).List(ctx, metav1.ListOptions{}); err != nil {
+				return false
+			}
+		}
+		return true
+	})
+	objects := filepath.Join("testdata", "mesh-objects.yaml")
+	data, err := os.ReadFile(objects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := applyServerSide(ctx, cfg, data); err != nil {
+		t.Fatalf("create the mesh policies: %v", err)
+	}
+
+	fromFiles, stderr, _ := kubestride(t, "scan", "-f", "json", objects)
+	want := meshFindings(fromFiles)
+	for _, id := range []string{"istio-peer-authentication-permissive", "istio-authorization-allow-all"} {
+		if !slices.ContainsFunc(want, func(s string) bool { return strings.HasPrefix(s, id+" ") }) {
+			t.Fatalf("the manifest scan does not find %s: %v\nstderr:\n%s", id, want, stderr)
+		}
+	}
+	r, stderr, code = kubestride(t, live("admin", "json")...)
+	if code == report.ExitError {
+		t.Fatalf("scan with the mesh CRDs: exit code %d; stderr:\n%s", code, stderr)
+	}
+	if got := meshFindings(r); !slices.Equal(got, want) {
+		t.Errorf("live mesh findings differ from the manifest scan's:\nlive:      %q\nmanifests: %q", got, want)
+	}
+	for _, res := range names {
+		if r.Coverage.Listed[res] != 1 {
+			t.Errorf("coverage.listed[%s] = %d, want 1", res, r.Coverage.Listed[res])
+		}
+		if why, ok := r.Coverage.Skipped[res]; ok {
+			t.Errorf("coverage.skipped[%s] = %q, yet it is installed", res, why)
+		}
+	}
+	junit, _ = kubestrideOut(t, live("admin", "junit")...)
+	for _, id := range []string{"istio-peer-authentication-permissive", "istio-authorization-allow-all"} {
+		if strings.Contains(junit, `classname="`+id+`">`+"\n      <skipped") {
+			t.Errorf("%s is still reported not evaluated with its resources listed", id)
+		}
+	}
+	// Linkerd's authentications are not installed here: the check that
+	// reads them is not evaluated, and says so.
+	if !skippedWith(junit, "linkerd-authorization-allow-all", "meshtlsauthentications.policy.linkerd.io not installed") {
+		t.Errorf("linkerd-authorization-allow-all is not reported not evaluated for want of MeshTLSAuthentications:\n%s", junit)
+	}
+
+	// A user who may not list them: gaps, and the checks not evaluated as
+	// forbidden.
+	r, _, code = kubestride(t, live("alice", "json")...)
+	if code != report.ExitError {
+		t.Errorf("alice: exit code = %d, want %d", code, report.ExitError)
+	}
+	gaps := map[string]string{}
+	for _, g := range r.Coverage.Gaps {
+		gaps[g.Resource] = g.Reason
+	}
+	for _, res := range names {
+		if gaps[res] != "forbidden" {
+			t.Errorf("alice: gap for %s = %q, want forbidden", res, gaps[res])
+		}
+	}
+	junit, _ = kubestrideOut(t, live("alice", "junit")...)
+	if !skippedWith(junit, "istio-peer-authentication-permissive", "peerauthentications.security.istio.io could not be listed (forbidden)") {
+		t.Errorf("alice: istio-peer-authentication-permissive is not reported not evaluated as forbidden:\n%s", junit)
+	}
+}
