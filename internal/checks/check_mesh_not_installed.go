@@ -13,8 +13,11 @@ package checks
 // linkerd-destination, linkerd-identity), namespaces labelled or annotated
 // for proxy injection.
 // Allowed values: some sign of a mesh. The check reports once per scan, on
-// the first Namespace object (or the first workload when the scan holds no
-// Namespace), and only when the scan holds a workload or a namespace.
+// the first workload (or the first Namespace object when the scan holds no
+// workload), and only when the scan holds a workload or a namespace: the
+// workloads are what the control protects, and a bundle scanned from files
+// and the same objects in a cluster (which adds their Namespace) then name
+// the same subject.
 //
 // It cannot see authentication done inside the applications themselves, or
 // by a mesh other than Istio and Linkerd; such a cluster suppresses it.
@@ -46,10 +49,10 @@ func init() {
 				Detail: "requests between workloads must be authenticated with mutual TLS and authorized per caller, but the scan shows no service mesh (Istio or Linkerd)",
 			}
 			switch {
-			case len(inv.Namespaces) > 0:
-				f.Object = inv.Namespaces[0].Object
 			case len(inv.Workloads) > 0:
 				f.Object = inv.Workloads[0].Object
+			case len(inv.Namespaces) > 0:
+				f.Object = inv.Namespaces[0].Object
 			default:
 				return nil
 			}

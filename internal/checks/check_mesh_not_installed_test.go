@@ -19,8 +19,8 @@ spec:
 	}
 	runCases(t, "mesh-not-installed", []checkCase{
 		{name: "nothing to protect", manifest: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\n"},
-		{name: "one finding on the first namespace", manifest: ns + "---\n" + deploy + "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n", want: on("Namespace shop")},
-		{name: "on a workload when no namespace", manifest: deploy, want: on("Deployment shop/web")},
+		{name: "one finding on the first workload", manifest: ns + "---\n" + deploy + "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n", want: on("Deployment shop/web")},
+		{name: "on the first namespace when no workload", manifest: ns + "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n", want: on("Namespace shop")},
 		{name: "istio policy object", manifest: ns + "---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: istio-system}\nspec: {mtls: {mode: STRICT}}\n"},
 		{name: "istio CRD", manifest: ns + "---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: peerauthentications.security.istio.io}\nspec: {group: security.istio.io, scope: Namespaced, names: {kind: PeerAuthentication, plural: peerauthentications}, versions: []}\n"},
 		{name: "istiod deployment", manifest: ns + "---\n" + `apiVersion: apps/v1
