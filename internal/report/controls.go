@@ -194,15 +194,10 @@ var controlOfCheck = map[check.ID]Control{
 	"seccomp-localhost-non-blocking":                 ControlPodSecurity,
 	"seccomp-profile-non-blocking":                   ControlPodSecurity,
 	"etcd-metrics-exposed":                           ControlNetwork,
-
-	// Registry access: pull credentials are secrets to hand out sparingly;
-	// which registries pods reach is a network rule; who may read the API
-	// server's metrics is an RBAC grant.
-	"registry-credential-shared":         ControlTokens,
-	"service-account-pull-secret-unused": ControlTokens,
-	"registry-egress-unrestricted":       ControlNetwork,
-	"apiserver-anonymous-metrics":        ControlRBAC,
-
+	"registry-credential-shared":                     ControlTokens,
+	"service-account-pull-secret-unused":             ControlTokens,
+	"registry-egress-unrestricted":                   ControlNetwork,
+	"apiserver-anonymous-metrics":                    ControlRBAC,
 	"apiserver-exposed-service":                      ControlNetwork,
 	"cluster-admin-binding":                          ControlRBAC,
 	"controller-manager-service-account-credentials": ControlTokens,
