@@ -61,7 +61,7 @@ func init() {
 			var open []string
 			for _, c := range apiservers {
 				if _, ok := c.Flag("authentication-config"); ok {
-					open = append(open, c.String()+" (unless its --authentication-config turns anonymous access off)")
+					open = append(open, c.String()+" (by default; its --authentication-config may turn anonymous access off)")
 					continue
 				}
 				if on, _, _ := flagBool(c, "anonymous-auth", true); on {

@@ -55,7 +55,7 @@ subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: "system:anony
 ` + controlPlanePod("kube-apiserver", "--authentication-config=/etc/kubernetes/authn.yaml"),
 			want: []finding{{
 				Object: "ClusterRoleBinding oops", Path: "subjects[0]", Reason: reason,
-				Detail: `ClusterRoleBinding "oops" must not allow /metrics to User "system:anonymous" through ClusterRole "cluster-admin"; kube-apiserver (static pod kube-system/kube-apiserver) (unless its --authentication-config turns anonymous access off) accepts anonymous requests`,
+				Detail: `ClusterRoleBinding "oops" must not allow /metrics to User "system:anonymous" through ClusterRole "cluster-admin"; kube-apiserver (static pod kube-system/kube-apiserver) (by default; its --authentication-config may turn anonymous access off) accepts anonymous requests`,
 			}},
 		},
 		{
