@@ -166,6 +166,8 @@ var reasons = map[check.ID]string{
 	"istio-peer-authentication-permissive":   "it judges Istio PeerAuthentication objects, and the export matches pods and pod templates only",
 	"istio-authorization-allow-all":          "it judges Istio AuthorizationPolicy objects, and the export matches pods and pod templates only",
 	"linkerd-authorization-allow-all":        "it judges Linkerd AuthorizationPolicies and the authentications they name: other objects",
+	"registry-credential-shared":             "compares pull secrets across namespaces",
+	"service-account-pull-secret-unused":     "compares a ServiceAccount's pull secrets with the images of the workloads that run as it",
 	"seccomp-localhost-non-blocking":         "it reads the Localhost seccomp profile's file on the node, which admission cannot see",
 	"service-external-no-source-ranges":      "not written in CEL yet: it judges Services, and the export matches pods and pod templates only",
 	"legacy-service-account-token-secret":    "not written in CEL yet: it judges Secrets, and the export matches pods and pod templates only",

@@ -1,6 +1,12 @@
 package inventory
 
 import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
 	"strings"
 
 	admissionv1 "k8s.io/api/admissionregistration/v1"
@@ -84,6 +90,7 @@ func summarizeObject(o *object.Object, ws []*Workload) *object.Object {
 			w.Path("serviceAccountName"), w.Path("serviceAccount"),
 			w.Path("automountServiceAccountToken"), w.Path("nodeName"),
 			w.Path("hostNetwork"), w.Path("hostPID"), w.Path("hostIPC"), w.Path("hostUsers"),
+			w.Path("imagePullSecrets"),
 		)
 		for k := range meshAnnotations(w.PodMeta.Annotations) {
 			paths = append(paths, fieldpath.Key(fieldpath.Join(w.MetaPath, "annotations"), k))
@@ -118,8 +125,36 @@ func summarizeWorkload(w *Workload, kept *object.Object) *Workload {
 			HostPID:                      s.HostPID,
 			HostIPC:                      s.HostIPC,
 			HostUsers:                    s.HostUsers,
+			ImagePullSecrets:             s.ImagePullSecrets,
+			InitContainers:               imagesOnly(s.InitContainers),
+			Containers:                   imagesOnly(s.Containers),
+			EphemeralContainers:          ephemeralImagesOnly(s.EphemeralContainers),
 		},
 	}
+}
+
+// imagesOnly keeps of each container its name and image, which the
+// registry-access checks relate to pull secrets.
+func imagesOnly(cs []corev1.Container) []corev1.Container {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]corev1.Container, len(cs))
+	for i, c := range cs {
+		out[i] = corev1.Container{Name: c.Name, Image: c.Image}
+	}
+	return out
+}
+
+func ephemeralImagesOnly(cs []corev1.EphemeralContainer) []corev1.EphemeralContainer {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]corev1.EphemeralContainer, len(cs))
+	for i, c := range cs {
+		out[i].Name, out[i].Image = c.Name, c.Image
+	}
+	return out
 }
 
 // meshAnnotationPrefixes start the pod annotations the mesh checks read
@@ -193,6 +228,129 @@ func summarizeSecret(obj *object.Object, s *corev1.Secret) {
 		}
 		kept.Annotations[corev1.ServiceAccountNameKey] = sa
 	}
+	if creds := RegistryCredentials(s); len(creds) > 0 {
+		if kept.Annotations == nil {
+			kept.Annotations = map[string]string{}
+		}
+		data, _ := json.Marshal(creds) // strings only: cannot fail
+		kept.Annotations[registryCredentialsAnnotation] = string(data)
+	}
 	obj.Typed, obj.Meta = kept, &kept.ObjectMeta
-	obj.Lines = obj.Lines.Keep("metadata.name", "metadata.annotations", "type")
+	obj.Lines = obj.Lines.Keep("metadata.name", "metadata.annotations", "type",
+		fieldpath.Key("data", corev1.DockerConfigJsonKey), fieldpath.Key("data", corev1.DockerConfigKey))
+}
+
+// RegistryCredential is one registry a pull secret's Docker config holds a
+// credential for, with a fingerprint of that credential. It never holds the
+// credential itself.
+type RegistryCredential struct {
+	// Server is the registry as the Docker config names it, without its
+	// scheme and lowercased, Docker Hub's aliases written docker.io; it may
+	// hold a path (registry.example.com/team) and wildcards (*.gcr.io),
+	// which the kubelet honours.
+	Server string `json:"server"`
+	// Fingerprint is the SHA-256 of the credential (user name, password and
+	// tokens), in hex: two Secrets with the same fingerprint for the same
+	// server hold the same credential.
+	Fingerprint string `json:"fingerprint"`
+}
+
+// registryCredentialsAnnotation carries RegistryCredentials in a Secret's
+// summary, whose data is gone.
+const registryCredentialsAnnotation = "kubestride.io/summary.registry-credentials"
+
+// RegistryCredentials returns the registries of a pull secret (type
+// kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg, the ones the
+// kubelet reads) sorted by server, each with the fingerprint of its
+// credential; nil for any other Secret or a Docker config that does not
+// decode. On a Secret's summary (AddSummary) it returns what was read of
+// the whole Secret.
+func RegistryCredentials(s *corev1.Secret) []RegistryCredential {
+	var key string
+	switch s.Type {
+	case corev1.SecretTypeDockerConfigJson:
+		key = corev1.DockerConfigJsonKey
+	case corev1.SecretTypeDockercfg:
+		key = corev1.DockerConfigKey
+	default:
+		return nil
+	}
+	data, ok := []byte(s.StringData[key]), s.StringData[key] != ""
+	if !ok {
+		data, ok = s.Data[key]
+	}
+	if !ok {
+		if kept, ok := s.Annotations[registryCredentialsAnnotation]; ok && len(s.Data) == 0 && len(s.StringData) == 0 {
+			var out []RegistryCredential
+			if json.Unmarshal([]byte(kept), &out) == nil {
+				return out
+			}
+		}
+		return nil
+	}
+	var entries map[string]dockerAuth
+	if key == corev1.DockerConfigJsonKey {
+		var cfg struct {
+			Auths map[string]dockerAuth `json:"auths"`
+		}
+		if json.Unmarshal(data, &cfg) != nil {
+			return nil
+		}
+		entries = cfg.Auths
+	} else if json.Unmarshal(data, &entries) != nil {
+		return nil
+	}
+	out := make([]RegistryCredential, 0, len(entries))
+	for server, a := range entries {
+		out = append(out, RegistryCredential{Server: RegistryServer(server), Fingerprint: a.fingerprint()})
+	}
+	slices.SortFunc(out, func(a, b RegistryCredential) int {
+		return cmp.Or(cmp.Compare(a.Server, b.Server), cmp.Compare(a.Fingerprint, b.Fingerprint))
+	})
+	return out
+}
+
+// dockerAuth is one entry of a Docker config's auths.
+type dockerAuth struct {
+	Auth          string `json:"auth"`
+	Username      string `json:"username"`
+	Password      string `json:"password"`
+	IdentityToken string `json:"identitytoken"`
+	RegistryToken string `json:"registrytoken"`
+}
+
+// fingerprint hashes the credential: auth (base64 of user:password) when
+// set, as the kubelet prefers it, else the user name and password, and the
+// tokens.
+func (a dockerAuth) fingerprint() string {
+	user, pass := a.Username, a.Password
+	if a.Auth != "" {
+		if dec, err := base64.StdEncoding.DecodeString(a.Auth); err == nil {
+			user, pass, _ = strings.Cut(string(dec), ":")
+		} else {
+			user, pass = "", a.Auth
+		}
+	}
+	sum := sha256.Sum256([]byte("kubestride registry credential\x00" + user + "\x00" + pass + "\x00" + a.IdentityToken + "\x00" + a.RegistryToken))
+	return hex.EncodeToString(sum[:])
+}
+
+// RegistryServer writes a Docker config's server key as RegistryCredential
+// holds it: lowercased, without scheme or trailing slash, with Docker Hub's
+// aliases (index.docker.io/v1/, registry-1.docker.io) as docker.io.
+func RegistryServer(server string) string {
+	s := strings.ToLower(strings.TrimSpace(server))
+	for _, scheme := range []string{"https://", "http://"} {
+		s = strings.TrimPrefix(s, scheme)
+	}
+	s = strings.TrimRight(s, "/")
+	host, path, _ := strings.Cut(s, "/")
+	switch host {
+	case "index.docker.io", "registry-1.docker.io", "registry.hub.docker.com", "docker.io":
+		return "docker.io" // its /v1/ is the API's path, not a repository
+	}
+	if path == "" {
+		return host
+	}
+	return host + "/" + path
 }
