@@ -96,7 +96,7 @@ func scanCluster(ctx context.Context, s IO, o *ScanOptions, scanner *scan.Scanne
 	cov := &report.Coverage{Listed: res.Listed, Skipped: res.Skipped, Gaps: append([]object.Gap{}, res.Gaps...)}
 	rep.Coverage = cov
 	rep.Readiness = readiness.Result()
-	notListedLive(rep, cov)
+	notListedLive(rep, cov, o.IncludeSecrets)
 	return rep, nil
 }
 
@@ -124,7 +124,15 @@ var unresolvedLive = map[check.ID]bool{
 // notListedLive marks not evaluated the checks of liveInputs whose
 // resources the collection did not list completely: not installed (the API
 // server does not serve them), skipped, or a gap (forbidden, failed).
-func notListedLive(rep *report.Report, cov *report.Coverage) {
+// needSecretData are the checks that read what pull secrets hold (their
+// registries and a fingerprint of the credential): a live scan reads it
+// only with --include-secrets.
+var needSecretData = map[check.ID]bool{
+	"registry-credential-shared":         true,
+	"service-account-pull-secret-unused": true,
+}
+
+func notListedLive(rep *report.Report, cov *report.Coverage, secretData bool) {
 	gaps := map[string]object.Gap{}
 	for _, g := range cov.Gaps {
 		if _, ok := gaps[g.Resource]; !ok {
@@ -133,7 +141,7 @@ func notListedLive(rep *report.Report, cov *report.Coverage) {
 	}
 	for _, m := range rep.Rules {
 		resources, ok := liveInputs[m.ID]
-		if !ok {
+		if !ok && !needSecretData[m.ID] {
 			continue
 		}
 		var whys []string
@@ -142,6 +150,13 @@ func notListedLive(rep *report.Report, cov *report.Coverage) {
 				whys = append(whys, fmt.Sprintf("%s could not be listed (%s)", r, g.Reason))
 			} else if why, ok := cov.Skipped[r]; ok {
 				whys = append(whys, r+" "+why)
+			}
+		}
+		if needSecretData[m.ID] && !secretData {
+			if why, ok := cov.Skipped["secrets"]; ok {
+				whys = append(whys, "secrets "+why)
+			} else {
+				whys = append(whys, "Secrets were listed without their data (--include-secrets reads the pull secrets' registries)")
 			}
 		}
 		if len(whys) == 0 && unresolvedLive[m.ID] {

@@ -64,7 +64,7 @@ func TestMeshChecksLive(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rep := &report.Report{Rules: rules}
-			notListedLive(rep, &tc.cov)
+			notListedLive(rep, &tc.cov, true)
 			for id, why := range rep.NotEvaluated {
 				if _, ok := tc.want[id]; !ok {
 					t.Errorf("%s not evaluated (%q), want it evaluated", id, why)
@@ -77,5 +77,28 @@ func TestMeshChecksLive(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPullSecretChecksNeedSecretData: a live scan that listed Secrets
+// without their data reports the checks that read pull secrets as not
+// evaluated; with their data it judges them; without Secrets at all it
+// says why.
+func TestPullSecretChecksNeedSecretData(t *testing.T) {
+	rules := []check.Meta{{ID: "registry-credential-shared"}, {ID: "service-account-pull-secret-unused"}, {ID: "privileged-container"}}
+	for id := range needSecretData {
+		if _, ok := check.Default().Get(id); !ok {
+			t.Fatalf("needSecretData names %s, which is no check", id)
+		}
+	}
+	rep := &report.Report{Rules: rules}
+	notListedLive(rep, &report.Coverage{}, false)
+	if len(rep.NotEvaluated) != 2 || rep.NotEvaluated["registry-credential-shared"] != "not evaluated: Secrets were listed without their data (--include-secrets reads the pull secrets' registries)" {
+		t.Errorf("metadata only: %v", rep.NotEvaluated)
+	}
+	rep = &report.Report{Rules: rules}
+	notListedLive(rep, &report.Coverage{}, true)
+	if len(rep.NotEvaluated) != 0 {
+		t.Errorf("with --include-secrets: %v", rep.NotEvaluated)
 	}
 }
