@@ -20,6 +20,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/cli"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/scope"
@@ -28,11 +29,18 @@ import (
 
 // bundleFindings returns the findings of r on the objects named by keep
 // (kind/name), as "id kind namespace/name: message", sorted.
+// perScan are the checks that report once per scan on whichever object
+// comes first (mesh-not-installed: no service mesh anywhere): their
+// finding is about the input as a whole, not a property of that object,
+// so the tests that compare objects' findings between two inputs leave
+// them out.
+var perScan = map[check.ID]bool{"mesh-not-installed": true}
+
 func bundleFindings(r *report.Report, keep map[string]bool) []string {
 	var out []string
 	for _, f := range r.Findings {
 		res := f.Resource
-		if !keep[res.Kind+"/"+res.Name] {
+		if !keep[res.Kind+"/"+res.Name] || perScan[f.ID] {
 			continue
 		}
 		out = append(out, fmt.Sprintf("%s %s %s/%s: %s", f.ID, res.Kind, res.Namespace, res.Name, f.Message))
