@@ -45,7 +45,7 @@ func TestAPIServerAnonymousMetrics(t *testing.T) {
 			}},
 		},
 		{
-			name:     "cluster-admin to anonymous, an API server with an authentication configuration",
+			name: "cluster-admin to anonymous, an API server with an authentication configuration",
 			manifest: `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata: {name: oops}
