@@ -283,3 +283,17 @@ func CheckOf(file string) string {
 	name := strings.TrimSuffix(filepath.Base(file), ".yaml")
 	return strings.TrimRight(name, "0123456789")
 }
+
+// LevelVersionLess orders keys written "level/v1.N" (as the fixture
+// folders are) by level, then by N as a number, so v1.10 comes after v1.9.
+func LevelVersionLess(a, b string) bool {
+	la, va, _ := strings.Cut(a, "/v1.")
+	lb, vb, _ := strings.Cut(b, "/v1.")
+	if la != lb {
+		return la < lb
+	}
+	var na, nb int
+	fmt.Sscan(va, &na)
+	fmt.Sscan(vb, &nb)
+	return na < nb
+}

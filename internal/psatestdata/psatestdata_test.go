@@ -3,6 +3,7 @@ package psatestdata
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -95,5 +96,13 @@ func TestRootFromModuleCache(t *testing.T) {
 	}
 	if len(dirs) < 2 || dirs[0].Version != "v1.0" {
 		t.Errorf("VersionDirs = %d directories starting with %+v, want v1.0 first", len(dirs), dirs[0])
+	}
+}
+
+func TestLevelVersionLess(t *testing.T) {
+	keys := []string{"restricted/v1.2", "baseline/v1.10", "baseline/v1.9", "restricted/v1.0"}
+	sort.Slice(keys, func(i, j int) bool { return LevelVersionLess(keys[i], keys[j]) })
+	if got := strings.Join(keys, " "); got != "baseline/v1.9 baseline/v1.10 restricted/v1.0 restricted/v1.2" {
+		t.Errorf("order: %s", got)
 	}
 }

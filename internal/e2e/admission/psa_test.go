@@ -194,7 +194,7 @@ func TestPodSecurityAdmissionFixtures(t *testing.T) {
 	for d := range byDir {
 		dirs = append(dirs, d)
 	}
-	sort.Slice(dirs, func(i, j int) bool { return dirLess(dirs[i], dirs[j]) })
+	sort.Slice(dirs, func(i, j int) bool { return psatestdata.LevelVersionLess(dirs[i], dirs[j]) })
 	var b strings.Builder
 	for _, d := range dirs {
 		c := byDir[d]
@@ -228,19 +228,6 @@ func expected(pass bool) string {
 		return "allowed"
 	}
 	return "denied"
-}
-
-// dirLess orders level/v1.N by level, then by N.
-func dirLess(a, b string) bool {
-	la, va, _ := strings.Cut(a, "/v1.")
-	lb, vb, _ := strings.Cut(b, "/v1.")
-	if la != lb {
-		return la < lb
-	}
-	var na, nb int
-	fmt.Sscan(va, &na)
-	fmt.Sscan(vb, &nb)
-	return na < nb
 }
 
 func readFixture(file string) (*corev1.Pod, error) {

@@ -179,7 +179,7 @@ func TestPodSecurityAdmissionFixtures(t *testing.T) {
 	for k := range by {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return levelLess(keys[i], keys[j]) })
+	sort.Slice(keys, func(i, j int) bool { return psatestdata.LevelVersionLess(keys[i], keys[j]) })
 	var b strings.Builder
 	for _, k := range keys {
 		c := by[k]
@@ -210,17 +210,4 @@ func oursWord(allowed bool, detail string) string {
 		return "allowed"
 	}
 	return "denied: " + detail
-}
-
-// levelLess orders level/v1.N by level, then by N.
-func levelLess(a, b string) bool {
-	la, va, _ := strings.Cut(a, "/v1.")
-	lb, vb, _ := strings.Cut(b, "/v1.")
-	if la != lb {
-		return la < lb
-	}
-	var na, nb int
-	fmt.Sscan(va, &na)
-	fmt.Sscan(vb, &nb)
-	return na < nb
 }
