@@ -69,6 +69,11 @@ type Meta struct {
 	// a node's files (a workload's Localhost seccomp profile against the
 	// profile on the node): in a scan without them it is not evaluated.
 	NeedsHost bool
+	// NeedsCluster marks a check that judges what only a live cluster
+	// shows (the monitoring configuration it holds, whose absence from a
+	// set of manifests says nothing): in a scan of manifests it is not
+	// evaluated.
+	NeedsCluster bool
 	// Topic is what the check judges; commands that run a part of the
 	// catalogue (rbac risky, and the inputs beside manifests and clusters)
 	// pick checks by it. The helpers in package checks set it for the checks

@@ -14,8 +14,10 @@ package checks
 // Allowed values: an AuthorizationPolicy with action ALLOW (or unset), no
 // selector and no rules, in the namespace or in istio-system.
 //
-// Not judged on a live cluster, whose collector does not list
-// PeerAuthentications and AuthorizationPolicies yet.
+// A live scan evaluates it only when it listed the PeerAuthentications and
+// AuthorizationPolicies of every namespace: not in a namespace scan (-n),
+// which misses the mesh-wide policies, nor when they could not be listed
+// (the report says why).
 //
 // An ALLOW policy with rules also denies what it does not match for the
 // workloads it selects; the check does not count it, since it leaves the
@@ -41,7 +43,7 @@ func init() {
 			References:  []string{refIstioAuthz, refIstioAuthzTask},
 		},
 		run: func(inv *inventory.Inventory, _ check.Options) []check.Finding {
-			if !meshInstalled(inv).istio || meshPoliciesUnlisted(inv) {
+			if !meshInstalled(inv).istio {
 				return nil
 			}
 			deny := istioAllowNothing(inv)

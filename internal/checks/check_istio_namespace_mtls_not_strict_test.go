@@ -39,5 +39,11 @@ func TestIstioNamespaceMTLSNotStrict(t *testing.T) {
 	}, {
 		name:     "the first namespace-wide policy counts",
 		manifest: ns("foo") + pa("foo", "a", "{mtls: {mode: STRICT}}") + pa("foo", "b", "{mtls: {mode: PERMISSIVE}}"),
+	}, {
+		name: "with creation times, the oldest counts",
+		manifest: ns("foo") +
+			"---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: a, namespace: foo, creationTimestamp: \"2026-05-02T00:00:00Z\"}\nspec: {mtls: {mode: STRICT}}\n" +
+			"---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: b, namespace: foo, creationTimestamp: \"2026-05-01T00:00:00Z\"}\nspec: {mtls: {mode: PERMISSIVE}}\n",
+		want: []finding{notStrict("foo", `PeerAuthentication "foo/b" sets mode PERMISSIVE`)},
 	}})
 }

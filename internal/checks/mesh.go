@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"strings"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/kubestride/kubestride/internal/inventory"
 	"github.com/kubestride/kubestride/internal/object"
 )
@@ -128,13 +130,15 @@ type istioMTLS struct {
 	// from is the PeerAuthentication that sets it ("namespace/name"), ""
 	// for Istio's default (PERMISSIVE).
 	from string
+	// created is when that policy was created, zero when not known.
+	created metav1.Time
 }
 
 // istioNamespaceMTLS resolves the mTLS mode of namespace ns as Istio does:
 // a namespace-wide PeerAuthentication in ns, else the mesh-wide one in the
 // root namespace, else PERMISSIVE. UNSET inherits. When a namespace holds
-// several namespace-wide policies Istio uses the oldest; the scan has no
-// creation times, so the first loaded counts.
+// several namespace-wide policies Istio uses the oldest: a live scan knows
+// their creation times; from files, the first loaded counts.
 func istioNamespaceMTLS(inv *inventory.Inventory, ns string) istioMTLS {
 	wide := istioWidePeerAuthentications(inv)
 	if m, ok := wide[ns]; ok && m.mode != "UNSET" {
@@ -161,8 +165,11 @@ func istioWidePeerAuthentications(inv *inventory.Inventory) map[string]istioMTLS
 			if !decodeMesh(obj, &pa) || !pa.wide() {
 				continue
 			}
-			if _, seen := out[obj.Namespace()]; !seen {
-				out[obj.Namespace()] = istioMTLS{mode: pa.mode(), from: obj.Namespace() + "/" + obj.Name()}
+			// Istio applies the oldest of several; objects read from files
+			// have no creation time, and the first loaded counts.
+			created := obj.Meta.CreationTimestamp
+			if prev, seen := out[obj.Namespace()]; !seen || (!created.IsZero() && !prev.created.IsZero() && created.Before(&prev.created)) {
+				out[obj.Namespace()] = istioMTLS{mode: pa.mode(), from: obj.Namespace() + "/" + obj.Name(), created: created}
 			}
 		}
 		return out
@@ -173,19 +180,4 @@ func istioWidePeerAuthentications(inv *inventory.Inventory) map[string]istioMTLS
 // which no mesh injects its proxy into.
 func systemNamespace(ns string) bool {
 	return ns == "kube-system" || ns == "kube-public" || ns == "kube-node-lease"
-}
-
-// meshPoliciesUnlisted reports whether the inventory comes from a live
-// cluster: the live collector (internal/cluster) does not list custom
-// resources, so the mesh's policy objects are missing from it and a
-// namespace's effective policy cannot be resolved. The checks that would
-// read their absence as "not covered" judge nothing then, rather than
-// report every namespace.
-func meshPoliciesUnlisted(inv *inventory.Inventory) bool {
-	for _, obj := range inv.Objects {
-		if obj.Origin.Source == object.FromCluster {
-			return true
-		}
-	}
-	return false
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -92,11 +93,11 @@ func scanCluster(ctx context.Context, s IO, o *ScanOptions, scanner *scan.Scanne
 		return nil, fmt.Errorf("scan cluster %s: %w", cfg.Host, err)
 	}
 	scanner.CountPods(res.OwnedPods)
+	scanner.NotEvaluated(notListedLive(res, o.Kube.Namespace, o.IncludeSecrets))
 	rep := scanner.Report(ctx, o.images.errors())
 	cov := &report.Coverage{Listed: res.Listed, Skipped: res.Skipped, Gaps: append([]object.Gap{}, res.Gaps...)}
 	rep.Coverage = cov
 	rep.Readiness = readiness.Result()
-	notListedLive(rep, cov, o.IncludeSecrets)
 	return rep, nil
 }
 
@@ -110,20 +111,21 @@ var liveInputs = map[check.ID][]string{
 	"istio-authorization-allow-all":            {"authorizationpolicies.security.istio.io"},
 	"istio-authorization-default-deny-missing": {"authorizationpolicies.security.istio.io", "peerauthentications.security.istio.io"},
 	"linkerd-authorization-allow-all":          {"authorizationpolicies.policy.linkerd.io", "meshtlsauthentications.policy.linkerd.io", "networkauthentications.policy.linkerd.io"},
+	"apiserver-monitoring-missing":             {"servicemonitors.monitoring.coreos.com", "podmonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com"},
+	"etcd-monitoring-missing":                  {"servicemonitors.monitoring.coreos.com", "podmonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com"},
 }
 
-// unresolvedLive are the checks that read the absence of a mesh policy as
-// "not covered" and judge nothing on a live cluster (see
-// meshPoliciesUnlisted in internal/checks), even when the policies were
-// listed.
-var unresolvedLive = map[check.ID]bool{
-	"istio-namespace-mtls-not-strict":          true,
-	"istio-authorization-default-deny-missing": true,
+// clusterWide are the checks that read objects of other namespaces than
+// the one they judge (the mesh-wide policies of Istio's root namespace, the
+// monitoring configuration of the control plane): a namespace scan (-n)
+// does not list them, so it does not evaluate these checks.
+var clusterWide = map[check.ID]string{
+	"istio-namespace-mtls-not-strict":          "a namespace scan does not list the mesh-wide policies of istio-system (scan without -n)",
+	"istio-authorization-default-deny-missing": "a namespace scan does not list the mesh-wide policies of istio-system (scan without -n)",
+	"apiserver-monitoring-missing":             "a namespace scan does not list the API server nor the monitoring configuration of other namespaces (scan without -n)",
+	"etcd-monitoring-missing":                  "a namespace scan does not list etcd nor the monitoring configuration of other namespaces (scan without -n)",
 }
 
-// notListedLive marks not evaluated the checks of liveInputs whose
-// resources the collection did not list completely: not installed (the API
-// server does not serve them), skipped, or a gap (forbidden, failed).
 // needSecretData are the checks that read what pull secrets hold (their
 // registries and a fingerprint of the credential): a live scan reads it
 // only with --include-secrets.
@@ -132,44 +134,50 @@ var needSecretData = map[check.ID]bool{
 	"service-account-pull-secret-unused": true,
 }
 
-func notListedLive(rep *report.Report, cov *report.Coverage, secretData bool) {
+// notListedLive returns, with why, the checks a live scan cannot evaluate:
+// those of liveInputs whose resources the collection did not list
+// completely (not installed: the API server does not serve them; skipped;
+// or a gap: forbidden, failed), those of clusterWide in a namespace scan,
+// and those of needSecretData without the Secrets' data.
+func notListedLive(res *cluster.Result, namespace string, secretData bool) map[check.ID]string {
 	gaps := map[string]object.Gap{}
-	for _, g := range cov.Gaps {
+	for _, g := range res.Gaps {
 		if _, ok := gaps[g.Resource]; !ok {
 			gaps[g.Resource] = g
 		}
 	}
-	for _, m := range rep.Rules {
-		resources, ok := liveInputs[m.ID]
-		if !ok && !needSecretData[m.ID] {
-			continue
-		}
+	ids := maps.Clone(needSecretData)
+	for id := range liveInputs {
+		ids[id] = true
+	}
+	for id := range clusterWide {
+		ids[id] = true
+	}
+	out := map[check.ID]string{}
+	for id := range ids {
 		var whys []string
-		for _, r := range resources {
+		if why, ok := clusterWide[id]; ok && namespace != "" {
+			whys = append(whys, why)
+		}
+		for _, r := range liveInputs[id] {
 			if g, ok := gaps[r]; ok {
 				whys = append(whys, fmt.Sprintf("%s could not be listed (%s)", r, g.Reason))
-			} else if why, ok := cov.Skipped[r]; ok {
+			} else if why, ok := res.Skipped[r]; ok {
 				whys = append(whys, r+" "+why)
 			}
 		}
-		if needSecretData[m.ID] && !secretData {
-			if why, ok := cov.Skipped["secrets"]; ok {
+		if needSecretData[id] && !secretData {
+			if why, ok := res.Skipped["secrets"]; ok {
 				whys = append(whys, "secrets "+why)
 			} else {
 				whys = append(whys, "Secrets were listed without their data (--include-secrets reads the pull secrets' registries)")
 			}
 		}
-		if len(whys) == 0 && unresolvedLive[m.ID] {
-			whys = append(whys, "a live scan does not resolve namespaces' effective mesh policies yet (scan their manifests)")
+		if len(whys) > 0 {
+			out[id] = "not evaluated: " + strings.Join(whys, "; ")
 		}
-		if len(whys) == 0 {
-			continue
-		}
-		if rep.NotEvaluated == nil {
-			rep.NotEvaluated = map[check.ID]string{}
-		}
-		rep.NotEvaluated[m.ID] = "not evaluated: " + strings.Join(whys, "; ")
 	}
+	return out
 }
 
 func gapLine(g object.Gap) string {

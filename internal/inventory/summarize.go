@@ -28,7 +28,11 @@ import (
 // Kept whole: the objects of the node checks (Inventory.NodeObjects, beside
 // their summary), nodes (without their status), namespaces, service accounts,
 // network policies, quotas, limit ranges, RBAC objects and admission webhook
-// configurations, and service-mesh policy objects (IsMeshPolicy).
+// configurations, service-mesh policy objects (IsMeshPolicy) and the
+// Prometheus Operator's monitoring configuration (IsMonitoringConfig).
+// Services are kept as their name, namespace, labels, type and selector,
+// which relate them to the pods they front and the monitors that scrape
+// them.
 // Workloads are kept as a Workload whose object has only its name, namespace, UID, owners and suppression annotations
 // (kubestride.io/ignore.*), whose pod metadata has only its labels and
 // Linkerd's policy annotations (meshAnnotations), and
@@ -37,7 +41,7 @@ import (
 // line index cut down to those fields. Secrets are kept as their name,
 // namespace, type and service-account annotation (which make a legacy token
 // Secret), never their data. Everything else — containers, volumes,
-// ConfigMaps, Services — is dropped but for its identity (apiVersion, kind,
+// ConfigMaps — is dropped but for its identity (apiVersion, kind,
 // name, namespace, origin), kept in Objects. Cross-object checks
 // must read only what is kept; the test comparing streaming and
 // whole-inventory scans guards that.
@@ -56,6 +60,8 @@ func (inv *Inventory) AddSummary(obj *object.Object) {
 	switch v := obj.Typed.(type) {
 	case *corev1.Secret:
 		summarizeSecret(obj, v)
+	case *corev1.Service:
+		summarizeService(obj, v)
 	case *corev1.Node:
 		v.Status = corev1.NodeStatus{} // images, conditions: not read by any check
 	case *corev1.Namespace, *corev1.ServiceAccount, *corev1.ResourceQuota, *corev1.LimitRange,
@@ -63,8 +69,8 @@ func (inv *Inventory) AddSummary(obj *object.Object) {
 		*rbacv1.ClusterRoleBinding, *admissionv1.ValidatingWebhookConfiguration,
 		*admissionv1.MutatingWebhookConfiguration:
 	default:
-		if IsMeshPolicy(obj) {
-			inv.Objects = append(inv.Objects, obj) // kept whole: the mesh checks relate them
+		if IsMeshPolicy(obj) || IsMonitoringConfig(obj) {
+			inv.Objects = append(inv.Objects, obj) // kept whole: the mesh and monitoring checks relate them
 			return
 		}
 		inv.Objects = append(inv.Objects, &object.Object{
@@ -191,6 +197,36 @@ func IsMeshPolicy(obj *object.Object) bool {
 		}
 	}
 	return false
+}
+
+// IsMonitoringConfig reports whether obj is a Prometheus Operator
+// ServiceMonitor, PodMonitor or PrometheusRule (monitoring.coreos.com), which
+// the control-plane monitoring checks read from its JSON; a summary keeps
+// it whole.
+func IsMonitoringConfig(obj *object.Object) bool {
+	if !strings.HasPrefix(obj.APIVersion, "monitoring.coreos.com/") {
+		return false
+	}
+	switch obj.Kind {
+	case "ServiceMonitor", "PodMonitor", "PrometheusRule":
+		return true
+	}
+	return false
+}
+
+// summarizeService keeps of a Service its identity, labels, type and
+// selector (and suppression annotations).
+func summarizeService(obj *object.Object, s *corev1.Service) {
+	kept := &corev1.Service{
+		TypeMeta: s.TypeMeta,
+		ObjectMeta: metav1.ObjectMeta{
+			Name: s.Name, Namespace: s.Namespace, UID: s.UID, Labels: s.Labels,
+			Annotations: ignoreAnnotations(s.Annotations),
+		},
+		Spec: corev1.ServiceSpec{Type: s.Spec.Type, Selector: s.Spec.Selector},
+	}
+	obj.Typed, obj.Meta, obj.Raw = kept, &kept.ObjectMeta, nil
+	obj.Lines = obj.Lines.Keep("metadata.name", "metadata.labels", "spec.type", "spec.selector")
 }
 
 // ignoreAnnotationPrefix starts the annotations that suppress a check on an

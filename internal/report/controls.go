@@ -18,6 +18,7 @@ const (
 	ControlTLS         Control = "tls"
 	ControlFiles       Control = "files"
 	ControlAudit       Control = "audit"
+	ControlMonitoring  Control = "monitoring"
 	ControlEncryption  Control = "encryption"
 	ControlQuotas      Control = "quotas"
 	ControlNetwork     Control = "network"
@@ -28,8 +29,8 @@ const (
 )
 
 // Controls lists the controls in report order.
-var Controls = []Control{ControlRBAC, ControlTokens, ControlTLS, ControlFiles, ControlAudit, ControlEncryption,
-	ControlQuotas, ControlNetwork, ControlHA, ControlPodSecurity, ControlAdmission, ControlSupplyChain}
+var Controls = []Control{ControlRBAC, ControlTokens, ControlTLS, ControlFiles, ControlAudit, ControlMonitoring,
+	ControlEncryption, ControlQuotas, ControlNetwork, ControlHA, ControlPodSecurity, ControlAdmission, ControlSupplyChain}
 
 // Title is the control's name for a person.
 func (c Control) Title() string {
@@ -44,6 +45,8 @@ func (c Control) Title() string {
 		return "File integrity"
 	case ControlAudit:
 		return "Audit"
+	case ControlMonitoring:
+		return "Monitoring and alerting"
 	case ControlEncryption:
 		return "Encryption at rest"
 	case ControlQuotas:
@@ -194,6 +197,8 @@ var controlOfCheck = map[check.ID]Control{
 	"seccomp-localhost-non-blocking":                 ControlPodSecurity,
 	"seccomp-profile-non-blocking":                   ControlPodSecurity,
 	"etcd-metrics-exposed":                           ControlNetwork,
+	"apiserver-monitoring-missing":                   ControlMonitoring,
+	"etcd-monitoring-missing":                        ControlMonitoring,
 	"registry-credential-shared":                     ControlTokens,
 	"service-account-pull-secret-unused":             ControlTokens,
 	"registry-egress-unrestricted":                   ControlNetwork,

@@ -90,6 +90,12 @@ type Scanner struct {
 	// controlPlane holds those pods.
 	byDesign     map[string]int
 	controlPlane map[controlPlanePodKey]*host.Component
+	// live tells whether an object came from a live cluster (see
+	// check.Meta.NeedsCluster).
+	live bool
+	// unevaluated are the checks the caller found it could not evaluate
+	// (see NotEvaluated), with why.
+	unevaluated map[check.ID]string
 }
 
 // New starts a streaming scan.
@@ -162,6 +168,9 @@ func (s *Scanner) SetHost(h *host.Node) { s.retained.Host = h }
 // cross-object checks. Add is not safe for concurrent use.
 func (s *Scanner) Add(ctx context.Context, obj *object.Object, local *Local) {
 	s.objects++
+	if obj.Origin.Source == object.FromCluster {
+		s.live = true
+	}
 	if c := host.ControlPlanePod(obj); c != nil {
 		s.controlPlane[podKey(obj)] = c
 	}
@@ -234,6 +243,39 @@ func (s *Scanner) settle() {
 	s.findings, s.unless = kept, nil
 }
 
+// NotEvaluated tells the scan that the checks of why could not be
+// evaluated on its input, and why ("not evaluated: ..."): a live scan that
+// could not list a resource they read. Report does not run them, drops the
+// findings they made on the objects already added, and lists them in
+// report.Report.NotEvaluated, so that what was not judged never reads as
+// a pass nor as findings made on part of the input.
+func (s *Scanner) NotEvaluated(why map[check.ID]string) {
+	if s.unevaluated == nil {
+		s.unevaluated = map[check.ID]string{}
+	}
+	maps.Copy(s.unevaluated, why)
+}
+
+// dropUnevaluated drops the findings of the checks s.unevaluated names.
+func (s *Scanner) dropUnevaluated() {
+	if len(s.unevaluated) == 0 {
+		return
+	}
+	var kept findingList
+	dropped := false
+	for i := range s.findings.len() {
+		c := s.findings.at(i)
+		if _, ok := s.unevaluated[s.rules[c.rule].ID]; ok {
+			dropped = true
+			continue
+		}
+		kept.add(*c)
+	}
+	if dropped {
+		s.findings = kept
+	}
+}
+
 // CountPods records, per controller UID, the pods that run under it and
 // were counted on it rather than scanned; findings on the controller report
 // the count.
@@ -243,12 +285,29 @@ func (s *Scanner) CountPods(counts map[types.UID]int) { s.pods = counts }
 // loadErrs are the input problems found while loading; the report lists them
 // with everything that could not be evaluated.
 func (s *Scanner) Report(ctx context.Context, loadErrs []object.Error) *report.Report {
-	results := runChecks(ctx, s.global, s.retained, s.opts.Check)
+	if !s.live {
+		for _, m := range s.rules {
+			if m.NeedsCluster {
+				s.NotEvaluated(map[check.ID]string{m.ID: "not evaluated: judged on a live cluster only (scan --cluster)"})
+			}
+		}
+	}
+	run, runMeta, runRule := s.global, s.globalMeta, s.globalRule
+	if len(s.unevaluated) > 0 {
+		run, runMeta, runRule = nil, nil, nil
+		for i, c := range s.global {
+			if _, skip := s.unevaluated[s.globalMeta[i].ID]; !skip {
+				run, runMeta, runRule = append(run, c), append(runMeta, s.globalMeta[i]), append(runRule, s.globalRule[i])
+			}
+		}
+	}
+	results := runChecks(ctx, run, s.retained, s.opts.Check)
 	s.j.refs = map[*object.Object]*objectRef{}
 	for i, res := range results {
-		s.collect(&s.globalMeta[i], s.globalRule[i], res)
+		s.collect(&runMeta[i], runRule[i], res)
 	}
 	s.settle()
+	s.dropUnevaluated()
 	podErrs := s.retained.Errors
 	nodeInput := s.retained.Host != nil || len(s.retained.NodeObjects) > 0
 	hostInput := s.retained.Host != nil
@@ -275,6 +334,14 @@ func (s *Scanner) Report(ctx context.Context, loadErrs []object.Error) *report.R
 				}
 				r.NotEvaluated[m.ID] = "not evaluated: no node's files were read (scan --node-root DIR reads them)"
 			}
+		}
+	}
+	for _, m := range s.rules {
+		if why, ok := s.unevaluated[m.ID]; ok {
+			if r.NotEvaluated == nil {
+				r.NotEvaluated = map[check.ID]string{}
+			}
+			r.NotEvaluated[m.ID] = why
 		}
 	}
 	if src := s.source(); s.opts.SourceFindings {
@@ -328,6 +395,7 @@ func Run(ctx context.Context, inv *inventory.Inventory, loadErrs []object.Error,
 	s.globalRule = append(s.globalRule, s.localRule...)
 	s.local, s.localMeta, s.localRule = nil, nil, nil
 	s.retained = inv
+	s.live = slices.ContainsFunc(inv.Objects, func(obj *object.Object) bool { return obj.Origin.Source == object.FromCluster })
 	for _, obj := range inv.NodeObjects {
 		if c := host.ControlPlanePod(obj); c != nil {
 			s.controlPlane[podKey(obj)] = c

@@ -316,3 +316,72 @@ func TestChecksWithoutInput(t *testing.T) {
 		t.Errorf("an audit-log check named (-want +got):\n%s", diff)
 	}
 }
+
+// localTestCheck is testCheck run on each object as it streams in.
+type localTestCheck struct{ testCheck }
+
+func (localTestCheck) Local() {}
+
+// TestChecksNotEvaluated: a check that needs a live cluster is not
+// evaluated on manifests, and is on objects listed from a cluster; the
+// checks a caller reports not evaluable (Scanner.NotEvaluated) make no
+// finding, even those a local check made before, and the report says why.
+func TestChecksNotEvaluated(t *testing.T) {
+	reg := check.NewRegistry()
+	liveMeta := meta("live-one", check.Low)
+	liveMeta.NeedsCluster = true
+	_ = reg.Add(testCheck{meta: liveMeta, kind: "ConfigMap"})
+	_ = reg.Add(localTestCheck{testCheck{meta: meta("local-one", check.Low), kind: "ConfigMap"}})
+	_ = reg.Add(testCheck{meta: meta("global-one", check.Low), kind: "ConfigMap"})
+	found := func(r *report.Report) map[check.ID]int {
+		out := map[check.ID]int{}
+		for _, f := range r.Findings {
+			out[f.ID]++
+		}
+		return out
+	}
+	stream := func(live bool, notEvaluated map[check.ID]string) *report.Report {
+		inv, errs := load(t, twoConfigMaps)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		s := New(Options{Registry: reg})
+		for _, obj := range inv.Objects {
+			if live {
+				obj.Origin.Source = object.FromCluster
+			}
+			s.Add(context.Background(), obj, nil)
+		}
+		s.NotEvaluated(notEvaluated)
+		return s.Report(context.Background(), nil)
+	}
+
+	r := stream(false, nil)
+	if diff := cmp.Diff(map[check.ID]int{"local-one": 2, "global-one": 2}, found(r)); diff != "" {
+		t.Errorf("manifests: findings by check (-want +got):\n%s", diff)
+	}
+	if why := r.NotEvaluated["live-one"]; why != "not evaluated: judged on a live cluster only (scan --cluster)" || len(r.NotEvaluated) != 1 {
+		t.Errorf("manifests: NotEvaluated = %v", r.NotEvaluated)
+	}
+
+	r = stream(true, nil)
+	if diff := cmp.Diff(map[check.ID]int{"live-one": 2, "local-one": 2, "global-one": 2}, found(r)); diff != "" {
+		t.Errorf("live: findings by check (-want +got):\n%s", diff)
+	}
+	if len(r.NotEvaluated) != 0 {
+		t.Errorf("live: NotEvaluated = %v", r.NotEvaluated)
+	}
+
+	why := map[check.ID]string{"local-one": "not evaluated: a resource it reads was not listed", "global-one": "not evaluated: forbidden", "no-such-check": "not evaluated: x"}
+	r = stream(true, why)
+	if diff := cmp.Diff(map[check.ID]int{"live-one": 2}, found(r)); diff != "" {
+		t.Errorf("live, two checks not evaluable: findings by check (-want +got):\n%s", diff)
+	}
+	if r.Summary.Findings != 2 {
+		t.Errorf("summary counts %d findings, want 2", r.Summary.Findings)
+	}
+	delete(why, "no-such-check") // a check the scan does not run is not listed
+	if diff := cmp.Diff(why, r.NotEvaluated); diff != "" {
+		t.Errorf("NotEvaluated (-want +got):\n%s", diff)
+	}
+}
