@@ -207,7 +207,7 @@ var (
 	// jobMatcher finds the job label matchers of a PromQL expression.
 	jobMatcher = regexp.MustCompile(`\bjob\s*(?:=~|=)\s*"([^"]*)"`)
 	// promString matches a PromQL string literal, which names no metric.
-	promString = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`+"`[^`]*`")
+	promString = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|` + "`[^`]*`")
 )
 
 // alertedBy returns the first alerting rule whose expression reads c's
