@@ -176,6 +176,46 @@ func TestMeshCustomResourcesLive(t *testing.T) {
 		t.Errorf("linkerd-authorization-allow-all is not reported not evaluated for want of MeshTLSAuthentications:\n%s", junit)
 	}
 
+	// The namespace's effective policy: a namespace scan does not see the
+	// mesh-wide policies of istio-system and does not judge it; a
+	// cluster-wide scan does.
+	if !skippedWith(junit, "istio-namespace-mtls-not-strict", "a namespace scan does not list the mesh-wide policies of istio-system") {
+		t.Errorf("namespace scan: istio-namespace-mtls-not-strict is not reported not evaluated:\n%s", junit)
+	}
+	wide := []string{"scan", "--cluster", "--kubeconfig", kc, "--context", "admin", "-f", "json",
+		"--check", "istio-namespace-mtls-not-strict,istio-authorization-default-deny-missing"}
+	namespaceFindings := func() []string {
+		r, stderr, code := kubestride(t, wide...)
+		if code == report.ExitError {
+			t.Fatalf("cluster-wide scan: exit code %d; stderr:\n%s", code, stderr)
+		}
+		var out []string
+		for _, f := range meshFindings(r) {
+			if strings.Contains(f, " Namespace /"+meshNS+": ") {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	wantPermissive := []string{`istio-namespace-mtls-not-strict Namespace /` + meshNS + `: namespace "` + meshNS + `" must be covered by a PeerAuthentication with spec.mtls.mode=STRICT (PeerAuthentication "` + meshNS + `/default" sets mode PERMISSIVE)`}
+	if got := namespaceFindings(); !slices.Equal(got, wantPermissive) {
+		t.Errorf("cluster-wide, PERMISSIVE:\n%q\nwant\n%q", got, wantPermissive)
+	}
+	strict := []byte("apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: " + meshNS + "}\nspec: {mtls: {mode: STRICT}}\n")
+	if err := applyServerSide(ctx, cfg, strict); err != nil {
+		t.Fatalf("make the namespace STRICT: %v", err)
+	}
+	wantStrict := []string{`istio-authorization-default-deny-missing Namespace /` + meshNS + `: namespace "` + meshNS + `" must have an allow-nothing AuthorizationPolicy (spec: {}) or be covered by one in istio-system (it requires mutual TLS, but every authenticated caller may reach every service in it)`}
+	if got := namespaceFindings(); !slices.Equal(got, wantStrict) {
+		t.Errorf("cluster-wide, STRICT without an allow-nothing policy:\n%q\nwant\n%q", got, wantStrict)
+	}
+	if err := applyServerSide(ctx, cfg, []byte("apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: allow-nothing, namespace: "+meshNS+"}\nspec: {}\n")); err != nil {
+		t.Fatalf("deny by default: %v", err)
+	}
+	if got := namespaceFindings(); len(got) != 0 {
+		t.Errorf("cluster-wide, STRICT and deny by default: %q", got)
+	}
+
 	// A user who may not list them: gaps, and the checks not evaluated as
 	// forbidden.
 	r, _, code = kubestride(t, live("alice", "json")...)
