@@ -65,9 +65,12 @@ type Meta struct {
 	CIS string
 	// Optional checks run only when enabled in the configuration.
 	Optional bool
-	// NeedsHost marks a check that judges objects against what was read of
-	// a node's files (a workload's Localhost seccomp profile against the
-	// profile on the node): in a scan without them it is not evaluated.
+	// NeedsHost marks a check that judges what was read of a node's files
+	// (their modes and owners, its certificates and keys, its seccomp
+	// profiles, its audit rules), or objects against them (a workload's
+	// Localhost seccomp profile against the profile on the node): in a scan
+	// without them it is not evaluated, even when control-plane manifests
+	// are in the input.
 	NeedsHost bool
 	// NeedsCluster marks a check that judges what only a live cluster
 	// shows (the monitoring configuration it holds, whose absence from a

@@ -24,6 +24,7 @@ func init() {
 		Title:       "Kubernetes binaries not watched by auditd",
 		Category:    check.Tampering,
 		Severity:    check.Medium,
+		NeedsHost:   true,
 		Description: "A replaced kubelet, kubeadm or kubectl binary runs as root with the node's credentials, and nothing in Kubernetes records the change. Without an auditd watch on the binaries, tampering with them leaves no trace.",
 		Remediation: "Watch the Kubernetes binaries for writes and attribute changes with auditd (-w /usr/bin/kubelet -p wa); kubestride node auditd-rules prints the rules.",
 		References: []string{

@@ -24,6 +24,7 @@ func init() {
 		Title:       "Kubernetes configuration and data not watched by auditd",
 		Category:    check.Repudiation,
 		Severity:    check.Medium,
+		NeedsHost:   true,
 		Description: "Changes to static pod manifests, kubeconfigs, certificates, the kubelet's configuration or etcd's data on disk bypass the API server and its audit log. Without auditd watches on /etc/kubernetes, /var/lib/kubelet and etcd's data directory nothing records who made them.",
 		Remediation: "Watch /etc/kubernetes, /var/lib/kubelet and etcd's data directory for writes and attribute changes with auditd (-w /etc/kubernetes -p wa); kubestride node auditd-rules prints the rules.",
 		References: []string{

@@ -20,6 +20,7 @@ func init() {
 		Title:       "Encryption configuration readable by other users",
 		Category:    check.InformationDisclosure,
 		Severity:    check.Medium,
+		NeedsHost:   true,
 		Description: "The EncryptionConfiguration holds the keys that encrypt etcd's data (or names the KMS plugin that does): a node user who reads it decrypts every Secret of etcd's backups, one who writes it decides how the API server stores them.",
 		Remediation: "Run chown root:root and chmod 600 on the EncryptionConfiguration file.",
 		References:  []string{"https://kubernetes.io/docs/tasks/administer-cluster/encrypt-data/#understanding-the-encryption-at-rest-configuration"},

@@ -30,6 +30,7 @@ func init() {
 		Title:       "etcd data directory open to other users",
 		Category:    check.InformationDisclosure,
 		Severity:    check.Medium,
+		NeedsHost:   true,
 		Description: "etcd's data directory holds every object of the cluster, Secrets included. Permissions looser than 700, or an owner other than the user etcd runs as, let other local users read or alter the cluster's state.",
 		Remediation: "Set etcd's data directory to mode 700 (chmod 700 /var/lib/etcd), owned by the user etcd runs as.",
 		CIS:         "1.1.11, 1.1.12",

@@ -27,6 +27,7 @@ func init() {
 		Title:       "Certificate expired or expiring",
 		Category:    check.DenialOfService,
 		Severity:    check.High,
+		NeedsHost:   true,
 		Description: "An expired certificate is refused by every peer: an expired certificate authority or API server certificate stops the control plane, an expired client certificate locks its component out. Certificates that expire within 30 days are reported before they do.",
 		Remediation: "Renew the certificate before it expires (kubeadm certs renew, or upgrade the control plane), and monitor expiry with kubeadm certs check-expiration.",
 		References: []string{

@@ -22,6 +22,7 @@ func init() {
 		Title:       "Private key file readable by others or not owned by root",
 		Category:    check.InformationDisclosure,
 		Severity:    check.High,
+		NeedsHost:   true,
 		Description: "A private key file that group or others may read, or that a user other than root owns, lets a local user or a compromised process take the identity it proves: the CA's key issues any certificate, sa.key forges service-account tokens, etcd's keys read every Secret.",
 		Remediation: "Set the key files to mode 600 and owner root (chmod 600 and chown root:root on etc/kubernetes/pki/*.key and etc/kubernetes/pki/etcd/*.key).",
 		CIS:         "1.1.21",

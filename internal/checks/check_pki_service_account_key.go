@@ -29,6 +29,7 @@ func init() {
 		Title:       "Service-account signing key missing or not verified",
 		Category:    check.Spoofing,
 		Severity:    check.High,
+		NeedsHost:   true,
 		Description: "The kube-apiserver signs service-account tokens with its signing key and accepts those that its verification keys verify. A missing signing key stops it; verification keys that do not hold the signing key's public half refuse every token it issues and accept tokens signed by keys that are no longer in use.",
 		Remediation: "Keep the signing key at --service-account-signing-key-file (kubeadm's pki/sa.key) and list its public key (sa.pub) in --service-account-key-file, beside only the keys of a rotation in progress.",
 		References: []string{

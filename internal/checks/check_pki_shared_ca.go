@@ -27,6 +27,7 @@ func init() {
 		Title:       "Certificate authority shared by the cluster, etcd or the front proxy",
 		Category:    check.Spoofing,
 		Severity:    check.High,
+		NeedsHost:   true,
 		Description: "When the cluster, etcd and the front proxy do not each have their own certificate authority, a certificate issued for one is trusted by the other: any client certificate of the cluster reaches etcd, which holds every Secret, or authenticates as the front proxy, which may assert any user to the API server.",
 		Remediation: "Give etcd and the front proxy their own certificate authorities (kubeadm's etcd/ca.crt and front-proxy-ca.crt), reissue their certificates from them, and point --etcd-cafile, etcd's --trusted-ca-file and --requestheader-client-ca-file at them.",
 		CIS:         "2.7",

@@ -26,6 +26,7 @@ func init() {
 		Title:       "Weak certificate or key",
 		Category:    check.Spoofing,
 		Severity:    check.High,
+		NeedsHost:   true,
 		Description: "RSA keys under 2048 bits and elliptic curves under 256 bits can be broken: whoever breaks a certificate authority's key issues any certificate the cluster trusts, a serving key impersonates the server, the service-account signing key forges tokens.",
 		Remediation: "Replace the key with an RSA key of at least 2048 bits or an ECDSA P-256 key (kubeadm's encryptionAlgorithm RSA-2048 or ECDSA-P256) and reissue the certificates it signs or holds.",
 		References: []string{

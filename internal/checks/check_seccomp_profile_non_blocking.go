@@ -27,6 +27,7 @@ func init() {
 		Title:       "Seccomp profile allows system calls by default",
 		Category:    check.ElevationOfPrivilege,
 		Severity:    check.Medium,
+		NeedsHost:   true,
 		Description: "A seccomp profile whose default action is SCMP_ACT_ALLOW or SCMP_ACT_LOG lets through every system call it does not name, including those kernel exploits and container escapes rely on; a pod running under it as its Localhost profile satisfies Pod Security Admission while being barely filtered.",
 		Remediation: "Make the profile an allow list: defaultAction SCMP_ACT_ERRNO (with defaultErrnoRet 1) and the system calls the workload needs as SCMP_ACT_ALLOW rules, starting from the container runtime's default profile. Keep SCMP_ACT_LOG profiles for recording what a workload calls, not for running it.",
 		References: []string{
