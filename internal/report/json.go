@@ -43,12 +43,15 @@ func renderJSON(w io.Writer, r *Report, _ Options) error {
 		jw.raw("  ],\n")
 	}
 	jw.field("errors", r.Errors, false)
-	jw.field("notices", r.Notices, r.Coverage == nil && len(r.Readiness) == 0)
+	jw.field("notices", r.Notices, r.Coverage == nil && len(r.Readiness) == 0 && len(r.NotEvaluated) == 0)
 	if r.Coverage != nil {
-		jw.field("coverage", r.Coverage, len(r.Readiness) == 0)
+		jw.field("coverage", r.Coverage, len(r.Readiness) == 0 && len(r.NotEvaluated) == 0)
 	}
 	if len(r.Readiness) > 0 {
-		jw.field("podSecurityReadiness", r.Readiness, true)
+		jw.field("podSecurityReadiness", r.Readiness, len(r.NotEvaluated) == 0)
+	}
+	if len(r.NotEvaluated) > 0 {
+		jw.field("notEvaluated", r.NotEvaluated, true)
 	}
 	jw.raw("}\n")
 	if jw.err != nil {

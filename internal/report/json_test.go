@@ -150,6 +150,15 @@ func TestJSONReportMatchesEncoder(t *testing.T) {
 		{"cluster", func(*Report) {}},
 		{"coverage only", func(r *Report) { r.Readiness = nil }},
 		{"manifests", func(r *Report) { r.Coverage, r.Readiness = nil, nil }},
+		{"cluster, not evaluated", func(r *Report) {
+			r.NotEvaluated = map[check.ID]string{"b-check": "not evaluated: b", "a-check": "not evaluated: <a> & \"a\""}
+		}},
+		{"coverage only, not evaluated", func(r *Report) {
+			r.Readiness, r.NotEvaluated = nil, map[check.ID]string{"a-check": "not evaluated: a"}
+		}},
+		{"manifests, not evaluated", func(r *Report) {
+			r.Coverage, r.Readiness, r.NotEvaluated = nil, nil, map[check.ID]string{"a-check": "not evaluated: a"}
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rr := *r

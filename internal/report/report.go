@@ -47,9 +47,11 @@ type Report struct {
 	Rules []check.Meta `json:"-"`
 	// NotEvaluated says, by check, why a check of Rules had nothing to
 	// judge in this input (a node check in a scan without control-plane or
-	// node files): no finding from it is no pass, and JUnit marks it
-	// skipped with the reason.
-	NotEvaluated map[check.ID]string `json:"-"`
+	// node files, a live scan that could not list what a check reads): no
+	// finding from it is no pass. JSON writes it as an object from check
+	// ID to reason, absent when every check was evaluated; JUnit marks the
+	// check skipped with the reason.
+	NotEvaluated map[check.ID]string `json:"notEvaluated,omitempty"`
 	// Settings records how the scan was run, for renderers that show it.
 	Settings Settings `json:"-"`
 	// Paths are the privilege-escalation paths of the scanned RBAC, for the
