@@ -204,6 +204,7 @@ var controlOfCheck = map[check.ID]Control{
 	"registry-egress-unrestricted":                   ControlNetwork,
 	"apiserver-anonymous-metrics":                    ControlRBAC,
 	"apiserver-exposed-service":                      ControlNetwork,
+	"apiserver-bind-address":                         ControlNetwork,
 	"cluster-admin-binding":                          ControlRBAC,
 	"controller-manager-service-account-credentials": ControlTokens,
 	"custom-resource-pod-spec-not-evaluated":         ControlPodSecurity,
