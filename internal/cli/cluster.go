@@ -131,6 +131,7 @@ var clusterWide = map[check.ID]string{
 // only with --include-secrets.
 var needSecretData = map[check.ID]bool{
 	"registry-credential-shared":         true,
+	"registry-credential-push-access":    true,
 	"service-account-pull-secret-unused": true,
 }
 

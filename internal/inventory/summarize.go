@@ -289,6 +289,12 @@ type RegistryCredential struct {
 	// tokens), in hex: two Secrets with the same fingerprint for the same
 	// server hold the same credential.
 	Fingerprint string `json:"fingerprint"`
+	// Push lists the repositories the credential may push to, as its
+	// registry token says ("*" for all): read from the access claims of a
+	// registry token (a JWT in registrytoken, identitytoken or the
+	// password), sorted; empty when the credential says nothing of its
+	// scope (a password, an opaque token) or grants only pulls.
+	Push []string `json:"push,omitempty"`
 }
 
 // registryCredentialsAnnotation carries RegistryCredentials in a Secret's
@@ -338,7 +344,7 @@ func RegistryCredentials(s *corev1.Secret) []RegistryCredential {
 	}
 	out := make([]RegistryCredential, 0, len(entries))
 	for server, a := range entries {
-		out = append(out, RegistryCredential{Server: RegistryServer(server), Fingerprint: a.fingerprint()})
+		out = append(out, RegistryCredential{Server: RegistryServer(server), Fingerprint: a.fingerprint(), Push: a.pushScopes()})
 	}
 	slices.SortFunc(out, func(a, b RegistryCredential) int {
 		return cmp.Or(cmp.Compare(a.Server, b.Server), cmp.Compare(a.Fingerprint, b.Fingerprint))
@@ -369,6 +375,88 @@ func (a dockerAuth) fingerprint() string {
 	}
 	sum := sha256.Sum256([]byte("kubestride registry credential\x00" + user + "\x00" + pass + "\x00" + a.IdentityToken + "\x00" + a.RegistryToken))
 	return hex.EncodeToString(sum[:])
+}
+
+// pushScopes returns the repositories a's registry tokens grant push on,
+// sorted and deduplicated; see RegistryCredential.Push.
+func (a dockerAuth) pushScopes() []string {
+	pass := a.Password
+	if a.Auth != "" {
+		if dec, err := base64.StdEncoding.DecodeString(a.Auth); err == nil {
+			_, pass, _ = strings.Cut(string(dec), ":")
+		}
+	}
+	var out []string
+	for _, tok := range []string{a.RegistryToken, a.IdentityToken, pass} {
+		out = append(out, tokenPushScopes(tok)...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// maxTokenLen bounds the tokens tokenPushScopes decodes.
+const maxTokenLen = 64 << 10
+
+// tokenPushScopes reads tok as a registry token of the Docker registry
+// token specification (a JWT, as Docker Hub, Harbor, GitLab and the CNCF
+// distribution registry's token servers issue) and returns the
+// repositories its claims grant push on: the "access" claim's entries of
+// type repository (or registry) whose actions include push or "*", and the
+// same in an OAuth2 "scope" claim ("repository:team/app:pull,push"). The
+// signature is not verified: the claims say what the registry was asked
+// to grant, which is what the check judges. Anything that is not such a
+// token gives nothing.
+func tokenPushScopes(tok string) []string {
+	if len(tok) > maxTokenLen || strings.Count(tok, ".") != 2 {
+		return nil
+	}
+	parts := strings.Split(tok, ".")
+	var header struct {
+		Alg string `json:"alg"`
+	}
+	if h, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[0], "=")); err != nil || json.Unmarshal(h, &header) != nil || header.Alg == "" {
+		return nil
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return nil
+	}
+	var claims struct {
+		Access []struct {
+			Type    string   `json:"type"`
+			Name    string   `json:"name"`
+			Actions []string `json:"actions"`
+		} `json:"access"`
+		Scope string `json:"scope"`
+	}
+	if json.Unmarshal(payload, &claims) != nil {
+		return nil
+	}
+	var out []string
+	grant := func(typ, name string, actions []string) {
+		if typ != "repository" && typ != "registry" {
+			return
+		}
+		if slices.Contains(actions, "push") || slices.Contains(actions, "*") {
+			if typ == "registry" || name == "" {
+				name = "*"
+			}
+			out = append(out, name)
+		}
+	}
+	for _, a := range claims.Access {
+		grant(a.Type, a.Name, a.Actions)
+	}
+	for _, sc := range strings.Fields(claims.Scope) {
+		// type:name:actions, where the name may hold a port (host:5000/x).
+		first := strings.IndexByte(sc, ':')
+		last := strings.LastIndexByte(sc, ':')
+		if first < 0 || last == first {
+			continue
+		}
+		grant(sc[:first], sc[first+1:last], strings.Split(sc[last+1:], ","))
+	}
+	return out
 }
 
 // RegistryServer writes a Docker config's server key as RegistryCredential

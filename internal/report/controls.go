@@ -200,6 +200,7 @@ var controlOfCheck = map[check.ID]Control{
 	"apiserver-monitoring-missing":                   ControlMonitoring,
 	"etcd-monitoring-missing":                        ControlMonitoring,
 	"registry-credential-shared":                     ControlTokens,
+	"registry-credential-push-access":                ControlSupplyChain,
 	"service-account-pull-secret-unused":             ControlTokens,
 	"registry-egress-unrestricted":                   ControlNetwork,
 	"apiserver-anonymous-metrics":                    ControlRBAC,
