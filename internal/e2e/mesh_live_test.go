@@ -9,10 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/discovery"
-	"k8s.io/client-go/dynamic"
 
 	"github.com/kubestride/kubestride/internal/cli"
 	"github.com/kubestride/kubestride/internal/report"
@@ -69,7 +66,6 @@ func TestMeshCustomResourcesLive(t *testing.T) {
 	ctx := context.Background()
 	cfg := testcluster.Shared.Config("admin")
 	kc := testcluster.Shared.Kubeconfig
-	dyn := must(dynamic.NewForConfig(cfg))
 	if err := testcluster.Shared.Namespace(ctx, meshNS, map[string]string{"istio-injection": "enabled"}); err != nil {
 		t.Fatal(err)
 	}
@@ -96,43 +92,8 @@ func TestMeshCustomResourcesLive(t *testing.T) {
 	}
 
 	// Installed.
-	crds, err := os.ReadFile(filepath.Join("testdata", "mesh-crds.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	installCRDs(t, "mesh-crds.yaml")
 	names := []string{"peerauthentications.security.istio.io", "authorizationpolicies.security.istio.io", "servers.policy.linkerd.io", "authorizationpolicies.policy.linkerd.io"}
-	t.Cleanup(func() {
-		// The shared cluster's other tests see no mesh.
-		for _, n := range names {
-			_ = dyn.Resource(crdGVR).Delete(ctx, n, metav1.DeleteOptions{})
-		}
-		dc := must(discovery.NewDiscoveryClientForConfig(cfg))
-		waitFor(t, "the mesh CRDs to be removed", func() bool {
-			groups, err := dc.ServerGroups()
-			if err != nil {
-				return false
-			}
-			return !slices.ContainsFunc(groups.Groups, func(g metav1.APIGroup) bool {
-				return g.Name == "security.istio.io" || g.Name == "policy.linkerd.io"
-			})
-		})
-	})
-	if err := applyServerSide(ctx, cfg, crds); err != nil {
-		t.Fatalf("install the mesh CRDs: %v", err)
-	}
-	waitFor(t, "the mesh CRDs to be served", func() bool {
-		for _, gvr := range []schema.GroupVersionResource{
-			{Group: "security.istio.io", Version: "v1", Resource: "peerauthentications"},
-			{Group: "security.istio.io", Version: "v1", Resource: "authorizationpolicies"},
-			{Group: "policy.linkerd.io", Version: "v1beta3", Resource: "servers"},
-			{Group: "policy.linkerd.io", Version: "v1alpha1", Resource: "authorizationpolicies"},
-		} {
-			if _, err := dyn.Resource(gvr).List(ctx, metav1.ListOptions{}); err != nil {
-				return false
-			}
-		}
-		return true
-	})
 	objects := filepath.Join("testdata", "mesh-objects.yaml")
 	data, err := os.ReadFile(objects)
 	if err != nil {

@@ -8,11 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/discovery"
-	"k8s.io/client-go/dynamic"
-
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/testcluster"
 )
@@ -42,7 +37,6 @@ func TestAPIServerMonitoringLive(t *testing.T) {
 	ctx := context.Background()
 	cfg := testcluster.Shared.Config("admin")
 	kc := testcluster.Shared.Kubeconfig
-	dyn := must(dynamic.NewForConfig(cfg))
 	if err := testcluster.Shared.Namespace(ctx, monitoringNS, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -56,32 +50,7 @@ func TestAPIServerMonitoringLive(t *testing.T) {
 		t.Errorf("without the CRDs: apiserver-monitoring-missing is not reported not evaluated as not installed:\n%s", junit)
 	}
 
-	crds, err := os.ReadFile(filepath.Join("testdata", "monitoring-crds.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := []string{"servicemonitors.monitoring.coreos.com", "podmonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com"}
-	t.Cleanup(func() {
-		for _, n := range names {
-			_ = dyn.Resource(crdGVR).Delete(ctx, n, metav1.DeleteOptions{})
-		}
-		dc := must(discovery.NewDiscoveryClientForConfig(cfg))
-		waitFor(t, "the monitoring CRDs to be removed", func() bool {
-			groups, err := dc.ServerGroups()
-			return err == nil && !slices.ContainsFunc(groups.Groups, func(g metav1.APIGroup) bool { return g.Name == "monitoring.coreos.com" })
-		})
-	})
-	if err := applyServerSide(ctx, cfg, crds); err != nil {
-		t.Fatalf("install the monitoring CRDs: %v", err)
-	}
-	waitFor(t, "the monitoring CRDs to be served", func() bool {
-		for _, r := range []string{"servicemonitors", "podmonitors", "prometheusrules"} {
-			if _, err := dyn.Resource(schema.GroupVersionResource{Group: "monitoring.coreos.com", Version: "v1", Resource: r}).List(ctx, metav1.ListOptions{}); err != nil {
-				return false
-			}
-		}
-		return true
-	})
+	installCRDs(t, "monitoring-crds.yaml")
 
 	// Installed, nothing monitors the API server.
 	r, stderr, code := kubestride(t, scan("json")...)
