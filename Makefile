@@ -38,6 +38,7 @@ fuzz:
 	$(GO) test ./internal/source -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 60s
 	$(GO) test ./internal/source -run '^$$' -fuzz '^FuzzFastPath$$' -fuzztime 60s
 	$(GO) test ./internal/fieldpath -run '^$$' -fuzz FuzzParse -fuzztime 20s
+	$(GO) test ./internal/inventory -run '^$$' -fuzz '^FuzzRegistryCredentials$$' -fuzztime 30s
 
 # Benchmarks, run on purpose (hack/bench.py times the CLI against the floor,
 # on corpora hack/gencorpus makes once under bench/out/).

@@ -84,3 +84,26 @@ func TestRegistryCredentialsPush(t *testing.T) {
 	}
 	check("summary", RegistryCredentials(kept))
 }
+
+// FuzzRegistryCredentials: any Docker config, with tokens of any shape,
+// gives sorted credentials, each server once per fingerprint, and push
+// scopes sorted, distinct and non-empty, without panicking.
+func FuzzRegistryCredentials(f *testing.F) {
+	push := jwt(map[string]string{"alg": "RS256"}, map[string]any{"access": []map[string]any{{"type": "repository", "name": "team/app", "actions": []string{"push"}}}, "scope": "repository:a:push registry:catalog:*"})
+	f.Add(`{"auths":{"r.example.com":{"registrytoken":"` + push + `"}}}`)
+	f.Add(`{"auths":{"https://index.docker.io/v1/":{"auth":"dTpw"},"x":{"identitytoken":"a.b.c"}}}`)
+	f.Add(`{"auths":{"r":{"password":"e30.e30.e30"}}}`)
+	f.Add(`{"auths":null}`)
+	f.Fuzz(func(t *testing.T, cfg string) {
+		s := &corev1.Secret{Type: corev1.SecretTypeDockerConfigJson, Data: map[string][]byte{corev1.DockerConfigJsonKey: []byte(cfg)}}
+		creds := RegistryCredentials(s)
+		for i, c := range creds {
+			if i > 0 && creds[i-1].Server > c.Server {
+				t.Fatalf("not sorted: %q before %q", creds[i-1].Server, c.Server)
+			}
+			if !slices.IsSorted(c.Push) || len(slices.Compact(slices.Clone(c.Push))) != len(c.Push) || slices.Contains(c.Push, "") {
+				t.Fatalf("push scopes %q", c.Push)
+			}
+		}
+	})
+}
