@@ -11,7 +11,9 @@ package checks
 // its own namespace); a PodMonitor does the same for pods. A component is
 // scraped when a monitor selects its pods, or a Service that is the
 // component's (the kubernetes Service of the default namespace for the API
-// server) or whose selector picks the component's pods. Whether a
+// server) or whose selector picks the component's pods (so a Service of
+// kube-system, where they run: a scan's summary keeps only those Services,
+// see inventory.AddSummary). Whether a
 // Prometheus selects the monitor (its serviceMonitorSelector and
 // ruleSelector) is not judged: the objects that say so are the Prometheus
 // resources, which the checks do not read.

@@ -30,9 +30,9 @@ import (
 // network policies, quotas, limit ranges, RBAC objects and admission webhook
 // configurations, service-mesh policy objects (IsMeshPolicy) and the
 // Prometheus Operator's monitoring configuration (IsMonitoringConfig).
-// Services are kept as their name, namespace, labels, type and selector,
-// which relate them to the pods they front and the monitors that scrape
-// them.
+// The Services that may front the control plane (controlPlaneService) are
+// kept as their name, namespace, labels, type and selector, which relate
+// them to the pods they front and the monitors that scrape them.
 // Workloads are kept as a Workload whose object has only its name, namespace, UID, owners and suppression annotations
 // (kubestride.io/ignore.*), whose pod metadata has only its labels and
 // Linkerd's policy annotations (meshAnnotations), and
@@ -41,7 +41,7 @@ import (
 // line index cut down to those fields. Secrets are kept as their name,
 // namespace, type and service-account annotation (which make a legacy token
 // Secret), never their data. Everything else — containers, volumes,
-// ConfigMaps — is dropped but for its identity (apiVersion, kind,
+// ConfigMaps, other Services — is dropped but for its identity (apiVersion, kind,
 // name, namespace, origin), kept in Objects. Cross-object checks
 // must read only what is kept; the test comparing streaming and
 // whole-inventory scans guards that.
@@ -61,6 +61,10 @@ func (inv *Inventory) AddSummary(obj *object.Object) {
 	case *corev1.Secret:
 		summarizeSecret(obj, v)
 	case *corev1.Service:
+		if !controlPlaneService(v) {
+			inv.Objects = append(inv.Objects, identityOnly(obj))
+			return
+		}
 		summarizeService(obj, v)
 	case *corev1.Node:
 		v.Status = corev1.NodeStatus{} // images, conditions: not read by any check
@@ -73,11 +77,7 @@ func (inv *Inventory) AddSummary(obj *object.Object) {
 			inv.Objects = append(inv.Objects, obj) // kept whole: the mesh and monitoring checks relate them
 			return
 		}
-		inv.Objects = append(inv.Objects, &object.Object{
-			Origin: obj.Origin, APIVersion: obj.APIVersion, Kind: obj.Kind,
-			Meta:  &metav1.ObjectMeta{Name: obj.Meta.Name, Namespace: obj.Meta.Namespace, Annotations: ignoreAnnotations(obj.Meta.Annotations)},
-			Lines: obj.Lines.Keep("metadata.name"),
-		})
+		inv.Objects = append(inv.Objects, identityOnly(obj))
 		return
 	}
 	obj.Meta.ManagedFields = nil
@@ -212,6 +212,26 @@ func IsMonitoringConfig(obj *object.Object) bool {
 		return true
 	}
 	return false
+}
+
+// identityOnly returns obj's identity (apiVersion, kind, name, namespace,
+// origin) and suppression annotations, which is all a summary keeps of
+// most objects.
+func identityOnly(obj *object.Object) *object.Object {
+	return &object.Object{
+		Origin: obj.Origin, APIVersion: obj.APIVersion, Kind: obj.Kind,
+		Meta:  &metav1.ObjectMeta{Name: obj.Meta.Name, Namespace: obj.Meta.Namespace, Annotations: ignoreAnnotations(obj.Meta.Annotations)},
+		Lines: obj.Lines.Keep("metadata.name"),
+	}
+}
+
+// controlPlaneService reports whether s may front the control plane: the
+// kubernetes Service of the default namespace (the API servers), or a
+// Service of kube-system, where the control plane's static pods run. The
+// monitoring checks relate only those to the pods and monitors; a summary
+// keeps them (summarizeService) and only the identity of the others.
+func controlPlaneService(s *corev1.Service) bool {
+	return s.Namespace == "kube-system" || (s.Namespace == "default" && s.Name == "kubernetes")
 }
 
 // summarizeService keeps of a Service its identity, labels, type and

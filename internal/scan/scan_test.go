@@ -191,10 +191,45 @@ func TestStreamingMatchesWholeInventory(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatal("no fixtures found")
 	}
-	// All files at once, so cross-object relations between files count too.
+	// All files at once, so cross-object relations between files count too;
+	// once as manifests, once as if listed from a cluster, which the checks
+	// that judge only a live cluster (check.Meta.NeedsCluster) then judge.
+	for _, live := range []bool{false, true} {
+		t.Run(map[bool]string{false: "manifests", true: "live"}[live], func(t *testing.T) {
+			if want := streamingMatchesWhole(t, files, live); len(want.Findings) < len(files) {
+				t.Errorf("only %d findings over %d fixture files; the fixtures are not being scanned", len(want.Findings), len(files))
+			}
+		})
+	}
+	// Those checks' fixtures one by one too: together, one file's monitor
+	// covers another's pods.
+	for _, m := range check.Default().All() {
+		if !m.Meta().NeedsCluster {
+			continue
+		}
+		fixtures, _ := filepath.Glob(filepath.Join("../checks/testdata", string(m.Meta().ID), "*", "*.yaml"))
+		if len(fixtures) == 0 {
+			t.Errorf("%s has no fixtures", m.Meta().ID)
+		}
+		for _, f := range fixtures {
+			t.Run("live/"+f, func(t *testing.T) { streamingMatchesWhole(t, []string{f}, true) })
+		}
+	}
+}
+
+// streamingMatchesWhole scans files as a whole inventory and streaming, as
+// manifests or (live) as if listed from a cluster, and compares the
+// reports; it returns the whole-inventory one.
+func streamingMatchesWhole(t *testing.T, files []string, live bool) *report.Report {
+	t.Helper()
+	origin := func(o *object.Object) {
+		if live {
+			o.Origin.Source = object.FromCluster
+		}
+	}
 	opts := Options{Check: restrictedLatest, Now: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)}
 	whole := inventory.New()
-	errs := source.Load(context.Background(), files, nil, whole.Add)
+	errs := source.Load(context.Background(), files, nil, func(o *object.Object) { origin(o); whole.Add(o) })
 	want := Run(context.Background(), whole, errs, opts)
 
 	// The streaming scan hands its findings over as a Source, as the CLI
@@ -203,7 +238,7 @@ func TestStreamingMatchesWholeInventory(t *testing.T) {
 	sourced.SourceFindings = true
 	s := New(sourced)
 	errs = source.Stream(context.Background(), files, source.Options{},
-		func(o *object.Object) *Local { return s.CheckLocal(context.Background(), o) },
+		func(o *object.Object) *Local { origin(o); return s.CheckLocal(context.Background(), o) },
 		func(o *object.Object, local *Local) { s.Add(context.Background(), o, local) })
 	got := s.Report(context.Background(), errs)
 	if got.Source == nil || got.Findings != nil {
@@ -216,9 +251,10 @@ func TestStreamingMatchesWholeInventory(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("streaming scan differs from the whole-inventory scan (-whole +streaming):\n%s", diff)
 	}
-	if len(want.Findings) < len(files) {
-		t.Errorf("only %d findings over %d fixture files; the fixtures are not being scanned", len(want.Findings), len(files))
+	if _, notEvaluated := want.NotEvaluated["apiserver-monitoring-missing"]; notEvaluated == live {
+		t.Errorf("live=%v: apiserver-monitoring-missing not evaluated = %v", live, notEvaluated)
 	}
+	return want
 }
 
 // TestIgnoreAnnotationExpiry holds the suppression annotation to its
