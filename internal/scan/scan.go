@@ -261,19 +261,25 @@ func (s *Scanner) dropUnevaluated() {
 	if len(s.unevaluated) == 0 {
 		return
 	}
+	drop := make([]bool, len(s.rules))
+	for i, m := range s.rules {
+		_, drop[i] = s.unevaluated[m.ID]
+	}
+	n := s.findings.len()
+	first := 0
+	for first < n && !drop[s.findings.at(first).rule] {
+		first++
+	}
+	if first == n {
+		return // the common case: those checks made no finding
+	}
 	var kept findingList
-	dropped := false
-	for i := range s.findings.len() {
-		c := s.findings.at(i)
-		if _, ok := s.unevaluated[s.rules[c.rule].ID]; ok {
-			dropped = true
-			continue
+	for i := range n {
+		if c := s.findings.at(i); !drop[c.rule] {
+			kept.add(*c)
 		}
-		kept.add(*c)
 	}
-	if dropped {
-		s.findings = kept
-	}
+	s.findings = kept
 }
 
 // CountPods records, per controller UID, the pods that run under it and
