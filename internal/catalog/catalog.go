@@ -41,6 +41,7 @@ func Markdown(w io.Writer, checks []check.Check) error {
 			b.WriteString(".\n\n")
 			fmt.Fprintf(&b, "%s\n\n", m.Description)
 			fmt.Fprintf(&b, "*Remediation:* %s\n\n", m.Remediation)
+			fmt.Fprintf(&b, "*Input:* %s\n\n", Input(m))
 			if m.CIS != "" {
 				fmt.Fprintf(&b, "*CIS Kubernetes Benchmark:* %s\n\n", m.CIS)
 			}
@@ -70,11 +71,29 @@ func List(w io.Writer, checks []check.Check) error {
 	return tw.Flush()
 }
 
+// Input says what a check judges and which command gives it that input;
+// in a scan without it the check is reported not evaluated.
+func Input(m check.Meta) string {
+	switch {
+	case m.Topic == check.TopicAuditLog:
+		return "audit events (kubestride auditlog report, or auditlog serve)"
+	case m.NeedsHost:
+		return "a node's files (kubestride node, or scan --node-root DIR)"
+	case m.NeedsCluster:
+		return "a live cluster, scanned whole (scan --cluster without -n)"
+	case m.Topic == check.TopicNode:
+		return "control-plane and node configuration (kubestride node, or its static pods and configuration files among the manifests)"
+	case m.Topic == check.TopicImage:
+		return "an image policy (--image-policy; with --resolve-images, the images in their registries)"
+	}
+	return "manifests (scan PATH) or a live cluster (scan --cluster)"
+}
+
 // Explain writes everything known about one check.
 func Explain(w io.Writer, m check.Meta) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s — %s\n\n", m.ID, m.Title)
-	fmt.Fprintf(&b, "Category:    %s\nSeverity:    %s (default)\n", m.Category, m.Severity)
+	fmt.Fprintf(&b, "Category:    %s\nSeverity:    %s (default)\nInput:       %s\n", m.Category, m.Severity, Input(m))
 	if m.Optional {
 		b.WriteString("Optional:    yes (enable it under checks: in the configuration)\n")
 	}
