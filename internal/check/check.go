@@ -42,6 +42,19 @@ func (c Category) Valid() bool {
 	return false
 }
 
+// Title is the category's name for a person: "Denial of service".
+func (c Category) Title() string {
+	switch c {
+	case InformationDisclosure:
+		return "Information disclosure"
+	case DenialOfService:
+		return "Denial of service"
+	case ElevationOfPrivilege:
+		return "Elevation of privilege"
+	}
+	return string(c)
+}
+
 // Meta describes a check. Every field but CIS and Optional is required.
 type Meta struct {
 	// ID is the stable identifier, in kebab case.

@@ -30,7 +30,7 @@ var (
 	// overviewRow is a row of the threat model's overview, as Chromium
 	// serializes it: category, score, in place, missing, not evaluated,
 	// findings.
-	overviewRow = regexp.MustCompile(`<tr data-category="(\w+)"><td>\w+</td><td>(?:<span class="score">.*?</span>)?<strong>([0-9n/a]+)</strong></td><td class="count">(\d+)</td><td class="count">(\d+)</td><td class="count">(\d+)</td><td class="count">(\d+)</td></tr>`)
+	overviewRow = regexp.MustCompile(`<tr data-category="(\w+)"><td>[A-Z][a-z ]+</td><td>(?:<span class="score">.*?</span>)?<strong>([0-9n/a]+)</strong></td><td class="count">(\d+)</td><td class="count">(\d+)</td><td class="count">(\d+)</td><td class="count">(\d+)</td></tr>`)
 	findingRow  = regexp.MustCompile(`<tr class="finding" data-category="(\w+)" data-severity="(\w+)" data-check="([a-z0-9-]+)" data-namespace="([^"]*)"( hidden="")?>`)
 	shownText   = regexp.MustCompile(`<output id="shown">([^<]*)</output>`)
 )

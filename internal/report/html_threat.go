@@ -37,7 +37,10 @@ type htmlThreat struct {
 }
 
 type htmlTMCategory struct {
+	// Name is the category as JSON spells it, for ids and data
+	// attributes; Title is its name for a person.
 	Name         string
+	Title        string
 	Score        string
 	ScoreValue   int
 	Scored       bool
@@ -111,7 +114,7 @@ func buildHTMLThreat(tm threatModel) htmlThreat {
 		h.Gaps = append(h.Gaps, textsafe.Text(g))
 	}
 	for _, c := range tm.Categories {
-		hc := htmlTMCategory{Name: string(c.Category), Score: c.scoreString(), ScoreValue: c.Score, Scored: c.Scored,
+		hc := htmlTMCategory{Name: string(c.Category), Title: c.Category.Title(), Score: c.scoreString(), ScoreValue: c.Score, Scored: c.Scored,
 			InPlace: c.countStatus(StatusInPlace), Missing: c.countStatus(StatusMissing), NotEvaluated: c.countStatus(StatusNotEvaluated), Findings: c.Findings}
 		for _, ctl := range c.Controls {
 			hctl := htmlTMControl{Title: ctl.Control.Title(), Status: ctl.Status, Class: strings.ReplaceAll(ctl.Status, " ", "-"),

@@ -30,7 +30,7 @@ func (m *mdWriter) threatModel(r *Report, tm threatModel) {
 	m.line("| Category | Score | In place | Missing | Not evaluated | Findings |")
 	m.line("|---|---:|---:|---:|---:|---:|")
 	for _, c := range tm.Categories {
-		m.line(fmt.Sprintf("| %s | %s | %d | %d | %d | %d |", c.Category, c.scoreString(), c.countStatus(StatusInPlace),
+		m.line(fmt.Sprintf("| %s | %s | %d | %d | %d | %d |", c.Category.Title(), c.scoreString(), c.countStatus(StatusInPlace),
 			c.countStatus(StatusMissing), c.countStatus(StatusNotEvaluated), c.Findings))
 	}
 	m.line("")
@@ -40,7 +40,7 @@ func (m *mdWriter) threatModel(r *Report, tm threatModel) {
 			continue
 		}
 		m.line("")
-		m.line(fmt.Sprintf("### %s: score %s", c.Category, c.scoreString()))
+		m.line(fmt.Sprintf("### %s: score %s", c.Category.Title(), c.scoreString()))
 		m.line("")
 		for _, ctl := range c.Controls {
 			s := "- " + mdStatus(ctl.Status) + " " + mdEscape(ctl.Control.Title())
