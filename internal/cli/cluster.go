@@ -106,13 +106,14 @@ func scanCluster(ctx context.Context, s IO, o *ScanOptions, scanner *scan.Scanne
 // reads was listed completely; otherwise the report says it was not
 // evaluated, and why, rather than let it pass.
 var liveInputs = map[check.ID][]string{
-	"istio-peer-authentication-permissive":     {"peerauthentications.security.istio.io"},
-	"istio-namespace-mtls-not-strict":          {"peerauthentications.security.istio.io"},
-	"istio-authorization-allow-all":            {"authorizationpolicies.security.istio.io"},
-	"istio-authorization-default-deny-missing": {"authorizationpolicies.security.istio.io", "peerauthentications.security.istio.io"},
-	"linkerd-authorization-allow-all":          {"authorizationpolicies.policy.linkerd.io", "meshtlsauthentications.policy.linkerd.io", "networkauthentications.policy.linkerd.io"},
-	"apiserver-monitoring-missing":             {"servicemonitors.monitoring.coreos.com", "podmonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com"},
-	"etcd-monitoring-missing":                  {"servicemonitors.monitoring.coreos.com", "podmonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com"},
+	"istio-peer-authentication-permissive":       {"peerauthentications.security.istio.io"},
+	"istio-namespace-mtls-not-strict":            {"peerauthentications.security.istio.io"},
+	"istio-authorization-allow-all":              {"authorizationpolicies.security.istio.io"},
+	"istio-authorization-default-deny-missing":   {"authorizationpolicies.security.istio.io", "peerauthentications.security.istio.io"},
+	"linkerd-authorization-allow-all":            {"authorizationpolicies.policy.linkerd.io", "meshtlsauthentications.policy.linkerd.io", "networkauthentications.policy.linkerd.io"},
+	"linkerd-authorization-default-deny-missing": {"authorizationpolicies.policy.linkerd.io", "serverauthorizations.policy.linkerd.io"},
+	"apiserver-monitoring-missing":               {"servicemonitors.monitoring.coreos.com", "podmonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com"},
+	"etcd-monitoring-missing":                    {"servicemonitors.monitoring.coreos.com", "podmonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com"},
 }
 
 // clusterWide are the checks that read objects of other namespaces than

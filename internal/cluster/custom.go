@@ -40,6 +40,7 @@ var CustomResources = []CustomResource{
 	{"authorizationpolicies", "security.istio.io", "AuthorizationPolicy", []string{"v1", "v1beta1"}},
 	{"servers", "policy.linkerd.io", "Server", []string{"v1beta3", "v1beta2", "v1beta1"}},
 	{"authorizationpolicies", "policy.linkerd.io", "AuthorizationPolicy", []string{"v1alpha1"}},
+	{"serverauthorizations", "policy.linkerd.io", "ServerAuthorization", []string{"v1beta1"}},
 	{"meshtlsauthentications", "policy.linkerd.io", "MeshTLSAuthentication", []string{"v1alpha1"}},
 	{"networkauthentications", "policy.linkerd.io", "NetworkAuthentication", []string{"v1alpha1"}},
 	{"servicemonitors", "monitoring.coreos.com", "ServiceMonitor", []string{"v1"}},

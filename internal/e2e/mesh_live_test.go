@@ -131,6 +131,9 @@ func TestMeshCustomResourcesLive(t *testing.T) {
 			t.Errorf("%s is still reported not evaluated with its resources listed", id)
 		}
 	}
+	if !strings.Contains(junit, `classname="linkerd-authorization-default-deny-missing"`) || strings.Contains(junit, `classname="linkerd-authorization-default-deny-missing">`+"\n      <skipped") {
+		t.Errorf("linkerd-authorization-default-deny-missing is reported not evaluated with AuthorizationPolicies and ServerAuthorizations listed:\n%s", junit)
+	}
 	// Linkerd's authentications are not installed here: the check that
 	// reads them is not evaluated, and says so.
 	if !skippedWith(junit, "linkerd-authorization-allow-all", "meshtlsauthentications.policy.linkerd.io not installed") {

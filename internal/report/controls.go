@@ -193,6 +193,7 @@ var controlOfCheck = map[check.ID]Control{
 	"istio-authorization-allow-all":                  ControlNetwork,
 	"istio-authorization-default-deny-missing":       ControlNetwork,
 	"linkerd-authorization-allow-all":                ControlNetwork,
+	"linkerd-authorization-default-deny-missing":     ControlNetwork,
 	"image-policy":                                   ControlSupplyChain,
 	"seccomp-localhost-non-blocking":                 ControlPodSecurity,
 	"seccomp-profile-non-blocking":                   ControlPodSecurity,
