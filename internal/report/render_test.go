@@ -55,6 +55,12 @@ var (
 		Remediation: "Remove system:anonymous and system:unauthenticated from the binding's subjects.",
 		References:  []string{"https://kubernetes.io/docs/reference/access-authn-authz/rbac/"},
 	}
+	ruleEtcdPeerTLS = check.Meta{
+		ID: "etcd-peer-tls", Title: "etcd peers without TLS", Category: check.Tampering, Severity: check.High, Topic: check.TopicNode,
+		Description: "Without peer TLS, etcd members replicate the cluster state in clear text.",
+		Remediation: "Set --peer-cert-file, --peer-key-file and --peer-client-cert-auth=true on etcd.",
+		References:  []string{"https://etcd.io/docs/v3.5/op-guide/security/"},
+	}
 	ruleAuditPolicy = check.Meta{
 		ID: "audit-policy-missing", Title: "No audit policy", Category: check.Repudiation, Severity: check.Medium,
 		Description: "Without an audit policy the API server records nothing, so no action can be traced.",
@@ -68,15 +74,16 @@ var ledger = Resource{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "pay
 // fullReport has every kind of content a renderer must handle: all six
 // categories, all severities, a PSS finding, findings suppressed by
 // annotation and by an exemption with an expiry, a finding without a file,
-// errors with and without a file and line, a notice, and text that needs
-// escaping in every format.
+// errors with and without a file and line, a notice, a check not evaluated,
+// and text that needs escaping in every format.
 func fullReport() *Report {
 	r := &Report{
 		SchemaVersion: SchemaVersion,
 		Tool:          Tool{Name: "kubestride", Version: "v0.4.0"},
 		Settings:      Settings{FailOn: check.High, PSSLevel: "restricted", PSSVersion: "v1.37"},
 		Rules: []check.Meta{ruleAuditPolicy, ruleImageDigest, ruleNoLimits, rulePrivileged, ruleRunAsNonRoot,
-			ruleAnonymous, ruleTokenAutomount, ruleSecretEnv},
+			ruleAnonymous, ruleTokenAutomount, ruleSecretEnv, ruleEtcdPeerTLS},
+		NotEvaluated: map[check.ID]string{ruleEtcdPeerTLS.ID: "not evaluated: the input holds no control-plane or node configuration (kubestride node reads a node)"},
 		Findings: []Finding{
 			{
 				ID: ruleTokenAutomount.ID, Category: check.Spoofing, Severity: check.Low, Title: ruleTokenAutomount.Title,

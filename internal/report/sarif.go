@@ -136,6 +136,14 @@ type sarifNotification struct {
 	Level     string          `json:"level"`
 	Message   sarifText       `json:"message"`
 	Locations []sarifLocation `json:"locations,omitempty"`
+	// AssociatedRule is the check a notification is about (one not
+	// evaluated).
+	AssociatedRule *sarifRuleReference `json:"associatedRule,omitempty"`
+}
+
+type sarifRuleReference struct {
+	ID    string `json:"id"`
+	Index int    `json:"index"`
 }
 
 type sarifLocation struct {
@@ -195,12 +203,19 @@ func sarifRules(r *Report, effective map[check.ID]check.Severity) []sarifRule {
 }
 
 // sarifInvocationOf is the run's invocation: whether it succeeded, the
-// errors and notices as notifications, and the settings.
+// errors and notices as notifications, each check not evaluated as a note
+// on its rule (Report.NotEvaluated), and the settings.
 func sarifInvocationOf(r *Report) sarifInvocation {
 	inv := sarifInvocation{ExecutionSuccessful: len(problems(r)) == 0}
 	for _, e := range problems(r) {
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
 			sarifNotification{Level: "error", Message: sarifText{Text: e.Message}, Locations: fileLocations(e.File, e.Line)})
+	}
+	for i, m := range r.Rules {
+		if why, ok := r.NotEvaluated[m.ID]; ok {
+			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications,
+				sarifNotification{Level: "note", Message: sarifText{Text: string(m.ID) + ": " + why}, AssociatedRule: &sarifRuleReference{ID: string(m.ID), Index: i}})
+		}
 	}
 	for _, n := range r.Notices {
 		inv.ToolConfigurationNotifications = append(inv.ToolConfigurationNotifications,
