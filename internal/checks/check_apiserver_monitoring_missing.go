@@ -9,12 +9,15 @@ package checks
 // Inspected objects: the kubernetes Service of the default namespace (the
 // subject, whose endpoints are the API servers), the API server's static
 // pods (kube-system, label component: kube-apiserver) and the Services
-// selecting them, and the ServiceMonitor, PodMonitor and PrometheusRule
-// objects (monitoring.coreos.com, read from their JSON) of every namespace.
+// selecting them, and the ServiceMonitor, PodMonitor, PrometheusRule and
+// Prometheus objects (monitoring.coreos.com, read from their JSON) of every
+// namespace.
 // Allowed values: a monitor that selects the kubernetes Service, a Service
 // in front of the API server's pods, or the pods; and an alerting rule whose
 // expression reads an apiserver_ metric or a job whose name holds
-// "apiserver" (kube-prometheus's KubeAPIDown reads up{job="apiserver"}).
+// "apiserver" (kube-prometheus's KubeAPIDown reads up{job="apiserver"});
+// where the scan holds Prometheus objects, one of them must pick the monitor
+// and the rule up (see monitoring.go).
 //
 // Only a live cluster (scan --cluster, without -n) shows this: a set of
 // manifests without monitors says nothing of the cluster's, so the check is

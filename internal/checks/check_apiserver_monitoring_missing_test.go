@@ -66,3 +66,57 @@ func TestAPIServerMonitoringMissing(t *testing.T) {
 		want:     []finding{missing("Pod kube-system/kube-apiserver-cp1", "metadata.labels", noScrape+"; "+noAlert)},
 	}})
 }
+
+// TestAPIServerMonitoringPrometheusPickup: where the scan holds Prometheus
+// objects, a monitor or rule counts only if one of them picks it up.
+func TestAPIServerMonitoringPrometheusPickup(t *testing.T) {
+	const svc = "---\napiVersion: v1\nkind: Service\nmetadata: {name: kubernetes, namespace: default, labels: {component: apiserver, provider: kubernetes}}\nspec: {ports: [{name: https, port: 443}]}\n"
+	sm := func(ns, labels string) string {
+		return "---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: api, namespace: " + ns + ", labels: " + labels + "}\nspec: {namespaceSelector: {matchNames: [default]}, selector: {matchLabels: {component: apiserver}}}\n"
+	}
+	rule := func(ns, labels string) string {
+		return "---\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: rules, namespace: " + ns + ", labels: " + labels + "}\nspec: {groups: [{name: g, rules: [{alert: KubeAPIDown, expr: 'absent(up{job=\"apiserver\"} == 1)'}]}]}\n"
+	}
+	prometheus := func(spec string) string {
+		return "---\napiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: monitoring}\nspec: " + spec + "\n"
+	}
+	ns := func(name, labels string) string {
+		return "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: " + name + ", labels: " + labels + "}\n"
+	}
+	// kube-prometheus-stack's Prometheus picks up the monitors and rules
+	// labelled with its release.
+	const release = "{serviceMonitorSelector: {matchLabels: {release: prom}}, serviceMonitorNamespaceSelector: {}, ruleSelector: {matchLabels: {release: prom}}, ruleNamespaceSelector: {}}"
+	missing := func(what string) finding {
+		return finding{Object: "Service default/kubernetes", Path: "metadata.labels", Reason: "control plane not monitored",
+			Detail: "requests to the API server must be scraped by a ServiceMonitor or PodMonitor and alerted on by a PrometheusRule (" + what + ")"}
+	}
+	const unpickedMonitor = "ServiceMonitor monitoring/api selects it, but no Prometheus picks that monitor up (serviceMonitorSelector or podMonitorSelector, and their namespace selectors)"
+	const unpickedRule = "PrometheusRule monitoring/rules alert KubeAPIDown reads its metrics, but no Prometheus picks that rule up (ruleSelector, ruleNamespaceSelector)"
+	runCases(t, "apiserver-monitoring-missing", []checkCase{{
+		name:     "no Prometheus object: every monitor and rule counts",
+		manifest: svc + sm("monitoring", "{}") + rule("monitoring", "{}"),
+	}, {
+		name:     "labelled with the release",
+		manifest: svc + prometheus(release) + sm("monitoring", "{release: prom}") + rule("monitoring", "{release: prom}"),
+	}, {
+		name:     "without the release label",
+		manifest: svc + prometheus(release) + sm("monitoring", "{app: api}") + rule("monitoring", "{}"),
+		want:     []finding{missing(unpickedMonitor + "; " + unpickedRule)},
+	}, {
+		name:     "a Prometheus without selectors picks nothing up",
+		manifest: svc + prometheus("{replicas: 2}") + sm("monitoring", "{release: prom}") + rule("monitoring", "{release: prom}"),
+		want:     []finding{missing(unpickedMonitor + "; " + unpickedRule)},
+	}, {
+		name:     "empty selectors without namespace selectors: its own namespace only",
+		manifest: svc + prometheus("{serviceMonitorSelector: {}, ruleSelector: {}}") + sm("monitoring", "{}") + rule("team", "{}"),
+		want:     []finding{missing("PrometheusRule team/rules alert KubeAPIDown reads its metrics, but no Prometheus picks that rule up (ruleSelector, ruleNamespaceSelector)")},
+	}, {
+		name: "namespace selectors read the namespaces' labels",
+		manifest: svc + ns("team", "{monitoring: enabled}") + ns("other", "{}") +
+			prometheus("{serviceMonitorSelector: {}, serviceMonitorNamespaceSelector: {matchLabels: {monitoring: enabled}}, ruleSelector: {}, ruleNamespaceSelector: {matchLabels: {kubernetes.io/metadata.name: other}}}") +
+			sm("team", "{}") + rule("other", "{}"),
+	}, {
+		name:     "one Prometheus of two picks it up",
+		manifest: svc + prometheus("{}") + "---\napiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: platform, namespace: platform}\nspec: " + release + "\n" + sm("monitoring", "{release: prom}") + rule("monitoring", "{release: prom}"),
+	}})
+}

@@ -8,7 +8,7 @@ package checks
 //
 // Inspected objects: the etcd static pods (kube-system, label component:
 // etcd), each a subject; the Services selecting them; and the
-// ServiceMonitor, PodMonitor and PrometheusRule objects
+// ServiceMonitor, PodMonitor, PrometheusRule and Prometheus objects
 // (monitoring.coreos.com, read from their JSON) of every namespace.
 // Allowed values: a monitor that selects the member's pod or a Service in
 // front of it; and an alerting rule whose expression reads an etcd_ metric

@@ -13,10 +13,16 @@ package checks
 // component's (the kubernetes Service of the default namespace for the API
 // server) or whose selector picks the component's pods (so a Service of
 // kube-system, where they run: a scan's summary keeps only those Services,
-// see inventory.AddSummary). Whether a
-// Prometheus selects the monitor (its serviceMonitorSelector and
-// ruleSelector) is not judged: the objects that say so are the Prometheus
-// resources, which the checks do not read.
+// see inventory.AddSummary).
+//
+// A monitor or rule nothing picks up does nothing: when the scan holds
+// Prometheus objects, a monitor counts only if one of them selects it
+// (serviceMonitorSelector or podMonitorSelector, which select nothing when
+// unset, and the matching namespace selector, which means the Prometheus's
+// own namespace when unset), and a rule only if one selects it
+// (ruleSelector, ruleNamespaceSelector). A scan without Prometheus objects
+// takes every monitor and rule as picked up: another agent (a Prometheus
+// agent, an OpenTelemetry collector) may read them.
 
 import (
 	"encoding/json"
@@ -101,13 +107,103 @@ func (m monitorTarget) selects(namespace string, l map[string]string) bool {
 // monitoring is the monitoring configuration of the scan.
 type monitoring struct {
 	services, pods []monitorTarget
+	// prometheuses say which monitors and rules are picked up.
+	prometheuses *prometheuses
 	// alerts are the expressions of the alerting rules, each with the
 	// PrometheusRule and alert it comes from.
 	alerts []alertRule
 }
 
 type alertRule struct {
+	obj               *object.Object
 	from, alert, expr string
+}
+
+// prometheusSpec is what the checks read of a Prometheus: which monitors
+// and rules it picks up.
+type prometheusSpec struct {
+	Spec struct {
+		ServiceMonitorSelector          *metav1.LabelSelector `json:"serviceMonitorSelector"`
+		ServiceMonitorNamespaceSelector *metav1.LabelSelector `json:"serviceMonitorNamespaceSelector"`
+		PodMonitorSelector              *metav1.LabelSelector `json:"podMonitorSelector"`
+		PodMonitorNamespaceSelector     *metav1.LabelSelector `json:"podMonitorNamespaceSelector"`
+		RuleSelector                    *metav1.LabelSelector `json:"ruleSelector"`
+		RuleNamespaceSelector           *metav1.LabelSelector `json:"ruleNamespaceSelector"`
+	} `json:"spec"`
+}
+
+// pickup is one of a Prometheus's selections: of objects by their labels
+// (nil: none) and of their namespaces by the namespaces' labels (nil: the
+// Prometheus's own namespace).
+type pickup struct {
+	objects, namespaces labels.Selector
+	own                 string
+}
+
+func newPickup(objects, namespaces *metav1.LabelSelector, own string) pickup {
+	p := pickup{own: own}
+	if objects != nil {
+		if sel, err := metav1.LabelSelectorAsSelector(objects); err == nil {
+			p.objects = sel
+		}
+	}
+	if namespaces != nil {
+		if sel, err := metav1.LabelSelectorAsSelector(namespaces); err == nil {
+			p.namespaces = sel
+		} else {
+			p.namespaces = labels.Nothing()
+		}
+	}
+	return p
+}
+
+// picks reports whether the selection takes obj, given the labels of the
+// scan's namespaces.
+func (p pickup) picks(obj *object.Object, nsLabels map[string]map[string]string) bool {
+	if p.objects == nil || !p.objects.Matches(labels.Set(obj.Meta.Labels)) {
+		return false
+	}
+	if p.namespaces == nil {
+		return obj.Namespace() == p.own
+	}
+	// The API server labels every namespace with its name; of a namespace
+	// the scan does not hold, that is all that is known.
+	l := labels.Set{corev1.LabelMetadataName: obj.Namespace()}
+	for k, v := range nsLabels[obj.Namespace()] {
+		if k != corev1.LabelMetadataName {
+			l[k] = v
+		}
+	}
+	return p.namespaces.Matches(l)
+}
+
+// prometheuses are the scan's Prometheus objects' selections.
+type prometheuses struct {
+	serviceMonitors, podMonitors, rules []pickup
+	nsLabels                            map[string]map[string]string
+}
+
+// picks reports whether some Prometheus of the scan picks obj up (or, the
+// scan holding none, true).
+func (ps *prometheuses) picks(obj *object.Object) bool {
+	var sel []pickup
+	switch obj.Kind {
+	case "ServiceMonitor":
+		sel = ps.serviceMonitors
+	case "PodMonitor":
+		sel = ps.podMonitors
+	default:
+		sel = ps.rules
+	}
+	if len(sel) == 0 {
+		return true
+	}
+	for _, p := range sel {
+		if p.picks(obj, ps.nsLabels) {
+			return true
+		}
+	}
+	return false
 }
 
 type monitoringKey struct{}
@@ -119,6 +215,23 @@ type monitoringKey struct{}
 func monitoringConfig(inv *inventory.Inventory) *monitoring {
 	return inv.Derived(monitoringKey{}, func(inv *inventory.Inventory) any {
 		m := &monitoring{}
+		ps := &prometheuses{nsLabels: map[string]map[string]string{}}
+		for _, ns := range inv.Namespaces {
+			ps.nsLabels[ns.Name()] = ns.Value.Labels
+		}
+		m.prometheuses = ps
+		for _, obj := range inv.Objects {
+			if inventory.IsMonitoringConfig(obj) && obj.Kind == "Prometheus" && len(obj.Raw) > 0 {
+				var p prometheusSpec
+				if json.Unmarshal(obj.Raw, &p) != nil {
+					continue
+				}
+				own := obj.Namespace()
+				ps.serviceMonitors = append(ps.serviceMonitors, newPickup(p.Spec.ServiceMonitorSelector, p.Spec.ServiceMonitorNamespaceSelector, own))
+				ps.podMonitors = append(ps.podMonitors, newPickup(p.Spec.PodMonitorSelector, p.Spec.PodMonitorNamespaceSelector, own))
+				ps.rules = append(ps.rules, newPickup(p.Spec.RuleSelector, p.Spec.RuleNamespaceSelector, own))
+			}
+		}
 		for _, obj := range inv.Objects {
 			if !inventory.IsMonitoringConfig(obj) || len(obj.Raw) == 0 {
 				continue
@@ -153,7 +266,7 @@ func monitoringConfig(inv *inventory.Inventory) *monitoring {
 						if r.Alert == "" || !ok {
 							continue
 						}
-						m.alerts = append(m.alerts, alertRule{from: obj.Namespace() + "/" + obj.Name(), alert: r.Alert, expr: expr})
+						m.alerts = append(m.alerts, alertRule{obj: obj, from: obj.Namespace() + "/" + obj.Name(), alert: r.Alert, expr: expr})
 					}
 				}
 			}
@@ -175,20 +288,33 @@ func componentPods(inv *inventory.Inventory, c controlPlaneComponent) []*invento
 	return out
 }
 
-// scrapedBy returns the monitor that scrapes component c ("ServiceMonitor
-// monitoring/kube-apiserver"), "" when none does. apiService is the
-// kubernetes Service of the default namespace, for the API server.
-func (m *monitoring) scrapedBy(inv *inventory.Inventory, c controlPlaneComponent, pods []*inventory.Workload, apiService *inventory.Item[corev1.Service]) string {
+// scrapedBy returns the monitor that scrapes component c and that a
+// Prometheus picks up ("ServiceMonitor monitoring/kube-apiserver"), or ""
+// and the first monitor that selects c but that no Prometheus picks up ("",
+// when none selects it either). apiService is the kubernetes Service of the
+// default namespace, for the API server.
+func (m *monitoring) scrapedBy(inv *inventory.Inventory, pods []*inventory.Workload, apiService *inventory.Item[corev1.Service]) (picked, unpicked string) {
+	found := func(t monitorTarget) bool {
+		name := t.obj.Kind + " " + t.obj.Namespace() + "/" + t.obj.Name()
+		if m.prometheuses.picks(t.obj) {
+			picked = name
+			return true
+		}
+		if unpicked == "" {
+			unpicked = name
+		}
+		return false
+	}
 	for _, pm := range m.pods {
 		for _, p := range pods {
-			if pm.selects(p.Namespace(), p.PodMeta.Labels) {
-				return "PodMonitor " + pm.obj.Namespace() + "/" + pm.obj.Name()
+			if pm.selects(p.Namespace(), p.PodMeta.Labels) && found(pm) {
+				return picked, ""
 			}
 		}
 	}
 	for _, sm := range m.services {
-		if apiService != nil && sm.selects(apiService.Namespace(), apiService.Value.Labels) {
-			return "ServiceMonitor " + sm.obj.Namespace() + "/" + sm.obj.Name()
+		if apiService != nil && sm.selects(apiService.Namespace(), apiService.Value.Labels) && found(sm) {
+			return picked, ""
 		}
 		for _, svc := range inv.Services {
 			if !sm.selects(svc.Namespace(), svc.Value.Labels) || len(svc.Value.Spec.Selector) == 0 {
@@ -196,13 +322,13 @@ func (m *monitoring) scrapedBy(inv *inventory.Inventory, c controlPlaneComponent
 			}
 			sel := labels.SelectorFromSet(svc.Value.Spec.Selector)
 			for _, p := range pods {
-				if p.Namespace() == svc.Namespace() && sel.Matches(labels.Set(p.PodMeta.Labels)) {
-					return "ServiceMonitor " + sm.obj.Namespace() + "/" + sm.obj.Name()
+				if p.Namespace() == svc.Namespace() && sel.Matches(labels.Set(p.PodMeta.Labels)) && found(sm) {
+					return picked, ""
 				}
 			}
 		}
 	}
-	return ""
+	return "", unpicked
 }
 
 var (
@@ -212,12 +338,13 @@ var (
 	promString = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|` + "`[^`]*`")
 )
 
-// alertedBy returns the first alerting rule whose expression reads c's
-// metrics (a metric name with its prefix: apiserver_request_total, or a
-// recording rule named after it) or selects its scrape job (a job matcher
-// whose value holds the job's word: job="apiserver"), as
-// `PrometheusRule "ns/name" alert "KubeAPIDown"`; "" when none does.
-func (m *monitoring) alertedBy(c controlPlaneComponent) string {
+// alertedBy returns the first alerting rule a Prometheus picks up whose
+// expression reads c's metrics (a metric name with its prefix:
+// apiserver_request_total, or a recording rule named after it) or selects
+// its scrape job (a job matcher whose value holds the job's word:
+// job="apiserver"), as `PrometheusRule ns/name alert KubeAPIDown`; or "" and
+// the first such rule no Prometheus picks up ("" when there is none either).
+func (m *monitoring) alertedBy(c controlPlaneComponent) (picked, unpicked string) {
 	metric := regexp.MustCompile(`(^|[^a-zA-Z0-9_:])` + regexp.QuoteMeta(c.metrics) + `[a-zA-Z0-9_:]`)
 	for _, a := range m.alerts {
 		reads := metric.MatchString(promString.ReplaceAllString(a.expr, `""`))
@@ -226,11 +353,18 @@ func (m *monitoring) alertedBy(c controlPlaneComponent) string {
 				reads = true
 			}
 		}
-		if reads {
-			return "PrometheusRule " + a.from + " alert " + a.alert
+		if !reads {
+			continue
+		}
+		name := "PrometheusRule " + a.from + " alert " + a.alert
+		if m.prometheuses.picks(a.obj) {
+			return name, ""
+		}
+		if unpicked == "" {
+			unpicked = name
 		}
 	}
-	return ""
+	return "", unpicked
 }
 
 // monitoringMissing judges component c's scrape and alerting configuration
@@ -239,10 +373,18 @@ func (m *monitoring) alertedBy(c controlPlaneComponent) string {
 func monitoringMissing(inv *inventory.Inventory, c controlPlaneComponent, subject *object.Object, path string, pods []*inventory.Workload, apiService *inventory.Item[corev1.Service]) []check.Finding {
 	m := monitoringConfig(inv)
 	var missing []string
-	if m.scrapedBy(inv, c, pods, apiService) == "" {
+	switch picked, unpicked := m.scrapedBy(inv, pods, apiService); {
+	case picked != "":
+	case unpicked != "":
+		missing = append(missing, unpicked+" selects it, but no Prometheus picks that monitor up (serviceMonitorSelector or podMonitorSelector, and their namespace selectors)")
+	default:
 		missing = append(missing, "no ServiceMonitor or PodMonitor selects it")
 	}
-	if m.alertedBy(c) == "" {
+	switch picked, unpicked := m.alertedBy(c); {
+	case picked != "":
+	case unpicked != "":
+		missing = append(missing, unpicked+" reads its metrics, but no Prometheus picks that rule up (ruleSelector, ruleNamespaceSelector)")
+	default:
 		missing = append(missing, "no PrometheusRule alert reads its "+c.metrics+"* metrics or its scrape job")
 	}
 	if len(missing) == 0 {

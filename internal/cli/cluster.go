@@ -116,6 +116,16 @@ var liveInputs = map[check.ID][]string{
 	"etcd-monitoring-missing":                    {"servicemonitors.monitoring.coreos.com", "podmonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com"},
 }
 
+// liveOptionalInputs are custom resources a check reads when the API
+// server serves them and does without when it does not (the Prometheus
+// objects that say which monitors are picked up): not installed, the check
+// is evaluated; served but not listed completely (forbidden, failed), it
+// is not.
+var liveOptionalInputs = map[check.ID][]string{
+	"apiserver-monitoring-missing": {"prometheuses.monitoring.coreos.com"},
+	"etcd-monitoring-missing":      {"prometheuses.monitoring.coreos.com"},
+}
+
 // clusterWide are the checks that read objects of other namespaces than
 // the one they judge (the mesh-wide policies of Istio's root namespace, the
 // monitoring configuration of the control plane): a namespace scan (-n)
@@ -165,6 +175,13 @@ func notListedLive(res *cluster.Result, namespace string, secretData bool) map[c
 			if g, ok := gaps[r]; ok {
 				whys = append(whys, fmt.Sprintf("%s could not be listed (%s)", r, g.Reason))
 			} else if why, ok := res.Skipped[r]; ok {
+				whys = append(whys, r+" "+why)
+			}
+		}
+		for _, r := range liveOptionalInputs[id] {
+			if g, ok := gaps[r]; ok {
+				whys = append(whys, fmt.Sprintf("%s could not be listed (%s)", r, g.Reason))
+			} else if why, ok := res.Skipped[r]; ok && !strings.HasPrefix(why, cluster.NotInstalled) {
 				whys = append(whys, r+" "+why)
 			}
 		}

@@ -30,6 +30,16 @@ func TestLiveChecksNotListed(t *testing.T) {
 			}
 		}
 	}
+	for id, resources := range liveOptionalInputs {
+		if _, ok := check.Default().Get(id); !ok {
+			t.Fatalf("liveOptionalInputs names %s, which is no check", id)
+		}
+		for _, r := range resources {
+			if !known[r] {
+				t.Errorf("%s reads %s, which the collector does not list", id, r)
+			}
+		}
+	}
 	for id := range clusterWide {
 		if _, ok := check.Default().Get(id); !ok {
 			t.Fatalf("clusterWide names %s, which is no check", id)
@@ -63,6 +73,15 @@ func TestLiveChecksNotListed(t *testing.T) {
 			{Resource: "meshtlsauthentications.policy.linkerd.io", Reason: "forbidden"},
 		}}, "", map[check.ID]string{
 			"linkerd-authorization-allow-all": "meshtlsauthentications.policy.linkerd.io could not be listed (forbidden)",
+		}},
+		{"no Prometheus objects served", cluster.Result{Skipped: map[string]string{
+			"prometheuses.monitoring.coreos.com": cluster.NotInstalled + ": the API server serves monitoring.coreos.com (v1) without Prometheus",
+		}}, "", map[check.ID]string{}},
+		{"Prometheus objects forbidden", cluster.Result{Gaps: []object.Gap{
+			{Resource: "prometheuses.monitoring.coreos.com", Reason: "forbidden"},
+		}}, "", map[check.ID]string{
+			"apiserver-monitoring-missing": "prometheuses.monitoring.coreos.com could not be listed (forbidden)",
+			"etcd-monitoring-missing":      "prometheuses.monitoring.coreos.com could not be listed (forbidden)",
 		}},
 		{"prometheus operator not installed", cluster.Result{Skipped: map[string]string{
 			"prometheusrules.monitoring.coreos.com": cluster.NotInstalled + ": the API server does not serve the API group monitoring.coreos.com",

@@ -46,6 +46,7 @@ var CustomResources = []CustomResource{
 	{"servicemonitors", "monitoring.coreos.com", "ServiceMonitor", []string{"v1"}},
 	{"podmonitors", "monitoring.coreos.com", "PodMonitor", []string{"v1"}},
 	{"prometheusrules", "monitoring.coreos.com", "PrometheusRule", []string{"v1"}},
+	{"prometheuses", "monitoring.coreos.com", "Prometheus", []string{"v1"}},
 }
 
 // NotInstalled is how Result.Skipped begins for a custom resource the API

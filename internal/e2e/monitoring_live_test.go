@@ -8,6 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/testcluster"
 )
@@ -88,6 +92,37 @@ func TestAPIServerMonitoringLive(t *testing.T) {
 	}
 	if r.Coverage.Listed["servicemonitors.monitoring.coreos.com"] < 1 || r.Coverage.Listed["prometheusrules.monitoring.coreos.com"] < 1 {
 		t.Errorf("coverage.listed = %v", r.Coverage.Listed)
+	}
+
+	// A Prometheus that picks up only the monitors and rules labelled with
+	// its release (kube-prometheus-stack's default) leaves kube-prometheus's
+	// unlabelled ones unread; one that picks up all of them reads them.
+	prometheus := func(spec string) []byte {
+		return []byte("apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: " + monitoringNS + "}\nspec: " + spec + "\n")
+	}
+	if err := applyServerSide(ctx, cfg, prometheus("{serviceMonitorSelector: {matchLabels: {release: prom}}, serviceMonitorNamespaceSelector: {}, ruleSelector: {matchLabels: {release: prom}}, ruleNamespaceSelector: {}}")); err != nil {
+		t.Fatalf("create the Prometheus: %v", err)
+	}
+	r, stderr, code = kubestride(t, scan("json")...)
+	if code == report.ExitError {
+		t.Fatalf("scan with a Prometheus: exit code %d; stderr:\n%s", code, stderr)
+	}
+	want = []string{"Service default/kubernetes: requests to the API server must be scraped by a ServiceMonitor or PodMonitor and alerted on by a PrometheusRule (ServiceMonitor " + monitoringNS + "/kube-apiserver selects it, but no Prometheus picks that monitor up (serviceMonitorSelector or podMonitorSelector, and their namespace selectors); PrometheusRule " + monitoringNS + "/kubernetes-monitoring-rules alert KubeAPIDown reads its metrics, but no Prometheus picks that rule up (ruleSelector, ruleNamespaceSelector))"}
+	if got := monitoringFindings(r); !slices.Equal(got, want) {
+		t.Errorf("a Prometheus picking up other monitors: findings\n%q\nwant\n%q", got, want)
+	}
+	// Replaced, not applied over: server-side apply would merge the old
+	// selectors into the new ones.
+	prometheuses := schema.GroupVersionResource{Group: "monitoring.coreos.com", Version: "v1", Resource: "prometheuses"}
+	if err := must(dynamic.NewForConfig(cfg)).Resource(prometheuses).Namespace(monitoringNS).Delete(ctx, "k8s", metav1.DeleteOptions{}); err != nil {
+		t.Fatalf("delete the Prometheus: %v", err)
+	}
+	if err := applyServerSide(ctx, cfg, prometheus("{serviceMonitorSelector: {}, ruleSelector: {}}")); err != nil {
+		t.Fatalf("update the Prometheus: %v", err)
+	}
+	r, _, _ = kubestride(t, scan("json")...)
+	if got := monitoringFindings(r); len(got) != 0 {
+		t.Errorf("a Prometheus picking up every monitor and rule of its namespace: %q", got)
 	}
 
 	// A namespace scan lists neither the API server's Service nor the

@@ -200,7 +200,8 @@ func IsMeshPolicy(obj *object.Object) bool {
 }
 
 // IsMonitoringConfig reports whether obj is a Prometheus Operator
-// ServiceMonitor, PodMonitor or PrometheusRule (monitoring.coreos.com), which
+// ServiceMonitor, PodMonitor, PrometheusRule or Prometheus
+// (monitoring.coreos.com), which
 // the control-plane monitoring checks read from its JSON; a summary keeps
 // it whole.
 func IsMonitoringConfig(obj *object.Object) bool {
@@ -208,7 +209,7 @@ func IsMonitoringConfig(obj *object.Object) bool {
 		return false
 	}
 	switch obj.Kind {
-	case "ServiceMonitor", "PodMonitor", "PrometheusRule":
+	case "ServiceMonitor", "PodMonitor", "PrometheusRule", "Prometheus":
 		return true
 	}
 	return false
