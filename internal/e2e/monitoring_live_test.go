@@ -8,22 +8,30 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
 
+	"github.com/kubestride/kubestride/internal/check"
 	"github.com/kubestride/kubestride/internal/report"
 	"github.com/kubestride/kubestride/internal/testcluster"
 )
 
 const monitoringNS = "e2e-monitoring"
 
-// monitoringFindings are a report's findings of apiserver-monitoring-missing,
-// as "kind namespace/name: message".
-func monitoringFindings(r *report.Report) []string {
+// monitoringFindings are a report's findings of apiserver-monitoring-missing
+// (or of the check id given), as "kind namespace/name: message".
+func monitoringFindings(r *report.Report, id ...check.ID) []string {
+	want := check.ID("apiserver-monitoring-missing")
+	if len(id) > 0 {
+		want = id[0]
+	}
 	var out []string
 	for _, f := range r.Findings {
-		if f.ID == "apiserver-monitoring-missing" {
+		if f.ID == want {
 			out = append(out, f.Resource.Kind+" "+f.Resource.Namespace+"/"+f.Resource.Name+": "+f.Message)
 		}
 	}
@@ -117,12 +125,44 @@ func TestAPIServerMonitoringLive(t *testing.T) {
 	if err := must(dynamic.NewForConfig(cfg)).Resource(prometheuses).Namespace(monitoringNS).Delete(ctx, "k8s", metav1.DeleteOptions{}); err != nil {
 		t.Fatalf("delete the Prometheus: %v", err)
 	}
-	if err := applyServerSide(ctx, cfg, prometheus("{serviceMonitorSelector: {}, ruleSelector: {}}")); err != nil {
+	if err := applyServerSide(ctx, cfg, prometheus("{serviceMonitorSelector: {}, podMonitorSelector: {}, ruleSelector: {}}")); err != nil {
 		t.Fatalf("update the Prometheus: %v", err)
 	}
 	r, _, _ = kubestride(t, scan("json")...)
 	if got := monitoringFindings(r); len(got) != 0 {
 		t.Errorf("a Prometheus picking up every monitor and rule of its namespace: %q", got)
+	}
+
+	// An etcd member running as a static pod (its mirror pod, here without
+	// a node to run on): unmonitored, then scraped by a PodMonitor and
+	// alerted on with etcd's rules.
+	cs := must(kubernetes.NewForConfig(cfg))
+	if _, err := cs.CoreV1().ServiceAccounts("kube-system").Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "default"}}, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
+		t.Fatal(err)
+	}
+	etcd := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "etcd-e2e", Namespace: "kube-system", Labels: map[string]string{"component": "etcd", "tier": "control-plane"}},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "etcd", Image: "registry.k8s.io/etcd:3.6.5-0", Command: []string{"etcd", "--listen-metrics-urls=http://127.0.0.1:2381"}}}},
+	}
+	if _, err := cs.CoreV1().Pods("kube-system").Create(ctx, etcd, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("create the etcd pod: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = cs.CoreV1().Pods("kube-system").Delete(ctx, etcd.Name, metav1.DeleteOptions{GracePeriodSeconds: ptr(int64(0))})
+	})
+	r, _, _ = kubestride(t, scan("json")...)
+	wantEtcd := []string{"Pod kube-system/etcd-e2e: requests to etcd must be scraped by a ServiceMonitor or PodMonitor and alerted on by a PrometheusRule (no ServiceMonitor or PodMonitor selects it; no PrometheusRule alert reads its etcd_* metrics or its scrape job)"}
+	if got := monitoringFindings(r, "etcd-monitoring-missing"); !slices.Equal(got, wantEtcd) {
+		t.Errorf("an unmonitored etcd member: findings\n%q\nwant\n%q", got, wantEtcd)
+	}
+	etcdMonitoring := "apiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata: {name: etcd, namespace: " + monitoringNS + "}\nspec: {namespaceSelector: {matchNames: [kube-system]}, selector: {matchLabels: {component: etcd}}, podMetricsEndpoints: [{port: metrics}]}\n" +
+		"---\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: etcd, namespace: " + monitoringNS + "}\nspec: {groups: [{name: etcd, rules: [{alert: etcdNoLeader, expr: 'etcd_server_has_leader{job=~\".*etcd.*\"} == 0', for: 1m}]}]}\n"
+	if err := applyServerSide(ctx, cfg, []byte(etcdMonitoring)); err != nil {
+		t.Fatalf("monitor etcd: %v", err)
+	}
+	r, _, _ = kubestride(t, scan("json")...)
+	if got := monitoringFindings(r, "etcd-monitoring-missing"); len(got) != 0 {
+		t.Errorf("a monitored etcd member: %q", got)
 	}
 
 	// A namespace scan lists neither the API server's Service nor the
