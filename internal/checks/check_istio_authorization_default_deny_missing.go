@@ -10,9 +10,10 @@ package checks
 // Inspected objects: the Namespace objects of the scan whose effective
 // mutual-TLS mode is STRICT (see istio-namespace-mtls-not-strict), and the
 // AuthorizationPolicy objects (security.istio.io, read from their JSON) of
-// the namespace and of the root namespace istio-system.
+// the namespace and of the root namespace (istio-system, or the one Istio's
+// mesh configuration names; see istio-namespace-mtls-not-strict).
 // Allowed values: an AuthorizationPolicy with action ALLOW (or unset), no
-// selector and no rules, in the namespace or in istio-system.
+// selector and no rules, in the namespace or in the root namespace.
 //
 // A live scan evaluates it only when it listed the PeerAuthentications and
 // AuthorizationPolicies of every namespace: not in a namespace scan (-n),
@@ -38,7 +39,7 @@ func init() {
 			Category:    check.ElevationOfPrivilege,
 			Topic:       check.TopicNamespaces,
 			Severity:    check.Medium,
-			Description: "A namespace that enforces STRICT mutual TLS but has no allow-nothing AuthorizationPolicy (spec: {}), nor one mesh-wide in istio-system, lets every authenticated workload of the mesh call every service in it: callers are identified but not limited to what they need.",
+			Description: "A namespace that enforces STRICT mutual TLS but has no allow-nothing AuthorizationPolicy (spec: {}), nor one mesh-wide in the root namespace (istio-system unless the mesh configuration names another), lets every authenticated workload of the mesh call every service in it: callers are identified but not limited to what they need.",
 			Remediation: "Apply an AuthorizationPolicy with spec: {} in the namespace (or in istio-system for the mesh), then allow each service's callers with narrower ALLOW policies.",
 			References:  []string{refIstioAuthz, refIstioAuthzTask},
 		},
@@ -60,14 +61,15 @@ func istioAuthorizationDefaultDenyMissing(inv *inventory.Inventory, ns inventory
 	if systemNamespace(ns.Name()) || istioNamespaceMTLS(inv, ns.Name()).mode != "STRICT" {
 		return nil
 	}
-	if deny[ns.Name()] || deny[istioRootNamespace] {
+	root := istioRoot(inv)
+	if deny[ns.Name()] || deny[root] {
 		return nil
 	}
 	return []check.Finding{{
 		Object: ns.Object,
 		Path:   "metadata",
 		Reason: "no deny-by-default authorization",
-		Detail: namespaceNoun(ns.Name()) + " must have an allow-nothing AuthorizationPolicy (spec: {}) or be covered by one in " + istioRootNamespace + " (it requires mutual TLS, but every authenticated caller may reach every service in it)",
+		Detail: namespaceNoun(ns.Name()) + " must have an allow-nothing AuthorizationPolicy (spec: {}) or be covered by one in " + root + " (it requires mutual TLS, but every authenticated caller may reach every service in it)",
 	}}
 }
 

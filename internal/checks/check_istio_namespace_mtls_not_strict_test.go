@@ -1,6 +1,9 @@
 package checks
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestIstioNamespaceMTLSNotStrict(t *testing.T) {
 	ns := func(name string) string {
@@ -12,6 +15,9 @@ func TestIstioNamespaceMTLSNotStrict(t *testing.T) {
 	notStrict := func(name, why string) finding {
 		return finding{Object: "Namespace " + name, Path: "metadata", Reason: "mutual TLS not enforced",
 			Detail: `namespace "` + name + `" must be covered by a PeerAuthentication with spec.mtls.mode=STRICT (` + why + ")"}
+	}
+	meshConfig := func(namespace, name, mesh string) string {
+		return "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + ", namespace: " + namespace + "}\ndata:\n  mesh: |\n    " + strings.ReplaceAll(mesh, "\n", "\n    ") + "\n"
 	}
 	const istiod = "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: foo, labels: {istio-injection: enabled}}\n"
 	runCases(t, "istio-namespace-mtls-not-strict", []checkCase{{
@@ -45,5 +51,22 @@ func TestIstioNamespaceMTLSNotStrict(t *testing.T) {
 			"---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: a, namespace: foo, creationTimestamp: \"2026-05-02T00:00:00Z\"}\nspec: {mtls: {mode: STRICT}}\n" +
 			"---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: b, namespace: foo, creationTimestamp: \"2026-05-01T00:00:00Z\"}\nspec: {mtls: {mode: PERMISSIVE}}\n",
 		want: []finding{notStrict("foo", `PeerAuthentication "foo/b" sets mode PERMISSIVE`)},
+	}, {
+		name: "the mesh configuration names the root namespace",
+		manifest: ns("foo") + meshConfig("istio-system", "istio", "rootNamespace: istio-config\ndefaultConfig: {discoveryAddress: istiod.istio-system.svc:15012}") +
+			pa("istio-system", "default", "{mtls: {mode: STRICT}}"),
+		want: []finding{notStrict("foo", "no PeerAuthentication covers it and Istio's default is PERMISSIVE")},
+	}, {
+		name:     "a STRICT policy in the configured root namespace covers the mesh",
+		manifest: ns("foo") + meshConfig("istio-system", "istio", "rootNamespace: istio-config") + pa("istio-config", "default", "{mtls: {mode: STRICT}}"),
+	}, {
+		name:     "without rootNamespace, the root is istiod's namespace",
+		manifest: ns("foo") + meshConfig("istio-control", "istio", "trustDomain: cluster.local") + pa("istio-control", "default", "{mtls: {mode: STRICT}}"),
+	}, {
+		name:     "the default revision's configuration wins over another revision's",
+		manifest: ns("foo") + meshConfig("istio-system", "istio-canary", "rootNamespace: canary-root") + meshConfig("istio-system", "istio", "rootNamespace: istio-system") + pa("istio-system", "default", "{mtls: {mode: STRICT}}"),
+	}, {
+		name:     "a ConfigMap named istio without mesh is not the mesh configuration",
+		manifest: ns("foo") + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: elsewhere}\ndata: {other: x}\n" + pa("istio-system", "default", "{mtls: {mode: STRICT}}"),
 	}})
 }

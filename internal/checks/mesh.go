@@ -9,7 +9,9 @@ import (
 	"encoding/json"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
 
 	"github.com/kubestride/kubestride/internal/inventory"
 	"github.com/kubestride/kubestride/internal/object"
@@ -17,7 +19,8 @@ import (
 
 const (
 	// istioRootNamespace is Istio's default root namespace: a policy there
-	// without a selector applies to the whole mesh.
+	// without a selector applies to the whole mesh. The mesh configuration
+	// may name another (see istioRoot).
 	istioRootNamespace = "istio-system"
 
 	refIstioPeerAuthn  = "https://istio.io/latest/docs/reference/config/security/peer_authentication/"
@@ -144,13 +147,45 @@ func istioNamespaceMTLS(inv *inventory.Inventory, ns string) istioMTLS {
 	if m, ok := wide[ns]; ok && m.mode != "UNSET" {
 		return m
 	}
-	if m, ok := wide[istioRootNamespace]; ok && m.mode != "UNSET" {
+	if m, ok := wide[istioRoot(inv)]; ok && m.mode != "UNSET" {
 		return m
 	}
 	return istioMTLS{mode: "PERMISSIVE"}
 }
 
 type istioWideKey struct{}
+
+// istioRoot returns the mesh's root namespace: rootNamespace in the mesh
+// configuration istiod reads (the ConfigMap istio, else istio-REVISION,
+// key mesh), that ConfigMap's namespace when it names none (istiod's own,
+// Istio's default), or istio-system when the scan holds no mesh
+// configuration.
+func istioRoot(inv *inventory.Inventory) string {
+	return inv.Derived(istioRootKey{}, func(inv *inventory.Inventory) any {
+		var found *inventory.Item[corev1.ConfigMap]
+		for i := range inv.ConfigMaps {
+			cm := &inv.ConfigMaps[i]
+			if !inventory.IsIstioMeshConfig(cm.Value) {
+				continue
+			}
+			if found == nil || (cm.Name() == "istio" && found.Name() != "istio") {
+				found = cm
+			}
+		}
+		if found == nil {
+			return istioRootNamespace
+		}
+		var mesh struct {
+			RootNamespace string `json:"rootNamespace"`
+		}
+		if yaml.Unmarshal([]byte(found.Value.Data["mesh"]), &mesh) == nil && mesh.RootNamespace != "" {
+			return mesh.RootNamespace
+		}
+		return found.Namespace()
+	}).(string)
+}
+
+type istioRootKey struct{}
 
 // istioWidePeerAuthentications returns, by namespace, the first
 // PeerAuthentication without a selector.

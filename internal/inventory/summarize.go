@@ -41,7 +41,8 @@ import (
 // line index cut down to those fields. Secrets are kept as their name,
 // namespace, type and service-account annotation (which make a legacy token
 // Secret), never their data. Everything else — containers, volumes,
-// ConfigMaps, other Services — is dropped but for its identity (apiVersion, kind,
+// ConfigMaps but Istio's mesh configuration (IsIstioMeshConfig, kept as its
+// mesh key), other Services — is dropped but for its identity (apiVersion, kind,
 // name, namespace, origin), kept in Objects. Cross-object checks
 // must read only what is kept; the test comparing streaming and
 // whole-inventory scans guards that.
@@ -60,6 +61,12 @@ func (inv *Inventory) AddSummary(obj *object.Object) {
 	switch v := obj.Typed.(type) {
 	case *corev1.Secret:
 		summarizeSecret(obj, v)
+	case *corev1.ConfigMap:
+		if !IsIstioMeshConfig(v) {
+			inv.Objects = append(inv.Objects, identityOnly(obj))
+			return
+		}
+		summarizeIstioMeshConfig(obj, v)
 	case *corev1.Service:
 		if !controlPlaneService(v) {
 			inv.Objects = append(inv.Objects, identityOnly(obj))
@@ -213,6 +220,32 @@ func IsMonitoringConfig(obj *object.Object) bool {
 		return true
 	}
 	return false
+}
+
+// IsIstioMeshConfig reports whether cm is Istio's mesh configuration: the
+// ConfigMap istio (or istio-REVISION) that istiod reads, its mesh key
+// holding the MeshConfig in YAML.
+func IsIstioMeshConfig(cm *corev1.ConfigMap) bool {
+	if cm.Name != "istio" && !strings.HasPrefix(cm.Name, "istio-") {
+		return false
+	}
+	_, ok := cm.Data["mesh"]
+	return ok
+}
+
+// summarizeIstioMeshConfig keeps of Istio's mesh ConfigMap its identity
+// and its mesh key, which names the mesh's root namespace.
+func summarizeIstioMeshConfig(obj *object.Object, cm *corev1.ConfigMap) {
+	kept := &corev1.ConfigMap{
+		TypeMeta: cm.TypeMeta,
+		ObjectMeta: metav1.ObjectMeta{
+			Name: cm.Name, Namespace: cm.Namespace, UID: cm.UID,
+			Annotations: ignoreAnnotations(cm.Annotations),
+		},
+		Data: map[string]string{"mesh": cm.Data["mesh"]},
+	}
+	obj.Typed, obj.Meta, obj.Raw = kept, &kept.ObjectMeta, nil
+	obj.Lines = obj.Lines.Keep("metadata.name", fieldpath.Key("data", "mesh"))
 }
 
 // identityOnly returns obj's identity (apiVersion, kind, name, namespace,
