@@ -121,9 +121,13 @@ var liveInputs = map[check.ID][]string{
 // objects that say which monitors are picked up): not installed, the check
 // is evaluated; served but not listed completely (forbidden, failed), it
 // is not.
+// The Istio namespace checks read the mesh configuration (ConfigMap istio)
+// for the root namespace.
 var liveOptionalInputs = map[check.ID][]string{
-	"apiserver-monitoring-missing": {"prometheuses.monitoring.coreos.com"},
-	"etcd-monitoring-missing":      {"prometheuses.monitoring.coreos.com"},
+	"apiserver-monitoring-missing":             {"prometheuses.monitoring.coreos.com"},
+	"etcd-monitoring-missing":                  {"prometheuses.monitoring.coreos.com"},
+	"istio-namespace-mtls-not-strict":          {"configmaps"},
+	"istio-authorization-default-deny-missing": {"configmaps"},
 }
 
 // clusterWide are the checks that read objects of other namespaces than

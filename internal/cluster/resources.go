@@ -70,6 +70,17 @@ func gvk(group, version, kind string) schema.GroupVersionKind {
 	return schema.GroupVersionKind{Group: group, Version: version, Kind: kind}
 }
 
+// Resources returns the names of the built-in resources a live scan lists,
+// as Coverage names them ("configmaps", "deployments.apps"), Secrets
+// included.
+func Resources() []string {
+	out := []string{"secrets"}
+	for _, r := range resources {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
 // resources lists what the checks read. Secrets are handled apart (see
 // secrets.go).
 var resources = []resource{
