@@ -29,12 +29,12 @@ import (
 
 // bundleFindings returns the findings of r on the objects named by keep
 // (kind/name), as "id kind namespace/name: message", sorted.
-// perScan are the checks that report once per scan on whichever object
-// comes first (mesh-not-installed: no service mesh anywhere): their
-// finding is about the input as a whole, not a property of that object,
-// so the tests that compare objects' findings between two inputs leave
-// them out.
-var perScan = map[check.ID]bool{"mesh-not-installed": true}
+// perScan are the checks whose finding on an object depends on what else
+// the input holds: mesh-not-installed reports once per scan on whichever
+// object comes first (no service mesh anywhere), mesh-workload-not-injected
+// judges a workload only when a mesh is installed somewhere. The tests that
+// compare objects' findings between two inputs leave them out.
+var perScan = map[check.ID]bool{"mesh-not-installed": true, "mesh-workload-not-injected": true}
 
 func bundleFindings(r *report.Report, keep map[string]bool) []string {
 	var out []string

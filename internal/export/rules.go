@@ -167,6 +167,7 @@ var reasons = map[check.ID]string{
 	"istio-authorization-allow-all":          "it judges Istio AuthorizationPolicy objects, and the export matches pods and pod templates only",
 	"linkerd-authorization-allow-all":        "it judges Linkerd AuthorizationPolicies and the authentications they name: other objects",
 	"registry-credential-shared":             "compares pull secrets across namespaces",
+	"mesh-workload-not-injected":             "needs the labels of the workload's namespace and whether a mesh is installed, and the mesh's injection webhook changes the pod before a policy would see it",
 	"registry-credential-push-access":        "decodes the registry tokens inside a pull secret's Docker config (base64 JSON holding a JWT), which CEL cannot do",
 	"service-account-pull-secret-unused":     "compares a ServiceAccount's pull secrets with the images of the workloads that run as it",
 	"seccomp-localhost-non-blocking":         "it reads the Localhost seccomp profile's file on the node, which admission cannot see",

@@ -171,8 +171,9 @@ func ephemeralImagesOnly(cs []corev1.EphemeralContainer) []corev1.EphemeralConta
 }
 
 // meshAnnotationPrefixes start the pod annotations the mesh checks read
-// (Linkerd's default inbound policy); a workload summary keeps only those.
-var meshAnnotationPrefixes = []string{"config.linkerd.io/", "linkerd.io/inject"}
+// (Linkerd's default inbound policy, the meshes' injection markers); a
+// workload summary keeps only those.
+var meshAnnotationPrefixes = []string{"config.linkerd.io/", "linkerd.io/inject", "sidecar.istio.io/inject"}
 
 // meshAnnotations returns the annotations of a that the mesh checks read.
 func meshAnnotations(a map[string]string) map[string]string {

@@ -187,6 +187,7 @@ var controlOfCheck = map[check.ID]Control{
 	// workloads; its authorization policies decide who may reach whom, as
 	// network policies do one layer down.
 	"mesh-not-installed":                             ControlTLS,
+	"mesh-workload-not-injected":                     ControlTLS,
 	"istio-peer-authentication-permissive":           ControlTLS,
 	"istio-namespace-mtls-not-strict":                ControlTLS,
 	"linkerd-default-policy-unauthenticated":         ControlTLS,
