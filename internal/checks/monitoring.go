@@ -55,13 +55,20 @@ type controlPlaneComponent struct {
 	label string
 	// metrics is the prefix of its metric names, and job a word its scrape
 	// job's name holds; an alerting rule whose expression reads either is
-	// about the component.
+	// about the component. metric finds a metric name with the prefix.
 	metrics, job string
+	metric       *regexp.Regexp
+}
+
+// newComponent returns the component, its metric pattern compiled.
+func newComponent(name, label, metrics, job string) controlPlaneComponent {
+	return controlPlaneComponent{name: name, label: label, metrics: metrics, job: job,
+		metric: regexp.MustCompile(`(^|[^a-zA-Z0-9_:])` + regexp.QuoteMeta(metrics) + `[a-zA-Z0-9_:]`)}
 }
 
 var (
-	apiserverComponent = controlPlaneComponent{name: "the API server", label: "kube-apiserver", metrics: "apiserver_", job: "apiserver"}
-	etcdComponent      = controlPlaneComponent{name: "etcd", label: "etcd", metrics: "etcd_", job: "etcd"}
+	apiserverComponent = newComponent("the API server", "kube-apiserver", "apiserver_", "apiserver")
+	etcdComponent      = newComponent("etcd", "etcd", "etcd_", "etcd")
 )
 
 // monitor is what the checks read of a ServiceMonitor or PodMonitor.
@@ -345,9 +352,8 @@ var (
 // job="apiserver"), as `PrometheusRule ns/name alert KubeAPIDown`; or "" and
 // the first such rule no Prometheus picks up ("" when there is none either).
 func (m *monitoring) alertedBy(c controlPlaneComponent) (picked, unpicked string) {
-	metric := regexp.MustCompile(`(^|[^a-zA-Z0-9_:])` + regexp.QuoteMeta(c.metrics) + `[a-zA-Z0-9_:]`)
 	for _, a := range m.alerts {
-		reads := metric.MatchString(promString.ReplaceAllString(a.expr, `""`))
+		reads := c.metric.MatchString(promString.ReplaceAllString(a.expr, `""`))
 		for _, sm := range jobMatcher.FindAllStringSubmatch(a.expr, -1) {
 			if strings.Contains(sm[1], c.job) {
 				reads = true

@@ -166,8 +166,22 @@ func notListedLive(res *cluster.Result, namespace string, secretData bool) map[c
 	for id := range liveInputs {
 		ids[id] = true
 	}
+	for id := range liveOptionalInputs {
+		ids[id] = true
+	}
 	for id := range clusterWide {
 		ids[id] = true
+	}
+	// unlisted says why resource r was not listed completely; a resource
+	// not installed counts only when the check needs it (not optional).
+	unlisted := func(r string, optional bool) (string, bool) {
+		if g, ok := gaps[r]; ok {
+			return fmt.Sprintf("%s could not be listed (%s)", r, g.Reason), true
+		}
+		if why, ok := res.Skipped[r]; ok && !(optional && strings.HasPrefix(why, cluster.NotInstalled)) {
+			return r + " " + why, true
+		}
+		return "", false
 	}
 	out := map[check.ID]string{}
 	for id := range ids {
@@ -176,17 +190,13 @@ func notListedLive(res *cluster.Result, namespace string, secretData bool) map[c
 			whys = append(whys, why)
 		}
 		for _, r := range liveInputs[id] {
-			if g, ok := gaps[r]; ok {
-				whys = append(whys, fmt.Sprintf("%s could not be listed (%s)", r, g.Reason))
-			} else if why, ok := res.Skipped[r]; ok {
-				whys = append(whys, r+" "+why)
+			if why, ok := unlisted(r, false); ok {
+				whys = append(whys, why)
 			}
 		}
 		for _, r := range liveOptionalInputs[id] {
-			if g, ok := gaps[r]; ok {
-				whys = append(whys, fmt.Sprintf("%s could not be listed (%s)", r, g.Reason))
-			} else if why, ok := res.Skipped[r]; ok && !strings.HasPrefix(why, cluster.NotInstalled) {
-				whys = append(whys, r+" "+why)
+			if why, ok := unlisted(r, true); ok {
+				whys = append(whys, why)
 			}
 		}
 		if needSecretData[id] && !secretData {

@@ -416,17 +416,28 @@ type dockerAuth struct {
 	RegistryToken string `json:"registrytoken"`
 }
 
+// login returns the user name and password: from auth (base64 of
+// user:password) when set, as the kubelet prefers it, else the fields; ok
+// is false when auth is set but is not base64.
+func (a dockerAuth) login() (user, pass string, ok bool) {
+	if a.Auth == "" {
+		return a.Username, a.Password, true
+	}
+	dec, err := base64.StdEncoding.DecodeString(a.Auth)
+	if err != nil {
+		return "", "", false
+	}
+	user, pass, _ = strings.Cut(string(dec), ":")
+	return user, pass, true
+}
+
 // fingerprint hashes the credential: auth (base64 of user:password) when
 // set, as the kubelet prefers it, else the user name and password, and the
 // tokens.
 func (a dockerAuth) fingerprint() string {
-	user, pass := a.Username, a.Password
-	if a.Auth != "" {
-		if dec, err := base64.StdEncoding.DecodeString(a.Auth); err == nil {
-			user, pass, _ = strings.Cut(string(dec), ":")
-		} else {
-			user, pass = "", a.Auth
-		}
+	user, pass, ok := a.login()
+	if !ok {
+		user, pass = "", a.Auth
 	}
 	sum := sha256.Sum256([]byte("kubestride registry credential\x00" + user + "\x00" + pass + "\x00" + a.IdentityToken + "\x00" + a.RegistryToken))
 	return hex.EncodeToString(sum[:])
@@ -435,11 +446,9 @@ func (a dockerAuth) fingerprint() string {
 // pushScopes returns the repositories a's registry tokens grant push on,
 // sorted and deduplicated; see RegistryCredential.Push.
 func (a dockerAuth) pushScopes() []string {
-	pass := a.Password
-	if a.Auth != "" {
-		if dec, err := base64.StdEncoding.DecodeString(a.Auth); err == nil {
-			_, pass, _ = strings.Cut(string(dec), ":")
-		}
+	_, pass, ok := a.login()
+	if !ok {
+		pass = a.Password
 	}
 	var out []string
 	for _, tok := range []string{a.RegistryToken, a.IdentityToken, pass} {
